@@ -1,0 +1,87 @@
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as Y from 'yjs';
+
+/**
+ * The collaboration wire protocol shared by the browser client and the server.
+ *
+ * It is the y-websocket protocol (message type as a varUint, then the payload of y-protocols'
+ * sync, awareness or auth message), plus one Apparatus message: MESSAGE_STORED, which tells
+ * a client what the server has durably committed, so that the UI can say "saved" truthfully.
+ */
+
+/** y-protocols sync message (sync step 1, sync step 2, update). */
+export const MESSAGE_SYNC = 0;
+/** y-protocols awareness update. */
+export const MESSAGE_AWARENESS = 1;
+/** y-protocols auth message (the server sends permission-denied with a reason). */
+export const MESSAGE_AUTH = 2;
+/** A request for every awareness state the other side knows. */
+export const MESSAGE_QUERY_AWARENESS = 3;
+/**
+ * Apparatus extension: the state vector of everything the server has durably stored for this
+ * document. Sent only to connections that opted in with the query parameter `acks=1`, because a
+ * stock y-websocket client logs an error on message types it does not know.
+ */
+export const MESSAGE_STORED = 100;
+
+/** The message types a collaboration socket carries. */
+export type CollabMessageType =
+  | typeof MESSAGE_SYNC
+  | typeof MESSAGE_AWARENESS
+  | typeof MESSAGE_AUTH
+  | typeof MESSAGE_QUERY_AWARENESS
+  | typeof MESSAGE_STORED;
+
+/**
+ * WebSocket close codes the server uses. The 44xx codes are permanent refusals: a stock
+ * y-websocket 3 client stops reconnecting when it receives one.
+ */
+export const COLLAB_CLOSE = {
+  /** The server is shutting down; reconnect later. */
+  goingAway: 1001,
+  /** A frame could not be decoded or carried an unknown message type. */
+  protocolError: 1002,
+  /** A text frame, where only binary frames are accepted. */
+  unsupportedData: 1003,
+  /** Too many messages sent while the document was still loading. */
+  policyViolation: 1008,
+  /** A message larger than the server's maxPayload. */
+  messageTooBig: 1009,
+  /** The room's stored state could not be loaded; the room is refused until it is repaired. */
+  loadFailed: 1011,
+  /** No token, or a token the server does not know (expired or revoked included). */
+  unauthorized: 4401,
+  /** A valid token of another room, or a role that may not open this document. */
+  forbidden: 4403,
+  /** The path names no document (`/collab/<room>/<text|annotations>`). */
+  notFound: 4404,
+} as const;
+
+/** Encodes a MESSAGE_STORED message carrying an encoded Yjs state vector. */
+export function encodeStoredMessage(stateVector: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_STORED);
+  encoding.writeVarUint8Array(encoder, stateVector);
+  return encoding.toUint8Array(encoder);
+}
+
+/**
+ * Reads the payload of a MESSAGE_STORED message: the encoded state vector of what is stored.
+ * Assumes the message type has already been read, as y-websocket's `messageHandlers` do.
+ */
+export function readStoredMessage(decoder: decoding.Decoder): Uint8Array {
+  return decoding.readVarUint8Array(decoder);
+}
+
+/**
+ * Returns whether the stored state vector covers every change counted by the local one, that is
+ * whether everything a client has (its own edits included) is durably stored on the server.
+ */
+export function stateVectorCovers(storedStateVector: Uint8Array, localStateVector: Uint8Array): boolean {
+  const stored = Y.decodeStateVector(storedStateVector);
+  for (const [clientId, clock] of Y.decodeStateVector(localStateVector)) {
+    if ((stored.get(clientId) ?? 0) < clock) return false;
+  }
+  return true;
+}

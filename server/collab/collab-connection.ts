@@ -1,0 +1,80 @@
+import { WebSocket } from 'ws';
+import { COLLAB_CLOSE } from '../../schema/index.ts';
+import type { Session } from '../auth/identity.ts';
+import type { CollabDoc, DocPeer } from './collab-doc.ts';
+
+/** Handles one decoded-later frame of a connection whose document is ready. */
+export type FrameHandler = (connection: CollabConnection, frame: Uint8Array) => void;
+
+/** Frames a connection may send while its document loads; more closes it (1008). */
+export const MAX_FRAMES_WHILE_LOADING = 1000;
+
+// Close reasons are limited to 123 bytes by RFC 6455; ws throws on longer ones.
+function shortReason(reason: string): string {
+  return Buffer.byteLength(reason) <= 120 ? reason : Buffer.from(reason).subarray(0, 120).toString('utf8').replace(/\uFFFD$/, '');
+}
+
+let nextConnectionId = 1;
+
+/**
+ * One authenticated WebSocket on one document. Frames that arrive before the document is
+ * loaded wait here and are handled, in order, once `start()` runs, so nothing is answered from
+ * a half-loaded document.
+ */
+export class CollabConnection implements DocPeer {
+  readonly id = nextConnectionId++;
+  readonly socket: WebSocket;
+  readonly session: Session;
+  readonly doc: CollabDoc;
+  readonly wantsAcks: boolean;
+  readonly awarenessClients = new Set<number>();
+  /** Cleared by the heartbeat before each ping and set again by the pong. */
+  alive = true;
+  readonly #handle: FrameHandler;
+  #waiting: Uint8Array[] | null = [];
+
+  constructor(socket: WebSocket, session: Session, doc: CollabDoc, wantsAcks: boolean, handle: FrameHandler) {
+    this.socket = socket;
+    this.session = session;
+    this.doc = doc;
+    this.wantsAcks = wantsAcks;
+    this.#handle = handle;
+  }
+
+  /** Whether the socket can still carry messages. */
+  get open(): boolean {
+    return this.socket.readyState === WebSocket.OPEN;
+  }
+
+  /** Sends a binary message if the socket is open; a failed send closes nothing by itself. */
+  send(message: Uint8Array): void {
+    if (this.open) this.socket.send(message, { binary: true });
+  }
+
+  /** Closes the socket with a close code and a (shortened) reason. */
+  close(code: number, reason: string): void {
+    if (this.socket.readyState === WebSocket.OPEN || this.socket.readyState === WebSocket.CONNECTING) {
+      this.socket.close(code, shortReason(reason));
+    }
+  }
+
+  /** Takes one incoming binary frame: handled now, or kept until the document is ready. */
+  receive(frame: Uint8Array): void {
+    if (!this.open) return;
+    if (this.#waiting === null) return this.#handle(this, frame);
+    if (this.#waiting.length >= MAX_FRAMES_WHILE_LOADING) return this.close(COLLAB_CLOSE.policyViolation, 'too many messages before the room loaded');
+    this.#waiting.push(frame);
+  }
+
+  /** Greets the peer from the ready document, then handles the frames that waited. */
+  start(): void {
+    if (this.#waiting === null || !this.open) return;
+    this.doc.greet(this);
+    const waiting = this.#waiting;
+    this.#waiting = null;
+    for (const frame of waiting) {
+      if (!this.open) break;
+      this.#handle(this, frame);
+    }
+  }
+}

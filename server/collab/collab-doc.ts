@@ -1,0 +1,186 @@
+import * as encoding from 'lib0/encoding';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
+import { COLLAB_CLOSE, encodeStoredMessage, MESSAGE_AWARENESS, MESSAGE_SYNC } from '../../schema/index.ts';
+import type { DocKind } from '../rooms/doc-names.ts';
+
+/** What a document needs from one of its connections. */
+export interface DocPeer {
+  readonly id: number;
+  /** Whether the peer asked for MESSAGE_STORED acknowledgements (`acks=1`). */
+  readonly wantsAcks: boolean;
+  /** Awareness client ids this peer has announced; removed when it leaves. */
+  readonly awarenessClients: Set<number>;
+  send(message: Uint8Array): void;
+  close(code: number, reason: string): void;
+}
+
+/** The typed origin of transactions applied to a live document. */
+export type CollabOrigin = { kind: 'client'; peerId: number } | { kind: 'server' };
+
+/** Lifecycle of a live document: loading from the store, serving, refused, or unloaded. */
+export type DocState = 'loading' | 'ready' | 'failed' | 'unloaded';
+
+/** Encodes a sync update message carrying `update`. */
+function syncUpdateMessage(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_SYNC);
+  syncProtocol.writeUpdate(encoder, update);
+  return encoding.toUint8Array(encoder);
+}
+
+/** Encodes an awareness message for the given clients' states. */
+function awarenessMessage(awareness: awarenessProtocol.Awareness, clients: number[]): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
+  encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(awareness, clients));
+  return encoding.toUint8Array(encoder);
+}
+
+/**
+ * One live Yjs document of a room (`<room>/text` or `<room>/annotations`) and its connections.
+ * It holds only what is stored, plus — while the store is failing — updates applied but not yet
+ * stored (counted in `appliedUnstoredCount`, which withholds acknowledgements).
+ */
+export class CollabDoc {
+  readonly room: string;
+  readonly kind: DocKind;
+  readonly name: string;
+  readonly peers = new Set<DocPeer>();
+  /** Updates accepted for this document and not yet committed. Unloading waits for zero. */
+  unstoredCount = 0;
+  /** Of those, how many are already applied and relayed (store failing). */
+  appliedUnstoredCount = 0;
+  /** Updates in the stored log after the snapshot; compaction resets it. */
+  logLength = 0;
+  unloadTimer: NodeJS.Timeout | null = null;
+  /** False when the loaded state had unresolved dependencies: its log is then never compacted. */
+  compactable = true;
+  #state: DocState = 'loading';
+  #ydoc: Y.Doc | null = null;
+  #awareness: awarenessProtocol.Awareness | null = null;
+
+  constructor(room: string, kind: DocKind) {
+    this.room = room;
+    this.kind = kind;
+    this.name = `${room}/${kind}`;
+  }
+
+  get state(): DocState {
+    return this.#state;
+  }
+
+  /** The live document; only valid once the state is `ready`. */
+  get ydoc(): Y.Doc {
+    if (!this.#ydoc) throw new RangeError(`document ${this.name} is ${this.#state}, not ready`);
+    return this.#ydoc;
+  }
+
+  /** The server's awareness instance for this document; only valid once ready. */
+  get awareness(): awarenessProtocol.Awareness {
+    if (!this.#awareness) throw new RangeError(`document ${this.name} is ${this.#state}, not ready`);
+    return this.#awareness;
+  }
+
+  /** Installs the loaded document and starts relaying awareness. */
+  becomeReady(ydoc: Y.Doc, logLength: number): void {
+    this.#ydoc = ydoc;
+    this.logLength = logLength;
+    const awareness = new awarenessProtocol.Awareness(ydoc);
+    // The server is not a participant: it must not announce a presence of its own.
+    awareness.setLocalState(null);
+    awareness.on('update', this.#relayAwareness);
+    this.#awareness = awareness;
+    this.#state = 'ready';
+  }
+
+  /** Relays every awareness change to every peer, sender included: a stock client closes a
+   *  connection that hears nothing for 30 s, and its own renewals are what it hears when alone. */
+  #relayAwareness = (change: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void => {
+    const peer = origin as DocPeer;
+    if (this.peers.has(peer)) {
+      for (const id of [...change.added, ...change.updated]) peer.awarenessClients.add(id);
+      for (const id of change.removed) peer.awarenessClients.delete(id);
+    }
+    const changed = [...change.added, ...change.updated, ...change.removed];
+    if (changed.length > 0) this.broadcast(awarenessMessage(this.awareness, changed));
+  };
+
+  /** Sends a newly ready peer the server's sync step 1 and the current awareness states. */
+  greet(peer: DocPeer): void {
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MESSAGE_SYNC);
+    syncProtocol.writeSyncStep1(encoder, this.ydoc);
+    peer.send(encoding.toUint8Array(encoder));
+    const states = [...this.awareness.getStates().keys()];
+    if (states.length > 0) peer.send(awarenessMessage(this.awareness, states));
+  }
+
+  /** Returns the sync step 2 answering a peer's step 1 (everything the peer lacks). */
+  syncStep2For(stateVector: Uint8Array): Uint8Array {
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MESSAGE_SYNC);
+    syncProtocol.writeSyncStep2(encoder, this.ydoc, stateVector);
+    return encoding.toUint8Array(encoder);
+  }
+
+  /** Returns the awareness message holding every known state (answer to query-awareness). */
+  allAwarenessStates(): Uint8Array {
+    return awarenessMessage(this.awareness, [...this.awareness.getStates().keys()]);
+  }
+
+  /** Applies an update to the live document and relays it to every peer but its sender. */
+  applyUpdate(update: Uint8Array, sender: DocPeer | null): void {
+    const origin: CollabOrigin = sender ? { kind: 'client', peerId: sender.id } : { kind: 'server' };
+    Y.applyUpdate(this.ydoc, update, origin);
+    this.broadcast(syncUpdateMessage(update), sender);
+  }
+
+  /** Sends a message to every peer except `except`. */
+  broadcast(message: Uint8Array, except: DocPeer | null = null): void {
+    for (const peer of this.peers) if (peer !== except) peer.send(message);
+  }
+
+  /**
+   * Sends MESSAGE_STORED (the state vector of the live document) to those of `peers` that
+   * asked for acknowledgements — only when everything applied is stored, so the vector is
+   * exactly what a crash would leave on disk.
+   */
+  acknowledge(peers: Iterable<DocPeer>): void {
+    if (this.#state !== 'ready' || this.appliedUnstoredCount > 0) return;
+    let message: Uint8Array | null = null;
+    for (const peer of peers) {
+      if (!peer.wantsAcks || !this.peers.has(peer)) continue;
+      message ??= encodeStoredMessage(Y.encodeStateVector(this.ydoc));
+      peer.send(message);
+    }
+  }
+
+  /** Forgets a peer and removes the awareness states it announced (others are told). */
+  removePeer(peer: DocPeer): void {
+    this.peers.delete(peer);
+    if (this.#awareness && peer.awarenessClients.size > 0) {
+      awarenessProtocol.removeAwarenessStates(this.#awareness, [...peer.awarenessClients], null);
+    }
+  }
+
+  /** Marks the document refused and closes its peers with 1011; the store is left untouched. */
+  fail(reason: string): void {
+    this.#state = 'failed';
+    for (const peer of [...this.peers]) peer.close(COLLAB_CLOSE.loadFailed, reason);
+    this.peers.clear();
+  }
+
+  /** Releases the live document. The caller made sure nothing is pending and no peer is left. */
+  unload(): void {
+    if (this.unloadTimer) clearTimeout(this.unloadTimer);
+    this.unloadTimer = null;
+    this.#awareness?.off('update', this.#relayAwareness);
+    this.#awareness?.destroy();
+    this.#ydoc?.destroy();
+    this.#awareness = null;
+    this.#ydoc = null;
+    this.#state = 'unloaded';
+  }
+}

@@ -1,0 +1,193 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import type { RawData, WebSocket } from 'ws';
+import { COLLAB_CLOSE } from '../../schema/index.ts';
+import type { IdentityService } from '../auth/identity.ts';
+import type { Logger } from '../logger.ts';
+import type { UpdateStore } from '../persistence/update-store.ts';
+import type { UpdateAuthorizer } from './authorize-update.ts';
+import type { CollabDoc } from './collab-doc.ts';
+import { CollabConnection } from './collab-connection.ts';
+import { CommitQueue } from './commit-queue.ts';
+import type { BeforeCommitHook } from './commit-queue.ts';
+import { DocRegistry } from './doc-registry.ts';
+import type { BeforeLoadHook } from './doc-registry.ts';
+import { handleCollabFrame } from './message-handler.ts';
+import type { CollabContext } from './message-handler.ts';
+import { COLLAB_PATH_PREFIX, decideUpgrade } from './upgrade-auth.ts';
+import type { AcceptedUpgrade } from './upgrade-auth.ts';
+
+/** Tuning of the collaboration server (from ServerConfig). */
+export interface CollabSettings {
+  maxPayloadBytes: number;
+  idleUnloadMs: number;
+  compactThreshold: number;
+  storeRetryMs: number;
+  storeRetryMaxMs: number;
+  /** Interval of WebSocket pings; a socket that missed the previous pong is terminated. */
+  heartbeatMs: number;
+}
+
+/** Test seams at the store boundary (see BeforeLoadHook and BeforeCommitHook). */
+export interface StoreHooks {
+  beforeLoad?: BeforeLoadHook;
+  beforeCommit?: BeforeCommitHook;
+}
+
+/** Everything the collaboration server is built from. */
+export interface CollabServerOptions {
+  store: UpdateStore;
+  identity: IdentityService;
+  log: Logger;
+  settings: CollabSettings;
+  authorizeUpdate: UpdateAuthorizer;
+  hooks?: StoreHooks | undefined;
+}
+
+/** Returns a frame as a Uint8Array view, whatever shape ws delivered it in. */
+function frameBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/**
+ * The y-websocket endpoint: authenticates upgrades, attaches sockets to live documents, and
+ * runs the group-commit queue and the heartbeat. One instance per HTTP server.
+ */
+export class CollabServer {
+  readonly registry: DocRegistry;
+  readonly queue: CommitQueue;
+  readonly #options: CollabServerOptions;
+  readonly #wss: WebSocketServer;
+  readonly #connections = new Set<CollabConnection>();
+  readonly #context: CollabContext;
+  readonly #heartbeat: NodeJS.Timeout;
+  #closing = false;
+
+  constructor(options: CollabServerOptions) {
+    this.#options = options;
+    const { settings, log, store, hooks } = options;
+    this.#wss = new WebSocketServer({ noServer: true, maxPayload: settings.maxPayloadBytes, perMessageDeflate: false });
+    this.registry = new DocRegistry({
+      store,
+      log,
+      idleUnloadMs: settings.idleUnloadMs,
+      compactThreshold: settings.compactThreshold,
+      beforeLoad: hooks?.beforeLoad,
+      onReady: (doc) => this.#startWaiting(doc),
+    });
+    this.queue = new CommitQueue({
+      store,
+      log,
+      retryMs: settings.storeRetryMs,
+      retryMaxMs: settings.storeRetryMaxMs,
+      beforeCommit: hooks?.beforeCommit,
+      onCommitted: (committed) => this.registry.afterCommit(committed),
+      onRecovered: () => this.registry.acknowledgeAll(),
+    });
+    this.#context = { queue: this.queue, authorizeUpdate: options.authorizeUpdate, log };
+    this.#heartbeat = setInterval(() => this.#beat(), settings.heartbeatMs);
+    this.#heartbeat.unref();
+  }
+
+  /** Every open collaboration connection (the access-control layer closes revoked ones). */
+  connections(): ReadonlySet<CollabConnection> {
+    return this.#connections;
+  }
+
+  /** Whether the path of an upgrade request belongs to this endpoint. */
+  handles(request: IncomingMessage): boolean {
+    return (request.url ?? '').startsWith(COLLAB_PATH_PREFIX);
+  }
+
+  /** Handles an HTTP upgrade to `/collab/…`: refused ones are accepted and closed with 44xx. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', (error) => this.#options.log.warn('collab.upgrade-socket-error', { error }));
+    if (this.#closing) {
+      socket.destroy();
+      return;
+    }
+    const decision = decideUpgrade(request, this.#options.identity);
+    this.#wss.handleUpgrade(request, socket, head, (ws) => {
+      ws.on('error', (error) => this.#options.log.warn('collab.socket-error', { error: error.message }));
+      if (!decision.ok) {
+        this.#options.log.info('collab.refused', { code: decision.code, reason: decision.reason });
+        ws.close(decision.code, decision.reason);
+        return;
+      }
+      this.#attach(ws, decision.value);
+    });
+  }
+
+  #attach(ws: WebSocket, accepted: AcceptedUpgrade): void {
+    const doc = this.registry.open(accepted.room, accepted.kind);
+    const connection = new CollabConnection(ws, accepted.session, doc, accepted.wantsAcks, (c, frame) =>
+      handleCollabFrame(c, frame, this.#context),
+    );
+    doc.peers.add(connection);
+    this.#connections.add(connection);
+    ws.on('message', (data, isBinary) => {
+      if (!isBinary) return connection.close(COLLAB_CLOSE.unsupportedData, 'binary frames only');
+      try {
+        connection.receive(frameBytes(data));
+      } catch (error) {
+        // Bad bytes are caught by the parser; this is a server bug. It costs one connection, not the process.
+        this.#options.log.error('collab.handler-failed', { doc: doc.name, user: accepted.session.userId, error, stack: (error as Error).stack });
+        connection.close(COLLAB_CLOSE.loadFailed, 'internal error');
+      }
+    });
+    ws.on('pong', () => {
+      connection.alive = true;
+    });
+    ws.on('close', () => {
+      this.#connections.delete(connection);
+      doc.removePeer(connection);
+      this.registry.release(doc);
+    });
+    if (doc.state === 'ready') connection.start();
+    else if (doc.state === 'failed') connection.close(COLLAB_CLOSE.loadFailed, 'room could not be loaded');
+  }
+
+  /** Starts the connections that waited for a document to load. */
+  #startWaiting(doc: CollabDoc): void {
+    for (const connection of this.#connections) if (connection.doc === doc) connection.start();
+  }
+
+  /** Terminates sockets that did not answer the previous ping, then pings the rest. */
+  #beat(): void {
+    for (const connection of this.#connections) {
+      if (!connection.alive) {
+        connection.socket.terminate();
+        continue;
+      }
+      connection.alive = false;
+      connection.socket.ping();
+    }
+  }
+
+  /**
+   * Shuts down: refuse new upgrades, store everything pending (retrying until `deadline`),
+   * close every socket with 1001, unload every document. Returns whether everything was stored.
+   */
+  async shutdown(deadline: number): Promise<boolean> {
+    this.#closing = true;
+    clearInterval(this.#heartbeat);
+    const flushed = await this.queue.drain(deadline);
+    this.registry.closeAll(COLLAB_CLOSE.goingAway, 'server shutting down');
+    // Frames that raced the close frames were queued after the drain: store them too.
+    const flushedLate = await this.queue.drain(deadline);
+    this.queue.stop();
+    await this.#waitForSockets(Math.min(1000, Math.max(0, deadline - Date.now())));
+    this.#wss.close();
+    return flushed && flushedLate;
+  }
+
+  /** Waits up to `ms` for closing handshakes, then terminates what is left. */
+  async #waitForSockets(ms: number): Promise<void> {
+    const until = Date.now() + ms;
+    while (this.#wss.clients.size > 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
+    for (const ws of this.#wss.clients) ws.terminate();
+  }
+}

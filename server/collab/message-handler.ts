@@ -1,0 +1,70 @@
+import * as encoding from 'lib0/encoding';
+import * as authProtocol from 'y-protocols/auth';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import { COLLAB_CLOSE, MESSAGE_AUTH } from '../../schema/index.ts';
+import type { Logger } from '../logger.ts';
+import type { UpdateAuthorizer } from './authorize-update.ts';
+import type { CollabConnection } from './collab-connection.ts';
+import type { CommitQueue } from './commit-queue.ts';
+import { parseIncomingMessage } from './message-parser.ts';
+
+/** What handling a frame needs from the server. */
+export interface CollabContext {
+  queue: CommitQueue;
+  authorizeUpdate: UpdateAuthorizer;
+  log: Logger;
+}
+
+/** Encodes a y-protocols permission-denied message. */
+function permissionDenied(reason: string): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_AUTH);
+  authProtocol.writePermissionDenied(encoder, reason);
+  return encoding.toUint8Array(encoder);
+}
+
+/** Authorizes an incoming update and hands it to the commit queue, or tells the sender no. */
+function acceptUpdate(connection: CollabConnection, update: Uint8Array, context: CollabContext): void {
+  const { doc, session } = connection;
+  const verdict = context.authorizeUpdate({ room: doc.room, docName: doc.name, kind: doc.kind, session, update, ydoc: doc.ydoc });
+  if (!verdict.ok) {
+    context.log.info('collab.update-denied', { doc: doc.name, user: session.userId, role: session.role, reason: verdict.reason });
+    connection.send(permissionDenied(verdict.reason));
+    return;
+  }
+  context.queue.enqueue({ doc, update, sender: connection, applied: false });
+}
+
+/**
+ * Handles one frame of a connection whose document is ready. A frame that does not decode
+ * closes only this connection (1002) and is logged; nothing from it is applied.
+ */
+export function handleCollabFrame(connection: CollabConnection, frame: Uint8Array, context: CollabContext): void {
+  const parsed = parseIncomingMessage(frame);
+  const { doc } = connection;
+  if (!parsed.ok) {
+    context.log.warn('collab.malformed-message', { doc: doc.name, user: connection.session.userId, bytes: frame.byteLength, error: parsed.error });
+    connection.close(COLLAB_CLOSE.protocolError, 'malformed message');
+    return;
+  }
+  const message = parsed.value;
+  switch (message.type) {
+    case 'sync-step1':
+      connection.send(doc.syncStep2For(message.stateVector));
+      doc.acknowledge([connection]);
+      return;
+    case 'sync-step2':
+    case 'sync-update':
+      // A stock client answers the server's step 1 with a step 2 even when it has nothing new.
+      if (!message.isEmpty) acceptUpdate(connection, message.update, context);
+      return;
+    case 'awareness':
+      awarenessProtocol.applyAwarenessUpdate(doc.awareness, message.update, connection);
+      return;
+    case 'query-awareness':
+      connection.send(doc.allAwarenessStates());
+      return;
+    case 'auth':
+      return;
+  }
+}

@@ -1,0 +1,84 @@
+import * as decoding from 'lib0/decoding';
+import * as Y from 'yjs';
+import { MESSAGE_AUTH, MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC } from '../../schema/index.ts';
+
+/** An incoming collaboration message, fully decoded and checked before anything acts on it. */
+export type IncomingMessage =
+  | { type: 'sync-step1'; stateVector: Uint8Array }
+  | { type: 'sync-step2' | 'sync-update'; update: Uint8Array; isEmpty: boolean }
+  | { type: 'awareness'; update: Uint8Array; clientIds: number[] }
+  | { type: 'query-awareness' }
+  | { type: 'auth' };
+
+/** A decoded message, or why the bytes are not one. */
+export type ParseResult = { ok: true; value: IncomingMessage } | { ok: false; error: string };
+
+// y-protocols sync sub-types.
+const SYNC_STEP1 = 0;
+const SYNC_STEP2 = 1;
+const SYNC_UPDATE = 2;
+
+/** Throws unless the decoder has consumed every byte: trailing bytes mean a malformed frame. */
+function expectEnd(decoder: decoding.Decoder): void {
+  if (decoding.hasContent(decoder)) throw new Error('trailing bytes after the message');
+}
+
+/** Decodes a sync message body (after the message type). */
+function parseSync(decoder: decoding.Decoder): IncomingMessage {
+  const subtype = decoding.readVarUint(decoder);
+  const payload = decoding.readVarUint8Array(decoder);
+  expectEnd(decoder);
+  if (subtype === SYNC_STEP1) {
+    Y.decodeStateVector(payload);
+    return { type: 'sync-step1', stateVector: payload };
+  }
+  if (subtype !== SYNC_STEP2 && subtype !== SYNC_UPDATE) throw new Error(`unknown sync message type ${subtype}`);
+  // Decoding the whole update first: applying garbage could throw halfway, or hang (yjs #498).
+  if (payload.byteLength === 0) throw new Error('empty update');
+  const decoded = Y.decodeUpdate(payload);
+  const isEmpty = decoded.structs.length === 0 && decoded.ds.clients.size === 0;
+  return { type: subtype === SYNC_STEP2 ? 'sync-step2' : 'sync-update', update: payload, isEmpty };
+}
+
+/** Decodes an awareness message body, checking each entry's state is JSON. */
+function parseAwareness(decoder: decoding.Decoder): IncomingMessage {
+  const update = decoding.readVarUint8Array(decoder);
+  expectEnd(decoder);
+  const inner = decoding.createDecoder(update);
+  const count = decoding.readVarUint(inner);
+  const clientIds: number[] = [];
+  for (let i = 0; i < count; i++) {
+    clientIds.push(decoding.readVarUint(inner));
+    decoding.readVarUint(inner);
+    JSON.parse(decoding.readVarString(inner));
+  }
+  expectEnd(inner);
+  return { type: 'awareness', update, clientIds };
+}
+
+/**
+ * Decodes one binary frame of the y-websocket protocol. Never throws: bad bytes, unknown
+ * message types and trailing garbage come back as an error message, so that only the sender's
+ * connection is closed.
+ */
+export function parseIncomingMessage(data: Uint8Array): ParseResult {
+  try {
+    const decoder = decoding.createDecoder(data);
+    const type = decoding.readVarUint(decoder);
+    switch (type) {
+      case MESSAGE_SYNC:
+        return { ok: true, value: parseSync(decoder) };
+      case MESSAGE_AWARENESS:
+        return { ok: true, value: parseAwareness(decoder) };
+      case MESSAGE_QUERY_AWARENESS:
+        return { ok: true, value: { type: 'query-awareness' } };
+      case MESSAGE_AUTH:
+        // Clients have nothing to say in the auth protocol; read and ignore.
+        return { ok: true, value: { type: 'auth' } };
+      default:
+        return { ok: false, error: `unknown message type ${type}` };
+    }
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}

@@ -1,0 +1,45 @@
+import type { IncomingMessage } from 'node:http';
+import { COLLAB_CLOSE } from '../../schema/index.ts';
+import { readCookie, SESSION_COOKIE } from '../auth/cookies.ts';
+import type { IdentityService, Session } from '../auth/identity.ts';
+import { isDocKind, isRoomId } from '../rooms/doc-names.ts';
+import type { DocKind } from '../rooms/doc-names.ts';
+
+/** An upgrade the server accepts: who, which document, and whether they want acknowledgements. */
+export interface AcceptedUpgrade {
+  session: Session;
+  room: string;
+  kind: DocKind;
+  wantsAcks: boolean;
+}
+
+/** The decision on a WebSocket upgrade: accept, or close with a code and reason. */
+export type UpgradeDecision = { ok: true; value: AcceptedUpgrade } | { ok: false; code: number; reason: string };
+
+/** The path prefix of collaboration sockets. */
+export const COLLAB_PATH_PREFIX = '/collab/';
+
+/**
+ * Decides on a collaboration upgrade (`/collab/<room>/<text|annotations>?token=…`).
+ * The credential is the `token` query parameter (invite or session token) or the session
+ * cookie. Order matters: an unauthenticated caller learns nothing about rooms (4401 first);
+ * a token of another room gets 4403; a path naming no document gets 4404.
+ */
+export function decideUpgrade(request: IncomingMessage, identity: IdentityService): UpgradeDecision {
+  const rawUrl = request.url ?? '/';
+  const queryStart = rawUrl.indexOf('?');
+  // The raw path, not `new URL()`'s normalised one: `..`, `%2F` and upper case never name a room.
+  const path = queryStart < 0 ? rawUrl : rawUrl.slice(0, queryStart);
+  const query = new URLSearchParams(queryStart < 0 ? '' : rawUrl.slice(queryStart + 1));
+  const token = query.get('token') || readCookie(request.headers.cookie, SESSION_COOKIE);
+  if (!token) return { ok: false, code: COLLAB_CLOSE.unauthorized, reason: 'missing token' };
+  const resolved = identity.resolveToken(token);
+  if (!resolved.ok) return { ok: false, code: COLLAB_CLOSE.unauthorized, reason: `${resolved.error} token` };
+  const parts = path.slice(COLLAB_PATH_PREFIX.length).split('/');
+  const [room, kind] = parts;
+  if (parts.length !== 2 || !isRoomId(room) || !isDocKind(kind)) {
+    return { ok: false, code: COLLAB_CLOSE.notFound, reason: 'no such document' };
+  }
+  if (resolved.value.room !== room) return { ok: false, code: COLLAB_CLOSE.forbidden, reason: 'token is for another room' };
+  return { ok: true, value: { session: resolved.value, room, kind, wantsAcks: query.get('acks') === '1' } };
+}

@@ -1,0 +1,27 @@
+import type { IncomingMessage } from 'node:http';
+import { readCookie, SESSION_COOKIE } from '../auth/cookies.ts';
+import type { IdentityService, Session } from '../auth/identity.ts';
+
+/** An identity, or the status (401/403) and message that refuse the request. */
+export type RequestIdentity = { ok: true; value: Session } | { ok: false; status: 401 | 403; error: string };
+
+/** Returns the token of an `Authorization: Bearer <token>` header, or null. */
+export function bearerToken(request: IncomingMessage): string | null {
+  const header = request.headers.authorization;
+  if (!header) return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1] ?? null;
+}
+
+/**
+ * Identifies the caller of a room's API: a bearer token (invite or session) or else the
+ * session cookie. 401 without a usable credential, 403 when it belongs to another room.
+ */
+export function identifyForRoom(request: IncomingMessage, identity: IdentityService, room: string): RequestIdentity {
+  const token = bearerToken(request) ?? readCookie(request.headers.cookie, SESSION_COOKIE);
+  if (!token) return { ok: false, status: 401, error: 'missing credentials: send an invite or session token as Bearer, or a session cookie' };
+  const resolved = identity.resolveToken(token);
+  if (!resolved.ok) return { ok: false, status: 401, error: `${resolved.error} token` };
+  if (resolved.value.room !== room) return { ok: false, status: 403, error: 'token is for another room' };
+  return resolved;
+}

@@ -1,0 +1,57 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { HttpContext } from './http-context.ts';
+import { sendError } from './responses.ts';
+import { matchRoute } from './router.ts';
+import type { Route } from './router.ts';
+import { healthRoutes } from './routes-health.ts';
+import { identityRoutes } from './routes-identity.ts';
+import { roomRoutes } from './routes-rooms.ts';
+import { exportRoutes } from './routes-export.ts';
+import { importRoutes } from './routes-import.ts';
+import { resolveStaticPath, sendClientShell, sendStaticFile } from './static-files.ts';
+
+/** The route table of the server. Later features add their route lists here. */
+export const routes: readonly Route<HttpContext>[] = [...healthRoutes, ...roomRoutes, ...identityRoutes, ...exportRoutes, ...importRoutes];
+
+/** Serves GET/HEAD requests no route claims from the built client; `/` is the client shell. */
+function serveStatic(request: IncomingMessage, response: ServerResponse, path: string, context: HttpContext): void {
+  const headOnly = request.method === 'HEAD';
+  if (path === '/' || path === '/index.html') return sendClientShell(response, context.config.staticDir, headOnly);
+  const file = resolveStaticPath(context.config.staticDir, path);
+  if (file && sendStaticFile(response, file, headOnly)) return;
+  sendError(response, 404, 'not found');
+}
+
+/**
+ * Returns the node:http request listener: routes first (405 for a known path with another
+ * method), then static files. A handler that throws gets a 500 and a log entry, never a crash.
+ */
+export function createRequestHandler(context: HttpContext, table: readonly Route<HttpContext>[] = routes) {
+  return (request: IncomingMessage, response: ServerResponse): void => {
+    const rawUrl = request.url ?? '/';
+    const queryStart = rawUrl.indexOf('?');
+    const path = queryStart < 0 ? rawUrl : rawUrl.slice(0, queryStart);
+    const query = new URLSearchParams(queryStart < 0 ? '' : rawUrl.slice(queryStart + 1));
+    const method = request.method ?? 'GET';
+    const fail = (error: unknown) => {
+      context.log.error('http.handler-failed', { method, path, error });
+      if (!response.headersSent) sendError(response, 500, 'internal error');
+      else response.destroy();
+    };
+    const match = matchRoute(table, method, path);
+    try {
+      if (match.kind === 'route') {
+        const done = match.route.handle({ request, response, params: match.params, query, context });
+        if (done) done.catch(fail);
+      } else if (match.kind === 'method-not-allowed') {
+        sendError(response, 405, `method ${method} not allowed`, { Allow: match.allowed.join(', ') });
+      } else if (method === 'GET' || method === 'HEAD') {
+        serveStatic(request, response, path, context);
+      } else {
+        sendError(response, 404, 'not found');
+      }
+    } catch (error) {
+      fail(error);
+    }
+  };
+}

@@ -1,0 +1,64 @@
+import type { ServerResponse } from 'node:http';
+
+/**
+ * The Content-Security-Policy of every HTML response: only the server's own scripts, styles and
+ * sockets; no inline code, plugins, base rewriting or framing.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "connect-src 'self' ws: wss:",
+  "img-src 'self' data:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Sets the headers every response carries: no MIME sniffing, no referrer (invite links hold tokens). */
+export function setCommonHeaders(res: ServerResponse): void {
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+}
+
+/** Sets the headers of an HTML response: the strict CSP and no caching of the shell. */
+export function setHtmlHeaders(res: ServerResponse): void {
+  setCommonHeaders(res);
+  res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+  res.setHeader('Content-Type', 'text/html; charset=utf-8');
+  res.setHeader('Cache-Control', 'no-cache');
+}
+
+/** Sends a JSON body with a status; API responses are never cached. */
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  setCommonHeaders(res);
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+    ...headers,
+  });
+  res.end(text);
+}
+
+/** Sends `{error: message}` with a status. */
+export function sendError(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
+  sendJson(res, status, { error: message }, headers);
+}
+
+/** Escapes text for HTML element content and attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+}
+
+/** Sends a small HTML page (title and one paragraph, both escaped) with the HTML headers. */
+export function sendHtmlMessage(res: ServerResponse, status: number, title: string, message: string): void {
+  const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)} · Apparatus</title></head>
+<body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p></body></html>
+`;
+  setHtmlHeaders(res);
+  res.writeHead(status, { 'Content-Length': Buffer.byteLength(html) });
+  res.end(html);
+}

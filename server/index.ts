@@ -1,0 +1,31 @@
+// The public surface of server/: what tests, CLIs and later server features import.
+// Explicit export list only.
+
+// --- starting and configuring ---
+export { startServer } from './start-server.ts';
+export type { StartServerOptions, RunningServer } from './start-server.ts';
+export { defaultConfig, loadConfig } from './config.ts';
+export type { ServerConfig, SynchronousLevel } from './config.ts';
+export { createConsoleLogger, createCollectingLogger } from './logger.ts';
+export type { Logger, LogEntry, LogLevel, CollectingLogger } from './logger.ts';
+
+// --- collaboration: the authorization hook and test seams ---
+export { defaultAuthorizeUpdate } from './collab/authorize-update.ts';
+export type { UpdateAuthorizer, UpdateAuthorizationRequest, UpdateAuthorization } from './collab/authorize-update.ts';
+export type { StoreHooks } from './collab/collab-server.ts';
+export type { BeforeCommitHook } from './collab/commit-queue.ts';
+export type { BeforeLoadHook } from './collab/doc-registry.ts';
+export type { Session } from './auth/identity.ts';
+
+// --- rooms ---
+export { docNameOf, isRoomId, ROOM_ID_PATTERN, DOC_KINDS } from './rooms/doc-names.ts';
+export type { DocKind } from './rooms/doc-names.ts';
+export { encodeChapterSeed, TEXT_FRAGMENT } from './rooms/chapter-seed.ts';
+
+// --- persistence (reading a store directly: tests, CLIs, benchmarks) ---
+export { openDatabase, DATABASE_FILE } from './persistence/database.ts';
+export type { AppDatabase } from './persistence/database.ts';
+export { UpdateStore } from './persistence/update-store.ts';
+export type { StoredDoc } from './persistence/update-store.ts';
+export { replayStoredDoc } from './persistence/doc-replay.ts';
+export { compactDoc } from './persistence/compaction.ts';

@@ -1,0 +1,96 @@
+import Database from 'better-sqlite3';
+import type { Database as SqliteDatabase } from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { SynchronousLevel } from '../config.ts';
+
+/** The open SQLite database of one server (better-sqlite3 handle). */
+export type AppDatabase = SqliteDatabase;
+
+/** File name of the database inside DATA_DIR. */
+export const DATABASE_FILE = 'apparatus.sqlite';
+
+// Each entry upgrades the schema by one version; `PRAGMA user_version` records how far we got.
+// AUTOINCREMENT on doc_updates: ids are never reused after a trim, so a snapshot's
+// `through_update_id` stays a valid boundary forever.
+const migrations: readonly string[] = [
+  `
+  CREATE TABLE rooms (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    invite_generation INTEGER NOT NULL DEFAULT 1
+  );
+  CREATE TABLE doc_snapshots (
+    doc TEXT PRIMARY KEY,
+    snapshot BLOB NOT NULL,
+    state_vector BLOB NOT NULL,
+    through_update_id INTEGER NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE doc_updates (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc TEXT NOT NULL,
+    update_bytes BLOB NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX doc_updates_by_doc ON doc_updates (doc, id);
+  CREATE TABLE invites (
+    token_hash TEXT PRIMARY KEY,
+    room TEXT NOT NULL REFERENCES rooms (id),
+    role TEXT NOT NULL CHECK (role IN ('owner', 'reviewer', 'annotator', 'viewer')),
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER,
+    revoked INTEGER NOT NULL DEFAULT 0,
+    label TEXT
+  );
+  CREATE INDEX invites_by_room ON invites (room);
+  CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    room TEXT NOT NULL REFERENCES rooms (id),
+    role TEXT NOT NULL,
+    invite_hash TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX sessions_by_invite ON sessions (invite_hash);
+  CREATE TABLE user_profiles (
+    user_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  `,
+];
+
+/** Applies the migrations the database has not seen yet, each in its own transaction. */
+function migrate(db: AppDatabase): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (let version = current; version < migrations.length; version++) {
+    db.transaction(() => {
+      db.exec(migrations[version] ?? '');
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}
+
+/**
+ * Opens (creating if needed) the server database in `dataDir`: WAL journal, the given
+ * synchronous level, foreign keys on, schema migrated. Throws if the file cannot be opened.
+ */
+export function openDatabase(dataDir: string, synchronous: SynchronousLevel): AppDatabase {
+  mkdirSync(dataDir, { recursive: true });
+  const db = new Database(path.join(dataDir, DATABASE_FILE));
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${synchronous}`);
+    db.pragma('foreign_keys = ON');
+    // Only this process writes; a short wait covers a test or CLI reading the file at the same time.
+    db.pragma('busy_timeout = 2000');
+    migrate(db);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}

@@ -1,0 +1,170 @@
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { IdentityService } from './auth/identity.ts';
+import { deriveToken } from './auth/tokens.ts';
+import { defaultAuthorizeUpdate } from './collab/authorize-update.ts';
+import type { UpdateAuthorizer } from './collab/authorize-update.ts';
+import { CollabServer } from './collab/collab-server.ts';
+import type { StoreHooks } from './collab/collab-server.ts';
+import { defaultConfig } from './config.ts';
+import type { ServerConfig } from './config.ts';
+import type { HttpContext } from './http/http-context.ts';
+import { createRequestHandler } from './http/request-handler.ts';
+import { createConsoleLogger } from './logger.ts';
+import type { Logger } from './logger.ts';
+import { openDatabase } from './persistence/database.ts';
+import type { AppDatabase } from './persistence/database.ts';
+import { InviteStore } from './persistence/invite-store.ts';
+import { ProfileStore } from './persistence/profile-store.ts';
+import { RoomStore } from './persistence/room-store.ts';
+import { readOrCreateServerSecret } from './persistence/server-secret.ts';
+import { SessionStore } from './persistence/session-store.ts';
+import { UpdateStore } from './persistence/update-store.ts';
+import type { RoomStores } from './rooms/create-room.ts';
+import { ensureDefaultRoom } from './rooms/default-room.ts';
+import type { DefaultRoomInvites } from './rooms/default-room.ts';
+
+/** Options of startServer: any config field (defaults from `defaultConfig()`), plus seams. */
+export interface StartServerOptions extends Partial<ServerConfig> {
+  /** Replaces the role check every incoming update passes (the access-control layer's hook). */
+  authorizeUpdate?: UpdateAuthorizer;
+  /** Test seams at the store boundary: slow or failing loads and commits. */
+  hooks?: StoreHooks;
+  logger?: Logger;
+  /** WebSocket ping interval; default 30 s. */
+  heartbeatMs?: number;
+}
+
+/** A running server. `close()` flushes, closes sockets (1001) and the database; idempotent. */
+export interface RunningServer {
+  /** Base URL, `http://HOST:PORT`. */
+  url: string;
+  port: number;
+  config: ServerConfig;
+  adminToken: string;
+  /** Whether the admin token was derived from the server secret (ADMIN_TOKEN unset). */
+  adminTokenGenerated: boolean;
+  /** The default room's invite tokens, or null when there is none (or its creation failed). */
+  defaultRoom: DefaultRoomInvites | null;
+  /** The collaboration endpoint: live documents, connections, commit queue. */
+  collab: CollabServer;
+  /** Returns the browser entry URL for an invite: `http://HOST:PORT/r/<room>?invite=TOKEN`. */
+  inviteUrl(room: string, token: string): string;
+  close(): Promise<void>;
+}
+
+/** Time allowed to store pending updates on close; the process exits within 10 s (D2). */
+const SHUTDOWN_FLUSH_MS = 8000;
+
+function openStores(db: AppDatabase): RoomStores & { sessions: SessionStore; profiles: ProfileStore } {
+  return {
+    db,
+    rooms: new RoomStore(db),
+    invites: new InviteStore(db),
+    updates: new UpdateStore(db),
+    sessions: new SessionStore(db),
+    profiles: new ProfileStore(db),
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** Creates the default room on first start, or re-derives its invites; logs and goes on if impossible. */
+function prepareDefaultRoom(config: ServerConfig, stores: RoomStores, secret: Buffer, log: Logger): DefaultRoomInvites | null {
+  if (!config.defaultRoom) return null;
+  const result = ensureDefaultRoom(stores, secret, config.defaultRoom);
+  if (!result.ok) {
+    log.error('room.default-failed', { room: config.defaultRoom.id, error: result.error });
+    return null;
+  }
+  if (result.value.created) log.info('room.created', { room: result.value.room, from: config.defaultRoom.chapterFile });
+  return result.value;
+}
+
+/** The HTTP server: routes and static files, upgrades to `/collab/…` handed to the collaboration server. */
+function createHttpServer(context: HttpContext): Server {
+  const { collab, log } = context;
+  const http = createServer(createRequestHandler(context));
+  http.on('upgrade', (request, socket, head) => {
+    if (collab.handles(request)) return collab.handleUpgrade(request, socket, head);
+    socket.on('error', () => socket.destroy());
+    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  });
+  http.on('clientError', (error, socket) => {
+    log.warn('http.client-error', { error: error.message });
+    socket.destroy();
+  });
+  return http;
+}
+
+/** Returns the idempotent close of a running server: stop listening, flush, close sockets, close the database. */
+function closer(http: Server, collab: CollabServer, db: AppDatabase, log: Logger): () => Promise<void> {
+  let closing: Promise<void> | null = null;
+  return () => {
+    closing ??= (async () => {
+      http.close();
+      http.closeIdleConnections();
+      const flushed = await collab.shutdown(Date.now() + SHUTDOWN_FLUSH_MS);
+      http.closeAllConnections();
+      db.close();
+      if (flushed) log.info('server.stopped', { flushed });
+      else log.error('server.stopped', { flushed, note: 'some accepted updates could not be stored; they were never acknowledged' });
+    })();
+    return closing;
+  };
+}
+
+/**
+ * Starts Apparatus: opens the database in DATA_DIR, creates the default room on first start,
+ * and serves HTTP and the y-websocket endpoint on one port (0 picks a free one).
+ */
+export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+  // Phase 1: configuration, storage, secrets, the default room.
+  const { authorizeUpdate, hooks, logger, heartbeatMs, ...overrides } = options;
+  const config: ServerConfig = { ...defaultConfig(), ...overrides };
+  const log = logger ?? createConsoleLogger();
+  const db = openDatabase(config.dataDir, config.synchronous);
+  const secret = readOrCreateServerSecret(config.dataDir);
+  const stores = openStores(db);
+  const adminToken = config.adminToken ?? deriveToken(secret, 'admin');
+  const defaultRoom = prepareDefaultRoom(config, stores, secret, log);
+  stores.sessions.deleteExpired(Date.now());
+
+  // Phase 2: the collaboration endpoint and the HTTP server around it.
+  const identity = new IdentityService(stores, config.sessionTtlMs);
+  const settings = { ...config, heartbeatMs: heartbeatMs ?? 30_000 };
+  const collab = new CollabServer({ store: stores.updates, identity, log, authorizeUpdate: authorizeUpdate ?? defaultAuthorizeUpdate, hooks, settings });
+  const http = createHttpServer({ config, log, identity, adminToken, rooms: stores, collab, startedAt: Date.now() });
+  const close = closer(http, collab, db, log);
+
+  // Phase 3: listen.
+  let port: number;
+  try {
+    port = await listen(http, config.port, config.host);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  log.info('server.listening', { url, dataDir: config.dataDir, synchronous: config.synchronous });
+  return {
+    url,
+    port,
+    config,
+    adminToken,
+    adminTokenGenerated: config.adminToken === null,
+    defaultRoom,
+    collab,
+    inviteUrl: (room, token) => `${url}/r/${room}?invite=${encodeURIComponent(token)}`,
+    close,
+  };
+}

@@ -1,0 +1,157 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { MESSAGE_SYNC } from '../../schema/index.ts';
+import { chapterText, makeDataDir, startTestServer } from '../helpers/test-server.ts';
+import type { TestServer } from '../helpers/test-server.ts';
+import { connectClient } from '../helpers/yws-client.ts';
+
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+describe('HTTP API', () => {
+  let server: TestServer;
+  let staticRoot: string;
+  const api = (pathname: string, init: RequestInit = {}) => fetch(`${server.url}${pathname}`, { redirect: 'manual', ...init });
+  const createRoom = (body: unknown, token: string | null = server.adminToken) =>
+    api('/api/rooms', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+
+  beforeAll(async () => {
+    staticRoot = makeDataDir();
+    const staticDir = path.join(staticRoot, 'client');
+    mkdirSync(staticDir, { recursive: true });
+    writeFileSync(path.join(staticDir, 'app.js'), 'console.log(1);\n');
+    server = await startTestServer({ staticDir, maxJsonBodyBytes: 200_000 });
+  });
+  afterAll(async () => {
+    await server.stop();
+    rmSync(staticRoot, { recursive: true, force: true });
+  });
+
+  it('answers /healthz with 200 JSON', async () => {
+    const response = await api('/healthz');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ ok: true, store: 'ok' });
+  });
+
+  it('creates a room with four role invites that open its documents', async () => {
+    const response = await createRoom({ id: 'seminar-1', title: 'Seminar', text: chapterText });
+    expect(response.status).toBe(201);
+    const body = (await response.json()) as { id: string; invites: Record<string, string> };
+    expect(body.id).toBe('seminar-1');
+    expect(Object.keys(body.invites).sort()).toEqual(['annotator', 'owner', 'reviewer', 'viewer']);
+    const reader = connectClient({ url: server.url, room: 'seminar-1', kind: 'text', token: body.invites.viewer ?? '' });
+    await reader.synced();
+    expect(reader.ydoc.getXmlFragment('prosemirror').length).toBeGreaterThan(10);
+    reader.destroy();
+  });
+
+  it('refuses room creation without, or with a wrong, admin token', async () => {
+    expect((await createRoom({ id: 'no-auth', text: chapterText }, null)).status).toBe(401);
+    expect((await createRoom({ id: 'bad-auth', text: chapterText }, 'x'.repeat(40))).status).toBe(403);
+    expect((await createRoom({ id: 'viewer-auth', text: chapterText }, server.invites.owner)).status).toBe(403);
+  });
+
+  it('rejects bad ids, existing ids, chapters the importer refuses, and oversized bodies', async () => {
+    for (const id of ['Upper', 'a/b', '', 'x'.repeat(65), 42]) {
+      const response = await createRoom({ id, text: chapterText });
+      expect(response.status, String(id)).toBe(400);
+    }
+    expect((await createRoom({ id: 'chapter-5', text: chapterText })).status).toBe(409);
+    const rejected = await createRoom({ id: 'empty-chapter', text: '' });
+    expect(rejected.status).toBe(400);
+    expect(((await rejected.json()) as { error: string }).error.length).toBeGreaterThan(0);
+    expect((await createRoom({ id: 'huge', text: 'x'.repeat(300_000) })).status).toBe(413);
+    // The refused chapter left nothing behind: the id is still free.
+    expect((await createRoom({ id: 'empty-chapter', text: chapterText })).status).toBe(201);
+    const notJson = await api('/api/rooms', { method: 'POST', headers: { authorization: `Bearer ${server.adminToken}` }, body: 'id=a' });
+    expect(notJson.status).toBe(415);
+  });
+
+  it('turns an invite link into an HttpOnly session cookie and a redirect', async () => {
+    const response = await api(`/r/chapter-5?invite=${server.invites.annotator}`);
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/r/chapter-5');
+    const cookie = response.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(/^ap_session=[^;]+; HttpOnly; SameSite=Lax; Path=\//);
+    const session = cookie.split(';')[0] ?? '';
+
+    const me = await api('/api/rooms/chapter-5/me', { headers: { cookie: session } });
+    expect(me.status).toBe(200);
+    const identity = (await me.json()) as { userId: string; room: string; role: string; name: string };
+    expect(identity).toMatchObject({ room: 'chapter-5', role: 'annotator' });
+    expect(identity.userId).toMatch(/^u-/);
+
+    const renamed = await api('/api/rooms/chapter-5/me', { method: 'PUT', headers: { cookie: session, 'content-type': 'application/json' }, body: JSON.stringify({ name: '  Ada  ' }) });
+    expect(await renamed.json()).toMatchObject({ name: 'Ada', userId: identity.userId });
+    const socket = connectClient({ url: server.url, room: 'chapter-5', kind: 'annotations', token: session.slice('ap_session='.length) });
+    await socket.synced();
+    socket.destroy();
+  });
+
+  it('authenticates a WebSocket by its session cookie when no token is given', async () => {
+    const response = await api(`/r/chapter-5?invite=${server.invites.viewer}`);
+    const session = (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const ws = new WebSocket(`${server.url.replace('http', 'ws')}/collab/chapter-5/text`, { headers: { cookie: session } });
+    const first = await new Promise<Buffer | number>((resolve) => {
+      ws.once('message', (data: Buffer) => resolve(data));
+      ws.once('close', (code) => resolve(code));
+    });
+    expect(Buffer.isBuffer(first) && first[0]).toBe(MESSAGE_SYNC);
+    ws.close();
+  });
+
+  it('refuses display names that are empty, too long or carry control characters', async () => {
+    for (const name of ['   ', 'x'.repeat(61), 'evil\u202Eman', 'bell\u0007', 42]) {
+      const response = await api('/api/rooms/chapter-5/me', {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${server.invites.reviewer}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name }),
+      });
+      expect(response.status, JSON.stringify(name)).toBe(400);
+    }
+  });
+
+  it('refuses bad invites at the browser entry and identity endpoints', async () => {
+    expect((await api('/r/chapter-5?invite=nonsense')).status).toBe(401);
+    const other = await api('/api/rooms', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'elsewhere', text: chapterText }),
+    });
+    const { invites } = (await other.json()) as { invites: Record<string, string> };
+    expect((await api(`/r/chapter-5?invite=${invites.owner}`)).status).toBe(403);
+    expect((await api('/api/rooms/chapter-5/me')).status).toBe(401);
+    expect((await api('/api/rooms/chapter-5/me', { headers: { authorization: `Bearer ${invites.owner}` } })).status).toBe(403);
+  });
+
+  it('creates sessions for programs from a Bearer invite, with a stable identity per invite otherwise', async () => {
+    const response = await api('/api/rooms/chapter-5/sessions', { method: 'POST', headers: { authorization: `Bearer ${server.invites.reviewer}` } });
+    expect(response.status).toBe(201);
+    const session = (await response.json()) as { token: string; userId: string; role: string };
+    expect(session.role).toBe('reviewer');
+    const me = await api('/api/rooms/chapter-5/me', { headers: { authorization: `Bearer ${session.token}` } });
+    expect(((await me.json()) as { userId: string }).userId).toBe(session.userId);
+
+    const direct = async () => ((await (await api('/api/rooms/chapter-5/me', { headers: { authorization: `Bearer ${server.invites.viewer}` } })).json()) as { userId: string }).userId;
+    expect(await direct()).toBe(await direct());
+    expect((await api('/api/rooms/chapter-5/sessions', { method: 'POST', headers: { authorization: `Bearer ${session.token}` } })).status).toBe(401);
+  });
+
+  it('serves HTML with a strict CSP and nosniff, and the placeholder until the client is built', async () => {
+    for (const page of ['/', '/r/chapter-5', '/r/chapter-5?invite=bad']) {
+      const response = await api(page);
+      expect(response.headers.get('content-security-policy'), page).toBe(CSP);
+      expect(response.headers.get('x-content-type-options'), page).toBe('nosniff');
+    }
+    expect(await (await api('/r/chapter-5')).text()).toContain('not been built');
+    const script = await api('/app.js');
+    expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect((await api('/../package.json')).status).toBe(404);
+    expect((await api('/%2e%2e/package.json')).status).toBe(404);
+  });
+});
