@@ -1,0 +1,78 @@
+import * as Y from 'yjs';
+import { yXmlFragmentToProsemirrorJSON } from 'y-prosemirror';
+import { readRoomSnapshot } from '../../schema/index.ts';
+import type { RoomSnapshot } from '../../schema/index.ts';
+import type { CollabServer } from '../collab/collab-server.ts';
+import type { CollabDoc, DocPeer } from '../collab/collab-doc.ts';
+import { TEXT_FRAGMENT } from '../rooms/chapter-seed.ts';
+import type { DocKind } from '../rooms/doc-names.ts';
+
+/**
+ * Access to a room's two live documents for the export and import routes. A route holds
+ * the documents while it works — loaded through the registry like any connection, so a room
+ * loads fully before it is read and a room that cannot load is refused — and releases them
+ * after, so an idle room still unloads.
+ */
+
+/** Both live documents of a room, held until `release()`. */
+export interface HeldRoomDocs {
+  text: CollabDoc;
+  annotations: CollabDoc;
+  release(): void;
+}
+
+let nextHolderId = -1;
+
+/**
+ * A peer that receives nothing: holding a document as one of its peers keeps the registry
+ * from unloading it mid-request (it unloads documents without peers).
+ */
+function holderPeer(): DocPeer {
+  return { id: nextHolderId--, wantsAcks: false, awarenessClients: new Set(), send: () => {}, close: () => {} };
+}
+
+/** Waits until a document has loaded (or failed); polls, since loading is short and rare here. */
+async function whenLoaded(doc: CollabDoc, timeoutMs: number): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (doc.state === 'loading' && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 5));
+  return doc.state === 'ready';
+}
+
+/** Opens and holds both documents of a room; refuses with a message when one cannot load. */
+export async function holdRoomDocs(collab: CollabServer, room: string, timeoutMs = 10_000): Promise<{ ok: true; value: HeldRoomDocs } | { ok: false; error: string }> {
+  const held: { doc: CollabDoc; peer: DocPeer }[] = [];
+  const release = () => {
+    for (const { doc, peer } of held.splice(0)) {
+      doc.removePeer(peer);
+      collab.registry.release(doc);
+    }
+  };
+  const open = (kind: DocKind) => {
+    const doc = collab.registry.open(room, kind);
+    const peer = holderPeer();
+    doc.peers.add(peer);
+    held.push({ doc, peer });
+    return doc;
+  };
+  const text = open('text');
+  const annotations = open('annotations');
+  const loaded = (await whenLoaded(text, timeoutMs)) && (await whenLoaded(annotations, timeoutMs));
+  if (!loaded) {
+    release();
+    return { ok: false, error: `room "${room}" could not be loaded` };
+  }
+  return { ok: true, value: { text, annotations, release } };
+}
+
+/** Reads a room for export from its text and annotation documents. */
+export function snapshotRoom(room: { id: string; title: string }, textDoc: Y.Doc, annotationsDoc: Y.Doc): RoomSnapshot {
+  const chapter = yXmlFragmentToProsemirrorJSON(textDoc.getXmlFragment(TEXT_FRAGMENT));
+  return readRoomSnapshot({ room, chapter, textDoc, annotationsDoc });
+}
+
+/** A detached copy of a document, to compute a change on without touching the live one. */
+export function copyDoc(ydoc: Y.Doc): Y.Doc {
+  const copy = new Y.Doc();
+  Y.applyUpdate(copy, Y.encodeStateAsUpdate(ydoc));
+  return copy;
+}
