@@ -3,6 +3,8 @@ import { defineConfig } from '@playwright/test';
 // Debian's chromium: a test tool's own browser download cannot work on this machine.
 export default defineConfig({
   testDir: 'tests/e2e',
+  // Builds the client and starts one real server (temp DATA_DIR, free port); specs make their own rooms.
+  globalSetup: './tests/e2e/support/global-setup.ts',
   workers: 1,
   timeout: 60_000,
   reporter: [['list']],

@@ -1,0 +1,384 @@
+import type * as Y from 'yjs';
+import type { EditorView } from 'prosemirror-view';
+import {
+  acceptProblem,
+  addReply,
+  AnchorIndex,
+  AnnotationOrigin,
+  annotationsMap,
+  applyCorrection,
+  createAnchor,
+  createAnnotation,
+  deleteAnnotation,
+  deleteReply,
+  editReply,
+  linkFootnote,
+  readAnnotation,
+  readReply,
+  rejectProblem,
+  reopenAnnotation,
+  repliesMap,
+  resolveAnnotation,
+  TEXT_FRAGMENT_NAME,
+  unlinkFootnote,
+  updateAnnotation,
+} from '../../schema/index.ts';
+import type { Actor, AnchorIndexChange, Annotation, AnnotationStatus, OperationContext, Reply, ValidationResult } from '../../schema/index.ts';
+import type { Node as PMNode } from 'prosemirror-model';
+import { annotationDecorations, dispatchHighlightChange, highlightsAt } from '../editor/annotation-decorations.ts';
+import type { HighlightSource, HighlightSpec } from '../editor/annotation-decorations.ts';
+import { highlightCategory } from '../model/annotation-view.ts';
+import type { AnnotationView, ReplyView } from '../model/annotation-view.ts';
+import type { AnnotationDraft } from '../components/app-events.ts';
+import type { AnnotationLayerApi, LayerResult } from './annotation-layer-api.ts';
+import { draftToFields } from './annotation-draft.ts';
+
+/** What the layer is built on. */
+export interface AnnotationLayerOptions {
+  annotationsDoc: Y.Doc;
+  textDoc: Y.Doc;
+  actor: Actor;
+  /** The chapter editor (created after the layer, so read lazily). */
+  getView: () => EditorView | undefined;
+}
+
+function failure(result: { ok: false; errors: string[] }, what: string): { ok: false; error: string } {
+  return { ok: false, error: `Could not ${what}: ${result.errors.join('; ')}.` };
+}
+
+function toResult<T>(result: ValidationResult<T>, what: string): LayerResult {
+  return result.ok ? { ok: true, value: undefined } : failure(result, what);
+}
+
+function replyView(reply: Reply): ReplyView {
+  return { id: reply.id, authorId: reply.authorId, authorName: reply.authorName, body: reply.body, created: Date.parse(reply.created), modified: Date.parse(reply.modified) };
+}
+
+/**
+ * The client's annotation layer: reads the annotation document into views (joined with the
+ * anchors' current resolution and the reply threads), keeps the highlight decorations in step
+ * incrementally, and runs the user's commands through the schema's annotation operations with
+ * the session's user as actor.
+ */
+export class AnnotationLayer implements AnnotationLayerApi, HighlightSource {
+  readonly plugin;
+  private readonly records = new Map<string, Annotation>();
+  private readonly threads = new Map<string, Map<string, Reply>>();
+  private readonly replyOwner = new Map<string, string>();
+  private readonly views_ = new Map<string, AnnotationView>();
+  private viewList: AnnotationView[] | null = null;
+  private readonly index: AnchorIndex;
+  private readonly listeners = new Set<() => void>();
+  private readonly dirty = new Set<string>();
+  private readonly highlightDirty = new Set<string>();
+  private patchQueued = false;
+  private readonly cleanups: Array<() => void> = [];
+
+  constructor(private readonly options: AnnotationLayerOptions) {
+    // Created before the editor, so the index observes the text before y-prosemirror does:
+    // when y-prosemirror replaces the document, the index's ranges already match it.
+    this.index = new AnchorIndex(options.textDoc, options.annotationsDoc);
+    this.loadAll();
+    this.observe();
+    this.plugin = annotationDecorations(this);
+  }
+
+  // --- reading -----------------------------------------------------------------------
+
+  views(): AnnotationView[] {
+    this.viewList ??= [...this.views_.values()];
+    return this.viewList;
+  }
+
+  view(id: string): AnnotationView | undefined {
+    return this.views_.get(id);
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  annotationsAt(pos: number): string[] {
+    const view = this.options.getView();
+    return view ? highlightsAt(view.state, pos) : [];
+  }
+
+  /** The live range of an annotation in the current text, or null when it is orphaned or unknown. */
+  rangeOf(id: string): { from: number; to: number } | null {
+    const resolution = this.index.get(id);
+    return resolution && resolution.from !== null && resolution.to !== null && resolution.state !== 'orphaned' ? { from: resolution.from, to: resolution.to } : null;
+  }
+
+  /** HighlightSource: every highlight, from the index's current (cached) ranges. */
+  allHighlights(_doc: PMNode): HighlightSpec[] {
+    const specs: HighlightSpec[] = [];
+    for (const id of this.records.keys()) {
+      const spec = this.highlightOf(id);
+      if (spec) specs.push(spec);
+    }
+    return specs;
+  }
+
+  setActive(id: string | null): void {
+    const view = this.options.getView();
+    if (view) dispatchHighlightChange(view, { type: 'focus', active: id });
+  }
+
+  setHover(id: string | null): void {
+    const view = this.options.getView();
+    if (view) dispatchHighlightChange(view, { type: 'focus', hover: id });
+  }
+
+  destroy(): void {
+    for (const cleanup of this.cleanups) cleanup();
+    this.index.destroy();
+    this.listeners.clear();
+  }
+
+  // --- commands ----------------------------------------------------------------------
+
+  private context(): OperationContext {
+    return { actor: this.options.actor, now: () => new Date() };
+  }
+
+  create(range: { from: number; to: number }, draft: AnnotationDraft): LayerResult<string> {
+    const anchor = createAnchor(this.options.textDoc.getXmlFragment(TEXT_FRAGMENT_NAME), range);
+    if (!anchor.ok) return { ok: false, error: `Could not annotate the selection: ${anchor.error}.` };
+    const fields = draftToFields(draft);
+    const created = this.command(() => createAnnotation(this.options.annotationsDoc, { ...fields, footnotes: draft.footnotes, anchor: anchor.value }, this.context()));
+    return created.ok ? { ok: true, value: created.value.id } : failure(created, 'create the annotation');
+  }
+
+  update(id: string, draft: AnnotationDraft): LayerResult {
+    const current = this.records.get(id);
+    if (!current) return { ok: false, error: 'That annotation no longer exists.' };
+    const context = this.context();
+    let outcome: LayerResult = { ok: true, value: undefined };
+    // One transaction: one pending change, one update on the wire.
+    this.options.annotationsDoc.transact(() => {
+      const updated = updateAnnotation(this.options.annotationsDoc, id, draftToFields(draft), context);
+      if (!updated.ok) return void (outcome = failure(updated, 'save the annotation'));
+      for (const n of current.footnotes.filter((n) => !draft.footnotes.includes(n))) unlinkFootnote(this.options.annotationsDoc, id, n, context);
+      for (const n of draft.footnotes.filter((n) => !current.footnotes.includes(n))) {
+        const linked = linkFootnote(this.options.annotationsDoc, id, n, context);
+        if (!linked.ok) outcome = failure(linked, `link footnote ${n}`);
+      }
+    }, new AnnotationOrigin('update', this.options.actor.userId));
+    this.flush();
+    return outcome;
+  }
+
+  reply(id: string, body: string): LayerResult {
+    return toResult(this.command(() => addReply(this.options.annotationsDoc, { annotationId: id, body }, this.context())), 'send the reply');
+  }
+
+  editReply(replyId: string, body: string): LayerResult {
+    return toResult(this.command(() => editReply(this.options.annotationsDoc, replyId, body, this.context())), 'edit the reply');
+  }
+
+  deleteReply(replyId: string): LayerResult {
+    return toResult(this.command(() => deleteReply(this.options.annotationsDoc, replyId, this.context())), 'delete the reply');
+  }
+
+  setStatus(id: string, status: AnnotationStatus): LayerResult {
+    const doc = this.options.annotationsDoc;
+    const isProblem = this.records.get(id)?.kind === 'problem';
+    if (status === 'open') return toResult(this.command(() => reopenAnnotation(doc, id, this.context())), 'reopen the annotation');
+    if (status === 'rejected') return toResult(this.command(() => rejectProblem(doc, id, this.context())), 'reject the problem');
+    if (status === 'resolved') return toResult(this.command(() => isProblem ? acceptProblem(doc, id, this.context()) : resolveAnnotation(doc, id, this.context())), 'resolve the annotation');
+    return { ok: false, error: 'A correction is marked applied by applying it.' };
+  }
+
+  applyCorrection(id: string): LayerResult {
+    return toResult(this.command(() => applyCorrection(this.options.annotationsDoc, this.options.textDoc, id, this.context())), 'apply the correction');
+  }
+
+  remove(id: string): LayerResult {
+    return toResult(this.command(() => deleteAnnotation(this.options.annotationsDoc, id, this.context())), 'delete the annotation');
+  }
+
+  // --- keeping up with the documents -------------------------------------------------
+
+  private loadAll(): void {
+    for (const [id, yAnnotation] of annotationsMap(this.options.annotationsDoc).entries()) this.readRecord(id, yAnnotation);
+    for (const [id, yReply] of repliesMap(this.options.annotationsDoc).entries()) this.readReplyEntry(id, yReply);
+    this.refresh();
+    this.highlightDirty.clear();
+  }
+
+  private observe(): void {
+    const annotations = annotationsMap(this.options.annotationsDoc);
+    const replies = repliesMap(this.options.annotationsDoc);
+    const onAnnotations = (events: Array<Y.YEvent<any>>): void => {
+      for (const id of touchedKeys(events, annotations)) this.readRecord(id, annotations.get(id));
+      this.flushSoon();
+    };
+    const onReplies = (events: Array<Y.YEvent<any>>): void => {
+      for (const id of touchedKeys(events, replies)) this.readReplyEntry(id, replies.get(id));
+      this.flushSoon();
+    };
+    annotations.observeDeep(onAnnotations);
+    replies.observeDeep(onReplies);
+    const unsubscribe = this.index.onChange((change) => this.anchorsChanged(change));
+    this.cleanups.push(
+      () => annotations.unobserveDeep(onAnnotations),
+      () => replies.unobserveDeep(onReplies),
+      unsubscribe,
+    );
+  }
+
+  /**
+   * The index re-placed some anchors. Views change for those; a highlight needs replacing
+   * only when its state changed or it was relocated: otherwise mapping (local edits) or the
+   * rebuild after y-prosemirror's document swap (remote edits) already put it right.
+   */
+  private anchorsChanged(change: AnchorIndexChange): void {
+    for (const id of change.changed) {
+      this.dirty.add(id);
+      const before = this.views_.get(id);
+      const after = this.index.get(id);
+      if (!before || !after || before.anchorState !== after.state || after.state === 'relocated') this.highlightDirty.add(id);
+    }
+    for (const id of change.removed) this.markDirty(id);
+    this.flushSoon();
+  }
+
+  private readRecord(id: string, yAnnotation: Y.Map<unknown> | undefined): void {
+    const read = yAnnotation ? readAnnotation(yAnnotation) : null;
+    if (!read || !read.ok || read.value.id !== id) {
+      if (this.records.delete(id)) this.markDirty(id);
+      return;
+    }
+    this.records.set(id, read.value);
+    this.markDirty(id);
+  }
+
+  private readReplyEntry(replyId: string, yReply: Y.Map<unknown> | undefined): void {
+    const previousOwner = this.replyOwner.get(replyId);
+    if (previousOwner) {
+      this.threads.get(previousOwner)?.delete(replyId);
+      this.replyOwner.delete(replyId);
+      this.dirty.add(previousOwner);
+    }
+    const read = yReply ? readReply(yReply) : null;
+    if (!read || !read.ok || read.value.id !== replyId) return;
+    const owner = read.value.annotationId;
+    let thread = this.threads.get(owner);
+    if (!thread) this.threads.set(owner, (thread = new Map()));
+    thread.set(replyId, read.value);
+    this.replyOwner.set(replyId, owner);
+    this.dirty.add(owner);
+  }
+
+  private markDirty(id: string): void {
+    this.dirty.add(id);
+    this.highlightDirty.add(id);
+  }
+
+  /** Rebuilds the views of everything marked dirty and tells the listeners. */
+  private refresh(): void {
+    if (this.dirty.size === 0) return;
+    for (const id of this.dirty) this.rebuildView(id);
+    this.dirty.clear();
+    this.viewList = null;
+    for (const listener of this.listeners) listener();
+  }
+
+  private rebuildView(id: string): void {
+    const record = this.records.get(id);
+    if (!record) {
+      this.views_.delete(id);
+      return;
+    }
+    const resolution = this.index.get(id);
+    const thread = [...(this.threads.get(id)?.values() ?? [])].sort((a, b) => (a.created < b.created ? -1 : a.created > b.created ? 1 : a.id < b.id ? -1 : 1));
+    this.views_.set(id, {
+      id,
+      kind: record.kind,
+      claimStatus: record.claimStatus,
+      problemType: record.problemType,
+      status: record.status,
+      note: record.note,
+      correction: record.correction ?? '',
+      footnotes: record.footnotes,
+      authorId: record.authorId,
+      authorName: record.authorName,
+      created: Date.parse(record.created),
+      modified: Date.parse(record.modified),
+      quote: record.anchor.quote.exact,
+      anchorState: resolution?.state ?? 'orphaned',
+      from: resolution?.from ?? null,
+      to: resolution?.to ?? null,
+      suggested: record.provenance?.source === 'assistant',
+      findingId: typeof record.provenance?.findingId === 'string' ? record.provenance.findingId : null,
+      statusByName: record.statusByName,
+      appliedOriginal: record.applied?.original ?? null,
+      replies: thread.map(replyView),
+    });
+  }
+
+  private highlightOf(id: string): HighlightSpec | null {
+    const view = this.views_.get(id);
+    const resolution = this.index.get(id);
+    if (!view || !resolution || resolution.from === null || resolution.to === null || resolution.state === 'orphaned') return null;
+    return { id, from: resolution.from, to: resolution.to, category: highlightCategory(view), status: view.status, degraded: resolution.state === 'degraded' };
+  }
+
+  /**
+   * Applies pending changes after the current transaction: the views, then a decoration
+   * patch for exactly the annotations whose highlight changed. Deferred to a microtask
+   * because Yjs observers can run inside a ProseMirror update.
+   */
+  private flushSoon(): void {
+    if (this.patchQueued) return;
+    this.patchQueued = true;
+    queueMicrotask(() => {
+      this.patchQueued = false;
+      this.flush();
+    });
+  }
+
+  /** Applies pending changes now (after a local command, outside any ProseMirror update). */
+  private flush(): void {
+    this.refresh();
+    this.patchHighlights();
+  }
+
+  /** Runs a command's write, then shows its effect at once so the caller can read the new view. */
+  private command<T extends { ok: boolean }>(run: () => T): T {
+    const result = run();
+    this.flush();
+    return result;
+  }
+
+  private patchHighlights(): void {
+    const view = this.options.getView();
+    if (!view || this.highlightDirty.size === 0) return;
+    const upsert: HighlightSpec[] = [];
+    const remove: string[] = [];
+    for (const id of this.highlightDirty) {
+      const spec = this.highlightOf(id);
+      if (spec) upsert.push(spec);
+      else remove.push(id);
+    }
+    this.highlightDirty.clear();
+    dispatchHighlightChange(view, { type: 'patch', upsert, remove });
+  }
+}
+
+/** The keys of a root map that a batch of deep events touched (entries added, removed or edited). */
+function touchedKeys(events: Array<Y.YEvent<any>>, root: Y.Map<any>): Set<string> {
+  const keys = new Set<string>();
+  for (const event of events) {
+    if (event.target === root) for (const key of (event as Y.YMapEvent<unknown>).keysChanged) keys.add(key);
+    else {
+      // A field of one entry changed: the entry's key in the root map is its item's parentSub.
+      let type = event.target as Y.AbstractType<unknown>;
+      while (type._item && type._item.parent !== root) type = type._item.parent as Y.AbstractType<unknown>;
+      const key = type._item?.parentSub;
+      if (key) keys.add(key);
+    }
+  }
+  return keys;
+}

@@ -1,0 +1,369 @@
+import { Plugin, TextSelection } from 'prosemirror-state';
+import type { EditorState } from 'prosemirror-state';
+import type { EditorView } from 'prosemirror-view';
+import { can } from '../../schema/index.ts';
+import type { Finding } from '../../schema/index.ts';
+import type { RoomMember } from '../collab/room-api.ts';
+import type { ConnectionNotice, RoomConnection } from '../collab/room-connection.ts';
+import { createChapterEditor } from '../editor/chapter-editor.ts';
+import { annotationKeys } from '../editor/annotation-keys.ts';
+import type { AnnotationShortcut } from '../editor/annotation-keys.ts';
+import { viewObserver } from '../editor/view-observer.ts';
+import { isTextEditing, setTextEditing } from '../editor/read-only-guard.ts';
+import { FOOTNOTE_JUMP, FOOTNOTE_PEEK, FOOTNOTE_UNPEEK } from '../editor/footnote-events.ts';
+import type { FootnoteJumpDetail, FootnotePeekDetail } from '../editor/footnote-events.ts';
+import { buildFootnoteReport, chapterFootnotes } from '../model/footnote-report.ts';
+import type { FootnoteReport } from '../model/footnote-report.ts';
+import type { AnnotationView } from '../model/annotation-view.ts';
+import { ANNOTATION_ACTION, TOOLBAR_CHOICE } from '../components/app-events.ts';
+import type { AnnotationAction, AnnotationDraft, ToolbarChoice } from '../components/app-events.ts';
+import { EDITOR_CANCEL, EDITOR_SUBMIT } from '../components/ap-annotation-editor.ts';
+import type { FootnotePeek } from '../components/ap-footnote-preview.ts';
+import { AnnotationLayer } from './annotation-layer.ts';
+import { Suggestions } from './suggestions.ts';
+import { SUGGESTION_ACTION } from '../components/ap-suggestions-panel.ts';
+import type { SuggestionAction } from '../components/ap-suggestions-panel.ts';
+import { jumpToFootnote } from './footnote-navigation.ts';
+import { rangeRect, selectionRect } from './selection-geometry.ts';
+import { EditorPopover } from './editor-popover.ts';
+import type { EditorPopoverState } from './editor-popover.ts';
+import { HighlightHover } from './highlight-hover.ts';
+import type { HoverState } from './highlight-hover.ts';
+
+/** Everything the shell renders about the open room, replaced as a whole on each change. */
+export interface ReadingRoomState {
+  title: string;
+  editing: boolean;
+  annotations: AnnotationView[];
+  activeId: string | null;
+  footnoteNumbers: number[];
+  footnoteReport: FootnoteReport | null;
+  /** Open suggestions of the assistants, or null before the first analysis. */
+  suggestions: Finding[] | null;
+  toolbarRect: DOMRect | null;
+  editor: EditorPopoverState | null;
+  hover: HoverState | null;
+  footnotePeek: FootnotePeek | null;
+}
+
+/** What a reading room is built from. */
+export interface ReadingRoomOptions {
+  /** The element whose subtree holds the page; UI events bubble to it. */
+  host: HTMLElement;
+  mount: HTMLElement;
+  connection: RoomConnection;
+  member: RoomMember;
+  onNotice: (notice: ConnectionNotice) => void;
+  onChange: (state: ReadingRoomState) => void;
+}
+
+/**
+ * The interactive room: the chapter editor bound to the text document, the annotation
+ * layer, and the glue between them and the components (selection toolbar, annotation
+ * editor popover, hover card, footnote preview, sidebar actions).
+ */
+export class ReadingRoom {
+  readonly view: EditorView;
+  readonly layer: AnnotationLayer;
+  private readonly suggestions: Suggestions;
+  private analysed = false;
+  private readonly popover: EditorPopover;
+  private readonly hover: HighlightHover;
+  private activeId: string | null = null;
+  private footnotePeek: FootnotePeek | null = null;
+  private footnotes: Array<{ n: number; text: string }> = [];
+  private footnotesDoc: EditorState['doc'] | null = null;
+  private title = '';
+  private frame = 0;
+  private report: { annotations: AnnotationView[]; footnotes: unknown; value: FootnoteReport } | null = null;
+  private readonly cleanups: Array<() => void> = [];
+  /** Who acts; shared with the layer and the assistants, so a rename reaches every new write. */
+  private readonly actor: { userId: string; name: string };
+
+  constructor(private readonly options: ReadingRoomOptions) {
+    const { connection, member } = options;
+    this.actor = { userId: member.userId, name: member.name };
+    this.layer = new AnnotationLayer({
+      annotationsDoc: connection.annotations.ydoc,
+      textDoc: connection.text.ydoc,
+      actor: this.actor,
+      getView: () => this.view,
+    });
+    this.suggestions = new Suggestions(connection.annotations.ydoc, connection.text.ydoc, this.actor);
+    this.popover = new EditorPopover(() => this.view, () => this.footnotes, () => this.emit());
+    this.hover = new HighlightHover(this.layer, () => this.emit());
+    this.view = createChapterEditor({
+      mount: options.mount,
+      yFragment: connection.text.ydoc.getXmlFragment('prosemirror'),
+      awareness: connection.awareness,
+      label: 'Chapter text',
+      plugins: [annotationKeys((shortcut, view) => this.onShortcut(shortcut, view)), this.clickPlugin(), this.layer.plugin, viewObserver(() => this.schedule())],
+    });
+    this.hover.attach(this.view);
+    this.cleanups.push(this.layer.subscribe(() => this.schedule()), this.suggestions.subscribe(() => this.schedule()));
+    // The assistants read the chapter once the annotations are drawn and the page is idle, and
+    // again after text edits. Not before: on a large room the analysis (~0.5 s) would run in the
+    // middle of opening it and delay the highlights (bench/scenarios/browser-open-5000.ts).
+    void connection.whenAnnotationsReady().then(() => requestAnimationFrame(() => requestIdleCallback(() => this.analyse(), { timeout: 2000 })));
+    this.listen();
+    this.emit();
+  }
+
+  /** Uses the user's new display name for what they write from now on (the server checks it). */
+  rename(name: string): void {
+    this.actor.name = name;
+  }
+
+  /** Switches the owner's text editing on or off. */
+  setEditing(editing: boolean): void {
+    if (!can(this.options.member.role, 'edit-text')) return;
+    setTextEditing(this.view, editing);
+    this.view.focus();
+    this.emit();
+  }
+
+  /** Stops listening and destroys the editor. */
+  destroy(): void {
+    for (const cleanup of this.cleanups) cleanup();
+    this.hover.detach();
+    this.suggestions.destroy();
+    this.layer.destroy();
+    this.view.destroy();
+  }
+
+  private get canAnnotate(): boolean {
+    return can(this.options.member.role, 'annotate');
+  }
+
+  // --- events from the page -------------------------------------------------------------
+
+  private listen(): void {
+    const host = this.options.host;
+    const on = <T>(name: string, handler: (detail: T, event: CustomEvent<T>) => void): void => {
+      const listener = (event: Event): void => handler((event as CustomEvent<T>).detail, event as CustomEvent<T>);
+      host.addEventListener(name, listener);
+      this.cleanups.push(() => host.removeEventListener(name, listener));
+    };
+    on<AnnotationAction>(ANNOTATION_ACTION, (action) => this.onAction(action));
+    on<SuggestionAction>(SUGGESTION_ACTION, (action) => this.onSuggestion(action));
+    on<ToolbarChoice>(TOOLBAR_CHOICE, (choice) => this.onChoice(choice));
+    on<AnnotationDraft>(EDITOR_SUBMIT, (draft) => this.onEditorSubmit(draft));
+    on(EDITOR_CANCEL, () => this.closePopover());
+    on<FootnotePeekDetail>(FOOTNOTE_PEEK, (detail) => this.peekFootnote(detail));
+    on(FOOTNOTE_UNPEEK, () => this.setPeek(null));
+    on<FootnoteJumpDetail>(FOOTNOTE_JUMP, (detail) => {
+      this.setPeek(null);
+      if (!jumpToFootnote(this.view.dom, detail.n, detail.to)) this.options.onNotice({ level: 'info', message: `Footnote ${detail.n} is not in the chapter.` });
+    });
+    const reading = host.querySelector<HTMLElement>('#ap-reading');
+    const onScroll = (): void => this.schedule();
+    reading?.addEventListener('scroll', onScroll, { passive: true });
+    window.addEventListener('resize', onScroll);
+    this.cleanups.push(() => {
+      reading?.removeEventListener('scroll', onScroll);
+      window.removeEventListener('resize', onScroll);
+    });
+  }
+
+  private clickPlugin(): Plugin {
+    return new Plugin({
+      props: {
+        handleClick: (view, pos, event) => {
+          // Only a click on a highlight opens it; a click elsewhere just places the caret.
+          if (!(event.target as Element).closest?.('.ap-hl') || !view.state.selection.empty) return false;
+          const [innermost] = this.layer.annotationsAt(pos);
+          if (innermost) this.open(innermost, { scrollText: false });
+          return false;
+        },
+      },
+    });
+  }
+
+  private onShortcut(shortcut: AnnotationShortcut, view: EditorView): boolean {
+    if (shortcut === 'cancel') {
+      view.dispatch(view.state.tr.setSelection(TextSelection.create(view.state.doc, view.state.selection.head)));
+      return true;
+    }
+    if (shortcut === 'open') {
+      const [innermost] = this.layer.annotationsAt(view.state.selection.head);
+      if (!innermost) return false;
+      this.open(innermost, { scrollText: false });
+      return true;
+    }
+    if (!this.canAnnotate) return false;
+    this.onChoice(shortcut);
+    return true;
+  }
+
+  private onChoice(choice: ToolbarChoice): void {
+    const { from, to, empty } = this.view.state.selection;
+    if (empty || !this.canAnnotate) return;
+    if (choice === 'problem' || choice === 'comment') {
+      this.popover.openCreate(choice, { from, to });
+      return;
+    }
+    const draft = this.popover.defaultDraft(choice, { from, to });
+    const created = this.layer.create({ from, to }, draft);
+    if (!created.ok) return this.options.onNotice({ level: 'warning', message: created.error });
+    this.collapseSelection(to);
+    this.setActive(created.value);
+    this.popover.openEdit(created.value, this.layer.view(created.value)!, { from, to });
+  }
+
+  private onEditorSubmit(draft: AnnotationDraft): void {
+    const target = this.popover.state;
+    if (!target) return;
+    const result = target.mode === 'create' ? this.layer.create(target.range!, draft) : this.layer.update(target.annotationId!, draft);
+    if (!result.ok) return this.popover.setError(result.error);
+    if (target.mode === 'create' && typeof result.value === 'string') {
+      this.collapseSelection(target.range!.to);
+      this.setActive(result.value);
+    }
+    this.closePopover();
+  }
+
+  private closePopover(): void {
+    this.popover.close();
+    this.view.focus();
+    this.emit();
+  }
+
+  private collapseSelection(at: number): void {
+    const pos = Math.min(at, this.view.state.doc.content.size);
+    this.view.dispatch(this.view.state.tr.setSelection(TextSelection.near(this.view.state.doc.resolve(pos))));
+  }
+
+  private onAction(action: AnnotationAction): void {
+    const layer = this.layer;
+    let result: { ok: boolean; error?: string } = { ok: true };
+    switch (action.type) {
+      case 'open': return this.open(action.id, { scrollText: true });
+      case 'close': return this.setActive(null);
+      case 'hover': return this.hover.setCardHover(action.id);
+      case 'edit': return this.editExisting(action.id);
+      case 'update': result = layer.update(action.id, action.draft); break;
+      case 'reply': result = layer.reply(action.id, action.body); break;
+      case 'edit-reply': result = layer.editReply(action.replyId, action.body); break;
+      case 'delete-reply': result = layer.deleteReply(action.replyId); break;
+      case 'set-status': result = layer.setStatus(action.id, action.status); break;
+      case 'apply-correction': result = layer.applyCorrection(action.id); break;
+      case 'delete':
+        result = layer.remove(action.id);
+        if (result.ok && this.activeId === action.id) this.setActive(null);
+        break;
+    }
+    if (!result.ok) this.options.onNotice({ level: 'warning', message: result.error ?? 'That did not work.' });
+  }
+
+  private analyse(): void {
+    if (this.view.isDestroyed) return;
+    this.analysed = true;
+    this.suggestions.analyse(this.view.state.doc);
+  }
+
+  private onSuggestion(action: SuggestionAction): void {
+    if (action.type === 'show') return this.showSuggestion(action.id);
+    const result = action.type === 'accept' ? this.suggestions.accept(action.id) : this.suggestions.dismiss(action.id);
+    if (!result.ok) return this.options.onNotice({ level: 'warning', message: result.error });
+    if (action.type === 'accept' && typeof result.value === 'string') this.options.onNotice({ level: 'info', message: 'Suggestion added as your annotation.' });
+  }
+
+  /** Selects a suggestion's quote in the text and scrolls to it. */
+  private showSuggestion(id: string): void {
+    const range = this.suggestions.rangeOf(id);
+    if (!range) return;
+    const doc = this.view.state.doc;
+    this.view.dispatch(this.view.state.tr.setSelection(TextSelection.create(doc, range.from, range.to)).scrollIntoView());
+    this.view.focus();
+  }
+
+  /** Opens an annotation: selects its card in the sidebar and shows its highlight. */
+  private open(id: string, { scrollText }: { scrollText: boolean }): void {
+    this.setActive(id);
+    const range = this.layer.rangeOf(id);
+    if (scrollText && range) {
+      const dom = this.view.domAtPos(range.from);
+      const element = dom.node instanceof Element ? dom.node : dom.node.parentElement;
+      element?.scrollIntoView({ block: 'center', behavior: 'smooth' });
+    }
+  }
+
+  private editExisting(id: string): void {
+    const view = this.layer.view(id);
+    if (!view) return;
+    this.setActive(id);
+    this.popover.openEdit(id, view, this.layer.rangeOf(id));
+  }
+
+  private setActive(id: string | null): void {
+    this.activeId = id;
+    this.layer.setActive(id);
+    this.emit();
+  }
+
+  private peekFootnote(detail: FootnotePeekDetail): void {
+    this.refreshFootnotes();
+    const note = this.footnotes.find((f) => f.n === detail.n);
+    this.setPeek({ n: detail.n, text: note?.text ?? '', rect: detail.anchor.getBoundingClientRect() });
+  }
+
+  private setPeek(peek: FootnotePeek | null): void {
+    this.footnotePeek = peek;
+    this.emit();
+  }
+
+  // --- state for the shell ------------------------------------------------------------
+
+  /** Coalesces bursts of changes (typing, remote updates, scrolling) into one render per frame. */
+  private schedule(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.emit();
+    });
+  }
+
+  private refreshFootnotes(): void {
+    const doc = this.view.state.doc;
+    if (this.footnotesDoc === doc) return;
+    this.footnotesDoc = doc;
+    if (this.analysed) this.suggestions.analyse(doc);
+    this.footnotes = chapterFootnotes(doc);
+    const first = doc.firstChild;
+    this.title = first && first.type.name === 'heading' ? first.textContent : '';
+  }
+
+  /** The footnote panel's data, recomputed only when annotations or footnotes changed. */
+  private footnoteReport(annotations: AnnotationView[]): FootnoteReport {
+    if (this.report?.annotations !== annotations || this.report.footnotes !== this.footnotes) {
+      this.report = { annotations, footnotes: this.footnotes, value: buildFootnoteReport(this.footnotes, annotations) };
+    }
+    return this.report.value;
+  }
+
+  private toolbarRect(): DOMRect | null {
+    const view = this.view;
+    if (!this.canAnnotate || isTextEditing(view.state) || this.popover.state !== null) return null;
+    if (!view.hasFocus() && !this.options.host.querySelector('ap-selection-toolbar:focus-within')) return null;
+    return selectionRect(view);
+  }
+
+  private emit(): void {
+    this.refreshFootnotes();
+    const annotations = this.layer.views();
+    this.popover.reposition((from, to) => rangeRect(this.view, from, to));
+    this.options.onChange({
+      title: this.title,
+      editing: isTextEditing(this.view.state),
+      annotations,
+      activeId: this.activeId,
+      footnoteNumbers: this.footnotes.map((f) => f.n),
+      footnoteReport: this.footnoteReport(annotations),
+      suggestions: this.analysed ? this.suggestions.open(annotations) : null,
+      toolbarRect: this.toolbarRect(),
+      editor: this.popover.state,
+      hover: this.hover.state,
+      footnotePeek: this.footnotePeek,
+    });
+  }
+}

@@ -1,0 +1,280 @@
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import { IndexeddbPersistence } from 'y-indexeddb';
+import * as decoding from 'lib0/decoding';
+import { SaveTracker } from './save-tracker.ts';
+import type { PendingChange } from './save-tracker.ts';
+import { COLLAB_CLOSE, MESSAGE_QUERY_AWARENESS } from '../../schema/index.ts';
+import { decodeStoredMessage, STORED_MESSAGE_TYPE, PERMISSION_MESSAGE_TYPE } from './stored-message.ts';
+
+/** Which of a room's two documents a connection carries. */
+export type RoomDocName = 'text' | 'annotations';
+
+/** The state of one document's connection to the server. */
+export type LinkStatus = 'connecting' | 'connected' | 'offline' | 'refused';
+
+/** What the status bar shows: connection, sync and the number of unsaved local changes. */
+export interface ConnectionSnapshot {
+  text: LinkStatus;
+  annotations: LinkStatus;
+  /** Both documents have received the server's state at least once on this page. */
+  synced: boolean;
+  /** Local changes (in either document) the server has not yet confirmed as stored. */
+  pending: number;
+  /** Whether the server has confirmed storage at least once (it supports acknowledgements). */
+  acknowledged: boolean;
+}
+
+/** A message the user should read: a refused write, a closed session. */
+export interface ConnectionNotice {
+  level: 'info' | 'warning' | 'error';
+  message: string;
+}
+
+/** How to reach the server and where to cache the room locally. */
+export interface RoomConnectionOptions {
+  room: string;
+  /** The room's creation id; local caches are keyed by it (see RoomMember.roomUid). */
+  roomUid: string | null;
+  /** Base of the collaboration endpoint, e.g. `ws://127.0.0.1:8080/collab`. */
+  collabUrl: string;
+  onNotice: (notice: ConnectionNotice) => void;
+}
+
+interface DocLink {
+  name: RoomDocName;
+  ydoc: Y.Doc;
+  provider: WebsocketProvider;
+  tracker: SaveTracker;
+  cache: IndexeddbPersistence | null;
+  status: LinkStatus;
+  synced: boolean;
+}
+
+const PENDING_KEY = 'apparatus-pending';
+/** A y-protocols query-awareness message: just its type. */
+const QUERY_AWARENESS = new Uint8Array([MESSAGE_QUERY_AWARENESS]);
+
+/** The IndexedDB database name for one document of one incarnation of a room. */
+export function localCacheName(room: string, roomUid: string, doc: RoomDocName): string {
+  return `apparatus/${room}/${roomUid}/${doc}`;
+}
+
+/** Explains a close code the server uses to refuse a session. */
+function refusalMessage(code: number): string {
+  if (code === COLLAB_CLOSE.unauthorized) return 'The server did not recognise your session. Open your invite link again.';
+  if (code === COLLAB_CLOSE.forbidden) return 'Your invite does not allow access to this room any more.';
+  return `The server closed the connection (code ${code}).`;
+}
+
+/**
+ * The two live documents of a room (chapter text and annotations), each synced with the
+ * server by a stock y-websocket provider, cached in IndexedDB so unsaved work survives a
+ * reload, and watched by a SaveTracker that turns the server's "stored" acknowledgements
+ * into an honest saved / pending count.
+ */
+export class RoomConnection {
+  readonly text: DocLink;
+  readonly annotations: DocLink;
+  private acknowledged = false;
+  private readonly listeners = new Set<(snapshot: ConnectionSnapshot) => void>();
+  private readonly onOnline = (): void => this.forEachLink((link) => link.provider.connect());
+  private readonly onOffline = (): void => this.forEachLink((link) => link.provider.disconnect());
+
+  private constructor(
+    private readonly options: RoomConnectionOptions,
+    text: DocLink,
+    annotations: DocLink,
+  ) {
+    this.text = text;
+    this.annotations = annotations;
+  }
+
+  /**
+   * Opens both documents: loads the local cache first (so an offline reload still shows the
+   * chapter and the unsaved annotations), then connects to the server.
+   */
+  static async open(options: RoomConnectionOptions): Promise<RoomConnection> {
+    const [text, annotations] = await Promise.all([openLink(options, 'text'), openLink(options, 'annotations')]);
+    const connection = new RoomConnection(options, text, annotations);
+    connection.wire();
+    return connection;
+  }
+
+  /** The awareness (presence) channel; it rides on the text document, where cursors live. */
+  get awareness(): WebsocketProvider['awareness'] {
+    return this.text.provider.awareness;
+  }
+
+  /** The current connection, sync and save state. */
+  snapshot(): ConnectionSnapshot {
+    return {
+      text: this.text.status,
+      annotations: this.annotations.status,
+      synced: this.text.synced && this.annotations.synced,
+      pending: this.text.tracker.pendingCount + this.annotations.tracker.pendingCount,
+      acknowledged: this.acknowledged,
+    };
+  }
+
+  /** Registers a listener for connection and save-state changes; returns an unsubscribe function. */
+  subscribe(listener: (snapshot: ConnectionSnapshot) => void): () => void {
+    this.listeners.add(listener);
+    listener(this.snapshot());
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Resolves once both documents hold the server's state (or the local cache's, when offline). */
+  whenTextReady(): Promise<void> {
+    if (this.text.synced || this.text.ydoc.getXmlFragment('prosemirror').length > 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const check = (): void => {
+        if (this.text.synced || this.text.ydoc.getXmlFragment('prosemirror').length > 0) {
+          this.text.ydoc.off('update', check);
+          this.text.provider.off('sync', check);
+          resolve();
+        }
+      };
+      this.text.ydoc.on('update', check);
+      this.text.provider.on('sync', check);
+    });
+  }
+
+  /** Resolves once the annotation document holds the server's state (or, offline, the cached one). */
+  whenAnnotationsReady(): Promise<void> {
+    const ready = (): boolean => this.annotations.synced || (this.annotations.status === 'offline' && this.annotations.cache !== null);
+    if (ready()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const unsubscribe = this.subscribe(() => {
+        if (!ready()) return;
+        unsubscribe();
+        resolve();
+      });
+    });
+  }
+
+  /** Disconnects and releases both documents. */
+  destroy(): void {
+    window.removeEventListener('online', this.onOnline);
+    window.removeEventListener('offline', this.onOffline);
+    this.forEachLink((link) => {
+      link.tracker.destroy();
+      link.provider.destroy();
+      void link.cache?.destroy();
+      link.ydoc.destroy();
+    });
+    this.listeners.clear();
+  }
+
+  private forEachLink(fn: (link: DocLink) => void): void {
+    fn(this.text);
+    fn(this.annotations);
+  }
+
+  private wire(): void {
+    this.forEachLink((link) => this.wireLink(link));
+    window.addEventListener('online', this.onOnline);
+    window.addEventListener('offline', this.onOffline);
+    // Presence belongs to the text document; the annotation link carries none.
+    this.annotations.provider.awareness.setLocalState(null);
+    if (navigator.onLine) this.forEachLink((link) => link.provider.connect());
+    else this.forEachLink((link) => (link.status = 'offline'));
+    this.emit();
+  }
+
+  private wireLink(link: DocLink): void {
+    const { provider, tracker } = link;
+    provider.messageHandlers[STORED_MESSAGE_TYPE] = (_encoder, decoder) => {
+      const stored = decodeStoredMessage(decoder);
+      if (!stored.ok) return this.options.onNotice({ level: 'warning', message: stored.error });
+      this.acknowledged = true;
+      tracker.acknowledge(stored.value);
+      this.emit();
+    };
+    provider.messageHandlers[PERMISSION_MESSAGE_TYPE] = (_encoder, decoder) => {
+      this.options.onNotice({ level: 'warning', message: permissionDeniedMessage(link.name, decoder) });
+    };
+    provider.on('status', ({ status }) => {
+      link.status = status === 'connected' ? 'connected' : navigator.onLine ? 'connecting' : 'offline';
+      tracker.setConnected(status === 'connected');
+      if (status === 'connected' && link.name === 'text') this.refreshPresence(provider);
+      this.emit();
+    });
+    provider.on('sync', (synced: boolean) => {
+      link.synced ||= synced;
+      this.emit();
+    });
+    provider.on('closed', ({ code }) => {
+      link.status = 'refused';
+      this.options.onNotice({ level: 'error', message: refusalMessage(code) });
+      this.emit();
+    });
+    tracker.subscribe(() => {
+      void link.cache?.set(PENDING_KEY, JSON.stringify(tracker.snapshot()));
+      this.emit();
+    });
+  }
+
+  /**
+   * Asks the server who is here (it does not push that to a new connection). y-websocket
+   * dropped everyone on disconnect and bumped their clocks, which would make the server's
+   * answer look stale until each peer's next renewal; forget those clocks first.
+   */
+  private refreshPresence(provider: WebsocketProvider): void {
+    const awareness = provider.awareness;
+    for (const clientId of [...awareness.meta.keys()]) {
+      if (clientId !== awareness.clientID && !awareness.states.has(clientId)) awareness.meta.delete(clientId);
+    }
+    provider.ws?.send(QUERY_AWARENESS);
+  }
+
+  private emit(): void {
+    const snapshot = this.snapshot();
+    for (const listener of this.listeners) listener(snapshot);
+  }
+}
+
+/** Reads a y-protocols permission-denied message and words it for the user. */
+function permissionDeniedMessage(doc: RoomDocName, decoder: decoding.Decoder): string {
+  let reason = '';
+  try {
+    // auth message: varUint subtype (0 = permission denied), then a reason string.
+    if (decoding.readVarUint(decoder) === 0) reason = decoding.readVarString(decoder);
+  } catch {
+    reason = '';
+  }
+  const what = doc === 'text' ? 'change the chapter text' : 'make that change to the annotations';
+  return `Your role does not allow you to ${what}; the server kept the room as it was.${reason ? ` (${reason})` : ''}`;
+}
+
+/** Creates one document, restores it from the local cache, and prepares (but does not start) its provider. */
+async function openLink(options: RoomConnectionOptions, name: RoomDocName): Promise<DocLink> {
+  const ydoc = new Y.Doc();
+  const cache = options.roomUid ? new IndexeddbPersistence(localCacheName(options.room, options.roomUid, name), ydoc) : null;
+  const restored = cache ? await restorePending(cache) : [];
+  const tracker = new SaveTracker(ydoc, restored);
+  const provider = new WebsocketProvider(options.collabUrl, `${options.room}/${name}`, ydoc, {
+    connect: false,
+    params: { acks: '1' },
+    // The server is the only authority on what is stored; tabs do not sync behind its back.
+    disableBc: true,
+  });
+  return { name, ydoc, provider, tracker, cache, status: 'connecting', synced: false };
+}
+
+async function restorePending(cache: IndexeddbPersistence): Promise<PendingChange[]> {
+  await cache.whenSynced;
+  const raw: unknown = await cache.get(PENDING_KEY).catch(() => undefined);
+  if (typeof raw !== 'string') return [];
+  try {
+    const parsed = JSON.parse(raw) as unknown;
+    return Array.isArray(parsed) ? parsed.filter(isPendingChange) : [];
+  } catch {
+    return [];
+  }
+}
+
+function isPendingChange(value: unknown): value is PendingChange {
+  const v = value as PendingChange;
+  return typeof v === 'object' && v !== null && Number.isInteger(v.client) && Number.isInteger(v.clock) && typeof v.deleteOnly === 'boolean';
+}

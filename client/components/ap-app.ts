@@ -1,0 +1,278 @@
+import { LitElement, html } from 'lit';
+import type { EditorView } from 'prosemirror-view';
+import { can } from '../../schema/index.ts';
+import { fetchRoomMember, probeExport, saveDisplayName } from '../collab/room-api.ts';
+import type { RoomApiResult, RoomMember } from '../collab/room-api.ts';
+import { recallMember, rememberMember } from '../app/member-cache.ts';
+import { RoomConnection } from '../collab/room-connection.ts';
+import type { ConnectionSnapshot } from '../collab/room-connection.ts';
+import { listPeers, publishLocalUser } from '../collab/presence.ts';
+import type { Peer } from '../collab/presence.ts';
+import { collabUrlFor, roomFromPath } from '../app/room-address.ts';
+import { needsDisplayName, rememberDisplayName, suggestedDisplayName } from '../app/display-name-memory.ts';
+import { ReadingRoom } from '../app/reading-room.ts';
+import type { ReadingRoomState } from '../app/reading-room.ts';
+import type { Notice } from './ap-notice.ts';
+import type { ApNotice } from './ap-notice.ts';
+import './ap-header.ts';
+import './ap-name-dialog.ts';
+import './ap-notice.ts';
+import './ap-sidebar.ts';
+import './ap-selection-toolbar.ts';
+import './ap-annotation-editor.ts';
+import './ap-hover-card.ts';
+import './ap-footnote-preview.ts';
+
+type Phase = { kind: 'loading'; message: string } | { kind: 'error'; message: string } | { kind: 'name'; error: string; busy: boolean } | { kind: 'ready' };
+
+/**
+ * The application shell. Boots the room (session, display name, documents, editor), then
+ * renders the header, the book page, the sidebar and the floating layers. Rendered into
+ * light DOM because ProseMirror manages the chapter's DOM and selection directly.
+ */
+export class ApApp extends LitElement {
+  static override properties = {
+    phase: { state: true },
+    snapshot: { state: true },
+    peers: { state: true },
+    exportAvailable: { state: true },
+    room: { state: true },
+    renaming: { state: true },
+  };
+  declare phase: Phase;
+  declare snapshot: ConnectionSnapshot | null;
+  declare peers: Peer[];
+  declare exportAvailable: boolean | null;
+  /** The interactive state of the open room (annotations, selection, popovers). */
+  declare room: ReadingRoomState | null;
+  /** Whether the name dialog is open over the room (the user asked to change their name). */
+  declare renaming: boolean;
+
+  private member: RoomMember | null = null;
+  private roomName = '';
+  private connection: RoomConnection | null = null;
+  private readingRoom: ReadingRoom | null = null;
+  private readonly onBeforeUnload = (event: BeforeUnloadEvent): void => {
+    // Promise 2 of RELIABILITY.md: warn before closing while changes are not yet stored.
+    if ((this.connection?.snapshot().pending ?? 0) > 0) {
+      event.preventDefault();
+      event.returnValue = '';
+    }
+  };
+
+  constructor() {
+    super();
+    this.phase = { kind: 'loading', message: 'Opening the chapter…' };
+    this.snapshot = null;
+    this.peers = [];
+    this.exportAvailable = null;
+    this.room = null;
+    this.renaming = false;
+  }
+
+  override createRenderRoot(): HTMLElement {
+    // Light DOM: ProseMirror needs the document's selection, and app.css styles the chapter.
+    this.replaceChildren();
+    return this;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('beforeunload', this.onBeforeUnload);
+    void this.boot();
+  }
+
+  override disconnectedCallback(): void {
+    window.removeEventListener('beforeunload', this.onBeforeUnload);
+    this.readingRoom?.destroy();
+    this.connection?.destroy();
+    super.disconnectedCallback();
+  }
+
+  /** Shows a notice in the corner stack. */
+  notify(notice: Notice): void {
+    this.querySelector<ApNotice>('ap-notice')?.show(notice);
+  }
+
+  private async boot(): Promise<void> {
+    const room = roomFromPath(location.pathname);
+    if (!room) return this.fail('This address does not name a room. Open the invite link you were given.');
+    this.roomName = room;
+    const member = await this.identify(room);
+    if (!member.ok) return this.fail(member.error.message);
+    this.member = member.value;
+    if (needsDisplayName(member.value)) {
+      this.phase = { kind: 'name', error: '', busy: false };
+      return;
+    }
+    await this.enterRoom();
+  }
+
+  /**
+   * Asks the server who this session is; offline (no network at all), falls back to who it
+   * was last time in this browser, so that unsaved work can be seen and kept after a reload.
+   */
+  private async identify(room: string): Promise<RoomApiResult<RoomMember>> {
+    const cached = recallMember(room);
+    if (!navigator.onLine && cached) return { ok: true, value: cached };
+    const member = await fetchRoomMember(room);
+    if (member.ok) rememberMember(member.value);
+    else if (member.error.status === 0 && cached) return { ok: true, value: cached };
+    return member;
+  }
+
+  private fail(message: string): void {
+    this.phase = { kind: 'error', message };
+  }
+
+  private async onNameChosen(event: CustomEvent<string>): Promise<void> {
+    const member = this.member!;
+    const renaming = this.connection !== null;
+    if (!renaming) this.phase = { kind: 'name', error: '', busy: true };
+    const saved = await saveDisplayName(this.roomName, event.detail);
+    if (!saved.ok) {
+      if (renaming) this.notify({ level: 'error', message: saved.error.message });
+      else this.phase = { kind: 'name', error: saved.error.message, busy: false };
+      return;
+    }
+    rememberDisplayName(member, event.detail);
+    member.name = event.detail;
+    rememberMember(member);
+    if (!renaming) return this.enterRoom();
+    publishLocalUser(this.connection!.awareness, { userId: member.userId, name: member.name });
+    this.readingRoom?.rename(member.name);
+    this.renaming = false;
+  }
+
+  private async enterRoom(): Promise<void> {
+    const member = this.member!;
+    this.phase = { kind: 'loading', message: 'Opening the chapter…' };
+    const connection = await RoomConnection.open({
+      room: this.roomName,
+      roomUid: member.roomUid,
+      collabUrl: collabUrlFor(location),
+      onNotice: (notice) => this.notify(notice),
+    });
+    this.connection = connection;
+    connection.subscribe((snapshot) => (this.snapshot = snapshot));
+    publishLocalUser(connection.awareness, { userId: member.userId, name: member.name });
+    connection.awareness.on('change', () => (this.peers = listPeers(connection.awareness)));
+    this.peers = listPeers(connection.awareness);
+    await connection.whenTextReady();
+    this.phase = { kind: 'ready' };
+    await this.updateComplete;
+    this.mountRoom(connection, member);
+    this.checkExports();
+    window.addEventListener('online', () => this.checkExports());
+  }
+
+  /** Enables the export menu once the export endpoint answers (not while offline: no failed requests). */
+  private checkExports(): void {
+    if (!navigator.onLine || this.exportAvailable === true) return;
+    void probeExport(this.roomName).then((ok) => (this.exportAvailable = ok));
+  }
+
+  private mountRoom(connection: RoomConnection, member: RoomMember): void {
+    const mount = this.querySelector<HTMLElement>('#ap-chapter-mount')!;
+    this.readingRoom = new ReadingRoom({
+      host: this,
+      mount,
+      connection,
+      member,
+      onNotice: (notice) => this.notify(notice),
+      onChange: (state) => (this.room = state),
+    });
+    performance.mark('ap-chapter-rendered');
+    // Highlights are patched in after the annotation document syncs; the next frame shows them.
+    void connection.whenAnnotationsReady().then(() => requestAnimationFrame(() => performance.mark('ap-highlights-rendered')));
+  }
+
+  /** The chapter editor, for tests and tools. */
+  get editorView(): EditorView | null {
+    return this.readingRoom?.view ?? null;
+  }
+
+  override render() {
+    const phase = this.phase;
+    if (phase.kind === 'loading' || phase.kind === 'error') {
+      return html`<div class="ap-boot ${phase.kind === 'error' ? 'ap-boot--error' : ''}" role=${phase.kind === 'error' ? 'alert' : 'status'} aria-live="polite">
+          <p class="ap-boot__title">Apparatus</p>
+          <p class="ap-boot__text">${phase.message}</p>
+          ${this.snapshot && phase.kind === 'loading' ? html`<p class="ap-boot__text"><ap-save-status .snapshot=${this.snapshot}></ap-save-status></p>` : null}
+        </div>
+        <ap-notice></ap-notice>`;
+    }
+    if (phase.kind === 'name') return this.renderNameDialog(phase.error, phase.busy);
+    return this.renderRoom();
+  }
+
+  private renderRoom() {
+    const member = this.member!;
+    const room = this.room;
+    const editing = room?.editing ?? false;
+    return html`<a class="ap-skip-link" href="#ap-sidebar">Skip to the annotations</a>
+      <div class="ap-shell">
+        <ap-header
+          .chapterTitle=${room?.title ?? ''}
+          .room=${this.roomName}
+          .userName=${member.name}
+          .role=${member.role}
+          .peers=${this.peers}
+          .snapshot=${this.snapshot}
+          .exportAvailable=${this.exportAvailable}
+          .canEditText=${can(member.role, 'edit-text')}
+          .editing=${editing}
+          @ap-toggle-editing=${(e: CustomEvent<boolean>) => this.readingRoom?.setEditing(e.detail)}
+          @ap-rename-request=${() => (this.renaming = true)}
+        ></ap-header>
+        <main class="ap-reading" id="ap-reading" aria-label="Chapter">
+          <article class="ap-page">
+            <p class="ap-page__eyebrow">${this.eyebrow(editing)}</p>
+            <div id="ap-chapter-mount"></div>
+          </article>
+        </main>
+        <ap-sidebar
+          id="ap-sidebar"
+          tabindex="-1"
+          .annotations=${room?.annotations ?? []}
+          .activeId=${room?.activeId ?? null}
+          .role=${member.role}
+          .userId=${member.userId}
+          .footnoteNumbers=${room?.footnoteNumbers ?? []}
+          .footnoteReport=${room?.footnoteReport ?? null}
+          .suggestions=${room?.suggestions ?? null}
+          .canAct=${can(member.role, 'annotate')}
+        ></ap-sidebar>
+      </div>
+      <ap-selection-toolbar .anchorRect=${room?.toolbarRect ?? null}></ap-selection-toolbar>
+      ${room?.editor
+        ? html`<ap-annotation-editor
+            .mode=${room.editor.mode}
+            .draft=${room.editor.draft}
+            .quote=${room.editor.quote}
+            .offeredFootnotes=${room.editor.offeredFootnotes}
+            .allFootnotes=${room.footnoteNumbers}
+            .anchorRect=${room.editor.anchorRect}
+          ></ap-annotation-editor>`
+        : null}
+      <ap-hover-card .annotations=${room?.hover?.annotations ?? []} .anchorRect=${room?.hover?.rect ?? null}></ap-hover-card>
+      <ap-footnote-preview .peek=${room?.footnotePeek ?? null}></ap-footnote-preview>
+      <ap-notice></ap-notice>
+      ${this.renaming ? this.renderNameDialog('', false) : null}`;
+  }
+
+  private renderNameDialog(error: string, busy: boolean) {
+    const member = this.member!;
+    const initial = this.renaming ? member.name : suggestedDisplayName(member);
+    return html`<ap-name-dialog .roomTitle=${this.roomName} .role=${member.role} .initialName=${initial} .error=${error} .busy=${busy} @ap-name-chosen=${this.onNameChosen} @ap-name-cancel=${() => (this.renaming = false)}></ap-name-dialog>`;
+  }
+
+  private eyebrow(editing: boolean): string {
+    const role = this.member!.role;
+    if (editing) return 'Editing the text · changes are shared live';
+    if (role === 'viewer') return 'Reading · view only';
+    return 'Select a passage to annotate it';
+  }
+}
+
+customElements.define('ap-app', ApApp);

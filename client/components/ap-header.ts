@@ -1,0 +1,115 @@
+import { LitElement, css, html } from 'lit';
+import { can, isRole } from '../../schema/index.ts';
+import type { Peer } from '../collab/presence.ts';
+import type { ConnectionSnapshot } from '../collab/room-connection.ts';
+import { sharedStyles } from './shared-styles.ts';
+import './ap-presence-bar.ts';
+import './ap-save-status.ts';
+import './ap-export-menu.ts';
+import './ap-invites-panel.ts';
+
+/** The event the owner's "Edit text" switch sends; detail is the new editing state. */
+export const TOGGLE_EDITING = 'ap-toggle-editing';
+/** The event the user chip sends to change the display name. */
+export const RENAME_REQUEST = 'ap-rename-request';
+
+const ROLE_LABELS: Record<string, string> = { owner: 'Owner', reviewer: 'Reviewer', annotator: 'Annotator', viewer: 'Viewer' };
+
+/**
+ * The room's header: the chapter title, who is here, the honest save status, the owner's
+ * text-editing switch, the export menu and the local user.
+ */
+export class ApHeader extends LitElement {
+  static override properties = {
+    chapterTitle: { attribute: false },
+    room: { attribute: false },
+    userName: { attribute: false },
+    role: { attribute: false },
+    peers: { attribute: false },
+    snapshot: { attribute: false },
+    exportAvailable: { attribute: false },
+    canEditText: { attribute: false },
+    editing: { attribute: false },
+  };
+  declare chapterTitle: string;
+  declare room: string;
+  declare userName: string;
+  declare role: string;
+  declare peers: Peer[];
+  declare snapshot: ConnectionSnapshot | null;
+  declare exportAvailable: boolean | null;
+  declare canEditText: boolean;
+  declare editing: boolean;
+
+  constructor() {
+    super();
+    this.chapterTitle = '';
+    this.room = '';
+    this.userName = '';
+    this.role = 'viewer';
+    this.peers = [];
+    this.snapshot = null;
+    this.exportAvailable = null;
+    this.canEditText = false;
+    this.editing = false;
+  }
+
+  static override styles = [
+    sharedStyles,
+    css`
+      :host { display: block; background: var(--ap-surface); border-bottom: 1px solid var(--ap-rule); }
+      header { height: var(--ap-header-height); display: flex; align-items: center; gap: 14px; padding: 0 16px 0 18px; }
+      .brand { display: flex; align-items: center; gap: 10px; min-width: 0; flex: 1; }
+      .logo { width: 26px; height: 26px; flex: none; }
+      .name { font: 700 15px/1 var(--ap-sans); letter-spacing: 0.01em; color: var(--ap-accent); }
+      .sep { color: var(--ap-rule-strong); }
+      .title { font: 500 14.5px/1.2 var(--ap-serif); color: var(--ap-ink-soft); white-space: nowrap; overflow: hidden; text-overflow: ellipsis; min-width: 0; }
+      .tools { display: flex; align-items: center; gap: 10px; flex: none; }
+      .me { display: inline-flex; align-items: center; gap: 8px; }
+      .role { font: 600 10.5px/1 var(--ap-sans); letter-spacing: 0.08em; text-transform: uppercase; color: var(--ap-muted); padding: 4px 6px; border: 1px solid var(--ap-rule-strong); border-radius: 4px; }
+      .editing[aria-pressed='true'] { background: #e8f0fd; border-color: var(--ap-focus); color: #123f86; }
+      .divider { width: 1px; height: 24px; background: var(--ap-rule); }
+    `,
+  ];
+
+  override render() {
+    return html`<header>
+      <div class="brand">
+        <svg class="logo" viewBox="0 0 32 32" aria-hidden="true">
+          <rect width="32" height="32" rx="7" fill="#26324b"></rect>
+          <path d="M9 24 L16 7 L23 24" fill="none" stroke="#f4efe3" stroke-width="2.6" stroke-linejoin="round" stroke-linecap="round"></path>
+          <path d="M11.6 18 H20.4" stroke="#e0a43a" stroke-width="2.6" stroke-linecap="round"></path>
+        </svg>
+        <span class="name">Apparatus</span>
+        <span class="sep" aria-hidden="true">/</span>
+        <h1 class="title" title=${this.chapterTitle}>${this.chapterTitle}</h1>
+      </div>
+      <div class="tools">
+        <ap-presence-bar .peers=${this.peers}></ap-presence-bar>
+        <ap-save-status .snapshot=${this.snapshot}></ap-save-status>
+        <span class="divider" aria-hidden="true"></span>
+        ${this.canEditText
+          ? html`<button class="btn editing" type="button" aria-pressed=${this.editing ? 'true' : 'false'} title="Switch between annotating and editing the chapter text" @click=${this.toggleEditing}>
+              ${this.editing ? 'Editing text' : 'Edit text'}
+            </button>`
+          : null}
+        ${isRole(this.role) && can(this.role, 'manage-invites') ? html`<ap-invites-panel .room=${this.room}></ap-invites-panel>` : null}
+        <ap-export-menu .room=${this.room} .available=${this.exportAvailable}></ap-export-menu>
+        <span class="me">
+          <button class="btn btn--quiet" type="button" title="Change your display name" @click=${this.rename}>${this.userName}</button>
+          <span class="role" title="Your role in this room">${ROLE_LABELS[this.role] ?? this.role}</span>
+        </span>
+      </div>
+    </header>`;
+  }
+
+  private toggleEditing(): void {
+    this.dispatchEvent(new CustomEvent<boolean>(TOGGLE_EDITING, { detail: !this.editing, bubbles: true, composed: true }));
+  }
+
+  private rename(): void {
+    this.dispatchEvent(new CustomEvent(RENAME_REQUEST, { bubbles: true, composed: true }));
+  }
+}
+
+customElements.define('ap-header', ApHeader);

@@ -1,0 +1,39 @@
+import type { AnnotationStatus, ClaimStatus, ProblemType } from '../../schema/index.ts';
+import type { HighlightCategory } from '../model/annotation-view.ts';
+
+/** Fields a user fills in when creating or editing an annotation. */
+export interface AnnotationDraft {
+  category: HighlightCategory;
+  problemType: ProblemType | null;
+  footnotes: number[];
+  note: string;
+  correction: string;
+}
+
+/** Everything a card, the editor or a panel can ask the app to do with an annotation. */
+export type AnnotationAction =
+  | { type: 'open'; id: string }
+  | { type: 'close' }
+  | { type: 'hover'; id: string | null }
+  | { type: 'update'; id: string; draft: AnnotationDraft }
+  | { type: 'reply'; id: string; body: string }
+  | { type: 'edit-reply'; id: string; replyId: string; body: string }
+  | { type: 'delete-reply'; id: string; replyId: string }
+  | { type: 'set-status'; id: string; status: AnnotationStatus }
+  | { type: 'apply-correction'; id: string }
+  | { type: 'delete'; id: string }
+  | { type: 'edit'; id: string };
+
+/** The event name for annotation actions; detail is an AnnotationAction. */
+export const ANNOTATION_ACTION = 'ap-annotation-action';
+
+/** Sends an annotation action from `source` up to the app (bubbles out of shadow roots). */
+export function sendAnnotationAction(source: HTMLElement, action: AnnotationAction): void {
+  source.dispatchEvent(new CustomEvent<AnnotationAction>(ANNOTATION_ACTION, { detail: action, bubbles: true, composed: true }));
+}
+
+/** A claim status, or one of the kinds that need a form first. */
+export type ToolbarChoice = ClaimStatus | 'problem' | 'comment';
+
+/** The event the selection toolbar sends when the user picks a category. */
+export const TOOLBAR_CHOICE = 'ap-toolbar-choice';

@@ -1,0 +1,77 @@
+import { EditorState } from 'prosemirror-state';
+import type { Plugin } from 'prosemirror-state';
+import { EditorView } from 'prosemirror-view';
+import { keymap } from 'prosemirror-keymap';
+import { baseKeymap, toggleMark } from 'prosemirror-commands';
+import { initProseMirrorDoc, redo, undo, yCursorPlugin, ySyncPlugin, yUndoPlugin } from 'y-prosemirror';
+import type * as Y from 'yjs';
+import type { Awareness } from 'y-protocols/awareness';
+import { chapterSchema } from '../../schema/index.ts';
+import { readOnlyGuard } from './read-only-guard.ts';
+import { blockIdsPlugin } from './block-ids.ts';
+import { buildRemoteCursor, buildRemoteSelection } from './remote-cursors.ts';
+import { FootnoteRefView } from './footnote-ref-view.ts';
+import { FootnoteView } from './footnote-view.ts';
+import { PageBreakView } from './page-break-view.ts';
+
+/** What the chapter editor is built from. */
+export interface ChapterEditorOptions {
+  /** The element the editor mounts into. */
+  mount: HTMLElement;
+  /** The text document's `prosemirror` fragment; the editor never seeds it. */
+  yFragment: Y.XmlFragment;
+  /** Presence channel for remote carets and selections. */
+  awareness: Awareness;
+  /** App plugins (annotation keys, decorations, observers), run before the built-in keymaps. */
+  plugins: Plugin[];
+  /** Accessible name of the text area. */
+  label: string;
+}
+
+/** Keys of the owner's text editing: undo through Yjs (y-prosemirror's UndoManager), italics. */
+function editingKeymap(): Plugin {
+  return keymap({
+    'Mod-z': (state) => undo(state),
+    'Mod-y': (state) => redo(state),
+    'Mod-Shift-z': (state) => redo(state),
+    'Mod-i': toggleMark(chapterSchema.marks.em!),
+  });
+}
+
+/**
+ * Creates the ProseMirror view of the chapter, bound to the Yjs text document by
+ * y-prosemirror: the text starts read-only (see readOnlyGuard), remote carets are drawn with
+ * CSP-safe classes, and footnote markers, footnotes and page breaks get their node views.
+ */
+export function createChapterEditor(options: ChapterEditorOptions): EditorView {
+  const { doc, mapping } = initProseMirrorDoc(options.yFragment, chapterSchema);
+  const state = EditorState.create({
+    schema: chapterSchema,
+    doc,
+    plugins: [
+      ySyncPlugin(options.yFragment, { mapping }),
+      yCursorPlugin(options.awareness, { cursorBuilder: buildRemoteCursor, selectionBuilder: buildRemoteSelection }),
+      yUndoPlugin(),
+      readOnlyGuard(false),
+      ...options.plugins,
+      blockIdsPlugin(),
+      editingKeymap(),
+      keymap(baseKeymap),
+    ],
+  });
+  return new EditorView(options.mount, {
+    state,
+    attributes: {
+      'aria-label': options.label,
+      'aria-multiline': 'true',
+      role: 'textbox',
+      spellcheck: 'false',
+      class: 'ap-chapter',
+    },
+    nodeViews: {
+      footnote_ref: (node) => new FootnoteRefView(node),
+      page_break: (node) => new PageBreakView(node),
+      footnote: (node) => new FootnoteView(node),
+    },
+  });
+}

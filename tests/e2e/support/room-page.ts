@@ -1,0 +1,87 @@
+import { expect } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
+
+/**
+ * Selects the first occurrence of `words` in the chapter as a user would (a DOM selection
+ * inside the editor, which ProseMirror adopts), and waits for the selection toolbar.
+ */
+export async function selectWords(page: Page, words: string): Promise<void> {
+  await page.locator('.ap-chapter').evaluate((root, wanted) => {
+    // Reading text only: skip widgets (remote carets, page numbers, footnote markers).
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    const nodes: Text[] = [];
+    let text = '';
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.parentElement!.closest('[contenteditable="false"]')) continue;
+      nodes.push(node as Text);
+      text += node.textContent;
+    }
+    const at = text.indexOf(wanted);
+    if (at < 0) throw new Error(`"${wanted}" is not in the chapter`);
+    // One pass finds both ends (no named helpers: tsx would wrap them in a __name the page lacks).
+    const end = at + wanted.length;
+    let startNode: Text | null = null;
+    let endNode: Text | null = null;
+    let startOffset = 0;
+    let endOffset = 0;
+    let seen = 0;
+    for (const node of nodes) {
+      const length = node.textContent!.length;
+      if (!startNode && at < seen + length) [startNode, startOffset] = [node, at - seen];
+      if (!endNode && end <= seen + length) [endNode, endOffset] = [node, end - seen];
+      seen += length;
+    }
+    if (!startNode || !endNode) throw new Error('offset outside the chapter');
+    (root as HTMLElement).focus();
+    const line = startNode.parentElement!.getBoundingClientRect();
+    // A reader selects what is on screen: bring the words into view first.
+    if (line.top < 80 || line.bottom > innerHeight - 40) startNode.parentElement!.scrollIntoView({ block: 'center' });
+    const range = document.createRange();
+    range.setStart(startNode, startOffset);
+    range.setEnd(endNode, endOffset);
+    const selection = window.getSelection()!;
+    selection.removeAllRanges();
+    selection.addRange(range);
+  }, words);
+  await expect(page.getByRole('toolbar', { name: 'Annotate the selection' })).toBeVisible();
+}
+
+/** The highlight of annotations over exactly `words` (the innermost highlight element). */
+export function highlightOf(page: Page, words: string): Locator {
+  return page.locator('.ap-chapter .ap-hl').filter({ hasText: words }).last();
+}
+
+/** The sidebar card of an annotation whose quote contains `words`. */
+export function cardOf(page: Page, words: string): Locator {
+  return page.locator('ap-annotation-card').filter({ hasText: words });
+}
+
+/** Tags `words` with a claim status using the toolbar key (1/2/3) and closes the details popover. */
+export async function tagWords(page: Page, words: string, key: '1' | '2' | '3'): Promise<void> {
+  await selectWords(page, words);
+  await page.keyboard.press(key);
+  const details = page.getByRole('dialog', { name: 'Annotation details' });
+  await expect(details).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(details).toBeHidden();
+}
+
+/** Selects the whole text of the paragraph that starts with `opening` (for the owner to delete it). */
+export async function selectParagraph(page: Page, opening: string): Promise<void> {
+  await page.locator('.ap-chapter').evaluate((root, start) => {
+    const paragraph = [...root.querySelectorAll('p')].find((p) => p.textContent!.includes(start));
+    if (!paragraph) throw new Error(`no paragraph starts with "${start}"`);
+    (root as HTMLElement).focus();
+    paragraph.scrollIntoView({ block: 'center' });
+    const range = document.createRange();
+    range.selectNodeContents(paragraph);
+    const selection = window.getSelection()!;
+    selection.removeAllRanges();
+    selection.addRange(range);
+  }, opening);
+  // ProseMirror adopts DOM selections asynchronously (selectionchange): wait until it has.
+  await page.waitForFunction(() => {
+    const view = (document.querySelector('ap-app') as unknown as { editorView: { state: { selection: { empty: boolean } } } | null }).editorView;
+    return view !== null && !view.state.selection.empty;
+  });
+}

@@ -1,0 +1,112 @@
+import { spawn, execFileSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+/** The project root (two levels above tests/e2e/support). */
+export const projectRoot = path.resolve(import.meta.dirname, '../../..');
+
+/** A real Apparatus server process started for browser tests or screenshots. */
+export interface ServerProcess {
+  baseUrl: string;
+  adminToken: string;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+/** The invite tokens of a room, one per role. */
+export interface RoomInvites {
+  owner: string;
+  reviewer: string;
+  annotator: string;
+  viewer: string;
+}
+
+/** Builds the browser client into dist/client (the server serves it from there). */
+export function buildClient(): void {
+  execFileSync(process.execPath, ['scripts/build-client.mjs'], { cwd: projectRoot, stdio: 'inherit' });
+}
+
+/** Asks the OS for a free TCP port on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function waitForListening(child: ChildProcess, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      if (output.includes('Apparatus listening on')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code} before listening:\n${output}`));
+    });
+  });
+}
+
+/**
+ * Starts `node --import tsx server/main.ts` on a free port with a temporary DATA_DIR and a
+ * known admin token, and resolves once it listens.
+ */
+export async function startServerProcess(): Promise<ServerProcess> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'apparatus-e2e-'));
+  const adminToken = `e2e-admin-${Math.random().toString(36).slice(2)}-token`;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: projectRoot,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, ADMIN_TOKEN: adminToken },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  await waitForListening(child, 30_000);
+  // Keep draining output so a chatty server never blocks on a full pipe.
+  child.stdout?.resume();
+  child.stderr?.resume();
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    adminToken,
+    dataDir,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => {
+          rmSync(dataDir, { recursive: true, force: true });
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** The fixture chapter's text. */
+export function fixtureChapter(): string {
+  return readFileSync(path.join(projectRoot, 'fixtures/chapter-5.txt'), 'utf8');
+}
+
+/** Creates a room from `text` through the admin API and returns its invites. */
+export async function createRoom(server: { baseUrl: string; adminToken: string }, id: string, title: string, text = fixtureChapter()): Promise<RoomInvites> {
+  const response = await fetch(`${server.baseUrl}/api/rooms`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ id, title, text }),
+  });
+  if (response.status !== 201) throw new Error(`creating room ${id} failed: ${response.status} ${await response.text()}`);
+  const body = (await response.json()) as { invites: RoomInvites };
+  return body.invites;
+}

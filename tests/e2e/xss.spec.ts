@@ -1,0 +1,151 @@
+import type { Page } from '@playwright/test';
+import { test, expect } from './support/fixtures.ts';
+import { cardOf, highlightOf, selectWords } from './support/room-page.ts';
+import { createRoom } from './support/server-process.ts';
+
+// W1 and W2 of RELIABILITY.md. Hostile strings in notes, replies and display names must show
+// as text in the sidebar, the thread, the hover card and presence, in exports and after an
+// import: no dialog, no script, no request for an injected resource, and (checked by the
+// fixture on every page) no console error and no CSP violation.
+
+/** Every payload sets window.__xss and opens a dialog if it ever runs. */
+const CORPUS = [
+  '<img src=x onerror="window.__xss=1;alert(1)">',
+  '<svg onload="window.__xss=1;alert(1)"><circle r="5"></circle></svg>',
+  '"><script>window.__xss=1;alert(1)</script>',
+  'javascript:window.__xss=1;alert(1)',
+  '<a href="javascript:window.__xss=1;alert(1)">open me</a>',
+  '<iframe srcdoc="<script>parent.__xss=1</script>"></iframe>',
+  '\u202Etxt.exe\u202C — right-to-left override',
+  'zero\u200Bwidth\u200Cjoiners\u2060and\uFEFFa BOM',
+  '<style>*{display:none!important}</style>',
+  '${alert(1)} {{constructor.constructor("alert(1)")()}}',
+];
+const OWNER_NAME = '<img src=x onerror=alert(1)>';
+const ANNOTATOR_NAME = '"><svg onload=alert(1)>';
+
+/** Records dialogs (dismissed at once) and requests for resources an injected element would load. */
+function watchForInjection(page: Page, found: string[]): void {
+  page.on('dialog', (dialog) => {
+    found.push(`dialog: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.pathname === '/x' || url.protocol === 'javascript:') found.push(`request: ${request.url()}`);
+  });
+}
+
+/** Checks a page for any sign a payload ran or became markup (locators pierce shadow roots). */
+async function expectInert(page: Page): Promise<void> {
+  expect(await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss)).toBeUndefined();
+  for (const selector of ['img[src="x"]', 'svg[onload]', 'script:not([src])', 'iframe', 'a[href^="javascript:"]', 'style:not([data-lit])']) {
+    await expect(page.locator(`ap-app ${selector}`), selector).toHaveCount(0);
+  }
+}
+
+/** Writes a comment on `words` through the toolbar and its editor. */
+async function comment(page: Page, words: string, note: string): Promise<void> {
+  await selectWords(page, words);
+  await page.keyboard.press('c');
+  await page.getByRole('textbox', { name: 'Comment' }).fill(note);
+  await page.keyboard.press('Control+Enter');
+  await expect(cardOf(page, words.slice(0, 20))).toBeVisible();
+}
+
+test('W1: hostile notes, replies and names are text in the sidebar, thread, hover card, presence, export and after import', async ({ joinRoom, room, browser }) => {
+  const found: string[] = [];
+  const owner = await joinRoom('owner', OWNER_NAME);
+  const annotator = await joinRoom('annotator', ANNOTATOR_NAME);
+  watchForInjection(owner.page, found);
+  watchForInjection(annotator.page, found);
+
+  await comment(owner.page, 'the forced purchase of grain was abolished', CORPUS.join('\n'));
+  await comment(owner.page, 'more than 90,000 court rulings were vacated', CORPUS[0]!);
+
+  // Replies from the other user, in the thread.
+  await cardOf(annotator.page, 'the forced purchase').click();
+  const thread = annotator.page.locator('ap-annotation-card[expanded]');
+  for (const body of [CORPUS[2]!, CORPUS[4]!]) {
+    await thread.getByRole('textbox', { name: 'Reply' }).fill(body);
+    await thread.getByRole('button', { name: 'Reply' }).click();
+    await expect(thread).toContainText(body);
+  }
+  await expect(thread).toContainText(CORPUS[5]!);
+  await expect(thread).toContainText(OWNER_NAME);
+  await cardOf(owner.page, 'the forced purchase').click();
+  await expect(owner.page.locator('ap-annotation-card[expanded]')).toContainText(ANNOTATOR_NAME);
+
+  // The hover card over a highlight: author name and note.
+  await highlightOf(annotator.page, 'court rulings were vacated').hover();
+  const hover = annotator.page.locator('ap-hover-card').getByRole('tooltip');
+  await expect(hover).toContainText(OWNER_NAME);
+  await expect(hover).toContainText('<img src=x onerror=');
+
+  // Presence: the other user's name as the server stamped it, as text.
+  const faces = owner.page.locator('ap-presence-bar .face');
+  await expect.poll(() => faces.evaluateAll((all) => all.map((face) => face.getAttribute('title')))).toContain(ANNOTATOR_NAME);
+
+  for (const page of [owner.page, annotator.page]) await expectInert(page);
+
+  // Exports are attachments, never rendered: no HTML type, nosniff, not cached.
+  const exported: Record<string, string> = {};
+  for (const format of ['native', 'w3c', 'csv']) {
+    const response = await owner.page.request.get(`${room.baseUrl}/api/rooms/${room.id}/export?format=${format}`);
+    expect(response.status()).toBe(200);
+    const headers = response.headers();
+    expect(headers['content-disposition']).toMatch(/^attachment; filename="/);
+    expect(headers['content-type']).not.toMatch(/html/);
+    expect(headers['x-content-type-options']).toBe('nosniff');
+    expect(headers['cache-control']).toBe('no-store');
+    exported[format] = await response.text();
+  }
+  expect(exported.csv).toContain('<img src=x onerror=');
+
+  // Imported into another room, the same strings show as text there too.
+  const adminToken = process.env.APPARATUS_E2E_ADMIN!;
+  const otherId = `${room.id.slice(0, 50)}-import`;
+  const other = await createRoom({ baseUrl: room.baseUrl, adminToken }, otherId, 'Imported');
+  const imported = await owner.page.request.post(`${room.baseUrl}/api/rooms/${otherId}/import`, {
+    headers: { authorization: `Bearer ${other.owner}`, 'content-type': 'application/json' },
+    data: exported.native,
+  });
+  expect(imported.status()).toBe(200);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  watchForInjection(page, found);
+  const problems: string[] = [];
+  page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
+  await context.addInitScript(`document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective));`);
+  await page.goto(`${room.baseUrl}/r/${otherId}?invite=${other.viewer}`);
+  await page.getByLabel('Your name').fill('Reader');
+  await page.getByRole('button', { name: 'Join' }).click();
+  await expect(cardOf(page, 'the forced purchase')).toContainText(CORPUS[1]!);
+  await cardOf(page, 'the forced purchase').click();
+  await expect(page.locator('ap-annotation-card[expanded]')).toContainText(CORPUS[2]!);
+  await expectInert(page);
+  await context.close();
+
+  expect(found).toEqual([]);
+  expect(problems).toEqual([]);
+});
+
+test('W2: every HTML response carries the strict CSP, nosniff and no-referrer', async ({ room, request }) => {
+  const pages = ['/', '/index.html', `/r/${room.id}`, `/r/${room.id}?invite=not-a-real-token`, `/r/${room.id}?invite=${room.invites.viewer}`];
+  for (const path of pages) {
+    const response = await request.get(`${room.baseUrl}${path}`, { maxRedirects: 0 });
+    const headers = response.headers();
+    expect(headers['x-content-type-options'], path).toBe('nosniff');
+    expect(headers['referrer-policy'], path).toBe('no-referrer');
+    if (!(headers['content-type'] ?? '').startsWith('text/html')) continue;
+    const csp = headers['content-security-policy'] ?? '';
+    for (const directive of ["default-src 'self'", "script-src 'self'", "style-src 'self'", "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"]) {
+      expect(csp, `${path}: ${directive}`).toContain(directive);
+    }
+    expect(csp, path).not.toMatch(/unsafe-inline|unsafe-eval|\*|ws:|wss:/);
+  }
+  for (const asset of ['/app.js', '/app.css', '/api/rooms/nope/me', '/healthz']) {
+    const response = await request.get(`${room.baseUrl}${asset}`);
+    expect(response.headers()['x-content-type-options'], asset).toBe('nosniff');
+  }
+});
