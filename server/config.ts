@@ -32,6 +32,34 @@ export interface ServerConfig {
   staticDir: string;
   /** The room created on first start, or null for none. */
   defaultRoom: { id: string; chapterFile: string } | null;
+  /* --- access control and limits (README "Security model") --- */
+  /**
+   * Origins (`scheme://host[:port]`) allowed on WebSocket upgrades and state-changing HTTP
+   * requests; null allows only the server's own origin (the address the request was sent to).
+   */
+  allowedOrigins: string[] | null;
+  /** Messages one connection may send per second, sustained; bursts of twice as many pass. */
+  messagesPerSecond: number;
+  /** Bytes one connection may send per second, sustained; a burst of maxPayloadBytes passes. */
+  bytesPerSecond: number;
+  /** Throttling episodes within 10 s after which a flooding connection is closed (1008). */
+  floodThrottleLimit: number;
+  /** WebSocket upgrades one address may attempt per minute; more get HTTP 429. */
+  connectionsPerMinute: number;
+  /** Open collaboration sockets per address; more are closed with 1013. */
+  maxSocketsPerAddress: number;
+  /** Open collaboration sockets per room; more are closed with 1013. */
+  maxSocketsPerRoom: number;
+  /** Largest awareness state (JSON, bytes) relayed; larger states are dropped. */
+  awarenessMaxBytes: number;
+  /** Awareness updates relayed per connection per second; faster ones are coalesced. */
+  awarenessPerSecond: number;
+  /** Bytes queued for a connection that does not read; beyond it the connection is closed (1008). */
+  sendBufferLimitBytes: number;
+  /** Largest import body (`POST /api/rooms/<room>/import`); larger ones get 413. */
+  importMaxBytes: number;
+  /** How often open connections are checked against revoked or expired credentials. */
+  credentialCheckMs: number;
 }
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -54,7 +82,38 @@ export function defaultConfig(): ServerConfig {
     sessionTtlMs: 30 * 24 * 3600 * 1000,
     staticDir: path.join(projectRoot, 'dist', 'client'),
     defaultRoom: { id: 'chapter-5', chapterFile: path.join(projectRoot, 'fixtures', 'chapter-5.txt') },
+    allowedOrigins: null,
+    messagesPerSecond: 100,
+    bytesPerSecond: 1 * MiB,
+    floodThrottleLimit: 20,
+    connectionsPerMinute: 300,
+    maxSocketsPerAddress: 256,
+    maxSocketsPerRoom: 1024,
+    awarenessMaxBytes: 4096,
+    awarenessPerSecond: 10,
+    sendBufferLimitBytes: 16 * MiB,
+    importMaxBytes: 10 * MiB,
+    credentialCheckMs: 1000,
   };
+}
+
+/** Reads ALLOWED_ORIGINS: comma-separated `scheme://host[:port]` origins, or an error naming the bad one. */
+function readOrigins(raw: string | undefined): string[] | null | string {
+  if (raw === undefined || raw.trim() === '') return null;
+  const origins: string[] = [];
+  for (const entry of raw.split(',').map((part) => part.trim()).filter(Boolean)) {
+    let url: URL;
+    try {
+      url = new URL(entry);
+    } catch {
+      return `ALLOWED_ORIGINS: "${entry}" is not an origin like https://apparatus.example.org`;
+    }
+    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== entry.replace(/\/$/, '').toLowerCase()) {
+      return `ALLOWED_ORIGINS: "${entry}" must be scheme://host[:port] only (http or https, lower case, no path)`;
+    }
+    origins.push(url.origin);
+  }
+  return origins;
 }
 
 type ConfigResult = { ok: true; value: ServerConfig } | { ok: false; error: string };
@@ -70,7 +129,10 @@ function readInteger(env: NodeJS.ProcessEnv, name: string, fallback: number, min
 
 /**
  * Builds the configuration from environment variables (PORT, HOST, DATA_DIR, ADMIN_TOKEN,
- * MAX_PAYLOAD_BYTES, MAX_JSON_BODY_BYTES, SQLITE_SYNCHRONOUS, COMPACT_THRESHOLD, IDLE_UNLOAD_MS).
+ * MAX_PAYLOAD_BYTES, MAX_JSON_BODY_BYTES, SQLITE_SYNCHRONOUS, COMPACT_THRESHOLD, IDLE_UNLOAD_MS,
+ * and the limits of README "Security model": ALLOWED_ORIGINS, MAX_MESSAGES_PER_SECOND,
+ * MAX_BYTES_PER_SECOND, CONNECTIONS_PER_MINUTE, MAX_SOCKETS_PER_ADDRESS, MAX_SOCKETS_PER_ROOM,
+ * AWARENESS_MAX_BYTES, AWARENESS_PER_SECOND, SEND_BUFFER_LIMIT_BYTES, IMPORT_MAX_BYTES).
  * Returns an error naming the first invalid variable instead of throwing.
  */
 export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
@@ -81,12 +143,23 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
     maxJsonBodyBytes: readInteger(env, 'MAX_JSON_BODY_BYTES', base.maxJsonBodyBytes, 1024, 256 * MiB),
     compactThreshold: readInteger(env, 'COMPACT_THRESHOLD', base.compactThreshold, 10, 10_000_000),
     idleUnloadMs: readInteger(env, 'IDLE_UNLOAD_MS', base.idleUnloadMs, 0, 24 * 3600 * 1000),
+    messagesPerSecond: readInteger(env, 'MAX_MESSAGES_PER_SECOND', base.messagesPerSecond, 1, 1_000_000),
+    bytesPerSecond: readInteger(env, 'MAX_BYTES_PER_SECOND', base.bytesPerSecond, 1024, 1024 * MiB),
+    connectionsPerMinute: readInteger(env, 'CONNECTIONS_PER_MINUTE', base.connectionsPerMinute, 1, 1_000_000),
+    maxSocketsPerAddress: readInteger(env, 'MAX_SOCKETS_PER_ADDRESS', base.maxSocketsPerAddress, 1, 1_000_000),
+    maxSocketsPerRoom: readInteger(env, 'MAX_SOCKETS_PER_ROOM', base.maxSocketsPerRoom, 1, 1_000_000),
+    awarenessMaxBytes: readInteger(env, 'AWARENESS_MAX_BYTES', base.awarenessMaxBytes, 256, 1 * MiB),
+    awarenessPerSecond: readInteger(env, 'AWARENESS_PER_SECOND', base.awarenessPerSecond, 1, 1000),
+    sendBufferLimitBytes: readInteger(env, 'SEND_BUFFER_LIMIT_BYTES', base.sendBufferLimitBytes, 64 * 1024, 1024 * MiB),
+    importMaxBytes: readInteger(env, 'IMPORT_MAX_BYTES', base.importMaxBytes, 1024, 1024 * MiB),
   };
   for (const value of Object.values(numbers)) if (typeof value === 'string') return { ok: false, error: value };
   const synchronous = (env.SQLITE_SYNCHRONOUS ?? base.synchronous).toUpperCase();
   if (synchronous !== 'NORMAL' && synchronous !== 'FULL') {
     return { ok: false, error: `SQLITE_SYNCHRONOUS must be NORMAL or FULL, got "${env.SQLITE_SYNCHRONOUS}"` };
   }
+  const allowedOrigins = readOrigins(env.ALLOWED_ORIGINS);
+  if (typeof allowedOrigins === 'string') return { ok: false, error: allowedOrigins };
   const adminToken = env.ADMIN_TOKEN ? env.ADMIN_TOKEN : null;
   if (adminToken !== null && adminToken.length < 16) return { ok: false, error: 'ADMIN_TOKEN must be at least 16 characters long' };
   return {
@@ -98,6 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
       dataDir: path.resolve(env.DATA_DIR || base.dataDir),
       adminToken,
       synchronous,
+      allowedOrigins,
     },
   };
 }

@@ -17,6 +17,12 @@ export type { BeforeCommitHook } from './collab/commit-queue.ts';
 export type { BeforeLoadHook } from './collab/doc-registry.ts';
 export type { Session } from './auth/identity.ts';
 
+// --- access control (issue 6) ---
+export { createAccessAuthorizer } from './access/access-authorizer.ts';
+export type { AccessAuthorizerOptions } from './access/access-authorizer.ts';
+export type { AccessLayer } from './access/access-layer.ts';
+export type { ConnectionGuard } from './collab/connection-guard.ts';
+
 // --- rooms ---
 export { docNameOf, isRoomId, ROOM_ID_PATTERN, DOC_KINDS } from './rooms/doc-names.ts';
 export type { DocKind } from './rooms/doc-names.ts';

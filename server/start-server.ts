@@ -1,9 +1,10 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createAccessLayer } from './access/access-layer.ts';
+import type { AccessLayer } from './access/access-layer.ts';
 import { IdentityService } from './auth/identity.ts';
 import { deriveToken } from './auth/tokens.ts';
-import { defaultAuthorizeUpdate } from './collab/authorize-update.ts';
 import type { UpdateAuthorizer } from './collab/authorize-update.ts';
 import { CollabServer } from './collab/collab-server.ts';
 import type { StoreHooks } from './collab/collab-server.ts';
@@ -21,13 +22,15 @@ import { RoomStore } from './persistence/room-store.ts';
 import { readOrCreateServerSecret } from './persistence/server-secret.ts';
 import { SessionStore } from './persistence/session-store.ts';
 import { UpdateStore } from './persistence/update-store.ts';
+import { openUpdateLog } from './persistence/update-log.ts';
+import type { UpdateLog } from './persistence/update-log.ts';
 import type { RoomStores } from './rooms/create-room.ts';
 import { ensureDefaultRoom } from './rooms/default-room.ts';
 import type { DefaultRoomInvites } from './rooms/default-room.ts';
 
 /** Options of startServer: any config field (defaults from `defaultConfig()`), plus seams. */
 export interface StartServerOptions extends Partial<ServerConfig> {
-  /** Replaces the role check every incoming update passes (the access-control layer's hook). */
+  /** Replaces the check every incoming update passes (default: the access layer's, README "Security model"). */
   authorizeUpdate?: UpdateAuthorizer;
   /** Test seams at the store boundary: slow or failing loads and commits. */
   hooks?: StoreHooks;
@@ -49,6 +52,8 @@ export interface RunningServer {
   defaultRoom: DefaultRoomInvites | null;
   /** The collaboration endpoint: live documents, connections, commit queue. */
   collab: CollabServer;
+  /** The access-control layer: update authorizer, connection guard, origin policy, credential sweeps. */
+  access: AccessLayer;
   /** Returns the browser entry URL for an invite: `http://HOST:PORT/r/<room>?invite=TOKEN`. */
   inviteUrl(room: string, token: string): string;
   close(): Promise<void>;
@@ -107,14 +112,16 @@ function createHttpServer(context: HttpContext): Server {
 }
 
 /** Returns the idempotent close of a running server: stop listening, flush, close sockets, close the database. */
-function closer(http: Server, collab: CollabServer, db: AppDatabase, log: Logger): () => Promise<void> {
+function closer(http: Server, collab: CollabServer, access: AccessLayer, db: AppDatabase, updateLog: UpdateLog, log: Logger): () => Promise<void> {
   let closing: Promise<void> | null = null;
   return () => {
     closing ??= (async () => {
+      access.stop();
       http.close();
       http.closeIdleConnections();
       const flushed = await collab.shutdown(Date.now() + SHUTDOWN_FLUSH_MS);
       http.closeAllConnections();
+      await updateLog.close();
       db.close();
       if (flushed) log.info('server.stopped', { flushed });
       else log.error('server.stopped', { flushed, note: 'some accepted updates could not be stored; they were never acknowledged' });
@@ -141,10 +148,14 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
 
   // Phase 2: the collaboration endpoint and the HTTP server around it.
   const identity = new IdentityService(stores, config.sessionTtlMs);
+  const access = createAccessLayer({ config, db, invites: stores.invites, profiles: stores.profiles, log });
   const settings = { ...config, heartbeatMs: heartbeatMs ?? 30_000 };
-  const collab = new CollabServer({ store: stores.updates, identity, log, authorizeUpdate: authorizeUpdate ?? defaultAuthorizeUpdate, hooks, settings });
-  const http = createHttpServer({ config, log, identity, adminToken, rooms: stores, collab, startedAt: Date.now() });
-  const close = closer(http, collab, db, log);
+  // The update log has its own connection: relayed once in the WAL, acknowledged once fsynced (update-log.ts).
+  const updateLog = openUpdateLog(config.dataDir, config.synchronous);
+  const collab = new CollabServer({ store: updateLog.store, syncStored: updateLog.syncStored, identity, log, authorizeUpdate: authorizeUpdate ?? access.authorizeUpdate, guard: access.guard, hooks, settings });
+  access.watch(() => collab.connections());
+  const http = createHttpServer({ config, log, identity, adminToken, rooms: stores, collab, origins: access.origins, startedAt: Date.now() });
+  const close = closer(http, collab, access, db, updateLog, log);
 
   // Phase 3: listen.
   let port: number;
@@ -164,6 +175,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     adminTokenGenerated: config.adminToken === null,
     defaultRoom,
     collab,
+    access,
     inviteUrl: (room, token) => `${url}/r/${room}?invite=${encodeURIComponent(token)}`,
     close,
   };

@@ -168,13 +168,15 @@ export class ApInvitesPanel extends LitElement {
 
   private async create(event: SubmitEvent): Promise<void> {
     event.preventDefault();
-    const form = new FormData(event.target as HTMLFormElement);
-    const lifetime = LIFETIMES[Number(form.get('lifetime'))]?.seconds ?? null;
-    const label = String(form.get('label') ?? '').trim();
-    await this.request(this.base, { method: 'POST', body: JSON.stringify({ role: form.get('role'), label: label || null, expiresInSeconds: lifetime }) }, async (response) => {
+    // Read now: once dispatch ends, the event's target is retargeted to this element's host.
+    const form = event.target as HTMLFormElement;
+    const fields = new FormData(form);
+    const lifetime = LIFETIMES[Number(fields.get('lifetime'))]?.seconds ?? null;
+    const label = String(fields.get('label') ?? '').trim();
+    await this.request(this.base, { method: 'POST', body: JSON.stringify({ role: fields.get('role'), label: label || null, expiresInSeconds: lifetime }) }, async (response) => {
       const body = (await response.json()) as { url?: unknown; invite?: { role?: Role } };
       if (typeof body.url === 'string' && body.invite?.role) this.created = { url: body.url, role: body.invite.role };
-      (event.target as HTMLFormElement).reset();
+      form.reset();
     });
   }
 

@@ -17,8 +17,12 @@ export interface UpdateAuthorizationRequest {
   ydoc: Y.Doc;
 }
 
-/** The verdict on an update: store it, or drop it and tell the sender why. */
-export type UpdateAuthorization = { ok: true } | { ok: false; reason: string };
+/**
+ * The verdict on an update: store it, or drop it and tell the sender why. `resync` asks the
+ * sender for everything the server lacks (the update depended on something the server does not
+ * have): the server sends its sync step 1, which a stock client answers with a full step 2.
+ */
+export type UpdateAuthorization = { ok: true } | { ok: false; reason: string; resync?: boolean };
 
 /**
  * The hook every incoming update (sync step 2 or update) passes through before it is stored,

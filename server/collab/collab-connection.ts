@@ -30,6 +30,8 @@ export class CollabConnection implements DocPeer {
   readonly awarenessClients = new Set<number>();
   /** Cleared by the heartbeat before each ping and set again by the pong. */
   alive = true;
+  /** Bytes that may wait in the socket's send buffer; a peer that stops reading is closed beyond it. */
+  sendBufferLimit = Infinity;
   readonly #handle: FrameHandler;
   #waiting: Uint8Array[] | null = [];
 
@@ -46,9 +48,17 @@ export class CollabConnection implements DocPeer {
     return this.socket.readyState === WebSocket.OPEN;
   }
 
-  /** Sends a binary message if the socket is open; a failed send closes nothing by itself. */
+  /** Sends a binary message if the socket is open; a peer whose unread backlog passes the limit is closed. */
   send(message: Uint8Array): void {
-    if (this.open) this.socket.send(message, { binary: true });
+    if (!this.open) return;
+    // A client that never reads would otherwise make the server buffer every relayed update for it.
+    if (this.socket.bufferedAmount + message.byteLength > this.sendBufferLimit) {
+      this.close(COLLAB_CLOSE.policyViolation, 'not reading: send buffer full');
+      // The close frame waits behind the unread backlog; free the backlog soon rather than after ws's 30 s.
+      setTimeout(() => this.socket.terminate(), 1000).unref();
+      return;
+    }
+    this.socket.send(message, { binary: true });
   }
 
   /** Closes the socket with a close code and a (shortened) reason. */

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
@@ -8,6 +9,7 @@ import type { Logger } from '../logger.ts';
 import type { UpdateStore } from '../persistence/update-store.ts';
 import type { UpdateAuthorizer } from './authorize-update.ts';
 import type { CollabDoc } from './collab-doc.ts';
+import type { ConnectionGuard } from './connection-guard.ts';
 import { CollabConnection } from './collab-connection.ts';
 import { CommitQueue } from './commit-queue.ts';
 import type { BeforeCommitHook } from './commit-queue.ts';
@@ -27,6 +29,8 @@ export interface CollabSettings {
   storeRetryMaxMs: number;
   /** Interval of WebSocket pings; a socket that missed the previous pong is terminated. */
   heartbeatMs: number;
+  /** Bytes queued for a connection that does not read before it is closed (1008); default unlimited. */
+  sendBufferLimitBytes?: number;
 }
 
 /** Test seams at the store boundary (see BeforeLoadHook and BeforeCommitHook). */
@@ -43,6 +47,10 @@ export interface CollabServerOptions {
   settings: CollabSettings;
   authorizeUpdate: UpdateAuthorizer;
   hooks?: StoreHooks | undefined;
+  /** The access-control layer's checks on upgrades, frames and awareness (none without it). */
+  guard?: ConnectionGuard | undefined;
+  /** Makes appends durable before acknowledgements (WalSync); none when `store` commits durably itself. */
+  syncStored?: (() => Promise<void>) | undefined;
 }
 
 /** Returns a frame as a Uint8Array view, whatever shape ws delivered it in. */
@@ -50,6 +58,13 @@ function frameBytes(data: RawData): Uint8Array {
   if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/** Answers an upgrade request with an HTTP error instead of a handshake, and closes the socket. */
+function refuseHandshake(socket: Duplex, status: number, reason: string): void {
+  const text = STATUS_CODES[status] ?? 'Refused';
+  const body = JSON.stringify({ error: reason });
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Content-Type-Options: nosniff\r\n\r\n${body}`);
 }
 
 /**
@@ -84,10 +99,12 @@ export class CollabServer {
       retryMs: settings.storeRetryMs,
       retryMaxMs: settings.storeRetryMaxMs,
       beforeCommit: hooks?.beforeCommit,
-      onCommitted: (committed) => this.registry.afterCommit(committed),
+      syncStored: options.syncStored,
+      onCommitted: (committed, storedVectors) => this.registry.afterCommit(committed, storedVectors),
       onRecovered: () => this.registry.acknowledgeAll(),
     });
-    this.#context = { queue: this.queue, authorizeUpdate: options.authorizeUpdate, log };
+    const guard = options.guard;
+    this.#context = { queue: this.queue, authorizeUpdate: options.authorizeUpdate, log, receiveAwareness: guard ? (c, update) => guard.receiveAwareness(c, update) : undefined };
     this.#heartbeat = setInterval(() => this.#beat(), settings.heartbeatMs);
     this.#heartbeat.unref();
   }
@@ -109,29 +126,41 @@ export class CollabServer {
       socket.destroy();
       return;
     }
+    const screened = this.#options.guard?.screenUpgrade(request) ?? { ok: true };
+    if (!screened.ok) {
+      this.#options.log.info('collab.refused', { status: screened.status, reason: screened.reason });
+      refuseHandshake(socket, screened.status, screened.reason);
+      return;
+    }
     const decision = decideUpgrade(request, this.#options.identity);
     this.#wss.handleUpgrade(request, socket, head, (ws) => {
       ws.on('error', (error) => this.#options.log.warn('collab.socket-error', { error: error.message }));
-      if (!decision.ok) {
-        this.#options.log.info('collab.refused', { code: decision.code, reason: decision.reason });
-        ws.close(decision.code, decision.reason);
+      const admitted = decision.ok ? (this.#options.guard?.admitConnection(request, decision.value) ?? { ok: true }) : decision;
+      if (!admitted.ok) {
+        this.#options.log.info('collab.refused', { code: admitted.code, reason: admitted.reason });
+        ws.close(admitted.code, admitted.reason);
         return;
       }
-      this.#attach(ws, decision.value);
+      this.#attach(ws, (decision as { value: AcceptedUpgrade }).value, request);
     });
   }
 
-  #attach(ws: WebSocket, accepted: AcceptedUpgrade): void {
+  #attach(ws: WebSocket, accepted: AcceptedUpgrade, request: IncomingMessage): void {
     const doc = this.registry.open(accepted.room, accepted.kind);
     const connection = new CollabConnection(ws, accepted.session, doc, accepted.wantsAcks, (c, frame) =>
       handleCollabFrame(c, frame, this.#context),
     );
+    connection.sendBufferLimit = this.#options.settings.sendBufferLimitBytes ?? Infinity;
     doc.peers.add(connection);
     this.#connections.add(connection);
+    const guard = this.#options.guard;
+    guard?.attached(connection, request);
     ws.on('message', (data, isBinary) => {
       if (!isBinary) return connection.close(COLLAB_CLOSE.unsupportedData, 'binary frames only');
       try {
-        connection.receive(frameBytes(data));
+        const frame = frameBytes(data);
+        if (guard && !guard.admitFrame(connection, frame)) return;
+        connection.receive(frame);
       } catch (error) {
         // Bad bytes are caught by the parser; this is a server bug. It costs one connection, not the process.
         this.#options.log.error('collab.handler-failed', { doc: doc.name, user: accepted.session.userId, error, stack: (error as Error).stack });
@@ -142,6 +171,7 @@ export class CollabServer {
       connection.alive = true;
     });
     ws.on('close', () => {
+      guard?.detached(connection);
       this.#connections.delete(connection);
       doc.removePeer(connection);
       this.registry.release(doc);

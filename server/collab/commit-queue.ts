@@ -1,3 +1,4 @@
+import * as Y from 'yjs';
 import type { Logger } from '../logger.ts';
 import type { UpdateStore } from '../persistence/update-store.ts';
 import type { CollabDoc, DocPeer } from './collab-doc.ts';
@@ -24,8 +25,16 @@ export interface CommitQueueOptions {
   retryMs: number;
   retryMaxMs: number;
   beforeCommit?: BeforeCommitHook | undefined;
-  /** Called after updates are stored and applied, with the peers whose updates were stored, per document. */
-  onCommitted(committed: Map<CollabDoc, Set<DocPeer>>): void;
+  /**
+   * Makes committed appends durable (an fsync of the WAL, off the event loop; see WalSync) before
+   * they are acknowledged. Without it an append is durable when `appendUpdates` returns.
+   */
+  syncStored?: (() => Promise<void>) | undefined;
+  /**
+   * Called once updates are durably stored (and already applied), with the peers whose updates
+   * were stored and each document's state vector right after the batch: what may be acknowledged.
+   */
+  onCommitted(committed: Map<CollabDoc, Set<DocPeer>>, storedVectors: Map<CollabDoc, Uint8Array>): void;
   /** Called when a commit succeeds after one or more failures. */
   onRecovered(): void;
 }
@@ -33,7 +42,8 @@ export interface CommitQueueOptions {
 /**
  * Group commit: updates accepted in the same turn of the event loop are appended to SQLite in
  * one transaction, then applied to their live documents and relayed. Store first, then apply
- * and relay: nothing a client sees from the server can be lost by a crash.
+ * and relay: nothing a client sees from the server can be lost by a crash. Acknowledgements go
+ * out once the batch is durable (`syncStored`: an fsync off the event loop).
  *
  * When the store fails (D3), collaboration goes on — pending updates are applied and relayed
  * at once — but nothing is acknowledged; the queue keeps every unstored update and retries with
@@ -47,6 +57,8 @@ export class CommitQueue {
   #retryTimer: NodeJS.Timeout | null = null;
   #retryDelay: number;
   #failures = 0;
+  /** Senders whose batch was stored but whose fsync failed: acknowledged after the next good one. */
+  readonly #awaitingSync = new Map<CollabDoc, Set<DocPeer>>();
 
   constructor(options: CommitQueueOptions) {
     this.#options = options;
@@ -96,7 +108,7 @@ export class CommitQueue {
     if (this.#pending.length > 0 && !this.failing) this.#schedule();
   }
 
-  /** Phase 1: write the batch; phase 2: apply, relay and acknowledge, or keep it for a retry. */
+  /** Phase 1: write the batch; phase 2: apply and relay, or keep it for a retry; phase 3: acknowledge. */
   async #commitBatch(): Promise<void> {
     const batch = this.#pending.slice();
     try {
@@ -111,11 +123,36 @@ export class CommitQueue {
     const recovered = this.failing;
     this.#failures = 0;
     this.#retryDelay = this.#options.retryMs;
-    this.#options.onCommitted(this.#settle(batch));
-    if (recovered) {
-      this.#options.log.info('store.recovered', { stored: batch.length });
+    // Written to the WAL, so safe from a crash of this process: apply and relay now, acknowledge
+    // once durable (the fsync runs off the event loop while later batches commit).
+    this.#acknowledgeWhenDurable(this.#settle(batch), recovered, batch.length);
+  }
+
+  /**
+   * Phase 3: once the batch is durable, hands its senders and the documents' state vectors as of
+   * this batch (not later, unsynced ones) to `onCommitted`. If the fsync fails nothing is
+   * acknowledged; those senders wait for the next successful fsync, which covers their updates.
+   */
+  #acknowledgeWhenDurable(committed: Map<CollabDoc, Set<DocPeer>>, recovered: boolean, stored: number): void {
+    const storedVectors = new Map([...committed.keys()].filter((doc) => doc.state === 'ready').map((doc) => [doc, Y.encodeStateVector(doc.ydoc)]));
+    const durable = (): void => {
+      for (const [doc, senders] of this.#awaitingSync) {
+        // Only documents in this batch have a vector known to be durable now.
+        if (!storedVectors.has(doc)) continue;
+        committed.set(doc, new Set([...(committed.get(doc) ?? []), ...senders]));
+        this.#awaitingSync.delete(doc);
+      }
+      this.#options.onCommitted(committed, storedVectors);
+      if (!recovered) return;
+      this.#options.log.info('store.recovered', { stored });
       this.#options.onRecovered();
-    }
+    };
+    const sync = this.#options.syncStored;
+    if (!sync) return durable();
+    sync().then(durable, (error: unknown) => {
+      this.#options.log.error('store.sync-failed', { error, batch: stored });
+      for (const [doc, senders] of committed) this.#awaitingSync.set(doc, new Set([...(this.#awaitingSync.get(doc) ?? []), ...senders]));
+    });
   }
 
   /** Applies the stored entries not yet applied and groups the stored senders by document. */

@@ -1,7 +1,9 @@
 import * as encoding from 'lib0/encoding';
 import * as authProtocol from 'y-protocols/auth';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import { COLLAB_CLOSE, MESSAGE_AUTH } from '../../schema/index.ts';
+import * as syncProtocol from 'y-protocols/sync';
+import type * as Y from 'yjs';
+import { COLLAB_CLOSE, MESSAGE_AUTH, MESSAGE_SYNC } from '../../schema/index.ts';
 import type { Logger } from '../logger.ts';
 import type { UpdateAuthorizer } from './authorize-update.ts';
 import type { CollabConnection } from './collab-connection.ts';
@@ -13,6 +15,8 @@ export interface CollabContext {
   queue: CommitQueue;
   authorizeUpdate: UpdateAuthorizer;
   log: Logger;
+  /** The access-control layer's awareness handling (identity rewrite, one client id, caps); direct apply without it. */
+  receiveAwareness?: ((connection: CollabConnection, update: Uint8Array) => void) | undefined;
 }
 
 /** Encodes a y-protocols permission-denied message. */
@@ -23,13 +27,24 @@ function permissionDenied(reason: string): Uint8Array {
   return encoding.toUint8Array(encoder);
 }
 
+/** Encodes a sync step 1 carrying the document's state vector. */
+function syncStep1(ydoc: Y.Doc): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_SYNC);
+  syncProtocol.writeSyncStep1(encoder, ydoc);
+  return encoding.toUint8Array(encoder);
+}
+
 /** Authorizes an incoming update and hands it to the commit queue, or tells the sender no. */
-function acceptUpdate(connection: CollabConnection, update: Uint8Array, context: CollabContext): void {
+function acceptUpdate(connection: CollabConnection, update: Uint8Array, isStep2: boolean, context: CollabContext): void {
   const { doc, session } = connection;
   const verdict = context.authorizeUpdate({ room: doc.room, docName: doc.name, kind: doc.kind, session, update, ydoc: doc.ydoc });
   if (!verdict.ok) {
     context.log.info('collab.update-denied', { doc: doc.name, user: session.userId, role: session.role, reason: verdict.reason });
     connection.send(permissionDenied(verdict.reason));
+    // An update depended on something the server lacks: ask for everything (a stock client answers
+    // step 1 with a full step 2). Not after a step 2: asking again would bring the same answer.
+    if (verdict.resync && !isStep2) connection.send(syncStep1(doc.ydoc));
     return;
   }
   context.queue.enqueue({ doc, update, sender: connection, applied: false });
@@ -56,10 +71,11 @@ export function handleCollabFrame(connection: CollabConnection, frame: Uint8Arra
     case 'sync-step2':
     case 'sync-update':
       // A stock client answers the server's step 1 with a step 2 even when it has nothing new.
-      if (!message.isEmpty) acceptUpdate(connection, message.update, context);
+      if (!message.isEmpty) acceptUpdate(connection, message.update, message.type === 'sync-step2', context);
       return;
     case 'awareness':
-      awarenessProtocol.applyAwarenessUpdate(doc.awareness, message.update, connection);
+      if (context.receiveAwareness) context.receiveAwareness(connection, message.update);
+      else awarenessProtocol.applyAwarenessUpdate(doc.awareness, message.update, connection);
       return;
     case 'query-awareness':
       connection.send(doc.allAwarenessStates());

@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { inviteRoutes } from '../access/invite-routes.ts';
+import { crossSiteRefusal } from '../access/origin-policy.ts';
 import type { HttpContext } from './http-context.ts';
 import { sendError } from './responses.ts';
 import { matchRoute } from './router.ts';
@@ -11,7 +13,7 @@ import { importRoutes } from './routes-import.ts';
 import { resolveStaticPath, sendClientShell, sendStaticFile } from './static-files.ts';
 
 /** The route table of the server. Later features add their route lists here. */
-export const routes: readonly Route<HttpContext>[] = [...healthRoutes, ...roomRoutes, ...identityRoutes, ...exportRoutes, ...importRoutes];
+export const routes: readonly Route<HttpContext>[] = [...healthRoutes, ...roomRoutes, ...identityRoutes, ...exportRoutes, ...importRoutes, ...inviteRoutes];
 
 /** Serves GET/HEAD requests no route claims from the built client; `/` is the client shell. */
 function serveStatic(request: IncomingMessage, response: ServerResponse, path: string, context: HttpContext): void {
@@ -40,6 +42,9 @@ export function createRequestHandler(context: HttpContext, table: readonly Route
     };
     const match = matchRoute(table, method, path);
     try {
+      // CSRF: a state change from another site's page is refused before any route sees it.
+      const crossSite = crossSiteRefusal(request, context.origins);
+      if (crossSite) return sendError(response, 403, crossSite);
       if (match.kind === 'route') {
         const done = match.route.handle({ request, response, params: match.params, query, context });
         if (done) done.catch(fail);

@@ -89,7 +89,7 @@ async function handleImport({ request, response, params, query, context }: Route
   if (!caller.ok) return sendError(response, caller.status, caller.error);
   if (!can(caller.value.role, 'import')) return sendError(response, 403, `only the room's owner may import (you are ${caller.value.role})`);
   if (!context.rooms.rooms.get(room)) return sendError(response, 404, `no room "${room}"`);
-  const limits = importLimits();
+  const limits = { ...importLimits(), maxBytes: context.config.importMaxBytes };
   const body = await readBodyText(request, limits.maxBytes);
   if (!body.ok) return sendError(response, body.status, body.error, body.status === 413 ? { Connection: 'close' } : {});
   const dryRun = ['1', 'true'].includes(query.get('dryRun') ?? '');

@@ -65,3 +65,28 @@ export function compactDoc(store: UpdateStore, docName: string): CompactionResul
 export function compactLiveDoc(store: UpdateStore, docName: string, ydoc: Y.Doc, logLength: number): CompactionResult {
   return writeCheckedSnapshot(store, docName, ydoc, store.lastUpdateId(docName), logLength);
 }
+
+/** A live document's state taken for a compaction whose check runs elsewhere, and what it replaces. */
+export interface SnapshotCapture {
+  docName: string;
+  snapshot: Uint8Array;
+  stateVector: Uint8Array;
+  /** The last stored update the snapshot covers; entries up to it are folded. */
+  throughUpdateId: number;
+  folded: number;
+}
+
+/**
+ * Phase 1 of a compaction whose check runs off the event loop (SnapshotChecker): encodes the live
+ * document, which is the stored state through the last stored id (the caller guarantees nothing
+ * applied is unstored). Updates stored later keep their log entries.
+ */
+export function captureLiveSnapshot(store: UpdateStore, docName: string, ydoc: Y.Doc, logLength: number): SnapshotCapture {
+  return { docName, snapshot: Y.encodeStateAsUpdate(ydoc), stateVector: Y.encodeStateVector(ydoc), throughUpdateId: store.lastUpdateId(docName), folded: logLength };
+}
+
+/** Phase 3, after the capture passed its check: one transaction writes the snapshot and deletes exactly the entries it covers. */
+export function writeCapturedSnapshot(store: UpdateStore, capture: SnapshotCapture): CompactionReport {
+  store.replaceLogWithSnapshot(capture.docName, capture.snapshot, capture.stateVector, capture.throughUpdateId);
+  return { docName: capture.docName, foldedUpdates: capture.folded, snapshotBytes: capture.snapshot.byteLength };
+}

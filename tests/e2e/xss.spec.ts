@@ -149,3 +149,35 @@ test('W2: every HTML response carries the strict CSP, nosniff and no-referrer', 
     expect(response.headers()['x-content-type-options'], asset).toBe('nosniff');
   }
 });
+
+test('W1: the owner’s invite panel creates and revokes invites, showing a hostile label as text', async ({ joinRoom, request }) => {
+  const found: string[] = [];
+  const owner = await joinRoom('owner', 'Olga Owner');
+  const viewer = await joinRoom('viewer', 'Vera Viewer');
+  watchForInjection(owner.page, found);
+  await expect(viewer.page.getByRole('button', { name: 'Invites' })).toHaveCount(0);
+
+  await owner.page.getByRole('button', { name: 'Invites' }).click();
+  const panel = owner.page.getByRole('dialog', { name: 'Invites' });
+  await expect(panel.getByRole('list', { name: 'Invites of this room' })).toContainText('(yours)');
+  await panel.getByLabel('Role').selectOption('reviewer');
+  await panel.getByLabel('Lifetime').selectOption({ label: 'Expires in 7 days' });
+  await panel.getByLabel('Label (optional)').fill(CORPUS[0]!);
+  await panel.getByRole('button', { name: 'Create invite link' }).click();
+  const link = panel.getByRole('textbox', { name: 'Invite link' });
+  await expect(link).toHaveValue(/\/r\/.+\?invite=/);
+  const row = panel.getByRole('listitem').filter({ hasText: CORPUS[0]! });
+  await expect(row).toContainText('Reviewer');
+  await expect(row).toContainText('expires');
+
+  // The new link works until it is revoked (tried from outside the owner's browser: following it
+  // there would replace the owner's session cookie).
+  const url = await link.inputValue();
+  expect((await request.get(url, { maxRedirects: 0 })).status()).toBe(303);
+  await row.getByRole('button', { name: /^Revoke/ }).click();
+  await expect(row).toContainText('revoked');
+  expect((await request.get(url, { maxRedirects: 0 })).status()).toBe(401);
+
+  await expectInert(owner.page);
+  expect(found).toEqual([]);
+});

@@ -5,6 +5,7 @@ import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { chapterFromJSON, chapterSchema, COLLAB_CLOSE, importChapter, MESSAGE_AWARENESS, projectChapter } from '../../schema/index.ts';
+import { defaultAuthorizeUpdate } from '../../server/index.ts';
 import { chapterText, createRoomViaApi, startTestServer } from '../helpers/test-server.ts';
 import type { RoleTokens, TestServer } from '../helpers/test-server.ts';
 import { connectClient, openRawSocket, waitFor } from '../helpers/yws-client.ts';
@@ -53,7 +54,9 @@ describe('collaboration server', () => {
   };
 
   beforeAll(async () => {
-    server = await startTestServer({ maxPayloadBytes: 256 * 1024 });
+    // Free-form map entries: the protocol is tested here with the role-only check; the layout
+    // and authorship checks of the default authorizer are tested in access-*.test.ts.
+    server = await startTestServer({ maxPayloadBytes: 256 * 1024, authorizeUpdate: defaultAuthorizeUpdate });
     otherRoom = await createRoomViaApi(server, 'other-room');
   });
   afterEach(() => {

@@ -5,9 +5,16 @@ import { stateVectorCovers } from '../../schema/index.ts';
 import { makeDataDir, readStoredDoc, spawnServer } from '../helpers/test-server.ts';
 import type { ServerProcess } from '../helpers/test-server.ts';
 import { connectClient, waitFor } from '../helpers/yws-client.ts';
+import { inviteUserId } from '../helpers/access-builders.ts';
 import type { TestClient } from '../helpers/yws-client.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// The server checks every write against the annotation layout and stamps authorship from the
+// session, so each edit here is a dismissal (`{by, at}`) by the invite's own user; `at` carries
+// the edit's number as milliseconds, to check each one arrived intact.
+type Dismissal = { by: string; at: string };
+const dismissal = (token: string, i: number): Dismissal => ({ by: inviteUserId(token), at: new Date(Date.UTC(2025, 0, 1) + i).toISOString() });
 
 describe('crashes and shutdowns of the server process', () => {
   const processes: ServerProcess[] = [];
@@ -32,27 +39,27 @@ describe('crashes and shutdowns of the server process', () => {
     const writer = connect(proc, proc.invites.annotator);
     const watcher = connect(proc, proc.invites.viewer);
     await Promise.all([writer.synced(), watcher.synced()]);
-    const edits = writer.ydoc.getMap<number>('annotations');
+    const edits = writer.ydoc.getMap<Dismissal>('dismissed');
     for (let i = 0; i < 300; i++) {
-      writer.ydoc.transact(() => edits.set(`edit-${i}`, i), 'test');
+      writer.ydoc.transact(() => edits.set(`edit-${i}`, dismissal(proc.invites.annotator, i)), 'test');
       if (i % 25 === 24) await sleep(2);
     }
-    await waitFor(() => watcher.ydoc.getMap('annotations').size === 300, 'all 300 edits to be relayed');
+    await waitFor(() => watcher.ydoc.getMap('dismissed').size === 300, 'all 300 edits to be relayed');
     await writer.stored();
 
     proc.child.kill('SIGKILL');
     expect((await proc.exited).signal).toBe('SIGKILL');
     const stored = readStoredDoc(dataDir, 'chapter-5/annotations');
-    const storedEdits = stored.getMap<number>('annotations');
+    const storedEdits = stored.getMap<Dismissal>('dismissed');
     expect(storedEdits.size).toBe(300);
-    for (let i = 0; i < 300; i++) expect(storedEdits.get(`edit-${i}`)).toBe(i);
+    for (let i = 0; i < 300; i++) expect(storedEdits.get(`edit-${i}`)).toEqual(dismissal(proc.invites.annotator, i));
     expect(stateVectorCovers(Y.encodeStateVector(stored), writer.storedStateVector ?? new Uint8Array())).toBe(true);
 
     const restarted = await spawnServer(dataDir);
     processes.push(restarted);
     const reader = connect(restarted, restarted.invites.viewer);
     await reader.synced();
-    expect(reader.ydoc.getMap('annotations').size).toBe(300);
+    expect(reader.ydoc.getMap('dismissed').size).toBe(300);
     restarted.child.kill('SIGTERM');
     expect((await restarted.exited).code).toBe(0);
   });
@@ -62,13 +69,14 @@ describe('crashes and shutdowns of the server process', () => {
     dataDirs.push(dataDir);
     const proc = await spawnServer(dataDir);
     processes.push(proc);
-    const editors = [proc.invites.owner, proc.invites.reviewer, proc.invites.annotator, proc.invites.annotator].map((token) => connect(proc, token));
+    const tokens = [proc.invites.owner, proc.invites.reviewer, proc.invites.annotator, proc.invites.annotator];
+    const editors = tokens.map((token) => connect(proc, token));
     await Promise.all(editors.map((c) => c.synced()));
 
     let editing = true;
     const loops = editors.map(async (c, n) => {
       for (let i = 0; editing && c.closes.length === 0; i++) {
-        c.ydoc.transact(() => c.ydoc.getMap('annotations').set(`editor-${n}-${i}`, i), 'test');
+        c.ydoc.transact(() => c.ydoc.getMap<Dismissal>('dismissed').set(`editor-${n}-${i}`, dismissal(tokens[n]!, i)), 'test');
         await sleep(3);
       }
     });
@@ -89,7 +97,7 @@ describe('crashes and shutdowns of the server process', () => {
     for (const [n, c] of editors.entries()) {
       expect(c.storedStateVector, `editor ${n} was acknowledged at least once`).not.toBeNull();
       expect(stateVectorCovers(storedVector, c.storedStateVector ?? new Uint8Array()), `editor ${n}'s acknowledged edits are stored`).toBe(true);
-      expect([...stored.getMap('annotations').keys()].some((key) => key.startsWith(`editor-${n}-`))).toBe(true);
+      expect([...stored.getMap('dismissed').keys()].some((key) => key.startsWith(`editor-${n}-`))).toBe(true);
     }
   });
 });

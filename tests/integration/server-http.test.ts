@@ -7,7 +7,7 @@ import { chapterText, makeDataDir, startTestServer } from '../helpers/test-serve
 import type { TestServer } from '../helpers/test-server.ts';
 import { connectClient } from '../helpers/yws-client.ts';
 
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; font-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 describe('HTTP API', () => {
   let server: TestServer;
@@ -86,7 +86,8 @@ describe('HTTP API', () => {
     expect(identity).toMatchObject({ room: 'chapter-5', role: 'annotator' });
     expect(identity.userId).toMatch(/^u-/);
 
-    const renamed = await api('/api/rooms/chapter-5/me', { method: 'PUT', headers: { cookie: session, 'content-type': 'application/json' }, body: JSON.stringify({ name: '  Ada  ' }) });
+    // A cookie-authenticated change carries the page's Origin, as a browser sends it (CSRF check).
+    const renamed = await api('/api/rooms/chapter-5/me', { method: 'PUT', headers: { cookie: session, origin: server.url, 'content-type': 'application/json' }, body: JSON.stringify({ name: '  Ada  ' }) });
     expect(await renamed.json()).toMatchObject({ name: 'Ada', userId: identity.userId });
     const socket = connectClient({ url: server.url, room: 'chapter-5', kind: 'annotations', token: session.slice('ap_session='.length) });
     await socket.synced();

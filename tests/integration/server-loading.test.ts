@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
 import type * as Y from 'yjs';
 import { chapterFromJSON, chapterSchema, COLLAB_CLOSE, importChapter, projectChapter } from '../../schema/index.ts';
-import { DATABASE_FILE } from '../../server/index.ts';
+import { DATABASE_FILE, defaultAuthorizeUpdate } from '../../server/index.ts';
 import { chapterText, createRoomViaApi, startTestServer } from '../helpers/test-server.ts';
 import type { TestServer } from '../helpers/test-server.ts';
 import { connectClient, openRawSocket, waitFor } from '../helpers/yws-client.ts';
@@ -74,7 +74,8 @@ describe('loading and unloading rooms', () => {
 
   it('R2: keeps a room loaded while the last client’s save is slow, so a newcomer sees every change', async () => {
     let slow = false;
-    const server = await startTestServer({ idleUnloadMs: 0, hooks: { beforeCommit: async () => { if (slow) await sleep(800); } } });
+    // Free-form entries: this tests loading and saving, so only the role check runs (layout checks: access-*.test.ts).
+    const server = await startTestServer({ authorizeUpdate: defaultAuthorizeUpdate, idleUnloadMs: 0, hooks: { beforeCommit: async () => { if (slow) await sleep(800); } } });
     servers.push(server);
     const leaver = connectClient({ url: server.url, room: 'chapter-5', kind: 'annotations', token: server.invites.annotator });
     await leaver.synced();

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { stateVectorCovers } from '../../schema/index.ts';
-import { DATABASE_FILE } from '../../server/index.ts';
+import { DATABASE_FILE, defaultAuthorizeUpdate } from '../../server/index.ts';
 import { readStoredDoc, startTestServer } from '../helpers/test-server.ts';
 import type { TestServer } from '../helpers/test-server.ts';
 import { connectClient, waitFor } from '../helpers/yws-client.ts';
@@ -30,7 +30,9 @@ describe('storage', () => {
 
   it('D3: keeps collaborating but stops acknowledging while the store fails, then stores and acknowledges everything', async () => {
     let failing = false;
+    // Free-form entries: this tests storage, so only the role check runs (layout checks: access-*.test.ts).
     const server = await startTestServer({
+      authorizeUpdate: defaultAuthorizeUpdate,
       storeRetryMs: 50,
       storeRetryMaxMs: 200,
       hooks: {
@@ -66,7 +68,7 @@ describe('storage', () => {
   });
 
   it('folds a long log into a checked snapshot without losing an update', async () => {
-    const server = await startTestServer({ compactThreshold: 50, idleUnloadMs: 0 });
+    const server = await startTestServer({ authorizeUpdate: defaultAuthorizeUpdate, compactThreshold: 50, idleUnloadMs: 0 });
     servers.push(server);
     const writer = connect(server, server.invites.owner);
     await writer.synced();

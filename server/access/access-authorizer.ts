@@ -1,0 +1,64 @@
+import { defaultAuthorizeUpdate } from '../collab/authorize-update.ts';
+import type { UpdateAuthorizationRequest, UpdateAuthorization, UpdateAuthorizer } from '../collab/authorize-update.ts';
+import { collectEntryEffects } from './annotation-update-effects.ts';
+import { mapUpdateTouches } from './update-struct-targets.ts';
+import { checkEntryEffects } from './annotation-update-rules.ts';
+import { acceptIntoShadow, foreignClient, shadowOf } from './annotation-shadow.ts';
+
+/**
+ * The access-control layer's update check (issue 6): the role table enforced on every update,
+ * whatever bytes arrive. Role gates first (viewers change nothing, only the owner changes the
+ * text), then, for `<room>/annotations`, the update is decoded and every struct and deletion
+ * mapped to the entry and field it touches (`update-struct-targets.ts`), and the result checked
+ * entry by entry (`annotation-update-rules.ts`) before anything is stored or applied.
+ */
+
+/** What the authorizer needs from the server. */
+export interface AccessAuthorizerOptions {
+  /** The display name a user chose most recently (it may be newer than the session's), or null. */
+  currentName?: (userId: string) => string | null;
+}
+
+/** Why a check failed in a way that is a server bug, not the client's fault: fail closed, and say so. */
+function internalFailure(error: unknown): UpdateAuthorization {
+  return { ok: false, reason: `the update could not be checked (${error instanceof Error ? error.message : String(error)})` };
+}
+
+function checkAnnotationUpdate(request: UpdateAuthorizationRequest, options: AccessAuthorizerOptions): UpdateAuthorization {
+  const { session, update, ydoc } = request;
+  const shadow = shadowOf(ydoc);
+  // Phase 1: where does every struct and deletion land?
+  const touches = mapUpdateTouches(shadow.doc, update);
+  if (!touches.ok) return { ok: false, reason: touches.error, resync: touches.missing };
+  const squatted = foreignClient(shadow, touches.value.clients, session.userId);
+  if (squatted !== null) return { ok: false, reason: `Yjs client id ${squatted} writes for another user` };
+  // Phase 2: what happens to each entry?
+  const effects = collectEntryEffects(shadow.doc, touches.value);
+  if (!effects.ok) return { ok: false, reason: effects.error };
+  // Phase 3: is this user allowed to do it, and is the result valid?
+  const names = new Set([session.name]);
+  const chosen = options.currentName?.(session.userId);
+  if (chosen) names.add(chosen);
+  const problem = checkEntryEffects(effects.value, { userId: session.userId, role: session.role, names });
+  if (problem) return { ok: false, reason: problem };
+  acceptIntoShadow(shadow, update, touches.value.clients, session.userId);
+  return { ok: true };
+}
+
+/**
+ * Returns the update authorizer of the access-control layer. Synchronous and side-effect free
+ * for refused updates; an accepted update is also applied to the document's shadow, so the
+ * next update (even in the same event-loop turn, before the commit queue stores and applies
+ * this one) is checked against it.
+ */
+export function createAccessAuthorizer(options: AccessAuthorizerOptions = {}): UpdateAuthorizer {
+  return (request) => {
+    const gate = defaultAuthorizeUpdate(request);
+    if (!gate.ok || request.kind !== 'annotations') return gate;
+    try {
+      return checkAnnotationUpdate(request, options);
+    } catch (error) {
+      return internalFailure(error);
+    }
+  };
+}
