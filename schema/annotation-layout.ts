@@ -1,0 +1,150 @@
+import * as Y from 'yjs';
+import { ANNOTATION_FIELDS, REPLY_FIELDS } from './annotation-model.ts';
+import type { Annotation, Dismissal, Reply, ValidationResult } from './annotation-model.ts';
+import { validateAnnotation, validateDismissal, validateReply } from './annotation-validation.ts';
+import type { ValidationContext } from './annotation-validation.ts';
+
+/**
+ * The Yjs layout of the annotation document (`<room>/annotations`), implemented once. The
+ * contract is written out in schema/README.md, "The annotation document":
+ *
+ * - `getMap('annotations')`: annotation id → `Y.Map` of the annotation's fields, each value
+ *   plain JSON (no nested Yjs types), so concurrent edits of different fields merge and a
+ *   server can validate an update field by field.
+ * - `getMap('replies')`: reply id → `Y.Map` of the reply's fields.
+ * - `getMap('dismissed')`: assistant finding id → plain `{by, at}`.
+ */
+
+/** Root map names of the annotation document. */
+export const ANNOTATION_DOC_MAPS = Object.freeze({ annotations: 'annotations', replies: 'replies', dismissed: 'dismissed' });
+
+/** One annotation's fields as stored: a Y.Map of plain JSON values. */
+export type YAnnotation = Y.Map<unknown>;
+/** One reply's fields as stored: a Y.Map of plain JSON values. */
+export type YReply = Y.Map<unknown>;
+
+/** The annotations map of an annotation document. */
+export function annotationsMap(ydoc: Y.Doc): Y.Map<YAnnotation> {
+  return ydoc.getMap<YAnnotation>(ANNOTATION_DOC_MAPS.annotations);
+}
+
+/** The replies map of an annotation document. */
+export function repliesMap(ydoc: Y.Doc): Y.Map<YReply> {
+  return ydoc.getMap<YReply>(ANNOTATION_DOC_MAPS.replies);
+}
+
+/** The dismissed-suggestions map of an annotation document. */
+export function dismissedMap(ydoc: Y.Doc): Y.Map<Dismissal> {
+  return ydoc.getMap<Dismissal>(ANNOTATION_DOC_MAPS.dismissed);
+}
+
+// Values are copied in and out: a local Y.Map hands back the very object that was set, and
+// a caller mutating it would change the document's view without a transaction.
+function copyJSON<T>(value: T): T {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(copyJSON) as T;
+  const copy: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) {
+    // A stored "__proto__" key stays an own property (so validation sees and rejects it).
+    if (key === '__proto__') Object.defineProperty(copy, key, { value: copyJSON(field), enumerable: true, writable: true, configurable: true });
+    else copy[key] = copyJSON(field);
+  }
+  return copy as T;
+}
+
+/** Writes the given fields into a Y.Map (inside the caller's transaction), skipping unchanged ones. */
+export function writeFields(ymap: Y.Map<unknown>, fields: Readonly<Record<string, unknown>>): void {
+  for (const [key, value] of Object.entries(fields)) {
+    if (value === undefined) throw new TypeError(`field ${key} is undefined; the layout stores null for "none"`);
+    if (JSON.stringify(ymap.get(key)) === JSON.stringify(value)) continue;
+    ymap.set(key, copyJSON(value));
+  }
+}
+
+function readFields(ymap: Y.Map<unknown>, fields: readonly string[]): Record<string, unknown> {
+  const record: Record<string, unknown> = {};
+  for (const key of fields) if (ymap.has(key)) record[key] = copyJSON(ymap.get(key));
+  // Unknown keys are copied too, so that validation reports them instead of hiding them.
+  for (const key of ymap.keys()) if (!fields.includes(key)) record[key] = copyJSON(ymap.get(key));
+  return record;
+}
+
+/** Builds the Y.Map of a new annotation (to be inserted into the annotations map). */
+export function annotationToYMap(annotation: Annotation): YAnnotation {
+  const ymap = new Y.Map<unknown>();
+  for (const key of ANNOTATION_FIELDS) ymap.set(key, copyJSON(annotation[key]));
+  return ymap;
+}
+
+/** Builds the Y.Map of a new reply (to be inserted into the replies map). */
+export function replyToYMap(reply: Reply): YReply {
+  const ymap = new Y.Map<unknown>();
+  for (const key of REPLY_FIELDS) ymap.set(key, reply[key]);
+  return ymap;
+}
+
+/** Reads and validates one stored annotation. The result is a copy, safe to keep and change. */
+export function readAnnotation(yAnnotation: YAnnotation, context: ValidationContext = {}): ValidationResult<Annotation> {
+  if (!(yAnnotation instanceof Y.Map)) return { ok: false, errors: ['annotation: the stored value is not a Y.Map'] };
+  return validateAnnotation(readFields(yAnnotation, ANNOTATION_FIELDS), context);
+}
+
+/** Reads and validates the annotation stored under `id`, checking that its `id` field agrees. */
+export function readAnnotationById(ydoc: Y.Doc, id: string, context: ValidationContext = {}): ValidationResult<Annotation> {
+  const yAnnotation = annotationsMap(ydoc).get(id);
+  if (yAnnotation === undefined) return { ok: false, errors: [`annotation ${id} does not exist`] };
+  const read = readAnnotation(yAnnotation, context);
+  if (read.ok && read.value.id !== id) return { ok: false, errors: [`annotation stored under ${id} has id ${read.value.id}`] };
+  return read;
+}
+
+function byCreatedThenId(a: { created: string; id: string }, b: { created: string; id: string }): number {
+  return a.created < b.created ? -1 : a.created > b.created ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** Every valid annotation of the document, oldest first (ties by id). Invalid entries are skipped. */
+export function listAnnotations(ydoc: Y.Doc, context: ValidationContext = {}): Annotation[] {
+  const list: Annotation[] = [];
+  for (const id of annotationsMap(ydoc).keys()) {
+    const read = readAnnotationById(ydoc, id, context);
+    if (read.ok) list.push(read.value);
+  }
+  return list.sort(byCreatedThenId);
+}
+
+/** Every invalid entry of the annotations map, with the problems found (for logs and repair). */
+export function listInvalidAnnotations(ydoc: Y.Doc, context: ValidationContext = {}): { id: string; errors: string[] }[] {
+  const invalid: { id: string; errors: string[] }[] = [];
+  for (const id of annotationsMap(ydoc).keys()) {
+    const read = readAnnotationById(ydoc, id, context);
+    if (!read.ok) invalid.push({ id, errors: read.errors });
+  }
+  return invalid;
+}
+
+/** Reads and validates one stored reply. */
+export function readReply(yReply: YReply): ValidationResult<Reply> {
+  if (!(yReply instanceof Y.Map)) return { ok: false, errors: ['reply: the stored value is not a Y.Map'] };
+  return validateReply(readFields(yReply, REPLY_FIELDS));
+}
+
+/** The valid replies to annotation `annotationId`, oldest first (ties by id). */
+export function listReplies(ydoc: Y.Doc, annotationId: string): Reply[] {
+  const list: Reply[] = [];
+  for (const [id, yReply] of repliesMap(ydoc).entries()) {
+    if (!(yReply instanceof Y.Map) || yReply.get('annotationId') !== annotationId) continue;
+    const read = readReply(yReply);
+    if (read.ok && read.value.id === id) list.push(read.value);
+  }
+  return list.sort(byCreatedThenId);
+}
+
+/** Every valid dismissal, as `{id, by, at}`, ordered by finding id. */
+export function listDismissed(ydoc: Y.Doc): { id: string; by: string; at: string }[] {
+  const list: { id: string; by: string; at: string }[] = [];
+  for (const [id, value] of dismissedMap(ydoc).entries()) {
+    const read = validateDismissal(id, value);
+    if (read.ok) list.push({ id, by: read.value.by, at: read.value.at });
+  }
+  return list.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
