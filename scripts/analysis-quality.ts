@@ -1,7 +1,8 @@
 // `node --import tsx scripts/analysis-quality.ts [chapter.txt] [labels.json]`: runs the
 // source-criticism assistants on the fixture chapter, matches their findings against the
 // hand-made labels (fixtures/chapter-5.problems.json) and prints precision and recall per
-// finding type; writes the figures to bench/results/analysis-quality.json.
+// finding type; writes the figures to bench/results/analysis-quality.json (or, for another
+// label file such as the blind one, analysis-quality-<label file name>.json).
 //
 // Matching: a duplication label is found when findings quote both of its sentences; a
 // transliteration label when one finding quotes two of its spellings; an ibid label by its
@@ -146,7 +147,8 @@ function main(): void {
     for (const alarm of s.falseAlarms) console.log(`  false alarm (${type}): ${alarm}`);
     for (const id of s.missed) console.log(`  missed (${type}): ${id}`);
   }
-  const out = path.join(root, 'bench/results/analysis-quality.json');
+  const labelName = path.basename(labelFile, '.json').replace(/^chapter-5\.problems\.?/, '');
+  const out = path.join(root, `bench/results/analysis-quality${labelName ? `-${labelName}` : ''}.json`);
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify({ chapter: path.relative(root, chapterFile), findings: findings.length, analysisMs: Math.round(analysisMs), perType, ibidResolutions: resolutions }, null, 2)}\n`);
   console.log(`wrote ${path.relative(root, out)}`);
