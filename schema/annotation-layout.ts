@@ -1,7 +1,8 @@
 import * as Y from 'yjs';
 import { ANNOTATION_FIELDS, REPLY_FIELDS } from './annotation-model.ts';
 import type { Annotation, Dismissal, Reply, ValidationResult } from './annotation-model.ts';
-import { validateAnnotation, validateDismissal, validateReply } from './annotation-validation.ts';
+import { readAnnotationRecord } from './annotation-normalization.ts';
+import { validateDismissal, validateReply } from './annotation-validation.ts';
 import type { ValidationContext } from './annotation-validation.ts';
 
 /**
@@ -52,11 +53,26 @@ function copyJSON<T>(value: T): T {
   return copy as T;
 }
 
-/** Writes the given fields into a Y.Map (inside the caller's transaction), skipping unchanged ones. */
-export function writeFields(ymap: Y.Map<unknown>, fields: Readonly<Record<string, unknown>>): void {
+/**
+ * The status fields of an annotation, written together whenever one of them changes. Yjs
+ * orders concurrent writes to a map key that replaced the same value by client id, the same
+ * way for every key; so two concurrent status changes by replicas that saw the same status
+ * merge as one whole change or the other, never as one user's status under another's name.
+ * And the server, which checks that a status change carries the sender's own stamp, finds the
+ * stamp in every such update even when the sender's stamp was already there before.
+ */
+export const ANNOTATION_STATUS_FIELDS = Object.freeze(['status', 'statusBy', 'statusByName', 'statusAt'] as const);
+
+/**
+ * Writes the given fields into a Y.Map (inside the caller's transaction), skipping unchanged
+ * ones, except that a group in `together` is written whole when any field of it changed.
+ */
+export function writeFields(ymap: Y.Map<unknown>, fields: Readonly<Record<string, unknown>>, together: readonly (readonly string[])[] = []): void {
+  const differs = (key: string) => JSON.stringify(ymap.get(key)) !== JSON.stringify(fields[key]);
+  const forced = new Set(together.filter((group) => group.some((key) => key in fields && differs(key))).flat());
   for (const [key, value] of Object.entries(fields)) {
     if (value === undefined) throw new TypeError(`field ${key} is undefined; the layout stores null for "none"`);
-    if (JSON.stringify(ymap.get(key)) === JSON.stringify(value)) continue;
+    if (!forced.has(key) && !differs(key)) continue;
     ymap.set(key, copyJSON(value));
   }
 }
@@ -83,13 +99,17 @@ export function replyToYMap(reply: Reply): YReply {
   return ymap;
 }
 
-/** Reads and validates one stored annotation. The result is a copy, safe to keep and change. */
+/**
+ * Reads one stored annotation: each field validated on its own, then read as a consistent
+ * annotation by the rules of `normalizeAnnotation` (a record concurrent writes left
+ * inconsistent is read, not skipped). The result is a copy, safe to keep and change.
+ */
 export function readAnnotation(yAnnotation: YAnnotation, context: ValidationContext = {}): ValidationResult<Annotation> {
   if (!(yAnnotation instanceof Y.Map)) return { ok: false, errors: ['annotation: the stored value is not a Y.Map'] };
-  return validateAnnotation(readFields(yAnnotation, ANNOTATION_FIELDS), context);
+  return readAnnotationRecord(readFields(yAnnotation, ANNOTATION_FIELDS), context);
 }
 
-/** Reads and validates the annotation stored under `id`, checking that its `id` field agrees. */
+/** Reads the annotation stored under `id` (as `readAnnotation` does), checking that its `id` field agrees. */
 export function readAnnotationById(ydoc: Y.Doc, id: string, context: ValidationContext = {}): ValidationResult<Annotation> {
   const yAnnotation = annotationsMap(ydoc).get(id);
   if (yAnnotation === undefined) return { ok: false, errors: [`annotation ${id} does not exist`] };
@@ -102,7 +122,10 @@ function byCreatedThenId(a: { created: string; id: string }, b: { created: strin
   return a.created < b.created ? -1 : a.created > b.created ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-/** Every valid annotation of the document, oldest first (ties by id). Invalid entries are skipped. */
+/**
+ * Every annotation of the document, read as `readAnnotation` does, oldest first (ties by id).
+ * Entries with a malformed field are skipped (the server never stores one).
+ */
 export function listAnnotations(ydoc: Y.Doc, context: ValidationContext = {}): Annotation[] {
   const list: Annotation[] = [];
   for (const id of annotationsMap(ydoc).keys()) {
@@ -112,7 +135,7 @@ export function listAnnotations(ydoc: Y.Doc, context: ValidationContext = {}): A
   return list.sort(byCreatedThenId);
 }
 
-/** Every invalid entry of the annotations map, with the problems found (for logs and repair). */
+/** Every entry of the annotations map with a malformed field, with the problems found (for logs and repair). */
 export function listInvalidAnnotations(ydoc: Y.Doc, context: ValidationContext = {}): { id: string; errors: string[] }[] {
   const invalid: { id: string; errors: string[] }[] = [];
   for (const id of annotationsMap(ydoc).keys()) {

@@ -1,7 +1,7 @@
 import type * as Y from 'yjs';
 import { ANNOTATION_ID_PATTERN, ANNOTATION_LAYOUT_VERSION, newAnnotationId } from './annotation-model.ts';
 import type { Anchor, Annotation, Provenance, RelatedLink, ValidationResult } from './annotation-model.ts';
-import { annotationToYMap, annotationsMap, readAnnotationById, repliesMap, writeFields } from './annotation-layout.ts';
+import { ANNOTATION_STATUS_FIELDS, annotationToYMap, annotationsMap, readAnnotationById, repliesMap, writeFields } from './annotation-layout.ts';
 import { checkActor, timestamp } from './annotation-operation-context.ts';
 import type { OperationContext } from './annotation-operation-context.ts';
 import { AnnotationOrigin } from './annotation-origin.ts';
@@ -10,15 +10,18 @@ import { validateAnnotation } from './annotation-validation.ts';
 import type { AnnotationKind, AnnotationStatus, ClaimStatus, ProblemType } from './vocabulary.ts';
 
 /**
- * Operations on annotations. Each one reads the stored annotation, computes the new one,
- * validates it whole, and writes only the changed fields in one
+ * Operations on annotations. Each one reads the stored annotation (normalised, as every reader
+ * reads it: `annotation-normalization.ts`), computes the new one, validates it whole, and
+ * writes only the changed fields (the status fields as a group) in one
  * `transact(fn, new AnnotationOrigin(operation, userId))`. Expected failures (a missing
  * annotation, an invalid value, a status that does not fit the kind) come back as
  * `{ok: false, errors}` and write nothing. Permission checks are the caller's (roles.ts).
  *
  * Concurrency: fields are last-writer-wins per field, so concurrent edits of different
  * fields merge; `footnotes` and `related` are whole-array values, and two concurrent link
- * changes to the same annotation keep one of them.
+ * changes to the same annotation keep one of them. Fields that merged into a combination no
+ * single writer made (a problem with a claim status) are read by the rules of
+ * `normalizeAnnotation`, and the next operation on the annotation stores that reading.
  */
 
 /** What a caller supplies to create an annotation; everything else is stamped. */
@@ -49,11 +52,17 @@ function sortedUnique(numbers: readonly number[]): number[] {
   return [...new Set(numbers)].sort((a, b) => a - b);
 }
 
-/** Writes the fields of `next` that differ from `current`, in one transaction with a typed origin. */
+/**
+ * Writes the fields of `next` that differ from what is stored, in one transaction with a typed
+ * origin; the status fields go together (`ANNOTATION_STATUS_FIELDS`). Stored fields that a
+ * merge left inconsistent differ from the normalised `next` and are written too, so the record
+ * is stored in the form everyone reads it in.
+ */
 export function writeAnnotation(ydoc: Y.Doc, next: Annotation, operation: AnnotationOperation, context: OperationContext): void {
   const yAnnotation = annotationsMap(ydoc).get(next.id);
   if (yAnnotation === undefined) throw new RangeError(`annotation ${next.id} does not exist`);
-  ydoc.transact(() => writeFields(yAnnotation, next as unknown as Record<string, unknown>), new AnnotationOrigin(operation, context.actor.userId));
+  const write = () => writeFields(yAnnotation, next as unknown as Record<string, unknown>, [ANNOTATION_STATUS_FIELDS]);
+  ydoc.transact(write, new AnnotationOrigin(operation, context.actor.userId));
 }
 
 /**

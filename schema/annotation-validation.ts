@@ -150,19 +150,30 @@ export function anchorErrors(value: unknown): string[] {
 
 /* --- the annotation's own fields --- */
 
-function checkClassification(errors: Errors, a: Fields): void {
+// `strict` adds the cross-field rules (what a kind carries, what a status needs); without it
+// each field is only checked on its own, which is what a record merged from concurrent writes
+// can be held to before `normalizeAnnotation` makes it consistent again.
+function checkClassification(errors: Errors, a: Fields, strict: boolean): void {
   if (!isAnnotationKind(a.kind)) errors.push(`kind: unknown kind ${JSON.stringify(a.kind)}`);
+  if (strict) checkClassificationFitsKind(errors, a);
+  else {
+    if (a.claimStatus !== null && !isClaimStatus(a.claimStatus)) errors.push(`claimStatus: unknown claim status ${JSON.stringify(a.claimStatus)}`);
+    if (a.problemType !== null && !isProblemType(a.problemType)) errors.push(`problemType: unknown problem type ${JSON.stringify(a.problemType)}`);
+  }
+  if (a.correction !== null) {
+    checkString(errors, 'correction', a.correction, LIMITS.correction);
+    if (strict && a.kind !== 'problem') errors.push('correction: only problems carry a proposed correction');
+  }
+  checkString(errors, 'note', a.note, LIMITS.note);
+}
+
+function checkClassificationFitsKind(errors: Errors, a: Fields): void {
   if (a.kind === 'claim') {
     if (!isClaimStatus(a.claimStatus)) errors.push(`claimStatus: a claim needs one of sourced, contested, interpretive`);
   } else if (a.claimStatus !== null) errors.push('claimStatus: only claims have a claim status; expected null');
   if (a.kind === 'problem') {
     if (!isProblemType(a.problemType)) errors.push(`problemType: a problem needs a problem type, got ${JSON.stringify(a.problemType)}`);
   } else if (a.problemType !== null) errors.push('problemType: only problems have a problem type; expected null');
-  if (a.correction !== null) {
-    checkString(errors, 'correction', a.correction, LIMITS.correction);
-    if (a.kind !== 'problem') errors.push('correction: only problems carry a proposed correction');
-  }
-  checkString(errors, 'note', a.note, LIMITS.note);
 }
 
 function checkFootnotes(errors: Errors, value: unknown, context: ValidationContext): void {
@@ -178,18 +189,21 @@ function checkFootnotes(errors: Errors, value: unknown, context: ValidationConte
   });
 }
 
-function checkStatus(errors: Errors, a: Fields): void {
+function checkStatus(errors: Errors, a: Fields, strict: boolean): void {
   if (!isAnnotationStatus(a.status)) errors.push(`status: unknown status ${JSON.stringify(a.status)}`);
-  if ((a.status === 'applied' || a.status === 'rejected') && a.kind !== 'problem') errors.push(`status: only problems can be ${a.status}`);
-  if ((a.status === 'applied') !== (a.applied !== null)) errors.push('applied: present exactly when the status is applied');
+  if (strict) {
+    if ((a.status === 'applied' || a.status === 'rejected') && a.kind !== 'problem') errors.push(`status: only problems can be ${a.status}`);
+    if ((a.status === 'applied') !== (a.applied !== null)) errors.push('applied: present exactly when the status is applied');
+  }
   const stamps = [a.statusBy, a.statusByName, a.statusAt];
   if (stamps.every((s) => s === null)) {
-    if (a.status !== 'open') errors.push('statusBy: a status other than open records who set it');
+    if (strict && a.status !== 'open') errors.push('statusBy: a status other than open records who set it');
     return;
   }
-  checkUserId(errors, 'statusBy', a.statusBy);
-  checkName(errors, 'statusByName', a.statusByName);
-  checkTime(errors, 'statusAt', a.statusAt);
+  // Strictly the three stamps come together; field by field each may be null on its own.
+  if (strict || a.statusBy !== null) checkUserId(errors, 'statusBy', a.statusBy);
+  if (strict || a.statusByName !== null) checkName(errors, 'statusByName', a.statusByName);
+  if (strict || a.statusAt !== null) checkTime(errors, 'statusAt', a.statusAt);
 }
 
 function checkRelated(errors: Errors, value: unknown, ownId: unknown): void {
@@ -236,19 +250,13 @@ function checkApplied(errors: Errors, value: unknown): void {
   checkTime(errors, 'applied.at', value.at);
 }
 
-/**
- * Validates an annotation read from untrusted data. Returns the annotation (the same object,
- * typed) or every problem found. Footnote links are checked against the chapter when the
- * context names its footnotes.
- */
-export function validateAnnotation(value: unknown, context: ValidationContext = {}): ValidationResult<Annotation> {
-  if (!isPlainObject(value)) return { ok: false, errors: ['annotation: expected an object'] };
+function annotationErrors(value: Fields, context: ValidationContext, strict: boolean): Errors {
   const errors: Errors = [];
   checkFieldSet(errors, 'annotation', value, ANNOTATION_FIELDS);
   if (typeof value.id !== 'string' || !ANNOTATION_ID_PATTERN.test(value.id)) errors.push(`id: ${JSON.stringify(value.id)} is not an annotation id (a- and 16 url-safe characters)`);
-  checkClassification(errors, value);
+  checkClassification(errors, value, strict);
   checkFootnotes(errors, value.footnotes, context);
-  checkStatus(errors, value);
+  checkStatus(errors, value, strict);
   checkUserId(errors, 'authorId', value.authorId);
   checkName(errors, 'authorName', value.authorName);
   checkTime(errors, 'created', value.created);
@@ -258,6 +266,33 @@ export function validateAnnotation(value: unknown, context: ValidationContext = 
   checkProvenance(errors, value.provenance);
   checkApplied(errors, value.applied);
   if (value.v !== ANNOTATION_LAYOUT_VERSION) errors.push(`v: expected layout version ${ANNOTATION_LAYOUT_VERSION}`);
+  return errors;
+}
+
+/**
+ * Validates an annotation read from untrusted data, field by field and across fields (a claim
+ * has a claim status, only problems are rejected or applied, …). Returns the annotation (the
+ * same object, typed) or every problem found. Footnote links are checked against the chapter
+ * when the context names its footnotes. This is the rule for a record written whole (a new
+ * annotation, an import, the result of an operation).
+ */
+export function validateAnnotation(value: unknown, context: ValidationContext = {}): ValidationResult<Annotation> {
+  if (!isPlainObject(value)) return { ok: false, errors: ['annotation: expected an object'] };
+  const errors = annotationErrors(value, context, true);
+  return errors.length === 0 ? { ok: true, value: value as unknown as Annotation } : { ok: false, errors };
+}
+
+/**
+ * Validates each field of an annotation on its own: every value well-formed (a known kind, a
+ * claim status that is null or a known one, status stamps each null or well-formed, …), but
+ * not whether the fields fit together. Concurrent writes merged field by field (last writer
+ * wins per field) can leave a record whose fields are each fine but do not fit together;
+ * `normalizeAnnotation` (`annotation-normalization.ts`) reads such a record as a consistent
+ * one. Returns the record (the same object, typed) or every problem found.
+ */
+export function validateAnnotationFields(value: unknown, context: ValidationContext = {}): ValidationResult<Annotation> {
+  if (!isPlainObject(value)) return { ok: false, errors: ['annotation: expected an object'] };
+  const errors = annotationErrors(value, context, false);
   return errors.length === 0 ? { ok: true, value: value as unknown as Annotation } : { ok: false, errors };
 }
 

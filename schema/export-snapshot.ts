@@ -1,6 +1,7 @@
 import type * as Y from 'yjs';
 import type { Annotation, Reply } from './annotation-model.ts';
 import { annotationsMap, listDismissed, repliesMap } from './annotation-layout.ts';
+import { normalizeAnnotation } from './annotation-normalization.ts';
 import { resolveAnchors } from './anchor-resolve.ts';
 import type { AnchorState } from './anchor-resolve.ts';
 import { projectYDoc } from './y-text-projection.ts';
@@ -69,13 +70,15 @@ export interface RoomSnapshotSource {
  * Records are read with `Y.Map#toJSON` and checked only for the shape the exporters rely on:
  * the server validates every update before storing it, and revalidating 10,000 annotations
  * field by field would take most of the export's time budget. Entries of the wrong shape are
- * left out and counted in `skipped`.
+ * left out and counted in `skipped`. Annotations are then read through `normalizeAnnotation`
+ * (cheap: a few comparisons), so an export shows a record that concurrent writes left
+ * inconsistent exactly as `readAnnotation` and the editor show it.
  */
 export function readRoomSnapshot(source: RoomSnapshotSource): RoomSnapshot {
   const { textDoc, annotationsDoc } = source;
   const projection = projectYDoc(textDoc);
-  const annotations = readRecords<Annotation>(annotationsMap(annotationsDoc), isAnnotationShaped);
-  const replies = readRecords<Reply>(repliesMap(annotationsDoc), isReplyShaped);
+  const annotations = readRecords<Annotation>(annotationsMap(annotationsDoc), isAnnotationShaped, normalizeAnnotation);
+  const replies = readRecords<Reply>(repliesMap(annotationsDoc), isReplyShaped, (reply) => reply);
   const repliesByParent = new Map<string, Reply[]>();
   for (const reply of replies.records) {
     const thread = repliesByParent.get(reply.annotationId) ?? [];
@@ -99,13 +102,17 @@ export function readRoomSnapshot(source: RoomSnapshotSource): RoomSnapshot {
   };
 }
 
-/** The plain records of a map of Y.Maps whose shape passes `check`, and how many did not. */
-function readRecords<T extends { id: string }>(map: Y.Map<Y.Map<unknown>>, check: (value: Record<string, unknown>) => boolean): { records: T[]; skipped: number } {
+/** The records of a map of Y.Maps whose shape passes `check`, each as `read` reads it, and how many did not pass. */
+function readRecords<T extends { id: string }>(
+  map: Y.Map<Y.Map<unknown>>,
+  check: (value: Record<string, unknown>) => boolean,
+  read: (record: T) => T,
+): { records: T[]; skipped: number } {
   const records: T[] = [];
   let skipped = 0;
   for (const [id, yRecord] of map.entries()) {
     const record = typeof yRecord?.toJSON === 'function' ? (yRecord.toJSON() as Record<string, unknown>) : null;
-    if (record && record.id === id && check(record)) records.push(record as unknown as T);
+    if (record && record.id === id && check(record)) records.push(read(record as unknown as T));
     else skipped++;
   }
   return { records, skipped };

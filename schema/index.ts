@@ -80,6 +80,7 @@ export type {
 } from './annotation-model.ts';
 export {
   validateAnnotation,
+  validateAnnotationFields,
   validateReply,
   validateDismissal,
   anchorErrors,
@@ -97,6 +98,7 @@ export {
   annotationToYMap,
   replyToYMap,
   writeFields,
+  ANNOTATION_STATUS_FIELDS,
   readAnnotation,
   readAnnotationById,
   listAnnotations,
@@ -106,6 +108,7 @@ export {
   listDismissed,
 } from './annotation-layout.ts';
 export type { YAnnotation, YReply } from './annotation-layout.ts';
+export { normalizeAnnotation, readAnnotationRecord } from './annotation-normalization.ts';
 export { ANNOTATION_OPERATIONS, AnnotationOrigin, isAnnotationOrigin } from './annotation-origin.ts';
 export type { AnnotationOperation } from './annotation-origin.ts';
 export type { OperationContext } from './annotation-operation-context.ts';

@@ -60,6 +60,12 @@ export interface ServerConfig {
   importMaxBytes: number;
   /** How often open connections are checked against revoked or expired credentials. */
   credentialCheckMs: number;
+  /**
+   * Clock skew allowance: how far in the future of the server's clock a time a client writes
+   * (an annotation's created, modified, statusAt; a reply's; a dismissal's) may lie. Later
+   * times are refused; earlier ones never are (offline work may be days old).
+   */
+  clockSkewMs: number;
 }
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -94,6 +100,7 @@ export function defaultConfig(): ServerConfig {
     sendBufferLimitBytes: 16 * MiB,
     importMaxBytes: 10 * MiB,
     credentialCheckMs: 1000,
+    clockSkewMs: 5 * 60_000,
   };
 }
 
@@ -132,7 +139,8 @@ function readInteger(env: NodeJS.ProcessEnv, name: string, fallback: number, min
  * MAX_PAYLOAD_BYTES, MAX_JSON_BODY_BYTES, SQLITE_SYNCHRONOUS, COMPACT_THRESHOLD, IDLE_UNLOAD_MS,
  * and the limits of README "Security model": ALLOWED_ORIGINS, MAX_MESSAGES_PER_SECOND,
  * MAX_BYTES_PER_SECOND, CONNECTIONS_PER_MINUTE, MAX_SOCKETS_PER_ADDRESS, MAX_SOCKETS_PER_ROOM,
- * AWARENESS_MAX_BYTES, AWARENESS_PER_SECOND, SEND_BUFFER_LIMIT_BYTES, IMPORT_MAX_BYTES).
+ * AWARENESS_MAX_BYTES, AWARENESS_PER_SECOND, SEND_BUFFER_LIMIT_BYTES, IMPORT_MAX_BYTES, and
+ * CLOCK_SKEW_MS, the clock skew allowance of times clients write).
  * Returns an error naming the first invalid variable instead of throwing.
  */
 export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
@@ -152,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
     awarenessPerSecond: readInteger(env, 'AWARENESS_PER_SECOND', base.awarenessPerSecond, 1, 1000),
     sendBufferLimitBytes: readInteger(env, 'SEND_BUFFER_LIMIT_BYTES', base.sendBufferLimitBytes, 64 * 1024, 1024 * MiB),
     importMaxBytes: readInteger(env, 'IMPORT_MAX_BYTES', base.importMaxBytes, 1024, 1024 * MiB),
+    clockSkewMs: readInteger(env, 'CLOCK_SKEW_MS', base.clockSkewMs, 0, 24 * 3600 * 1000),
   };
   for (const value of Object.values(numbers)) if (typeof value === 'string') return { ok: false, error: value };
   const synchronous = (env.SQLITE_SYNCHRONOUS ?? base.synchronous).toUpperCase();

@@ -1,13 +1,31 @@
 import * as Y from 'yjs';
-import { can, canEditAnnotation, canSetStatus, validateAnnotation, validateDismissal, validateReply } from '../../schema/index.ts';
+import {
+  can,
+  canEditAnnotation,
+  canSetStatus,
+  normalizeAnnotation,
+  validateAnnotation,
+  validateAnnotationFields,
+  validateDismissal,
+  validateReply,
+} from '../../schema/index.ts';
 import type { Role } from '../../schema/index.ts';
 import type { CreatedEntry, EntryEffect, FieldChange } from './annotation-update-effects.ts';
+import { footnoteLinkProblem, futureTimesProblem } from './update-fact-checks.ts';
+import type { UpdateCheckContext } from './update-fact-checks.ts';
 
 /**
  * The role table (`schema/roles.ts`) applied to the effects of one update on the annotation
  * document. Authorship is stamped from the session: whatever an update creates must name the
  * session's user as author, and whatever status change it makes must name the session's user
- * as the one who made it. The first violation found refuses the whole update.
+ * as the one who made it. Times may not lie in the server's future, and new footnote links
+ * must name footnotes of the chapter (`update-fact-checks.ts`). The first violation found
+ * refuses the whole update.
+ *
+ * A new annotation must be valid as a whole. A change to an existing one is judged on the
+ * record as every reader reads it (`normalizeAnnotation`): concurrent writes can leave stored
+ * fields that do not fit together, an edit made on top of such a record is legitimate, and an
+ * operation that writes a field's normalised reading back changes nothing anyone sees.
  */
 
 /** Who sends the update, from the server's records. */
@@ -23,6 +41,9 @@ const STATUS_FIELDS: ReadonlySet<string> = new Set(['status', 'statusBy', 'statu
 /** Fields nobody changes once an entry exists: identity and authorship. */
 const FIXED_ANNOTATION_FIELDS: ReadonlySet<string> = new Set(['id', 'authorId', 'authorName', 'created', 'v']);
 const FIXED_REPLY_FIELDS: ReadonlySet<string> = new Set(['id', 'annotationId', 'authorId', 'authorName', 'created']);
+/** The times a client writes into an annotation, checked against the server's clock. */
+const ANNOTATION_TIMES = ['created', 'modified', 'statusAt', 'applied.at'] as const;
+const REPLY_TIMES = ['created', 'modified'] as const;
 
 type Record_ = Record<string, unknown>;
 
@@ -82,7 +103,7 @@ function appliedProblem(what: string, next: Record_, actor: UpdateActor): string
 
 /* --- annotations --- */
 
-function checkCreatedAnnotation(key: string, created: CreatedEntry, actor: UpdateActor): string | null {
+function checkCreatedAnnotation(key: string, created: CreatedEntry, actor: UpdateActor, context: UpdateCheckContext): string | null {
   const what = `annotation ${quoted(key)}`;
   if (!can(actor.role, 'annotate')) return `a ${actor.role} cannot create annotations`;
   const record = Object.fromEntries(created.fields);
@@ -95,17 +116,34 @@ function checkCreatedAnnotation(key: string, created: CreatedEntry, actor: Updat
     const stamp = statusStampProblem(what, record, actor);
     if (stamp) return stamp;
   }
-  if (record.status === 'applied' || record.applied !== null) return appliedProblem(what, record, actor);
-  return null;
+  if (record.status === 'applied' || record.applied !== null) {
+    const applied = appliedProblem(what, record, actor);
+    if (applied) return applied;
+  }
+  return futureTimesProblem(what, record, ANNOTATION_TIMES, context) ?? footnoteLinkProblem(what, record.footnotes, [], context);
 }
 
-function checkAnnotationChange(key: string, before: Record_, changes: ReadonlyMap<string, FieldChange>, actor: UpdateActor): string | null {
-  const what = `annotation ${quoted(key)}`;
-  const { next, changed } = applyChanges(before, changes);
-  if (changed.length === 0) return null;
-  const fixed = changed.filter((field) => FIXED_ANNOTATION_FIELDS.has(field));
-  if (fixed.length > 0) return `${what}: ${fixed.join(', ')} cannot change`;
-  const own = before.authorId === actor.userId;
+/** How a stored record reads (`normalizeAnnotation`); a record with a malformed field as it is. */
+function readingOf(record: Record_): Record_ {
+  const fields = validateAnnotationFields(record);
+  return fields.ok ? (normalizeAnnotation(fields.value) as unknown as Record_) : record;
+}
+
+/** One change to an existing annotation, as the permission check sees it. */
+interface AnnotationChange {
+  what: string;
+  /** The fields whose value changes from what they read as before. */
+  changed: string[];
+  /** The stored fields after the update, and the record before and after as readers read it. */
+  next: Record_;
+  was: Record_;
+  reading: Record_;
+  /** Whether the sender wrote the annotation. */
+  own: boolean;
+}
+
+/** Who may make the changes: content edits, status changes, applied corrections. */
+function annotationPermissionProblem({ what, changed, next, was, reading, own }: AnnotationChange, actor: UpdateActor): string | null {
   const content = changed.filter((field) => !STATUS_FIELDS.has(field) && field !== 'modified' && field !== 'applied');
   if (content.length > 0 && !canEditAnnotation(actor.role, own)) return `${what}: a ${actor.role} may not edit ${content.join(', ')} of another user's annotation`;
   const statusChanged = changed.some((field) => STATUS_FIELDS.has(field));
@@ -114,39 +152,69 @@ function checkAnnotationChange(key: string, before: Record_, changes: ReadonlyMa
     const stamp = statusStampProblem(what, next, actor);
     if (stamp) return stamp;
   }
-  if (changed.includes('applied') || (next.status === 'applied' && before.status !== 'applied')) {
+  const becomesApplied = (next.status === 'applied' || reading.status === 'applied') && was.status !== 'applied';
+  if (changed.includes('applied') || becomesApplied) {
     const applied = appliedProblem(what, next, actor);
     if (applied) return applied;
   }
   if (content.length === 0 && !statusChanged && !canEditAnnotation(actor.role, own) && !canSetStatus(actor.role, own)) {
     return `${what}: a ${actor.role} may not change another user's annotation`;
   }
-  const valid = validateAnnotation(next);
+  return null;
+}
+
+function checkAnnotationChange(key: string, before: Record_, changes: ReadonlyMap<string, FieldChange>, actor: UpdateActor, context: UpdateCheckContext): string | null {
+  const what = `annotation ${quoted(key)}`;
+  const { next, changed: written } = applyChanges(before, changes);
+  if (written.length === 0) return null;
+  const fixed = written.filter((field) => FIXED_ANNOTATION_FIELDS.has(field));
+  if (fixed.length > 0) return `${what}: ${fixed.join(', ')} cannot change`;
+  // Each field must be well-formed on its own, however the fields fit together.
+  const fields = validateAnnotationFields(next);
+  if (!fields.ok) return `${what} would be invalid: ${firstErrors(fields.errors)}`;
+  // A write of the value a field already read as (an operation storing the normalised form of
+  // a merged record) is no change; permissions and checks apply to what readers will see change.
+  const was = readingOf(before);
+  const changed = written.filter((field) => JSON.stringify(next[field]) !== JSON.stringify(was[field]));
+  if (changed.length === 0) return null;
+  const reading = normalizeAnnotation(fields.value) as unknown as Record_;
+  const permission = annotationPermissionProblem({ what, changed, next, was, reading, own: before.authorId === actor.userId }, actor);
+  if (permission) return permission;
+  const times = ANNOTATION_TIMES.filter((field) => changed.includes(field === 'applied.at' ? 'applied' : field));
+  const fact = futureTimesProblem(what, next, times, context) ?? (changed.includes('footnotes') ? footnoteLinkProblem(what, next.footnotes, was.footnotes, context) : null);
+  if (fact) return fact;
+  // By construction the reading is consistent; checked anyway, as the record every reader gets.
+  const valid = validateAnnotation(reading);
   return valid.ok ? null : `${what} would be invalid: ${firstErrors(valid.errors)}`;
 }
 
-function checkAnnotationEffect(effect: EntryEffect, actor: UpdateActor): string | null {
+function checkAnnotationEffect(effect: EntryEffect, actor: UpdateActor, context: UpdateCheckContext): string | null {
   const before = plainFields(effect.before);
   const own = before?.authorId === actor.userId;
   if (effect.removesBefore && effect.before !== undefined && !canEditAnnotation(actor.role, own)) {
     return `annotation ${quoted(effect.key)}: a ${actor.role} may not delete another user's annotation`;
   }
-  return checkCreatedAndChanged(effect, actor, checkCreatedAnnotation, (b, c) => checkAnnotationChange(effect.key, b, c, actor), before);
+  return checkCreatedAndChanged(
+    effect,
+    (key, created) => checkCreatedAnnotation(key, created, actor, context),
+    (b, c) => checkAnnotationChange(effect.key, b, c, actor, context),
+    before,
+  );
 }
 
 /* --- replies --- */
 
-function checkCreatedReply(key: string, created: CreatedEntry, actor: UpdateActor): string | null {
+function checkCreatedReply(key: string, created: CreatedEntry, actor: UpdateActor, context: UpdateCheckContext): string | null {
   const what = `reply ${quoted(key)}`;
   if (!can(actor.role, 'reply')) return `a ${actor.role} cannot reply`;
   const record = Object.fromEntries(created.fields);
   const valid = validateReply(record);
   if (!valid.ok) return `${what} is invalid: ${firstErrors(valid.errors)}`;
   if (record.id !== key) return `${what}: its id field must equal its key`;
-  return authorshipProblem(what, record, actor);
+  return authorshipProblem(what, record, actor) ?? futureTimesProblem(what, record, REPLY_TIMES, context);
 }
 
-function checkReplyChange(key: string, before: Record_, changes: ReadonlyMap<string, FieldChange>, actor: UpdateActor): string | null {
+function checkReplyChange(key: string, before: Record_, changes: ReadonlyMap<string, FieldChange>, actor: UpdateActor, context: UpdateCheckContext): string | null {
   const what = `reply ${quoted(key)}`;
   const { next, changed } = applyChanges(before, changes);
   if (changed.length === 0) return null;
@@ -154,10 +222,11 @@ function checkReplyChange(key: string, before: Record_, changes: ReadonlyMap<str
   if (fixed.length > 0) return `${what}: ${fixed.join(', ')} cannot change`;
   if (!canEditAnnotation(actor.role, before.authorId === actor.userId)) return `${what}: a ${actor.role} may not edit another user's reply`;
   const valid = validateReply(next);
-  return valid.ok ? null : `${what} would be invalid: ${firstErrors(valid.errors)}`;
+  if (!valid.ok) return `${what} would be invalid: ${firstErrors(valid.errors)}`;
+  return futureTimesProblem(what, next, REPLY_TIMES.filter((field) => changed.includes(field)), context);
 }
 
-function checkReplyEffect(effect: EntryEffect, actor: UpdateActor, removedAnnotations: ReadonlySet<string>): string | null {
+function checkReplyEffect(effect: EntryEffect, actor: UpdateActor, removedAnnotations: ReadonlySet<string>, context: UpdateCheckContext): string | null {
   const before = plainFields(effect.before);
   if (effect.removesBefore && effect.before !== undefined) {
     const own = before?.authorId === actor.userId;
@@ -165,12 +234,17 @@ function checkReplyEffect(effect: EntryEffect, actor: UpdateActor, removedAnnota
     const threadGoes = typeof before?.annotationId === 'string' && removedAnnotations.has(before.annotationId);
     if (!canEditAnnotation(actor.role, own) && !threadGoes) return `reply ${quoted(effect.key)}: a ${actor.role} may not delete another user's reply`;
   }
-  return checkCreatedAndChanged(effect, actor, checkCreatedReply, (b, c) => checkReplyChange(effect.key, b, c, actor), before);
+  return checkCreatedAndChanged(
+    effect,
+    (key, created) => checkCreatedReply(key, created, actor, context),
+    (b, c) => checkReplyChange(effect.key, b, c, actor, context),
+    before,
+  );
 }
 
 /* --- dismissals --- */
 
-function checkDismissalEffect(effect: EntryEffect, actor: UpdateActor): string | null {
+function checkDismissalEffect(effect: EntryEffect, actor: UpdateActor, context: UpdateCheckContext): string | null {
   const what = `dismissal ${quoted(effect.key)}`;
   if (effect.removesBefore && effect.before !== undefined) {
     const own = (effect.before as { by?: unknown } | null)?.by === actor.userId;
@@ -182,6 +256,8 @@ function checkDismissalEffect(effect: EntryEffect, actor: UpdateActor): string |
     const valid = validateDismissal(effect.key, created.value);
     if (!valid.ok) return `${what} is invalid: ${firstErrors(valid.errors)}`;
     if (valid.value.by !== actor.userId) return `${what}: by must be your user id; it is stamped from your session`;
+    const time = futureTimesProblem(what, valid.value as unknown as Record_, ['at'], context);
+    if (time) return time;
   }
   return null;
 }
@@ -190,15 +266,14 @@ function checkDismissalEffect(effect: EntryEffect, actor: UpdateActor): string |
 
 function checkCreatedAndChanged(
   effect: EntryEffect,
-  actor: UpdateActor,
-  checkCreated: (key: string, created: CreatedEntry, actor: UpdateActor) => string | null,
+  checkCreated: (key: string, created: CreatedEntry) => string | null,
   checkChange: (before: Record_, changes: ReadonlyMap<string, FieldChange>) => string | null,
   before: Record_ | undefined,
 ): string | null {
   const live = effect.created.filter((created) => !created.removedByUpdate);
   if (live.length > 1) return `${effect.root} ${quoted(effect.key)}: written twice in one update`;
   for (const created of live) {
-    const problem = checkCreated(effect.key, created, actor);
+    const problem = checkCreated(effect.key, created);
     if (problem) return problem;
   }
   // Field writes into an entry the update also removes change nothing anyone can see.
@@ -208,18 +283,19 @@ function checkCreatedAndChanged(
 }
 
 /**
- * Checks every effect of an update against the role table and the layout's validation.
- * Returns null when the update may be stored, else the reason it is refused (naming the entry).
+ * Checks every effect of an update against the role table, the layout's validation and what
+ * the server knows (`context`: its clock, the room's footnotes). Returns null when the update
+ * may be stored, else the reason it is refused (naming the entry).
  */
-export function checkEntryEffects(effects: readonly EntryEffect[], actor: UpdateActor): string | null {
+export function checkEntryEffects(effects: readonly EntryEffect[], actor: UpdateActor, context: UpdateCheckContext): string | null {
   const removedAnnotations = new Set(effects.filter((e) => e.root === 'annotations' && e.removesBefore && e.before !== undefined).map((e) => e.key));
   for (const effect of effects) {
     const problem =
       effect.root === 'annotations'
-        ? checkAnnotationEffect(effect, actor)
+        ? checkAnnotationEffect(effect, actor, context)
         : effect.root === 'replies'
-          ? checkReplyEffect(effect, actor, removedAnnotations)
-          : checkDismissalEffect(effect, actor);
+          ? checkReplyEffect(effect, actor, removedAnnotations, context)
+          : checkDismissalEffect(effect, actor, context);
     if (problem) return problem;
   }
   return null;
