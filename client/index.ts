@@ -1,7 +1,11 @@
 // The public surface of client/: what tests and tools import. Explicit list, no `export *`.
 export { ApApp } from './components/ap-app.ts';
-export { RoomConnection, localCacheName } from './collab/room-connection.ts';
-export type { ConnectionSnapshot, ConnectionNotice, LinkStatus, RoomDocName } from './collab/room-connection.ts';
+export { RoomConnection, localCacheName, dropLocalCache, readDenialReason } from './collab/room-connection.ts';
+export type { ConnectionSnapshot, ConnectionNotice, ChangeRefusal, LinkStatus, RoomDocName } from './collab/room-connection.ts';
+export { recoverRefusedWork } from './collab/refusal-recovery.ts';
+export type { RefusalRecoveryOptions, RefusalRecoveryResult } from './collab/refusal-recovery.ts';
+export { replayLocalWork, LocalWorkReplayOrigin } from './collab/local-work-replay.ts';
+export type { ReplayOptions, ReplayReport, DroppedChange } from './collab/local-work-replay.ts';
 export { SaveTracker } from './collab/save-tracker.ts';
 export type { PendingChange } from './collab/save-tracker.ts';
 export { PRESENCE_COLOURS, presenceColourIndex, presenceColourClass } from './collab/presence-colours.ts';
@@ -29,6 +33,11 @@ export { AnnotationLayer } from './app/annotation-layer.ts';
 export type { AnnotationLayerOptions } from './app/annotation-layer.ts';
 export type { AnnotationLayerApi, LayerResult } from './app/annotation-layer-api.ts';
 export { Suggestions } from './app/suggestions.ts';
+export { planRelatedPassage, ORIGINAL_PASSAGE_NOTE } from './app/related-passage.ts';
+export type { AnnotatedRange, RelatedPassagePlan } from './app/related-passage.ts';
+export { OwnerReanchoring, REANCHOR_DELAY_MS } from './app/owner-reanchoring.ts';
+export type { OwnerReanchoringOptions } from './app/owner-reanchoring.ts';
+export { refusalNotice, recoveringNotice, recoveryFailedNotice, recoverySummaryNotice, REFUSAL_NOTICE_KEY } from './app/refusal-notices.ts';
 export { createChapterEditor } from './editor/chapter-editor.ts';
 export type { ChapterEditorOptions } from './editor/chapter-editor.ts';
 export { annotationDecorations, highlightsAt } from './editor/annotation-decorations.ts';

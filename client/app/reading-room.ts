@@ -1,6 +1,7 @@
 import { Plugin, TextSelection } from 'prosemirror-state';
 import type { EditorState } from 'prosemirror-state';
 import type { EditorView } from 'prosemirror-view';
+import { yUndoPluginKey } from 'y-prosemirror';
 import { can } from '../../schema/index.ts';
 import type { Finding } from '../../schema/index.ts';
 import type { RoomMember } from '../collab/room-api.ts';
@@ -21,6 +22,7 @@ import { EDITOR_CANCEL, EDITOR_SUBMIT } from '../components/ap-annotation-editor
 import type { FootnotePeek } from '../components/ap-footnote-preview.ts';
 import { AnnotationLayer } from './annotation-layer.ts';
 import { Suggestions } from './suggestions.ts';
+import type { AnnotatedRange } from './related-passage.ts';
 import { SUGGESTION_ACTION } from '../components/ap-suggestions-panel.ts';
 import type { SuggestionAction } from '../components/ap-suggestions-panel.ts';
 import { jumpToFootnote } from './footnote-navigation.ts';
@@ -29,6 +31,7 @@ import { EditorPopover } from './editor-popover.ts';
 import type { EditorPopoverState } from './editor-popover.ts';
 import { HighlightHover } from './highlight-hover.ts';
 import type { HoverState } from './highlight-hover.ts';
+import { OwnerReanchoring } from './owner-reanchoring.ts';
 
 /** Everything the shell renders about the open room, replaced as a whole on each change. */
 export interface ReadingRoomState {
@@ -100,6 +103,7 @@ export class ReadingRoom {
       plugins: [annotationKeys((shortcut, view) => this.onShortcut(shortcut, view)), this.clickPlugin(), this.layer.plugin, viewObserver(() => this.schedule())],
     });
     this.hover.attach(this.view);
+    if (can(member.role, 'edit-others')) this.keepAnchored(connection);
     this.cleanups.push(this.layer.subscribe(() => this.schedule()), this.suggestions.subscribe(() => this.schedule()));
     // The assistants read the chapter once the annotations are drawn and the page is idle, and
     // again after text edits. Not before: on a large room the analysis (~0.5 s) would run in the
@@ -129,6 +133,29 @@ export class ReadingRoom {
     this.suggestions.destroy();
     this.layer.destroy();
     this.view.destroy();
+  }
+
+  /**
+   * On the owner's client (only the owner may write other people's annotations): re-anchor
+   * annotations that the owner's text edits relocated, once the room has synced and after
+   * each edit, and those an undo restored (see OwnerReanchoring).
+   */
+  private keepAnchored(connection: RoomConnection): void {
+    const reanchoring = new OwnerReanchoring({
+      annotationsDoc: connection.annotations.ydoc,
+      textDoc: connection.text.ydoc,
+      actor: this.actor,
+      undoManager: yUndoPluginKey.getState(this.view.state)?.undoManager ?? null,
+      hasRelocated: () => this.layer.views().some((view) => view.anchorState === 'relocated'),
+    });
+    let synced = false;
+    const unsubscribe = connection.subscribe((snapshot) => {
+      if (snapshot.synced && !synced) {
+        synced = true;
+        reanchoring.schedule();
+      }
+    });
+    this.cleanups.push(unsubscribe, () => reanchoring.destroy());
   }
 
   private get canAnnotate(): boolean {
@@ -263,9 +290,17 @@ export class ReadingRoom {
 
   private onSuggestion(action: SuggestionAction): void {
     if (action.type === 'show') return this.showSuggestion(action.id);
-    const result = action.type === 'accept' ? this.suggestions.accept(action.id) : this.suggestions.dismiss(action.id);
+    const result = action.type === 'accept' ? this.suggestions.accept(action.id, this.annotatedRanges()) : this.suggestions.dismiss(action.id);
     if (!result.ok) return this.options.onNotice({ level: 'warning', message: result.error });
     if (action.type === 'accept' && typeof result.value === 'string') this.options.onNotice({ level: 'info', message: 'Suggestion added as your annotation.' });
+  }
+
+  /** Every annotation that has a place in the text, with its live range. */
+  private annotatedRanges(): AnnotatedRange[] {
+    return this.layer.views().flatMap((view) => {
+      const range = this.layer.rangeOf(view.id);
+      return range ? [{ id: view.id, ...range }] : [];
+    });
   }
 
   /** Selects a suggestion's quote in the text and scrolls to it. */

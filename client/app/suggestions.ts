@@ -1,6 +1,7 @@
 import type * as Y from 'yjs';
 import type { Node as PMNode } from 'prosemirror-model';
 import {
+  AnnotationOrigin,
   BlockTable,
   TEXT_FRAGMENT_NAME,
   analyzeChapter,
@@ -8,10 +9,13 @@ import {
   createAnnotation,
   dismissSuggestion,
   dismissedMap,
+  relateAnnotation,
 } from '../../schema/index.ts';
-import type { Actor, Finding } from '../../schema/index.ts';
+import type { Actor, Anchor, Finding, FindingQuote, OperationContext, Provenance } from '../../schema/index.ts';
 import type { AnnotationView } from '../model/annotation-view.ts';
 import type { LayerResult } from './annotation-layer-api.ts';
+import { ORIGINAL_PASSAGE_NOTE, planRelatedPassage } from './related-passage.ts';
+import type { AnnotatedRange } from './related-passage.ts';
 
 /** How long the text must rest before the assistants look at it again. */
 const REANALYSE_DELAY_MS = 1500;
@@ -20,7 +24,9 @@ const REANALYSE_DELAY_MS = 1500;
  * The assistants' suggestions for the room: findings of `analyzeChapter` on the current
  * text, minus those dismissed for the room and those already accepted as annotations.
  * Accepting creates the suggested annotation credited to the accepting user with
- * `provenance {source: 'assistant', findingId, detector, rule}`; dismissing records the
+ * `provenance {source: 'assistant', findingId, detector, rule}`; a duplicate is related
+ * (`duplicate-of`) to an annotation on its original passage, which is created as a comment
+ * when there is none (`related-passage.ts`). Dismissing records the
  * finding in the annotation document's `dismissed` map, which hides it for everyone.
  */
 export class Suggestions {
@@ -58,31 +64,47 @@ export class Suggestions {
     return this.findings.filter((f) => !dismissed.has(f.id) && !accepted.has(f.id));
   }
 
-  /** Creates the annotation a finding suggests, on its first quote. */
-  accept(id: string): LayerResult<string> {
+  /**
+   * Creates the annotation a finding suggests, on its first quote, in one transaction with the
+   * link to the passage it relates to. `annotations` are the room's annotations with their live
+   * ranges (to find one already covering a duplicate's original).
+   */
+  accept(id: string, annotations: Iterable<AnnotatedRange> = []): LayerResult<string> {
     const finding = this.findings.find((f) => f.id === id);
     if (!finding || finding.quotes.length === 0) return { ok: false, error: 'That suggestion is no longer available.' };
-    const quote = finding.quotes[0]!;
     const table = new BlockTable(this.textDoc.getXmlFragment(TEXT_FRAGMENT_NAME));
-    if (table.fullText().slice(quote.start, quote.end) !== quote.exact) return { ok: false, error: 'The text changed since the suggestion was made; it will be refreshed in a moment.' };
-    const anchor = createAnchorFromTextRange(table, { start: quote.start, end: quote.end });
-    if (!anchor.ok) return { ok: false, error: `Could not place the suggestion: ${anchor.error}.` };
+    const anchor = anchorOnQuote(table, finding.quotes[0]!);
+    if (!anchor.ok) return anchor;
     const s = finding.suggestion;
-    const created = createAnnotation(
-      this.annotationsDoc,
-      {
-        kind: s.kind,
-        claimStatus: s.claimStatus ?? null,
-        problemType: s.problemType ?? null,
-        note: s.note,
-        correction: s.correction ?? null,
-        footnotes: finding.footnotes,
-        anchor: anchor.value,
-        provenance: { source: 'assistant', findingId: finding.id, detector: finding.type, rule: finding.rule },
-      },
-      { actor: this.actor, now: () => new Date() },
-    );
-    return created.ok ? { ok: true, value: created.value.id } : { ok: false, error: `Could not accept the suggestion: ${created.errors.join('; ')}.` };
+    const context = this.context();
+    let outcome: LayerResult<string> = { ok: false, error: 'The suggestion was not accepted.' };
+    this.annotationsDoc.transact(() => {
+      const input = { kind: s.kind, claimStatus: s.claimStatus ?? null, problemType: s.problemType ?? null, note: s.note, correction: s.correction ?? null };
+      const created = createAnnotation(this.annotationsDoc, { ...input, footnotes: finding.footnotes, anchor: anchor.value, provenance: provenanceOf(finding) }, context);
+      if (!created.ok) return void (outcome = { ok: false, error: `Could not accept the suggestion: ${created.errors.join('; ')}.` });
+      outcome = { ok: true, value: created.value.id };
+      this.linkToRelatedPassage(finding, table, created.value.id, annotations, context);
+    }, new AnnotationOrigin('create', this.actor.userId));
+    return outcome;
+  }
+
+  /**
+   * Relates a new duplicate to the annotation on its original passage, annotating the original
+   * first when nobody has. A passage that no longer matches the text is left unlinked: the
+   * duplicate is flagged all the same, and the link is only a convenience.
+   */
+  private linkToRelatedPassage(finding: Finding, table: BlockTable, newId: string, annotations: Iterable<AnnotatedRange>, context: OperationContext): void {
+    const index = finding.suggestion.relatedQuoteIndex;
+    const quote = index === undefined ? undefined : finding.quotes[index];
+    const range = quote && table.fullText().slice(quote.start, quote.end) === quote.exact ? pmRangeOf(table, quote) : null;
+    const plan = planRelatedPassage(finding, range, [...annotations].filter((a) => a.id !== newId));
+    let originalId: string | null = plan.kind === 'relate' ? plan.id : null;
+    if (plan.kind === 'annotate') {
+      const anchor = anchorOnQuote(table, quote!);
+      const original = anchor.ok ? createAnnotation(this.annotationsDoc, { kind: 'comment', note: ORIGINAL_PASSAGE_NOTE, anchor: anchor.value, provenance: provenanceOf(finding) }, context) : null;
+      originalId = original?.ok ? original.value.id : null;
+    }
+    if (originalId) relateAnnotation(this.annotationsDoc, newId, { id: originalId, relation: 'duplicate-of' }, context);
   }
 
   /** Hides a finding for the whole room. */
@@ -97,7 +119,7 @@ export class Suggestions {
     if (!quote) return null;
     const table = new BlockTable(this.textDoc.getXmlFragment(TEXT_FRAGMENT_NAME));
     if (quote.end > table.fullText().length) return null;
-    return { from: table.pmPositionOf(table.pointAtTextOffset(quote.start, 'start')), to: table.pmPositionOf(table.pointAtTextOffset(quote.end, 'end')) };
+    return pmRangeOf(table, quote);
   }
 
   /** Registers a listener for changes; returns an unsubscribe function. */
@@ -113,7 +135,28 @@ export class Suggestions {
     this.listeners.clear();
   }
 
+  private context(): OperationContext {
+    return { actor: this.actor, now: () => new Date() };
+  }
+
   private emit(): void {
     for (const listener of this.listeners) listener();
   }
+}
+
+/** The provenance of an annotation made by accepting `finding`. */
+function provenanceOf(finding: Finding): Provenance {
+  return { source: 'assistant', findingId: finding.id, detector: finding.type, rule: finding.rule };
+}
+
+/** The ProseMirror range of a quote's projection offsets. */
+function pmRangeOf(table: BlockTable, quote: FindingQuote): { from: number; to: number } {
+  return { from: table.pmPositionOf(table.pointAtTextOffset(quote.start, 'start')), to: table.pmPositionOf(table.pointAtTextOffset(quote.end, 'end')) };
+}
+
+/** An anchor on a quote, if the text still holds it where the finding saw it. */
+function anchorOnQuote(table: BlockTable, quote: FindingQuote): LayerResult<Anchor> {
+  if (table.fullText().slice(quote.start, quote.end) !== quote.exact) return { ok: false, error: 'The text changed since the suggestion was made; it will be refreshed in a moment.' };
+  const anchor = createAnchorFromTextRange(table, { start: quote.start, end: quote.end });
+  return anchor.ok ? { ok: true, value: anchor.value } : { ok: false, error: `Could not place the suggestion: ${anchor.error}.` };
 }

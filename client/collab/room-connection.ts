@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
-import { IndexeddbPersistence } from 'y-indexeddb';
+import { IndexeddbPersistence, clearDocument } from 'y-indexeddb';
 import * as decoding from 'lib0/decoding';
 import { SaveTracker } from './save-tracker.ts';
 import type { PendingChange } from './save-tracker.ts';
@@ -31,14 +31,28 @@ export interface ConnectionNotice {
   message: string;
 }
 
+/** The server refused an update of one document, saying why. */
+export interface ChangeRefusal {
+  doc: RoomDocName;
+  reason: string;
+}
+
 /** How to reach the server and where to cache the room locally. */
 export interface RoomConnectionOptions {
   room: string;
   /** The room's creation id; local caches are keyed by it (see RoomMember.roomUid). */
   roomUid: string | null;
+  /** The session's user; local caches are keyed by it as well. */
+  userId: string;
   /** Base of the collaboration endpoint, e.g. `ws://127.0.0.1:8080/collab`. */
   collabUrl: string;
   onNotice: (notice: ConnectionNotice) => void;
+  /**
+   * Called when the server refuses an update of the annotation document (the refused change
+   * and everything sent after it stay unsaved until recovered: see refusal-recovery.ts).
+   * Without it, such refusals are shown as notices like those of the text document.
+   */
+  onAnnotationsRefused?: (refusal: ChangeRefusal) => void;
 }
 
 interface DocLink {
@@ -55,9 +69,22 @@ const PENDING_KEY = 'apparatus-pending';
 /** A y-protocols query-awareness message: just its type. */
 const QUERY_AWARENESS = new Uint8Array([MESSAGE_QUERY_AWARENESS]);
 
-/** The IndexedDB database name for one document of one incarnation of a room. */
-export function localCacheName(room: string, roomUid: string, doc: RoomDocName): string {
-  return `apparatus/${room}/${roomUid}/${doc}`;
+/**
+ * The IndexedDB database name for one user's copy of one document of one incarnation of a
+ * room. Keyed by user too: two people sharing a browser profile (a seminar-room computer, a
+ * second invite link) must never pick up each other's unsent changes, which the server would
+ * refuse under the other's session.
+ */
+export function localCacheName(room: string, roomUid: string, userId: string, doc: RoomDocName): string {
+  return `apparatus/${room}/${roomUid}/${encodeURIComponent(userId)}/${doc}`;
+}
+
+/**
+ * Deletes one user's local cache of one room document (after its work was recovered onto the
+ * server). Close the RoomConnection using it first: the deletion waits for open connections.
+ */
+export async function dropLocalCache(room: string, roomUid: string, userId: string, doc: RoomDocName): Promise<void> {
+  await clearDocument(localCacheName(room, roomUid, userId, doc));
 }
 
 /** Explains a close code the server uses to refuse a session. */
@@ -153,6 +180,14 @@ export class RoomConnection {
     });
   }
 
+  /**
+   * The Yjs client ids under which this browser made annotation changes the server has not
+   * yet confirmed as stored (kept across reloads): whose unsaved work is this user's own.
+   */
+  unsavedAnnotationClients(): Set<number> {
+    return new Set(this.annotations.tracker.snapshot().map((change) => change.client));
+  }
+
   /** Disconnects and releases both documents. */
   destroy(): void {
     window.removeEventListener('online', this.onOnline);
@@ -192,7 +227,10 @@ export class RoomConnection {
       this.emit();
     };
     provider.messageHandlers[PERMISSION_MESSAGE_TYPE] = (_encoder, decoder) => {
-      this.options.onNotice({ level: 'warning', message: permissionDeniedMessage(link.name, decoder) });
+      const reason = readDenialReason(decoder);
+      const onRefused = this.options.onAnnotationsRefused;
+      if (link.name === 'annotations' && onRefused) onRefused({ doc: link.name, reason });
+      else this.options.onNotice({ level: 'warning', message: permissionDeniedMessage(link.name, reason) });
     };
     provider.on('status', ({ status }) => {
       link.status = status === 'connected' ? 'connected' : navigator.onLine ? 'connecting' : 'offline';
@@ -234,15 +272,18 @@ export class RoomConnection {
   }
 }
 
-/** Reads a y-protocols permission-denied message and words it for the user. */
-function permissionDeniedMessage(doc: RoomDocName, decoder: decoding.Decoder): string {
-  let reason = '';
+/** Reads the reason of a y-protocols permission-denied message (empty when it has none). */
+export function readDenialReason(decoder: decoding.Decoder): string {
   try {
     // auth message: varUint subtype (0 = permission denied), then a reason string.
-    if (decoding.readVarUint(decoder) === 0) reason = decoding.readVarString(decoder);
+    return decoding.readVarUint(decoder) === 0 ? decoding.readVarString(decoder) : '';
   } catch {
-    reason = '';
+    return '';
   }
+}
+
+/** Words a refusal for the user. */
+function permissionDeniedMessage(doc: RoomDocName, reason: string): string {
   const what = doc === 'text' ? 'change the chapter text' : 'make that change to the annotations';
   return `Your role does not allow you to ${what}; the server kept the room as it was.${reason ? ` (${reason})` : ''}`;
 }
@@ -250,7 +291,7 @@ function permissionDeniedMessage(doc: RoomDocName, decoder: decoding.Decoder): s
 /** Creates one document, restores it from the local cache, and prepares (but does not start) its provider. */
 async function openLink(options: RoomConnectionOptions, name: RoomDocName): Promise<DocLink> {
   const ydoc = new Y.Doc();
-  const cache = options.roomUid ? new IndexeddbPersistence(localCacheName(options.room, options.roomUid, name), ydoc) : null;
+  const cache = options.roomUid ? new IndexeddbPersistence(localCacheName(options.room, options.roomUid, options.userId, name), ydoc) : null;
   const restored = cache ? await restorePending(cache) : [];
   const tracker = new SaveTracker(ydoc, restored);
   const provider = new WebsocketProvider(options.collabUrl, `${options.room}/${name}`, ydoc, {

@@ -112,6 +112,7 @@ export class ApAnnotationCard extends LitElement {
     return html`<article
       class="cat-${category} ${this.active ? 'active' : ''} ${closed ? 'closed' : ''}"
       data-annotation-id=${a.id}
+      data-anchor-state=${a.anchorState}
       aria-label=${this.describe()}
       tabindex="-1"
       @keydown=${this.onKeydown}

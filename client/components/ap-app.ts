@@ -1,11 +1,14 @@
 import { LitElement, html } from 'lit';
 import type { EditorView } from 'prosemirror-view';
+import type * as Y from 'yjs';
 import { can } from '../../schema/index.ts';
 import { fetchRoomMember, probeExport, saveDisplayName } from '../collab/room-api.ts';
 import type { RoomApiResult, RoomMember } from '../collab/room-api.ts';
 import { recallMember, rememberMember } from '../app/member-cache.ts';
-import { RoomConnection } from '../collab/room-connection.ts';
-import type { ConnectionSnapshot } from '../collab/room-connection.ts';
+import { RoomConnection, dropLocalCache } from '../collab/room-connection.ts';
+import type { ChangeRefusal, ConnectionSnapshot } from '../collab/room-connection.ts';
+import { recoverRefusedWork } from '../collab/refusal-recovery.ts';
+import { recoveringNotice, recoveryFailedNotice, recoverySummaryNotice, refusalNotice } from '../app/refusal-notices.ts';
 import { listPeers, publishLocalUser } from '../collab/presence.ts';
 import type { Peer } from '../collab/presence.ts';
 import { collabUrlFor, roomFromPath } from '../app/room-address.ts';
@@ -52,6 +55,8 @@ export class ApApp extends LitElement {
   private roomName = '';
   private connection: RoomConnection | null = null;
   private readingRoom: ReadingRoom | null = null;
+  /** Set while a refused annotation change is being recovered (further refusals are expected). */
+  private recovering = false;
   private readonly onBeforeUnload = (event: BeforeUnloadEvent): void => {
     // Promise 2 of RELIABILITY.md: warn before closing while changes are not yet stored.
     if ((this.connection?.snapshot().pending ?? 0) > 0) {
@@ -150,8 +155,10 @@ export class ApApp extends LitElement {
     const connection = await RoomConnection.open({
       room: this.roomName,
       roomUid: member.roomUid,
+      userId: member.userId,
       collabUrl: collabUrlFor(location),
       onNotice: (notice) => this.notify(notice),
+      onAnnotationsRefused: (refusal) => this.onAnnotationsRefused(refusal),
     });
     this.connection = connection;
     connection.subscribe((snapshot) => (this.snapshot = snapshot));
@@ -164,6 +171,55 @@ export class ApApp extends LitElement {
     this.mountRoom(connection, member);
     this.checkExports();
     window.addEventListener('online', () => this.checkExports());
+  }
+
+  private onAnnotationsRefused(refusal: ChangeRefusal): void {
+    if (!this.recovering) this.notify(refusalNotice(refusal.reason, () => void this.recoverRefusedWork()));
+  }
+
+  /**
+   * Puts the user's annotation work that a refusal blocked onto the server (refusal-recovery.ts),
+   * then drops the local annotation cache, which still holds the refused change, and reopens the room.
+   */
+  private async recoverRefusedWork(): Promise<void> {
+    const connection = this.connection;
+    const member = this.member!;
+    if (!connection || this.recovering) return;
+    const retry = (): void => void this.recoverRefusedWork();
+    if (!navigator.onLine) return this.notify(recoveryFailedNotice('you are offline', retry));
+    this.recovering = true;
+    this.notify(recoveringNotice());
+    const footnotes = this.room?.footnoteNumbers ?? [];
+    const result = await recoverRefusedWork({
+      room: this.roomName,
+      collabUrl: collabUrlFor(location),
+      localDoc: connection.annotations.ydoc,
+      replay: {
+        actor: { userId: member.userId, name: member.name },
+        role: member.role,
+        ownClients: new Set([...connection.unsavedAnnotationClients(), connection.annotations.ydoc.clientID]),
+        ...(footnotes.length > 0 ? { footnoteNumbers: new Set(footnotes) } : {}),
+      },
+    });
+    if (!result.ok) {
+      this.recovering = false;
+      return this.notify(recoveryFailedNotice(result.error, retry));
+    }
+    await this.reopenRoom();
+    this.recovering = false;
+    this.notify(recoverySummaryNotice(result.value));
+  }
+
+  /** Closes the room, forgets its local annotation cache and opens it again from the server. */
+  private async reopenRoom(): Promise<void> {
+    const member = this.member!;
+    this.readingRoom?.destroy();
+    this.connection?.destroy();
+    this.readingRoom = null;
+    this.connection = null;
+    this.room = null;
+    if (member.roomUid) await dropLocalCache(this.roomName, member.roomUid, member.userId, 'annotations');
+    await this.enterRoom();
   }
 
   /** Enables the export menu once the export endpoint answers (not while offline: no failed requests). */
@@ -190,6 +246,11 @@ export class ApApp extends LitElement {
   /** The chapter editor, for tests and tools. */
   get editorView(): EditorView | null {
     return this.readingRoom?.view ?? null;
+  }
+
+  /** Test hook: the live annotation document (e2e specs forge a change the server refuses through it). */
+  get annotationsDocForTests(): Y.Doc | null {
+    return this.connection?.annotations.ydoc ?? null;
   }
 
   override render() {

@@ -49,13 +49,14 @@ test('a reply and a resolve reach the other user’s sidebar', async ({ joinRoom
   await expect(ann.page.locator('.ap-hl.ap-hl--resolved', { hasText: 'tractor' }).first()).toBeVisible();
 });
 
-test('accepting a suggestion creates an annotation credited to the user; dismissing hides it for everyone', async ({ joinRoom }) => {
+test('accepting a duplication suggestion creates the problem credited to the user, linked to a comment on the original; dismissing hides a suggestion for everyone', async ({ joinRoom, room }) => {
   const rita = await joinRoom('reviewer', 'Rita Reviewer');
   const anna = await joinRoom('annotator', 'Anna Annotator');
   for (const page of [rita.page, anna.page]) await page.locator('ap-sidebar').getByRole('tab', { name: /Suggestions/ }).click();
-  const first = rita.page.locator('ap-suggestions-panel li').first();
+  const duplications = rita.page.locator('ap-suggestions-panel section[aria-labelledby="group-duplication"] li');
+  const first = duplications.first();
   const firstId = await first.getAttribute('data-finding-id');
-  const secondId = await rita.page.locator('ap-suggestions-panel li').nth(1).getAttribute('data-finding-id');
+  const secondId = await duplications.nth(1).getAttribute('data-finding-id');
   const second = rita.page.locator(`ap-suggestions-panel li[data-finding-id="${secondId}"]`);
 
   await first.getByRole('button', { name: /^Add / }).click();
@@ -65,9 +66,19 @@ test('accepting a suggestion creates an annotation credited to the user; dismiss
     await expect(page.locator(`ap-suggestions-panel li[data-finding-id="${secondId}"]`)).toHaveCount(0);
   }
   await anna.page.locator('ap-sidebar').getByRole('tab', { name: /Annotations/ }).click();
-  const card = anna.page.locator('ap-annotation-card');
-  await expect(card).toHaveCount(1);
-  await expect(card).toContainText('Rita Reviewer');
-  await expect(card).toContainText('Assistant');
+  const cards = anna.page.locator('ap-annotation-card');
+  await expect(cards).toHaveCount(2);
+  const problem = cards.filter({ hasText: 'Duplication' });
+  const original = cards.filter({ hasText: 'Original of the duplicated passage' });
+  for (const card of [problem, original]) {
+    await expect(card).toContainText('Rita Reviewer');
+    await expect(card).toContainText('Assistant');
+  }
   await expect(anna.page.getByRole('button', { name: 'Export' })).toBeEnabled();
+
+  // The duplicate is related to the annotation on its original passage.
+  const exported = await anna.page.request.get(`${room.baseUrl}/api/rooms/${room.id}/export?format=native`);
+  const { annotations } = (await exported.json()) as { annotations: Array<{ id: string; kind: string; related: Array<{ id: string; relation: string }> }> };
+  const comment = annotations.find((a) => a.kind === 'comment');
+  expect(annotations.find((a) => a.kind === 'problem')?.related).toEqual([{ id: comment?.id, relation: 'duplicate-of' }]);
 });
