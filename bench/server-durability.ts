@@ -1,6 +1,6 @@
 // Durability benchmark of the collaboration server. Run: node --import tsx bench/server-durability.ts
 // Prints figures and writes bench/results/append-rate.json. Figures, not assertions.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
@@ -13,6 +13,10 @@ import { MESSAGE_STORED, stateVectorCovers } from '../schema/index.ts';
 import { compactDoc, createCollectingLogger, openDatabase, startServer, UpdateStore } from '../server/index.ts';
 import type { RunningServer, SynchronousLevel } from '../server/index.ts';
 import { spawnServer } from '../tests/helpers/test-server.ts';
+import { mulberry32 } from '../tests/helpers/convergence-fuzz.ts';
+import { createAnnotation, importChapter, updateAnnotation } from '../schema/index.ts';
+import { encodeChapterSeed } from '../server/index.ts';
+import { anchorPool } from './lib/annotation-stamps.ts';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -20,47 +24,45 @@ const resultsFile = path.resolve(import.meta.dirname, 'results', 'append-rate.js
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const round = (x: number, digits = 0) => Number(x.toFixed(digits));
 
-/** The fields of one annotation, as plain values. */
-function annotationFields(i: number): Record<string, unknown> {
-  return {
-    id: `a-${i}`,
-    kind: i % 3 === 0 ? 'problem' : 'claim',
-    claimStatus: 'contested',
-    problemType: i % 3 === 0 ? 'transliteration' : null,
-    footnotes: [130 + (i % 36)],
-    note: `Checked against the Russian edition; wording differs in clause ${i}.`,
-    author: `u-${(i % 40).toString(16).padStart(16, '0')}`,
-    created: 1_790_000_000_000 + i,
-    status: 'open',
-    quote: { exact: 'a moderate turn', prefix: 'described as ', suffix: '. This entailed' },
-    position: { start: 1000 + i, end: 1015 + i },
-  };
+/** The fixture chapter as the server seeds it, for the annotations' anchors. */
+function chapterTextDoc(): Y.Doc {
+  const imported = importChapter(readFileSync(path.resolve(import.meta.dirname, '..', 'fixtures/chapter-5.txt'), 'utf8'));
+  if (!imported.ok) throw new Error(imported.error);
+  const ydoc = new Y.Doc();
+  Y.applyUpdate(ydoc, encodeChapterSeed(imported.doc));
+  return ydoc;
 }
 
 /**
- * Real Yjs updates as clients make them, one per transaction: `created` annotations (a Y.Map of
- * plain fields each), then edits of their notes and status until `count` updates exist.
+ * Real Yjs updates as clients make them, one per transaction, through the schema's operations
+ * as `actor` (the access layer refuses anything else): `created` annotations, then edits of
+ * their notes until `count` updates exist.
  */
-function annotationUpdates(count: number, created: number): Uint8Array[] {
+function annotationUpdates(count: number, created: number, actor: { userId: string; name: string }): Uint8Array[] {
+  const anchors = anchorPool(chapterTextDoc(), 500, mulberry32(3));
   const ydoc = new Y.Doc();
   const updates: Uint8Array[] = [];
   ydoc.on('update', (update: Uint8Array) => updates.push(update));
-  const annotations = ydoc.getMap<Y.Map<unknown>>('annotations');
+  const context = { actor, now: () => new Date() };
+  const ids: string[] = [];
   for (let i = 0; i < count; i++) {
-    ydoc.transact(() => {
-      if (i < created) {
-        const entry = new Y.Map<unknown>();
-        for (const [key, value] of Object.entries(annotationFields(i))) entry.set(key, value);
-        annotations.set(`a-${i}`, entry);
-        return;
-      }
-      const entry = annotations.get(`a-${i % created}`);
-      entry?.set('note', `Revised after the seminar, pass ${Math.floor(i / created)}.`);
-      entry?.set('modified', 1_790_000_000_000 + i);
-    }, 'bench');
+    const result =
+      i < created
+        ? createAnnotation(ydoc, { kind: 'claim', claimStatus: 'contested', note: `Checked against the Russian edition; wording differs in clause ${i}.`, anchor: anchors[i % anchors.length]! }, context)
+        : updateAnnotation(ydoc, ids[i % created]!, { note: `Revised after the seminar, pass ${Math.floor(i / created)}.` }, context);
+    if (!result.ok) throw new Error(`update ${i}: ${result.errors.join('; ')}`);
+    if (i < created) ids.push(result.value.id);
   }
   ydoc.destroy();
   return updates;
+}
+
+/** The user an invite token acts as (`GET /api/rooms/<room>/me`), to author the flooded updates. */
+async function actorOf(url: string, token: string): Promise<{ userId: string; name: string }> {
+  const response = await fetch(`${url}/api/rooms/chapter-5/me`, { headers: { authorization: `Bearer ${token}` } });
+  if (response.status !== 200) throw new Error(`GET /me: ${response.status} ${await response.text()}`);
+  const { userId, name } = (await response.json()) as { userId: string; name: string };
+  return { userId, name };
 }
 
 /** Phase 1: store-level appends, one transaction per update versus group commits of 100. */
@@ -86,37 +88,47 @@ function measureStoreAppends(level: SynchronousLevel, updates: Uint8Array[]): { 
  * Phase 2: end to end — the server runs as its own process (`server/main.ts`); a raw socket here
  * sends `updates` as fast as it can and waits for the MESSAGE_STORED ack covering all of them.
  */
-async function measureEndToEnd(level: SynchronousLevel, updates: Uint8Array[]): Promise<number> {
+async function measureEndToEnd(level: SynchronousLevel, count: number, created: number): Promise<number> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'apparatus-bench-'));
-  const server = await spawnServer(dataDir, { SQLITE_SYNCHRONOUS: level });
+  // The flood measures the store, not the access layer's per-connection rate limit (100
+  // messages/s by default), which would throttle it and then close it: raised for this server.
+  const server = await spawnServer(dataDir, { SQLITE_SYNCHRONOUS: level, MAX_MESSAGES_PER_SECOND: '1000000', MAX_BYTES_PER_SECOND: String(1024 ** 3) });
+  const updates = annotationUpdates(count, created, await actorOf(server.url, server.invites.owner));
   const ws = new WebSocket(`${server.url.replace('http', 'ws')}/collab/chapter-5/annotations?acks=1&token=${server.invites.owner}`);
   const target = new Y.Doc();
   for (const update of updates) Y.applyUpdate(target, update);
   const targetVector = Y.encodeStateVector(target);
   target.destroy();
-  const done = new Promise<void>((resolve) => {
+  const done = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no acknowledgement covering every update within 120 s:\n${server.output().slice(-2000)}`)), 120_000);
+    ws.on('close', (code, reason) => reject(new Error(`the server closed the flood (${code} ${reason.toString()})`)));
     ws.on('message', (data: Buffer) => {
       const decoder = decoding.createDecoder(new Uint8Array(data));
       if (decoding.readVarUint(decoder) !== MESSAGE_STORED) return;
-      if (stateVectorCovers(decoding.readVarUint8Array(decoder), targetVector)) resolve();
+      if (!stateVectorCovers(decoding.readVarUint8Array(decoder), targetVector)) return;
+      clearTimeout(timer);
+      resolve();
     });
   });
-  await new Promise((resolve) => ws.once('open', resolve));
-  const started = performance.now();
-  for (const update of updates) {
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, 0);
-    encoding.writeVarUint(encoder, 2);
-    encoding.writeVarUint8Array(encoder, update);
-    ws.send(encoding.toUint8Array(encoder));
+  try {
+    await new Promise((resolve) => ws.once('open', resolve));
+    const started = performance.now();
+    for (const update of updates) {
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, 0);
+      encoding.writeVarUint(encoder, 2);
+      encoding.writeVarUint8Array(encoder, update);
+      ws.send(encoding.toUint8Array(encoder));
+    }
+    await done;
+    return round(updates.length / ((performance.now() - started) / 1000));
+  } finally {
+    // Also when the flood fails: the spawned server must not outlive the benchmark.
+    ws.close();
+    server.child.kill('SIGTERM');
+    await server.exited;
+    rmSync(dataDir, { recursive: true, force: true });
   }
-  await done;
-  const rate = updates.length / ((performance.now() - started) / 1000);
-  ws.close();
-  server.child.kill('SIGTERM');
-  await server.exited;
-  rmSync(dataDir, { recursive: true, force: true });
-  return round(rate);
 }
 
 /** Opens both documents of the default room over raw sockets; resolves when each has sent its first message. */
@@ -198,13 +210,13 @@ async function measureRoom(annotations: Uint8Array[]): Promise<Record<string, nu
 }
 
 async function main(): Promise<void> {
-  const updates = annotationUpdates(20_000, 2000);
+  const updates = annotationUpdates(20_000, 2000, { userId: 'u-0000000000000001', name: 'Reader 1' });
   const meanBytes = updates.reduce((sum, u) => sum + u.byteLength, 0) / updates.length;
   console.log(`updates: ${updates.length} (2,000 annotations created, then edits), mean ${round(meanBytes)} bytes`);
   const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, updateBytes: round(meanBytes) };
   for (const level of ['NORMAL', 'FULL'] as const) {
     const store = measureStoreAppends(level, updates);
-    const endToEnd = await measureEndToEnd(level, updates);
+    const endToEnd = await measureEndToEnd(level, updates.length, 2000);
     results[level] = { storeSingleTransactionPerSec: store.single, storeGroupCommit100PerSec: store.grouped, endToEndAckedPerSec: endToEnd };
     console.log(`${level.padEnd(6)} store, 1 update/transaction: ${store.single}/s; store, 100/transaction: ${store.grouped}/s; end to end (socket → stored ack): ${endToEnd}/s`);
   }

@@ -183,12 +183,14 @@ export class CollabDoc {
     return awarenessMessage(this.awareness, [...this.awareness.getStates().keys()]);
   }
 
-  /** Applies an update to the live document and relays it to every peer but its sender. */
+  /** Relays a stored update to every peer but its sender, then applies it to the live document. */
   applyUpdate(update: Uint8Array, sender: DocPeer | null): void {
     const origin: CollabOrigin = sender ? { kind: 'client', peerId: sender.id } : { kind: 'server' };
-    Y.applyUpdate(this.ydoc, update, origin);
-    this.#fullStateStep2 = null;
+    // Relayed first: it is stored and goes out as received, so applying it here (and in any
+    // observer of the live document) need not delay its arrival anywhere (bench: fanout-50).
     this.broadcast(syncUpdateMessage(update), sender);
+    this.#fullStateStep2 = null;
+    Y.applyUpdate(this.ydoc, update, origin);
   }
 
   /** Sends a message to every peer except `except`. */

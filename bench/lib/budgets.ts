@@ -1,0 +1,106 @@
+/** The verdict on one budget: met, missed, failed (the replicas diverged or the run broke), or not run yet. */
+export type Verdict = 'met' | 'missed' | 'failed' | 'not run';
+
+/** One row of the table in BENCHMARKS.md. */
+export interface BudgetRow {
+  scenario: string;
+  budget: string;
+  apparatus: string;
+  reference: string;
+  verdict: Verdict;
+  /** Repetitions, load average and date of the result (or why there is none). */
+  context: string;
+}
+
+/** A result file as the scenarios write it: parsed JSON, read defensively by each budget. */
+export type ScenarioResult = Record<string, any>;
+
+/** One budget of PERFORMANCE.md: how to read it out of a scenario's result. */
+interface BudgetDefinition {
+  scenario: string;
+  /** The row's name when a scenario carries more than one budget. */
+  label?: string;
+  budget: string;
+  apparatus(result: ScenarioResult): string;
+  reference(result: ScenarioResult): string;
+  met(result: ScenarioResult): boolean;
+}
+
+const ms = (value: unknown): string => (typeof value === 'number' && Number.isFinite(value) ? `${value} ms` : '–');
+const range = (spread: { min: number; max: number } | undefined, unit = 'ms'): string => (spread ? ` (${spread.min}–${spread.max} ${unit})` : '');
+
+/** The budgets of PERFORMANCE.md, in its order, each tied to the scenario that measures it. */
+export const BUDGETS: readonly BudgetDefinition[] = [
+  {
+    scenario: 'fanout-50',
+    budget: 'p50 < 5 ms, p99 < 25 ms, p99 ≤ 1.1 × reference p99',
+    apparatus: (r) => `p50 ${ms(r.apparatus?.p50_ms)}, p99 ${ms(r.apparatus?.p99_ms)}${range(r.figures?.apparatus?.p99_spread)} = ${r.ratio_p99}× the reference's`,
+    reference: (r) => `p50 ${ms(r.reference?.p50_ms)}, p99 ${ms(r.reference?.p99_ms)}${range(r.figures?.reference?.p99_spread)}`,
+    met: (r) => r.apparatus.p50_ms < 5 && r.apparatus.p99_ms < 25 && r.apparatus.p99_ms <= 1.1 * r.reference.p99_ms,
+  },
+  {
+    scenario: 'fanout-200-presence',
+    budget: 'p99 < 100 ms, nothing lost, server loop delay p99 < 50 ms',
+    apparatus: (r) => `p99 ${ms(r.apparatus?.p99_ms)}, lost ${r.apparatus?.lost}, loop p99 ${ms(r.apparatus?.loop_delay_p99_ms)}; presence p99 ${ms(r.apparatus?.presence_p99_ms)}`,
+    reference: (r) => (r.reference ? `p99 ${ms(r.reference.p99_ms)}, lost ${r.reference.lost}, loop p99 ${ms(r.reference.loop_delay_p99_ms)}; presence p99 ${ms(r.reference.presence_p99_ms)}` : 'not run'),
+    met: (r) => r.apparatus.p99_ms < 100 && r.apparatus.lost === 0 && r.apparatus.loop_delay_p99_ms < 50,
+  },
+  {
+    scenario: 'append-rate',
+    budget: '≥ 5,000 durable updates/s',
+    apparatus: (r) => `${r.apparatus?.updates_per_s}/s (FULL, end to end)${range(r.synchronous?.FULL?.end_to_end_acked_per_s, '/s')}`,
+    reference: () => 'n/a (no durability)',
+    met: (r) => r.apparatus.updates_per_s >= 5000,
+  },
+  {
+    scenario: 'join-cold-2000',
+    budget: 'p95 < 300 ms',
+    apparatus: (r) => `p50 ${ms(r.apparatus?.p50_ms)}, p95 ${ms(r.apparatus?.p95_ms)} (room unloaded, server running); first join after a restart ${ms(r.apparatus?.after_restart_ms?.median)}`,
+    reference: (r) => `p50 ${ms(r.reference?.p50_ms)}, p95 ${ms(r.reference?.p95_ms)} (in memory)`,
+    met: (r) => r.apparatus.p95_ms < 300,
+  },
+  {
+    scenario: 'browser-open-5000',
+    budget: 'open the chapter with 5,000 annotations, every highlight drawn: < 1.5 s',
+    apparatus: (r) => `first visit ${ms(r.apparatus?.ms)}${range(r.open)}; reload (cached) ${ms(r.apparatus?.reload_ms)}`,
+    reference: () => 'n/a (no client)',
+    met: (r) => r.apparatus.ms < 1500,
+  },
+  {
+    scenario: 'browser-open-5000',
+    label: 'browser re-render',
+    budget: 'a remote annotation change re-renders in < 16 ms at 2,000 annotations',
+    apparatus: (r) => `p50 ${ms(r.apparatus?.rerender_ms)}, p95 ${ms(r.apparatus?.rerender_p95_ms)} (to the next paint: p50 ${ms(r.rerender?.frame_ms?.p50)})`,
+    reference: () => 'n/a (no client)',
+    met: (r) => r.apparatus.rerender_ms < 16,
+  },
+  {
+    scenario: 'export-10000',
+    budget: '< 300 ms (native and W3C)',
+    apparatus: (r) => `${ms(r.apparatus?.ms)} (native ${ms(r.apparatus?.native_ms)}, W3C ${ms(r.apparatus?.w3c_ms)})`,
+    reference: () => 'n/a (no export)',
+    met: (r) => r.apparatus.ms < 300,
+  },
+  {
+    scenario: 'join-cold-2000',
+    label: 'server memory',
+    budget: '< 30 MB above an empty server (one room, chapter + 2,000 annotations)',
+    apparatus: (r) => `+${r.apparatus?.memory_mb?.heap} MB live heap (after GC); RSS +${r.apparatus?.memory_mb?.rss} MB for the first room, +${r.apparatus?.memory_mb?.rss_second_room} MB for a second`,
+    reference: () => 'n/a',
+    met: (r) => r.apparatus.memory_mb.heap < 30,
+  },
+];
+
+/** Turns one budget and its scenario's result (if any) into a table row. */
+export function budgetRow(definition: BudgetDefinition, result: ScenarioResult | null): BudgetRow {
+  const scenario = definition.label ? `${definition.label} (${definition.scenario})` : definition.scenario;
+  if (!result) return { scenario, budget: definition.budget, apparatus: '–', reference: '–', verdict: 'not run', context: 'no result yet' };
+  let verdict: Verdict;
+  try {
+    verdict = result.converged === false ? 'failed' : definition.met(result) ? 'met' : 'missed';
+  } catch {
+    verdict = 'failed';
+  }
+  const context = `${result.repetitions}×${result.quick ? ' (quick)' : ''}, load ${result.load_average?.start}→${result.load_average?.end}, ${String(result.date).slice(0, 10)}`;
+  return { scenario, budget: definition.budget, apparatus: definition.apparatus(result), reference: definition.reference(result), verdict, context };
+}
