@@ -23,6 +23,7 @@ import { DEFAULT_IMPORT_LIMITS } from '../schema/import-limits.ts';
 import { importParseContextOfDoc } from '../schema/import-native.ts';
 import { parseImport } from '../schema/import-parse.ts';
 import { yXmlFragmentToProsemirrorJSON } from 'y-prosemirror';
+import { mulberry32 as prng } from '../tests/helpers/seeded-random.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const argument = (name: string, fallback: number) => {
@@ -32,18 +33,6 @@ const argument = (name: string, fallback: number) => {
 const COUNT = argument('annotations', 10_000);
 const RUNS = Math.max(5, argument('runs', 7));
 const SEED = argument('seed', 1);
-
-/** Mulberry32: seeded, so every run annotates the same ranges. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -15,6 +15,7 @@ import { inviteUserId } from '../tests/helpers/access-builders.ts';
 import { awarenessMessage, RawClient, rawUpgrade, syncUpdateMessage, waitUntil } from '../tests/helpers/raw-client.ts';
 import { createRoomViaApi, makeDataDir, spawnServer } from '../tests/helpers/test-server.ts';
 import type { ServerProcess } from '../tests/helpers/test-server.ts';
+import { mulberry32 as random } from '../tests/helpers/seeded-random.ts';
 
 const { values } = parseArgs({
   options: {
@@ -40,16 +41,6 @@ function serverRssMiB(server: ServerProcess): number {
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return Math.round((sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN) * 10) / 10;
-}
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** One malformed frame of a kind picked by `n`: random bytes, truncated varints, empty, unknown types, bad UTF-8. */

@@ -29,6 +29,7 @@ import { projectYFragment } from '../../schema/y-text-projection.ts';
 import { PROBLEM_TYPES } from '../../schema/vocabulary.ts';
 import { chapterDoc, note, para } from './chapter-doc-builder.ts';
 import { TextEditor, textDocFrom } from './text-doc-harness.ts';
+import { mulberry32 } from './seeded-random.ts';
 
 /**
  * The convergence fuzz engine (RELIABILITY.md C1), shared by the short test and the long
@@ -67,17 +68,7 @@ export interface FuzzReport {
   failures: string[];
 }
 
-/** mulberry32: a tiny, fast, seedable 32-bit PRNG returning floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 class Dice {
   constructor(readonly next: () => number) {}

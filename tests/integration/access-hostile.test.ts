@@ -7,6 +7,7 @@ import { awarenessMessage, RawClient, rawUpgrade, syncUpdateMessage, waitUntil }
 import { readFileSync, rmSync } from 'node:fs';
 import { createRoomViaApi, makeDataDir, spawnServer, startTestServer } from '../helpers/test-server.ts';
 import type { RoleTokens, ServerProcess, TestServer } from '../helpers/test-server.ts';
+import { mulberry32 as random } from '../helpers/seeded-random.ts';
 
 // S1 and S2 of RELIABILITY.md: malformed frames and floods cost only the offender its
 // connection; other rooms keep working; memory stays bounded. Long soaks: scripts/soak-hostile.ts.
@@ -16,18 +17,6 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const rssMiB = () => Math.round(process.memoryUsage().rss / MiB);
 /** A server process's resident set in MiB (from /proc). */
 const processRssMiB = (server: ServerProcess) => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
-
-/** mulberry32: a small seeded generator, so a failing barrage can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The kinds of malformed frame S1 sends, each a function of the generator. */
 const MALFORMED: Record<string, (next: () => number) => Uint8Array | { text: Uint8Array }> = {

@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { NativeExport } from '../../schema/export-native.ts';
 import { createRoomViaApi, startTestServer } from '../helpers/test-server.ts';
 import type { RoleTokens, TestServer } from '../helpers/test-server.ts';
+import { mulberry32 as prng } from '../helpers/seeded-random.ts';
 
 // RELIABILITY W4: hostile and broken imports get a 4xx naming the problem and change nothing.
 
@@ -31,18 +32,6 @@ function postRaw(server: TestServer, room: string, token: string, body: string |
 async function exportNativeOf(server: TestServer, room: string, token: string): Promise<NativeExport> {
   const response = await fetch(`${server.url}/api/rooms/${room}/export?format=native`, { headers: { authorization: `Bearer ${token}` } });
   return (await response.json()) as NativeExport;
-}
-
-/** Mulberry32: a tiny seeded PRNG so a failing case replays with SEED=<n>. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const HOSTILE_VALUES: unknown[] = [null, -1, 1e308, '', 'x'.repeat(20_000), '<img src=x onerror=alert(1)>', [], {}, true, '\u202eevil', 'a-AAAAAAAAAAAAAAAA'];

@@ -5,6 +5,7 @@ import { editDistance } from '../../schema/analysis/edit-distance.ts';
 import { splitSentences } from '../../schema/analysis/sentence-splitter.ts';
 import { projectChapter } from '../../schema/text-projection.ts';
 import { chapterDoc, heading, note, para } from '../helpers/chapter-doc-builder.ts';
+import { mulberry32 } from '../helpers/seeded-random.ts';
 
 function sentencesOf(markup: string) {
   const reading = readChapter(chapterDoc(para(markup)));
@@ -81,14 +82,7 @@ describe('finding ids and quotes', () => {
   it('keeps ids under random edits of another paragraph (seeded; replay with ANALYSIS_SEED)', () => {
     const seed = Number(process.env.ANALYSIS_SEED ?? Math.floor(Math.random() * 2 ** 31));
     console.log(`analysis id stability seed: ${seed}`);
-    let state = seed >>> 0;
-    // mulberry32: small, seedable, good enough to pick words.
-    const random = () => {
-      state = (state + 0x6d2b79f5) >>> 0;
-      let t = Math.imul(state ^ (state >>> 15), 1 | state);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
+    const random = mulberry32(seed);
     const words = ['the', 'plan', 'Stalin', 'in', '1934', 'party', 'grew', '4.5%', 'Khlevnjuk', 'quietly', 'moderate'];
     const baseline = analyzeChapter(chapterDoc(heading('Title', 1), para('Opening.'), ...problems)).findings.map((f) => f.id);
     for (let round = 0; round < 20; round++) {

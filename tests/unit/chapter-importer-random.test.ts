@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { importOk, sup } from '../helpers/chapter-text-builder.ts';
+import { mulberry32 as random } from '../helpers/seeded-random.ts';
 
 // Randomised round trip: build a logical chapter, typeset it into pages the way the book
 // format does (paragraphs cut at page ends, each page's footnotes after its body, a
@@ -9,17 +10,6 @@ import { importOk, sup } from '../helpers/chapter-text-builder.ts';
 
 const RUNS = Number(process.env.IMPORT_RUNS ?? 60);
 const baseSeed = Number(process.env.IMPORT_SEED ?? Math.floor(Math.random() * 2 ** 31));
-
-/** mulberry32: a small seeded generator, enough to replay a case. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = ['plan', 'party', 'workers', 'growth', 'famine', 'decree', 'villages', 'industry', 'policy', 'terror', 'purge',
   'congress', 'peasants', 'kolkhoz', 'cities', 'the', 'of', 'and', 'in', 'was', 'were', 'had', 'its', 'new', 'old', 'soviet',

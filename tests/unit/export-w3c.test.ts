@@ -4,6 +4,7 @@ import { exportW3C } from '../../schema/export-w3c.ts';
 import type { W3CAnnotation, W3CResource } from '../../schema/export-w3c.ts';
 import { iriOf } from '../../schema/vocabulary.ts';
 import { EXPORT_OPTIONS, sampleRoom, snapshotOf } from '../helpers/export-builders.ts';
+import { mulberry32 as prng } from '../helpers/seeded-random.ts';
 
 interface Target {
   source: { id: string; 'apparatus:textSha256': string };
@@ -18,18 +19,6 @@ function exported() {
 
 function bodiesWith(annotation: W3CAnnotation, purpose: string): W3CResource[] {
   return annotation.body.filter((b) => b.purpose === purpose);
-}
-
-/** Mulberry32: a tiny seeded PRNG so failures replay. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('W3C export', () => {
