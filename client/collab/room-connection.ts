@@ -23,6 +23,12 @@ export interface ConnectionSnapshot {
   pending: number;
   /** Whether the server has confirmed storage at least once (it supports acknowledgements). */
   acknowledged: boolean;
+  /**
+   * The server refused one of this user's annotation changes and some are still unconfirmed:
+   * Yjs sends one client's changes in sequence, so those after the refused one wait behind it
+   * until the user recovers (see refusal-recovery.ts).
+   */
+  blockedByRefusal: boolean;
 }
 
 /** A message the user should read: a refused write, a closed session. */
@@ -104,6 +110,7 @@ export class RoomConnection {
   readonly text: DocLink;
   readonly annotations: DocLink;
   private acknowledged = false;
+  private refusedChange = false;
   private readonly listeners = new Set<(snapshot: ConnectionSnapshot) => void>();
   private readonly onOnline = (): void => this.forEachLink((link) => link.provider.connect());
   private readonly onOffline = (): void => this.forEachLink((link) => link.provider.disconnect());
@@ -141,6 +148,7 @@ export class RoomConnection {
       synced: this.text.synced && this.annotations.synced,
       pending: this.text.tracker.pendingCount + this.annotations.tracker.pendingCount,
       acknowledged: this.acknowledged,
+      blockedByRefusal: this.refusedChange && this.annotations.tracker.pendingCount > 0,
     };
   }
 
@@ -228,6 +236,10 @@ export class RoomConnection {
     };
     provider.messageHandlers[PERMISSION_MESSAGE_TYPE] = (_encoder, decoder) => {
       const reason = readDenialReason(decoder);
+      if (link.name === 'annotations') {
+        this.refusedChange = true;
+        this.emit();
+      }
       const onRefused = this.options.onAnnotationsRefused;
       if (link.name === 'annotations' && onRefused) onRefused({ doc: link.name, reason });
       else this.options.onNotice({ level: 'warning', message: permissionDeniedMessage(link.name, reason) });

@@ -15,11 +15,19 @@ function changes(n: number): string {
 /**
  * Words the connection snapshot honestly: "Saved" only when the server has confirmed
  * storing every local change, "Saving…" while confirmations are outstanding, and
- * "Offline — N changes pending" when changes wait for the connection.
+ * "Offline — N changes pending" when changes wait for the connection, and "Not saved" when a
+ * refused change holds the others back.
  */
 export function saveStatusLabel(s: ConnectionSnapshot): SaveStatusLabel {
   if (s.text === 'refused' || s.annotations === 'refused') {
     return { tone: 'error', text: 'Access refused', detail: 'The server refused this session; changes cannot be saved.' };
+  }
+  if (s.blockedByRefusal) {
+    return {
+      tone: 'error',
+      text: `Not saved — ${changes(s.pending)} blocked`,
+      detail: 'The server refused one of your changes, and the ones after it wait behind it. They are safe in this browser: use Recover in the notice to save them.',
+    };
   }
   const connected = s.text === 'connected' && s.annotations === 'connected';
   const offline = s.text === 'offline' || s.annotations === 'offline';

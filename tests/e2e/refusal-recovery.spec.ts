@@ -32,7 +32,7 @@ test('after the server refuses one change, Recover saves the rest, lists the ref
   const refusal = ada.page.locator('ap-notice .notice', { hasText: 'The server refused a change' });
   await expect(refusal).toContainText('authorId must be your user id');
   await expect(refusal).toContainText('Your other changes are safe on this device.');
-  await expect(ada.page.locator('ap-save-status')).not.toContainText('Saved');
+  await expect(ada.page.locator('ap-save-status')).toContainText('Not saved — 4 changes blocked');
   await expect(olga.page.locator('ap-annotation-card')).toHaveCount(0);
 
   // Recover, from the keyboard.

@@ -75,7 +75,7 @@ describe('save tracking from stored acknowledgements', () => {
 });
 
 describe('the save status wording', () => {
-  const base: ConnectionSnapshot = { text: 'connected', annotations: 'connected', synced: true, pending: 0, acknowledged: true };
+  const base: ConnectionSnapshot = { text: 'connected', annotations: 'connected', synced: true, pending: 0, acknowledged: true, blockedByRefusal: false };
 
   it('says Saved only when nothing is pending on a live connection', () => {
     expect(saveStatusLabel(base).text).toBe('Saved');
@@ -92,5 +92,11 @@ describe('the save status wording', () => {
     expect(saveStatusLabel({ ...base, annotations: 'connecting', pending: 2 }).text).toBe('Reconnecting… — 2 changes pending');
     expect(saveStatusLabel({ ...base, synced: false, text: 'connecting', annotations: 'connecting' }).text).toBe('Connecting…');
     expect(saveStatusLabel({ ...base, text: 'refused' }).tone).toBe('error');
+  });
+
+  it('says changes are not saved, rather than saving, while a refused change holds them back', () => {
+    const blocked = saveStatusLabel({ ...base, pending: 3, blockedByRefusal: true });
+    expect(blocked).toMatchObject({ tone: 'error', text: 'Not saved — 3 changes blocked' });
+    expect(blocked.detail).toMatch(/Recover/);
   });
 });
