@@ -3,7 +3,7 @@ import { BlockTable } from './anchor-block-table.ts';
 import { placeAnchorInDetail, resolutionOf } from './anchor-resolve.ts';
 import type { AnchorPlacement, AnchorPlacementDetail, AnchorResolution } from './anchor-resolve.ts';
 import { ANCHOR_CONTEXT_LENGTH } from './anchor-quote.ts';
-import type { Anchor } from './annotation-model.ts';
+import type { Anchor, Annotation } from './annotation-model.ts';
 import { annotationsMap, readAnnotationById } from './annotation-layout.ts';
 import { TEXT_FRAGMENT_NAME } from './y-text-projection.ts';
 import type { AnyYType } from './y-text-projection.ts';
@@ -45,6 +45,8 @@ export interface AnchorIndexChange {
 export type AnchorIndexListener = (change: AnchorIndexChange) => void;
 
 interface Entry {
+  /** The annotation as last read (and validated): readers share it instead of reading it again. */
+  record: Annotation;
   anchor: Anchor;
   anchorKey: string;
   placement: AnchorPlacement;
@@ -130,6 +132,15 @@ export class AnchorIndex {
     return entry ? resolutionOf(this.table, entry.placement) : undefined;
   }
 
+  /**
+   * Annotation `id` as the index last read and validated it (`readAnnotationById`), current
+   * after every update; undefined when it is not a valid annotation. Shared, not copied: read
+   * it, never change it.
+   */
+  record(id: string): Annotation | undefined {
+    return this.entries.get(id)?.record;
+  }
+
   /** The ids of every indexed annotation. */
   ids(): string[] {
     return [...this.entries.keys()];
@@ -184,7 +195,7 @@ export class AnchorIndex {
     const changed: string[] = [];
     for (const id of ids) {
       const entry = this.entries.get(id);
-      if (entry && this.place(id, entry.anchor, entry.anchorKey)) changed.push(id);
+      if (entry && this.place(id, entry.record, entry.anchorKey)) changed.push(id);
     }
     this.emit({ changed, removed: [], textChanged: true });
   }
@@ -199,7 +210,7 @@ export class AnchorIndex {
     if (!grew) return;
     const changed = [...this.pending].filter((id) => {
       const entry = this.entries.get(id)!;
-      return this.place(id, entry.anchor, entry.anchorKey);
+      return this.place(id, entry.record, entry.anchorKey);
     });
     this.emit({ changed, removed: [], textChanged: false });
   }
@@ -244,19 +255,23 @@ export class AnchorIndex {
       return;
     }
     const anchorKey = JSON.stringify(read.value.anchor);
-    if (this.entries.get(id)?.anchorKey === anchorKey) return;
-    const isNew = !this.entries.has(id);
-    if (this.place(id, read.value.anchor, anchorKey) || isNew) changed.push(id);
+    const entry = this.entries.get(id);
+    if (entry?.anchorKey === anchorKey) {
+      entry.record = read.value;
+      return;
+    }
+    if (this.place(id, read.value, anchorKey) || !entry) changed.push(id);
   }
 
   /* --- bookkeeping --- */
 
   /** Places one annotation and files it; returns whether its placement changed. */
-  private place(id: string, anchor: Anchor, anchorKey: string): boolean {
+  private place(id: string, record: Annotation, anchorKey: string): boolean {
     const before = this.entries.get(id);
+    const { anchor } = record;
     const { placement, positions, blocks } = placeAnchorInDetail(this.textDoc, this.table, anchor);
     if (before) this.unfile(id, before);
-    const entry: Entry = { anchor, anchorKey, placement, positions, blocks };
+    const entry: Entry = { record, anchor, anchorKey, placement, positions, blocks };
     this.entries.set(id, entry);
     this.file(id, entry);
     return !before || !samePlacement(before.placement, placement);

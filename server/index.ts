@@ -31,7 +31,7 @@ export { encodeChapterSeed, TEXT_FRAGMENT } from './rooms/chapter-seed.ts';
 // --- persistence (reading a store directly: tests, CLIs, benchmarks) ---
 export { openDatabase, DATABASE_FILE } from './persistence/database.ts';
 export type { AppDatabase } from './persistence/database.ts';
-export { UpdateStore } from './persistence/update-store.ts';
+export { snapshotIntact, UpdateStore } from './persistence/update-store.ts';
 export type { StoredDoc } from './persistence/update-store.ts';
 export { replayStoredDoc } from './persistence/doc-replay.ts';
 export { compactDoc } from './persistence/compaction.ts';

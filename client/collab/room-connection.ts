@@ -2,6 +2,7 @@ import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { IndexeddbPersistence, clearDocument } from 'y-indexeddb';
 import * as decoding from 'lib0/decoding';
+import { applyServerStateQuietly, restoreQuietly } from './quiet-state-sync.ts';
 import { SaveTracker } from './save-tracker.ts';
 import type { PendingChange } from './save-tracker.ts';
 import { COLLAB_CLOSE, MESSAGE_QUERY_AWARENESS } from '../../schema/index.ts';
@@ -312,11 +313,13 @@ async function openLink(options: RoomConnectionOptions, name: RoomDocName): Prom
     // The server is the only authority on what is stored; tabs do not sync behind its back.
     disableBc: true,
   });
+  // The annotation document can be megabytes: applied without encoding it again for listeners.
+  if (name === 'annotations') applyServerStateQuietly(provider, cache);
   return { name, ydoc, provider, tracker, cache, status: 'connecting', synced: false };
 }
 
 async function restorePending(cache: IndexeddbPersistence): Promise<PendingChange[]> {
-  await cache.whenSynced;
+  await restoreQuietly(cache);
   const raw: unknown = await cache.get(PENDING_KEY).catch(() => undefined);
   if (typeof raw !== 'string') return [];
   try {

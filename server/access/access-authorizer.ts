@@ -5,7 +5,7 @@ import { collectEntryEffects } from './annotation-update-effects.ts';
 import { mapUpdateTouches } from './update-struct-targets.ts';
 import { checkEntryEffects } from './annotation-update-rules.ts';
 import type { UpdateCheckContext } from './update-fact-checks.ts';
-import { acceptIntoShadow, foreignClient, shadowOf } from './annotation-shadow.ts';
+import { acceptIntoShadow, currentShadowOf, foreignClient } from './annotation-shadow.ts';
 
 /**
  * The access-control layer's update check (issue 6): the role table enforced on every update,
@@ -52,9 +52,9 @@ function checkContextOf(request: UpdateAuthorizationRequest, options: SettledOpt
 
 function checkAnnotationUpdate(request: UpdateAuthorizationRequest, options: SettledOptions): UpdateAuthorization {
   const { session, update, ydoc } = request;
-  const shadow = shadowOf(ydoc);
-  // Phase 1: where does every struct and deletion land?
-  const touches = mapUpdateTouches(shadow.doc, update);
+  const shadow = currentShadowOf(ydoc);
+  // Phase 1: where does every struct and deletion land? (From the parser's decoding, when given.)
+  const touches = mapUpdateTouches(shadow.doc, update, request.decoded);
   if (!touches.ok) return { ok: false, reason: touches.error, resync: touches.missing };
   const squatted = foreignClient(shadow, touches.value.clients, session.userId);
   if (squatted !== null) return { ok: false, reason: `Yjs client id ${squatted} writes for another user` };

@@ -324,11 +324,12 @@ class TouchMapper {
 /**
  * Maps an update to the annotation document onto the layout, against `state` (the server's
  * document, read only). Returns every inserted item and every deleted visible item with its
- * target, or why the update cannot be accepted. Never throws on bad bytes.
+ * target, or why the update cannot be accepted. Never throws on bad bytes. `decoded`, when
+ * given, is `Y.decodeUpdate(update)` already done by the caller (it is read, not changed).
  */
-export function mapUpdateTouches(state: Y.Doc, update: Uint8Array): TouchesResult {
+export function mapUpdateTouches(state: Y.Doc, update: Uint8Array, decoded?: ReturnType<typeof Y.decodeUpdate>): TouchesResult {
   try {
-    const { structs, ds } = Y.decodeUpdate(update);
+    const { structs, ds } = decoded ?? Y.decodeUpdate(update);
     const mapper = new TouchMapper(state);
     mapper.indexStructs(structs);
     const fresh = mapper.freshStructs();

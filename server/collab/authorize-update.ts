@@ -2,6 +2,7 @@ import type * as Y from 'yjs';
 import { can } from '../../schema/index.ts';
 import type { Session } from '../auth/identity.ts';
 import type { DocKind } from '../rooms/doc-names.ts';
+import type { DecodedUpdate } from './message-parser.ts';
 
 /** Everything an authorizer may look at to decide whether an incoming update is stored. */
 export interface UpdateAuthorizationRequest {
@@ -13,6 +14,11 @@ export interface UpdateAuthorizationRequest {
   session: Session;
   /** The update as received (Yjs v1 encoding, already decoded once and known to be well-formed). */
   update: Uint8Array;
+  /**
+   * That decoding (`Y.decodeUpdate(update)`), when the caller has it: read it instead of decoding
+   * again; never change it.
+   */
+  decoded?: DecodedUpdate;
   /** The live document the update would be applied to. Read it; never write to it here. */
   ydoc: Y.Doc;
 }

@@ -2,6 +2,7 @@ import { WebSocket } from 'ws';
 import { COLLAB_CLOSE } from '../../schema/index.ts';
 import type { Session } from '../auth/identity.ts';
 import type { CollabDoc, DocPeer } from './collab-doc.ts';
+import { isFreshReplicaStep1 } from './message-parser.ts';
 
 /** Handles one decoded-later frame of a connection whose document is ready. */
 export type FrameHandler = (connection: CollabConnection, frame: Uint8Array) => void;
@@ -32,8 +33,15 @@ export class CollabConnection implements DocPeer {
   alive = true;
   /** Bytes that may wait in the socket's send buffer; a peer that stops reading is closed beyond it. */
   sendBufferLimit = Infinity;
+  /**
+   * Whether this peer, a fresh replica, was sent the stored state while its document loaded: its
+   * step 1 is then answered, once loaded, with what it lacks beyond that state.
+   */
+  answeredFromStoredState = false;
   readonly #handle: FrameHandler;
   #waiting: Uint8Array[] | null = [];
+  #spoken = false;
+  #spokenWaiters: Array<() => void> = [];
 
   constructor(socket: WebSocket, session: Session, doc: CollabDoc, wantsAcks: boolean, handle: FrameHandler) {
     this.socket = socket;
@@ -71,9 +79,35 @@ export class CollabConnection implements DocPeer {
   /** Takes one incoming binary frame: handled now, or kept until the document is ready. */
   receive(frame: Uint8Array): void {
     if (!this.open) return;
+    this.#markSpoken();
     if (this.#waiting === null) return this.#handle(this, frame);
     if (this.#waiting.length >= MAX_FRAMES_WHILE_LOADING) return this.close(COLLAB_CLOSE.policyViolation, 'too many messages before the room loaded');
     this.#waiting.push(frame);
+    this.answerFromStoredState();
+  }
+
+  /**
+   * While the document loads and offers its stored state (`CollabDoc.storedStateStep2`): sends it
+   * at once if this peer is a fresh replica that asked (its step 1 waits here). Nothing else is
+   * answered before the document is ready.
+   */
+  answerFromStoredState(): void {
+    const step2 = this.doc.storedStateStep2;
+    if (!step2 || this.answeredFromStoredState || !this.#waiting?.some(isFreshReplicaStep1)) return;
+    this.answeredFromStoredState = true;
+    this.send(step2);
+  }
+
+  /** Resolves once the peer has sent a frame (at once if it has, or if the socket is not open). */
+  whenSpoken(): Promise<void> {
+    if (this.#spoken || !this.open) return Promise.resolve();
+    return new Promise((resolve) => this.#spokenWaiters.push(resolve));
+  }
+
+  #markSpoken(): void {
+    if (this.#spoken) return;
+    this.#spoken = true;
+    for (const resolve of this.#spokenWaiters.splice(0)) resolve();
   }
 
   /** Greets the peer from the ready document, then handles the frames that waited. */

@@ -87,6 +87,13 @@ export class CollabDoc {
    * joining at once costs one encoding, not one per reader (~25 ms for 2,000 annotations).
    */
   #fullStateStep2: Uint8Array | null = null;
+  /**
+   * While loading, when the store holds one intact snapshot: its sync step 2, which answers a
+   * fresh replica before the server has decoded it (see DocRegistry, "stored state").
+   */
+  #storedStateStep2: Uint8Array | null = null;
+  /** The state vector the document had when it became ready (what the stored state holds). */
+  #loadedVector: Uint8Array | null = null;
   /** The state vector last known to be durably stored: what MESSAGE_STORED may claim. */
   #storedVector: Uint8Array | null = null;
   readonly #awarenessChanged = new Set<number>();
@@ -123,13 +130,34 @@ export class CollabDoc {
     this.#ydoc = ydoc;
     this.logLength = logLength;
     this.#storedVector = Y.encodeStateVector(ydoc);
-    this.#fullStateStep2 = storedUpdate ? syncStep2Message(storedUpdate) : null;
+    this.#loadedVector = this.#storedVector;
+    this.#fullStateStep2 = storedUpdate ? (this.#storedStateStep2 ?? syncStep2Message(storedUpdate)) : null;
+    this.#storedStateStep2 = null;
     const awareness = new awarenessProtocol.Awareness(ydoc);
     // The server is not a participant: it must not announce a presence of its own.
     awareness.setLocalState(null);
     awareness.on('update', this.#relayAwareness);
     this.#awareness = awareness;
     this.#state = 'ready';
+  }
+
+  /**
+   * While loading: offers the store's snapshot, known intact and the whole stored state, to
+   * answer fresh replicas before the decode ends (`storedStateStep2`).
+   */
+  offerStoredState(snapshot: Uint8Array): void {
+    if (this.#state === 'loading') this.#storedStateStep2 = syncStep2Message(snapshot);
+  }
+
+  /** While loading: the sync step 2 that gives a fresh replica the whole stored state, or null when none is offered. */
+  get storedStateStep2(): Uint8Array | null {
+    return this.#state === 'loading' ? this.#storedStateStep2 : null;
+  }
+
+  /** The state vector the document had when it became ready; only valid once ready. */
+  get loadedStateVector(): Uint8Array {
+    if (!this.#loadedVector) throw new RangeError(`document ${this.name} is ${this.#state}, not ready`);
+    return this.#loadedVector;
   }
 
   /** Relays every awareness change to every peer, sender included: a stock client closes a
@@ -227,6 +255,7 @@ export class CollabDoc {
   /** Marks the document refused and closes its peers with 1011; the store is left untouched. */
   fail(reason: string): void {
     this.#state = 'failed';
+    this.#storedStateStep2 = null;
     for (const peer of [...this.peers]) peer.close(COLLAB_CLOSE.loadFailed, reason);
     this.peers.clear();
   }
@@ -239,6 +268,7 @@ export class CollabDoc {
     this.#awarenessTimer = null;
     this.#awarenessChanged.clear();
     this.#fullStateStep2 = null;
+    this.#storedStateStep2 = null;
     this.#awareness?.off('update', this.#relayAwareness);
     this.#awareness?.destroy();
     this.#ydoc?.destroy();

@@ -53,6 +53,14 @@ export interface CollabServerOptions {
   syncStored?: (() => Promise<void>) | undefined;
 }
 
+/**
+ * How long at most a loading document that offers its stored state waits, before it decodes, for
+ * its peers to ask (a stock client sends its step 1 right after the handshake, unless busy) and
+ * for the answers to leave the process: answering before the decode is the point (DocRegistry,
+ * "stored state"). The decode of such a room takes longer than this.
+ */
+const STORED_STATE_WAIT_MS = 50;
+
 /** Returns a frame as a Uint8Array view, whatever shape ws delivered it in. */
 function frameBytes(data: RawData): Uint8Array {
   if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
@@ -92,6 +100,7 @@ export class CollabServer {
       compactThreshold: settings.compactThreshold,
       beforeLoad: hooks?.beforeLoad,
       onReady: (doc) => this.#startWaiting(doc),
+      onStoredState: (doc) => this.#answerFromStoredState(doc),
     });
     this.queue = new CommitQueue({
       store,
@@ -178,6 +187,24 @@ export class CollabServer {
     });
     if (doc.state === 'ready') connection.start();
     else if (doc.state === 'failed') connection.close(COLLAB_CLOSE.loadFailed, 'room could not be loaded');
+  }
+
+  /**
+   * Answers the fresh replicas waiting for a loading document from its stored state, giving the
+   * peers that have not spoken yet time to ask (each is answered as its step 1 arrives) and the
+   * answers time to be written out, within STORED_STATE_WAIT_MS in all.
+   */
+  async #answerFromStoredState(doc: CollabDoc): Promise<void> {
+    const deadline = performance.now() + STORED_STATE_WAIT_MS;
+    const waiting = [...this.#connections].filter((connection) => connection.doc === doc);
+    for (const connection of waiting) connection.answerFromStoredState();
+    let timer: NodeJS.Timeout | undefined;
+    const cap = new Promise<void>((resolve) => (timer = setTimeout(resolve, STORED_STATE_WAIT_MS)));
+    await Promise.race([Promise.all(waiting.map((connection) => connection.whenSpoken())), cap]);
+    clearTimeout(timer);
+    // A large answer the socket could not take at once would otherwise wait out the decode.
+    const unsent = () => waiting.some((connection) => connection.answeredFromStoredState && connection.open && connection.socket.bufferedAmount > 0);
+    while (unsent() && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 1));
   }
 
   /** Starts the connections that waited for a document to load. */

@@ -9,6 +9,7 @@ import type { UpdateAuthorizer } from './authorize-update.ts';
 import type { CollabConnection } from './collab-connection.ts';
 import type { CommitQueue } from './commit-queue.ts';
 import { parseIncomingMessage } from './message-parser.ts';
+import type { DecodedUpdate } from './message-parser.ts';
 
 /** What handling a frame needs from the server. */
 export interface CollabContext {
@@ -35,10 +36,22 @@ function syncStep1(ydoc: Y.Doc): Uint8Array {
   return encoding.toUint8Array(encoder);
 }
 
+/**
+ * The state vector to answer a peer's step 1 against: the one it sent, except for a fresh replica
+ * already sent the stored state while the room loaded, which holds the state the room loaded
+ * (its step 1 was sent before, and is answered with what it still lacks: usually nothing).
+ */
+function vectorHeldBy(connection: CollabConnection, stateVector: Uint8Array): Uint8Array {
+  const fresh = stateVector.byteLength === 1 && stateVector[0] === 0;
+  if (!connection.answeredFromStoredState || !fresh) return stateVector;
+  connection.answeredFromStoredState = false;
+  return connection.doc.loadedStateVector;
+}
+
 /** Authorizes an incoming update and hands it to the commit queue, or tells the sender no. */
-function acceptUpdate(connection: CollabConnection, update: Uint8Array, isStep2: boolean, context: CollabContext): void {
+function acceptUpdate(connection: CollabConnection, update: Uint8Array, decoded: DecodedUpdate, isStep2: boolean, context: CollabContext): void {
   const { doc, session } = connection;
-  const verdict = context.authorizeUpdate({ room: doc.room, docName: doc.name, kind: doc.kind, session, update, ydoc: doc.ydoc });
+  const verdict = context.authorizeUpdate({ room: doc.room, docName: doc.name, kind: doc.kind, session, update, decoded, ydoc: doc.ydoc });
   if (!verdict.ok) {
     context.log.info('collab.update-denied', { doc: doc.name, user: session.userId, role: session.role, reason: verdict.reason });
     connection.send(permissionDenied(verdict.reason));
@@ -65,13 +78,13 @@ export function handleCollabFrame(connection: CollabConnection, frame: Uint8Arra
   const message = parsed.value;
   switch (message.type) {
     case 'sync-step1':
-      connection.send(doc.syncStep2For(message.stateVector));
+      connection.send(doc.syncStep2For(vectorHeldBy(connection, message.stateVector)));
       doc.acknowledge([connection]);
       return;
     case 'sync-step2':
     case 'sync-update':
       // A stock client answers the server's step 1 with a step 2 even when it has nothing new.
-      if (!message.isEmpty) acceptUpdate(connection, message.update, message.type === 'sync-step2', context);
+      if (!message.isEmpty) acceptUpdate(connection, message.update, message.decoded, message.type === 'sync-step2', context);
       return;
     case 'awareness':
       if (context.receiveAwareness) context.receiveAwareness(connection, message.update);

@@ -2,10 +2,14 @@ import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import { MESSAGE_AUTH, MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC } from '../../schema/index.ts';
 
+/** A Yjs update decoded into its structs and delete set (`Y.decodeUpdate`), not applied anywhere. */
+export type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>;
+
 /** An incoming collaboration message, fully decoded and checked before anything acts on it. */
 export type IncomingMessage =
   | { type: 'sync-step1'; stateVector: Uint8Array }
-  | { type: 'sync-step2' | 'sync-update'; update: Uint8Array; isEmpty: boolean }
+  /** `decoded` is the update's decoding, kept so the update check need not decode it again. */
+  | { type: 'sync-step2' | 'sync-update'; update: Uint8Array; isEmpty: boolean; decoded: DecodedUpdate }
   | { type: 'awareness'; update: Uint8Array; clientIds: number[] }
   | { type: 'query-awareness' }
   | { type: 'auth' };
@@ -37,7 +41,7 @@ function parseSync(decoder: decoding.Decoder): IncomingMessage {
   if (payload.byteLength === 0) throw new Error('empty update');
   const decoded = Y.decodeUpdate(payload);
   const isEmpty = decoded.structs.length === 0 && decoded.ds.clients.size === 0;
-  return { type: subtype === SYNC_STEP2 ? 'sync-step2' : 'sync-update', update: payload, isEmpty };
+  return { type: subtype === SYNC_STEP2 ? 'sync-step2' : 'sync-update', update: payload, isEmpty, decoded };
 }
 
 /** Decodes an awareness message body, checking each entry's state is JSON. */
@@ -54,6 +58,16 @@ function parseAwareness(decoder: decoding.Decoder): IncomingMessage {
   }
   expectEnd(inner);
   return { type: 'awareness', update, clientIds };
+}
+
+/**
+ * Whether a frame is sync step 1 from a replica that holds nothing (an empty state vector): the
+ * four bytes every stock client sends first when it opens a document it has no copy of. Its
+ * answer is the document's whole state.
+ */
+export function isFreshReplicaStep1(frame: Uint8Array): boolean {
+  // MESSAGE_SYNC, step 1, a one-byte state vector, which names 0 clients.
+  return frame.byteLength === 4 && frame[0] === MESSAGE_SYNC && frame[1] === SYNC_STEP1 && frame[2] === 1 && frame[3] === 0;
 }
 
 /**

@@ -61,6 +61,10 @@ const migrations: readonly string[] = [
     updated_at INTEGER NOT NULL
   );
   `,
+  // The SHA-256 of each snapshot as it was written (every snapshot is checked to decode before it
+  // is written), so that a loader can tell the stored bytes are still those. NULL for snapshots
+  // written before this version: they are read as before.
+  `ALTER TABLE doc_snapshots ADD COLUMN snapshot_sha256 BLOB;`,
 ];
 
 /** Applies the migrations the database has not seen yet, each in its own transaction. */
