@@ -101,12 +101,13 @@ export function exportUrl(room: string, format: ExportFormat): string {
   return `${roomPath(room)}/export?format=${format}`;
 }
 
-/** Whether the export endpoint answers for this session (the menu stays disabled until it does). */
+/**
+ * Whether the export endpoint answers for this session (the menu stays disabled until it does).
+ * A HEAD: the server answers it from its checks alone, without building the export.
+ */
 export async function probeExport(room: string): Promise<boolean> {
   try {
-    const response = await fetch(exportUrl(room, 'csv'), { credentials: 'same-origin' });
-    // Only the status matters: drop the body rather than download a large export.
-    await response.body?.cancel();
+    const response = await fetch(exportUrl(room, 'csv'), { method: 'HEAD', credentials: 'same-origin' });
     return response.ok;
   } catch {
     return false;

@@ -131,6 +131,26 @@ describe('export and import over HTTP', () => {
     expect(csv.trim().split('\r\n')).toHaveLength(4);
   });
 
+  it('answers a HEAD of an export (the client\'s probe) with its checks and headers, without loading the room', async () => {
+    const tokens = await createRoomViaApi(server, 'head-probe');
+    const head = (token: string | null, format = 'csv') =>
+      fetch(`${server.url}/api/rooms/head-probe/export?format=${format}`, { method: 'HEAD', headers: token ? { authorization: `Bearer ${token}` } : {} });
+    const allowed = await head(tokens.viewer);
+    expect(allowed.status).toBe(200);
+    expect(allowed.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(allowed.headers.get('content-disposition')).toBe('attachment; filename="head-probe-annotations.csv"');
+    expect(allowed.headers.get('cache-control')).toBe('no-store');
+    expect((await head(null)).status).toBe(401);
+    expect((await head(empty.viewer)).status).toBe(403);
+    expect((await head(tokens.viewer, 'pdf')).status).toBe(400);
+    const loaded = server.log.entries.filter((e) => e.event === 'doc.loaded' && String(e.fields.doc).startsWith('head-probe/'));
+    expect(loaded).toEqual([]);
+    expect(server.log.entries.some((e) => e.event === 'room.exported' && e.fields.room === 'head-probe')).toBe(false);
+    // A GET still builds it (and so loads the room): the HEAD above was answered differently.
+    expect((await exportRoom(server, 'head-probe', tokens.viewer, 'csv')).response.status).toBe(200);
+    expect(server.log.entries.some((e) => e.event === 'doc.loaded' && e.fields.doc === 'head-probe/annotations')).toBe(true);
+  });
+
   it('refuses imports by anyone but the owner, and exports without a valid token', async () => {
     for (const role of ['reviewer', 'annotator', 'viewer'] as const) {
       const { status, json } = await post(server, ROOM, server.invites[role], HAND_WRITTEN);
