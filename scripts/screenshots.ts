@@ -166,7 +166,7 @@ async function takeScreenshots(browser: Browser, server: ServerProcess, room: Ro
 
   // 4. Hover summary over overlapping highlights.
   await scrollChapterTo(olga, 'It is easy to describe the steps');
-  await olga.locator('.ap-hl', { hasText: 'grain was abolished' }).last().hover();
+  await olga.locator('.ap-chapter [data-annotation-id]', { hasText: 'grain was abolished' }).last().hover();
   await olga.locator('ap-hover-card [role="tooltip"]').waitFor();
   await shoot(olga, 'hover-summary');
 
@@ -227,7 +227,7 @@ async function firstRender(browser: Browser, server: ServerProcess, room: Room, 
       await page.evaluate(() => {
         const mark = performance.getEntriesByName('ap-chapter-rendered')[0]!;
         const drawn = performance.getEntriesByName('ap-highlights-rendered')[0]!;
-        return { chapter: mark.startTime, highlights: drawn.startTime, count: document.querySelectorAll('.ap-hl').length };
+        return { chapter: mark.startTime, highlights: drawn.startTime, count: document.querySelectorAll('.ap-chapter [data-annotation-id]').length };
       }),
     );
   }
@@ -248,7 +248,7 @@ async function remoteLatency(browser: Browser, server: ServerProcess, room: Room
       const root = document.querySelector('.ap-chapter')!;
       (window as unknown as { arrival: Promise<number> }).arrival = new Promise((resolve) => {
         const observer = new MutationObserver(() => {
-          if ([...root.querySelectorAll('.ap-hl')].some((el) => el.textContent!.includes(words))) {
+          if ([...root.querySelectorAll('[data-annotation-id]')].some((el) => el.textContent!.includes(words))) {
             observer.disconnect();
             resolve(Date.now());
           }

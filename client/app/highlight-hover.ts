@@ -1,4 +1,5 @@
 import type { EditorView } from 'prosemirror-view';
+import { HIGHLIGHT_SELECTOR } from '../editor/annotation-decorations.ts';
 import type { AnnotationView } from '../model/annotation-view.ts';
 import type { AnnotationLayerApi } from './annotation-layer-api.ts';
 
@@ -14,8 +15,8 @@ const HIDE_DELAY_MS = 120;
 function idsAt(element: Element | null, boundary: Element): string[] {
   const ids: string[] = [];
   for (let el = element; el && el !== boundary; el = el.parentElement) {
-    const id = el.getAttribute('data-annotation-id');
-    if (id && el.classList.contains('ap-hl')) ids.push(id);
+    const id = el.matches(HIGHLIGHT_SELECTOR) ? el.getAttribute('data-annotation-id') : null;
+    if (id) ids.push(id);
   }
   return ids;
 }
@@ -64,7 +65,7 @@ export class HighlightHover {
 
   private pointAt(target: Element, x: number, y: number): void {
     const view = this.view!;
-    const highlight = target.closest?.('.ap-hl');
+    const highlight = target.closest?.(HIGHLIGHT_SELECTOR);
     if (!highlight || !view.dom.contains(highlight)) return this.scheduleHide();
     clearTimeout(this.hideTimer);
     const ids = idsAt(highlight, view.dom);

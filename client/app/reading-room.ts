@@ -8,6 +8,7 @@ import type { RoomMember } from '../collab/room-api.ts';
 import type { ConnectionNotice, RoomConnection } from '../collab/room-connection.ts';
 import { createChapterEditor } from '../editor/chapter-editor.ts';
 import { annotationKeys } from '../editor/annotation-keys.ts';
+import { HIGHLIGHT_SELECTOR } from '../editor/annotation-decorations.ts';
 import type { AnnotationShortcut } from '../editor/annotation-keys.ts';
 import { viewObserver } from '../editor/view-observer.ts';
 import { isTextEditing, setTextEditing } from '../editor/read-only-guard.ts';
@@ -197,7 +198,7 @@ export class ReadingRoom {
       props: {
         handleClick: (view, pos, event) => {
           // Only a click on a highlight opens it; a click elsewhere just places the caret.
-          if (!(event.target as Element).closest?.('.ap-hl') || !view.state.selection.empty) return false;
+          if (!(event.target as Element).closest?.(HIGHLIGHT_SELECTOR) || !view.state.selection.empty) return false;
           const [innermost] = this.layer.annotationsAt(pos);
           if (innermost) this.open(innermost, { scrollText: false });
           return false;

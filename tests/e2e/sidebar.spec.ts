@@ -46,7 +46,7 @@ test('a reply and a resolve reach the other user’s sidebar', async ({ joinRoom
   await card.click();
   await expect(ann.page.locator('ap-annotation-card[expanded]')).toContainText('Which source says so?');
   await expect(ann.page.locator('ap-annotation-card[expanded]').getByRole('button', { name: 'Reopen' })).toBeVisible();
-  await expect(ann.page.locator('.ap-hl.ap-hl--resolved', { hasText: 'tractor' }).first()).toBeVisible();
+  await expect(ann.page.locator('.ap-chapter .ap-hl--resolved', { hasText: 'tractor' }).first()).toBeVisible();
 });
 
 test('accepting a duplication suggestion creates the problem credited to the user, linked to a comment on the original; dismissing hides a suggestion for everyone', async ({ joinRoom, room }) => {

@@ -48,7 +48,7 @@ export async function selectWords(page: Page, words: string): Promise<void> {
 
 /** The highlight of annotations over exactly `words` (the innermost highlight element). */
 export function highlightOf(page: Page, words: string): Locator {
-  return page.locator('.ap-chapter .ap-hl').filter({ hasText: words }).last();
+  return page.locator('.ap-chapter [data-annotation-id]').filter({ hasText: words }).last();
 }
 
 /** The sidebar card of an annotation whose quote contains `words`. */
