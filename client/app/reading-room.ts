@@ -209,6 +209,9 @@ export class ReadingRoom {
 
   private onShortcut(shortcut: AnnotationShortcut, view: EditorView): boolean {
     if (shortcut === 'cancel') {
+      // Esc right after P or C can reach the chapter before the new form has taken focus: it
+      // cancels that form too, as Esc inside the form would.
+      if (this.popover.state) this.closePopover();
       view.dispatch(view.state.tr.setSelection(TextSelection.create(view.state.doc, view.state.selection.head)));
       return true;
     }

@@ -72,7 +72,8 @@ export async function startServerProcess(): Promise<ServerProcess> {
   const adminToken = `e2e-admin-${Math.random().toString(36).slice(2)}-token`;
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: projectRoot,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, ADMIN_TOKEN: adminToken },
+    // Idle rooms unload after 2 s (not 30), so that specs meet the cold path of a room everyone left.
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, ADMIN_TOKEN: adminToken, IDLE_UNLOAD_MS: '2000' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   await waitForListening(child, 30_000);
