@@ -7,6 +7,9 @@ export default defineConfig({
   globalSetup: './tests/e2e/support/global-setup.ts',
   workers: 1,
   timeout: 60_000,
+  // Two cores shared with the server under test and Chromium: a loaded machine can take longer
+  // than the default 5 s for a step; waiting longer never lets a wrong result pass.
+  expect: { timeout: 10_000 },
   reporter: [['list']],
   outputDir: 'test-results',
   use: {
