@@ -62,9 +62,9 @@ interface TextWindow {
 }
 
 // Room around a touched block in which a changed occurrence of a quote, or its context, can lie.
-function windowHas(window: TextWindow, exact: string): boolean {
+function windowHas(around: TextWindow, exact: string): boolean {
   const margin = exact.length + ANCHOR_CONTEXT_LENGTH;
-  return window.text.slice(Math.max(0, window.start - margin), window.end + margin).includes(exact);
+  return around.text.slice(Math.max(0, around.start - margin), around.end + margin).includes(exact);
 }
 
 function samePlacement(a: AnchorPlacement, b: AnchorPlacement): boolean {
@@ -226,7 +226,7 @@ export class AnchorIndex {
   private addQuoteHits(ids: Set<string>, windows: TextWindow[]): void {
     for (const id of this.searching) {
       const exact = this.entries.get(id)!.anchor.quote.exact;
-      if (windows.some((window) => windowHas(window, exact))) ids.add(id);
+      if (windows.some((around) => windowHas(around, exact))) ids.add(id);
     }
   }
 
