@@ -3,9 +3,8 @@ import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import { ANNOTATION_DOC_MAPS, annotationsMap } from '../../schema/annotation-layout.ts';
 import type { Anchor } from '../../schema/annotation-model.ts';
-import { createAnnotation } from '../../schema/annotation-operations.ts';
-import { stateVectorCovers } from '../../schema/collab-protocol.ts';
-import { benchAnnotation, stampOf } from './annotation-stamps.ts';
+import { stampOf } from './annotation-stamps.ts';
+import { createStampedAnnotation, storedCoversReplica } from './peer-writes.ts';
 import type { LatencyHistogram } from './latency-histogram.ts';
 import type { BenchIdentity } from './room-sessions.ts';
 import { sharedClockMs } from './shared-clock.ts';
@@ -134,14 +133,12 @@ export class RawDocumentPeer extends RawPeer {
 export class RawAnnotationPeer extends RawDocumentPeer {
   /** Creates one stamped annotation as this client's user; returns its id, or null if invalid. */
   create(anchor: Anchor, sequence: number): string | null {
-    const actor = { userId: this.identity.userId, name: this.identity.name };
-    const created = createAnnotation(this.ydoc, benchAnnotation(anchor, sharedClockMs(), sequence), { actor, now: () => new Date() });
-    return created.ok ? created.value.id : null;
+    return createStampedAnnotation(this.ydoc, this.identity, anchor, sequence);
   }
 
   /** Whether the server acknowledged everything this client wrote as stored. */
   acknowledged(): boolean {
-    return this.storedStateVector !== null && stateVectorCovers(this.storedStateVector, Y.encodeStateVector(this.ydoc));
+    return storedCoversReplica(this.storedStateVector, this.ydoc);
   }
 
   /** Records arrival − creation for every annotation received, and returns the ids received. */

@@ -4,9 +4,9 @@ import { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { annotationsMap } from '../../schema/annotation-layout.ts';
 import type { Anchor } from '../../schema/annotation-model.ts';
-import { createAnnotation } from '../../schema/annotation-operations.ts';
-import { MESSAGE_AUTH, MESSAGE_STORED, stateVectorCovers } from '../../schema/collab-protocol.ts';
-import { benchAnnotation, stampOf } from './annotation-stamps.ts';
+import { MESSAGE_AUTH, MESSAGE_STORED } from '../../schema/collab-protocol.ts';
+import { stampOf } from './annotation-stamps.ts';
+import { createStampedAnnotation, storedCoversReplica } from './peer-writes.ts';
 import type { LatencyHistogram } from './latency-histogram.ts';
 import type { BenchIdentity } from './room-sessions.ts';
 import { sharedClockMs } from './shared-clock.ts';
@@ -70,14 +70,12 @@ export class StockAnnotationPeer {
 
   /** Creates one stamped annotation as this client's user; returns its id, or null if invalid. */
   create(anchor: Anchor, sequence: number): string | null {
-    const actor = { userId: this.identity.userId, name: this.identity.name };
-    const created = createAnnotation(this.ydoc, benchAnnotation(anchor, sharedClockMs(), sequence), { actor, now: () => new Date() });
-    return created.ok ? created.value.id : null;
+    return createStampedAnnotation(this.ydoc, this.identity, anchor, sequence);
   }
 
   /** Whether the server acknowledged everything this client wrote as stored. */
   acknowledged(): boolean {
-    return this.storedStateVector !== null && stateVectorCovers(this.storedStateVector, Y.encodeStateVector(this.ydoc));
+    return storedCoversReplica(this.storedStateVector, this.ydoc);
   }
 
   /** The ids of the annotations this client holds. */

@@ -1,7 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { exportUrl } from '../collab/room-api.ts';
 import type { ExportFormat } from '../collab/room-api.ts';
-import { sharedStyles } from './shared-styles.ts';
+import { dropdownStyles, sharedStyles } from './shared-styles.ts';
 
 const FORMATS: Array<{ format: ExportFormat; label: string; hint: string }> = [
   { format: 'native', label: 'Apparatus JSON', hint: 'Lossless; can be imported again' },
@@ -36,22 +36,9 @@ export class ApExportMenu extends LitElement {
 
   static override styles = [
     sharedStyles,
+    dropdownStyles,
     css`
-      :host { position: relative; display: inline-block; }
-      .menu {
-        position: absolute;
-        right: 0;
-        top: calc(100% + 6px);
-        width: 270px;
-        background: var(--ap-surface);
-        border: 1px solid var(--ap-rule);
-        border-radius: var(--ap-radius);
-        box-shadow: var(--ap-shadow-pop);
-        padding: 6px;
-        margin: 0;
-        list-style: none;
-        z-index: 30;
-      }
+      .menu { width: 270px; padding: 6px; margin: 0; list-style: none; }
       a { display: grid; gap: 3px; padding: 8px 10px; border-radius: 6px; color: var(--ap-ink); text-decoration: none; }
       a:hover, a:focus-visible { background: var(--ap-surface-sunk); }
       .label { font: 600 13.5px/1.2 var(--ap-sans); }
@@ -86,7 +73,7 @@ export class ApExportMenu extends LitElement {
       >
         Export <span class="caret" aria-hidden="true">▼</span>
       </button>
-      <ul class="menu" id="export-list" ?hidden=${!this.open} aria-label="Export formats" @keydown=${this.onKeydown}>
+      <ul class="dropdown menu" id="export-list" ?hidden=${!this.open} aria-label="Export formats" @keydown=${this.onKeydown}>
         ${FORMATS.map(
           (f) => html`<li>
             <a href=${exportUrl(this.room, f.format)} download @click=${() => (this.open = false)}>

@@ -1,7 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { ROLES } from '../../schema/index.ts';
 import type { Role } from '../../schema/index.ts';
-import { sharedStyles } from './shared-styles.ts';
+import { dropdownStyles, sharedStyles } from './shared-styles.ts';
 
 /** An invite as the owner API lists it (`GET /api/rooms/<room>/invites`). */
 interface InviteRow {
@@ -93,24 +93,9 @@ export class ApInvitesPanel extends LitElement {
 
   static override styles = [
     sharedStyles,
+    dropdownStyles,
     css`
-      :host { position: relative; display: inline-block; }
-      .panel {
-        position: absolute;
-        right: 0;
-        top: calc(100% + 6px);
-        width: 420px;
-        max-height: 70vh;
-        overflow: auto;
-        background: var(--ap-surface);
-        border: 1px solid var(--ap-rule);
-        border-radius: var(--ap-radius);
-        box-shadow: var(--ap-shadow-pop);
-        padding: 12px;
-        z-index: 30;
-        display: grid;
-        gap: 12px;
-      }
+      .panel { width: 420px; max-height: 70vh; overflow: auto; padding: 12px; display: grid; gap: 12px; }
       h2 { font: 600 14px/1.2 var(--ap-sans); margin: 0; }
       form { display: grid; grid-template-columns: 1fr 1fr; gap: 8px; align-items: end; }
       form .wide { grid-column: 1 / -1; }
@@ -212,7 +197,7 @@ export class ApInvitesPanel extends LitElement {
 
   override render() {
     return html`<button class="btn" type="button" aria-haspopup="dialog" aria-expanded=${this.open ? 'true' : 'false'} @click=${this.toggle}>Invites</button>
-      <section class="panel" role="dialog" aria-label="Invites" ?hidden=${!this.open} @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && this.close()}>
+      <section class="dropdown panel" role="dialog" aria-label="Invites" ?hidden=${!this.open} @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && this.close()}>
         <h2>Invite people to this room</h2>
         <form @submit=${this.create}>
           <label class="field">Role

@@ -76,3 +76,22 @@ export const sharedStyles = css`
   .muted { color: var(--ap-muted); }
   .quote { font-family: var(--ap-serif); font-style: italic; color: var(--ap-ink-soft); }
 `;
+
+/**
+ * A panel that drops down from a header button (export menu, invites): the host anchors it, the
+ * element with class `dropdown` floats below the button's right edge. Width and padding are the
+ * component's own.
+ */
+export const dropdownStyles = css`
+  :host { position: relative; display: inline-block; }
+  .dropdown {
+    position: absolute;
+    right: 0;
+    top: calc(100% + 6px);
+    background: var(--ap-surface);
+    border: 1px solid var(--ap-rule);
+    border-radius: var(--ap-radius);
+    box-shadow: var(--ap-shadow-pop);
+    z-index: 30;
+  }
+`;

@@ -1,5 +1,5 @@
 import { test, expect } from './support/fixtures.ts';
-import { cardOf, highlightOf, selectWords, tagWords } from './support/room-page.ts';
+import { caretBefore, cardOf, highlightOf, selectWords, tagWords } from './support/room-page.ts';
 
 const WRONG = 'This maintained an even deepened the existing disproportion';
 const RIGHT = 'This maintained and even deepened the existing disproportion';
@@ -64,25 +64,7 @@ test('the owner edits the text: a split paragraph gets a fresh id, the others se
   await expect(owner.page.getByRole('button', { name: 'Editing text' })).toHaveAttribute('aria-pressed', 'true');
 
   // Put the caret before "Younger members" and press Enter.
-  await owner.page.locator('.ap-chapter').evaluate((root) => {
-    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const at = node.textContent!.indexOf('Younger members');
-      if (at < 0) continue;
-      (root as HTMLElement).focus();
-      const range = document.createRange();
-      range.setStart(node, at);
-      range.collapse(true);
-      getSelection()!.removeAllRanges();
-      getSelection()!.addRange(range);
-      return;
-    }
-  });
-  // ProseMirror adopts the DOM caret asynchronously: wait until its selection is there.
-  await owner.page.waitForFunction(() => {
-    const view = (document.querySelector('ap-app') as unknown as { editorView: { state: { selection: { $head: { parent: { textContent: string } }; empty: boolean } } } }).editorView;
-    return view.state.selection.empty && view.state.selection.$head.parent.textContent.includes('Younger members');
-  });
+  await caretBefore(owner.page, 'Younger members');
   await owner.page.keyboard.press('Enter');
   // How each paragraph begins, without widgets (the owner's caret label sits right there).
   const openings = () =>

@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { test, expect } from './support/fixtures.ts';
-import { cardOf, highlightOf, selectParagraph, tagWords } from './support/room-page.ts';
+import { caretBefore, cardOf, highlightOf, selectParagraph, tagWords } from './support/room-page.ts';
 
 // y-prosemirror #44: Enter re-creates one half of the paragraph, so an annotation in that half
 // loses its positions and is only found again by its quote (relocated). yjs #638: undo restores
@@ -27,32 +27,6 @@ async function expectAnchored(page: Page, id: string): Promise<void> {
   await expect(cardOf(page, SENTENCE).locator('article')).toHaveAttribute('data-anchor-state', 'anchored');
   await expect.poll(() => highlightedText(page, id)).toBe(SENTENCE);
   await expect(page.locator('ap-sidebar section.attention')).toHaveCount(0);
-}
-
-/** Puts the owner's caret right before `words` (inside their paragraph). */
-async function caretBefore(page: Page, words: string): Promise<void> {
-  await page.locator('.ap-chapter').evaluate((root, wanted) => {
-    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const at = node.textContent!.indexOf(wanted);
-      if (at < 0) continue;
-      (root as HTMLElement).focus();
-      const range = document.createRange();
-      range.setStart(node, at);
-      range.collapse(true);
-      getSelection()!.removeAllRanges();
-      getSelection()!.addRange(range);
-      return;
-    }
-    throw new Error(`"${wanted}" is not in the chapter`);
-  }, words);
-  // ProseMirror adopts the DOM caret asynchronously: wait until its selection is there.
-  await page.waitForFunction((wanted) => {
-    type Head = { parentOffset: number; parent: { content: { size: number }; textBetween(from: number, to: number): string } };
-    const view = (document.querySelector('ap-app') as unknown as { editorView: { state: { selection: { empty: boolean; $head: Head } } } }).editorView;
-    const { empty, $head } = view.state.selection;
-    return empty && $head.parent.textBetween($head.parentOffset, $head.parent.content.size).startsWith(wanted);
-  }, words);
 }
 
 test('the owner’s client re-anchors an annotation after a paragraph split and after undoing its deletion, for everyone', async ({ joinRoom }) => {

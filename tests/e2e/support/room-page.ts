@@ -50,3 +50,29 @@ export async function selectParagraph(page: Page, opening: string): Promise<void
     return view !== null && !view.state.selection.empty;
   });
 }
+
+/** Puts the owner's caret right before `words` (inside their paragraph). */
+export async function caretBefore(page: Page, words: string): Promise<void> {
+  await page.locator('.ap-chapter').evaluate((root, wanted) => {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const at = node.textContent!.indexOf(wanted);
+      if (at < 0) continue;
+      (root as HTMLElement).focus();
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.collapse(true);
+      getSelection()!.removeAllRanges();
+      getSelection()!.addRange(range);
+      return;
+    }
+    throw new Error(`"${wanted}" is not in the chapter`);
+  }, words);
+  // ProseMirror adopts the DOM caret asynchronously: wait until its selection is there.
+  await page.waitForFunction((wanted) => {
+    type Head = { parentOffset: number; parent: { content: { size: number }; textBetween(from: number, to: number): string } };
+    const view = (document.querySelector('ap-app') as unknown as { editorView: { state: { selection: { empty: boolean; $head: Head } } } }).editorView;
+    const { empty, $head } = view.state.selection;
+    return empty && $head.parent.textBetween($head.parentOffset, $head.parent.content.size).startsWith(wanted);
+  }, words);
+}
