@@ -2,20 +2,20 @@
 // Explicit export lists only (no `export *`), grouped by concern.
 
 // --- chapter model ---
-export { chapterSchema, chapterFromJSON } from './chapter-schema.ts';
-export type { ChapterNodeName } from './chapter-schema.ts';
-export { BLOCK_SEPARATOR, blockText, projectChapter } from './text-projection.ts';
-export type { ProjectedBlock, TextProjection } from './text-projection.ts';
+export { chapterSchema, chapterFromJSON } from './chapter/chapter-schema.ts';
+export type { ChapterNodeName } from './chapter/chapter-schema.ts';
+export { BLOCK_SEPARATOR, blockText, projectChapter } from './chapter/text-projection.ts';
+export type { ProjectedBlock, TextProjection } from './chapter/text-projection.ts';
 
 // --- roles ---
-export { ROLES, can, isRole, canEditAnnotation, canSetStatus } from './roles.ts';
-export type { Role, Action } from './roles.ts';
+export { ROLES, can, isRole, canEditAnnotation, canSetStatus } from './room/roles.ts';
+export type { Role, Action } from './room/roles.ts';
 
 // --- chapter importer ---
-export { importChapter } from './chapter-importer.ts';
-export type { ImportOptions, ImportResult } from './chapter-importer.ts';
-export { formatFinding } from './chapter-import-report.ts';
-export type { ImportFinding, ImportFindingCode, ImportReport, ImportStats } from './chapter-import-report.ts';
+export { importChapter } from './chapter/importer.ts';
+export type { ImportOptions, ImportResult } from './chapter/importer.ts';
+export { formatFinding } from './chapter/import-report.ts';
+export type { ImportFinding, ImportFindingCode, ImportReport, ImportStats } from './chapter/import-report.ts';
 export type {
   ChapterJSON,
   ChapterBlockJSON,
@@ -27,9 +27,9 @@ export type {
   FootnoteRefJSON,
   PageBreakJSON,
   EmMarkJSON,
-} from './chapter-json.ts';
-export { superscriptToNumber, numberToSuperscript, findSuperscriptRuns } from './footnote-markers.ts';
-export type { SuperscriptRun } from './footnote-markers.ts';
+} from './chapter/chapter-json.ts';
+export { superscriptToNumber, numberToSuperscript, findSuperscriptRuns } from './chapter/footnote-markers.ts';
+export type { SuperscriptRun } from './chapter/footnote-markers.ts';
 
 // --- annotations: model, vocabulary, Yjs layout, anchoring ---
 export {
@@ -50,8 +50,8 @@ export {
   isProblemType,
   isAnnotationStatus,
   isRelationType,
-} from './vocabulary.ts';
-export type { VocabularyGroup, VocabularyTerm, AnnotationKind, ClaimStatus, ProblemType, AnnotationStatus, RelationType } from './vocabulary.ts';
+} from './annotations/vocabulary.ts';
+export type { VocabularyGroup, VocabularyTerm, AnnotationKind, ClaimStatus, ProblemType, AnnotationStatus, RelationType } from './annotations/vocabulary.ts';
 export {
   ANNOTATION_LAYOUT_VERSION,
   LIMITS,
@@ -61,7 +61,7 @@ export {
   REPLY_FIELDS,
   newAnnotationId,
   newReplyId,
-} from './annotation-model.ts';
+} from './annotations/model.ts';
 export type {
   Annotation,
   Reply,
@@ -77,7 +77,7 @@ export type {
   Dismissal,
   Actor,
   ValidationResult,
-} from './annotation-model.ts';
+} from './annotations/model.ts';
 export {
   validateAnnotation,
   validateAnnotationFields,
@@ -88,8 +88,8 @@ export {
   actorErrors,
   isIsoTime,
   isPlainObject,
-} from './annotation-validation.ts';
-export type { ValidationContext } from './annotation-validation.ts';
+} from './annotations/validation.ts';
+export type { ValidationContext } from './annotations/validation.ts';
 export {
   ANNOTATION_DOC_MAPS,
   annotationsMap,
@@ -106,12 +106,12 @@ export {
   readReply,
   listReplies,
   listDismissed,
-} from './annotation-layout.ts';
-export type { YAnnotation, YReply } from './annotation-layout.ts';
-export { normalizeAnnotation, readAnnotationRecord } from './annotation-normalization.ts';
-export { ANNOTATION_OPERATIONS, AnnotationOrigin, isAnnotationOrigin } from './annotation-origin.ts';
-export type { AnnotationOperation } from './annotation-origin.ts';
-export type { OperationContext } from './annotation-operation-context.ts';
+} from './annotations/layout.ts';
+export type { YAnnotation, YReply } from './annotations/layout.ts';
+export { normalizeAnnotation, readAnnotationRecord } from './annotations/normalization.ts';
+export { ANNOTATION_OPERATIONS, AnnotationOrigin, isAnnotationOrigin } from './annotations/origin.ts';
+export type { AnnotationOperation } from './annotations/origin.ts';
+export type { OperationContext } from './annotations/operation-context.ts';
 export {
   createAnnotation,
   updateAnnotation,
@@ -126,15 +126,15 @@ export {
   unrelateAnnotation,
   reanchorAnnotation,
   deleteAnnotation,
-} from './annotation-operations.ts';
-export type { NewAnnotation, AnnotationChanges } from './annotation-operations.ts';
-export { addReply, editReply, deleteReply, dismissSuggestion } from './annotation-reply-operations.ts';
-export type { NewReply } from './annotation-reply-operations.ts';
-export { applyCorrection } from './annotation-apply-correction.ts';
-export { TEXT_FRAGMENT_NAME, projectYFragment, projectYDoc, yTextContent, measureYBlock, liveBlocks } from './y-text-projection.ts';
-export type { BlockMeasure } from './y-text-projection.ts';
-export { BlockTable } from './anchor-block-table.ts';
-export type { BlockPoint, Bias } from './anchor-block-table.ts';
+} from './annotations/operations.ts';
+export type { NewAnnotation, AnnotationChanges } from './annotations/operations.ts';
+export { addReply, editReply, deleteReply, dismissSuggestion } from './annotations/reply-operations.ts';
+export type { NewReply } from './annotations/reply-operations.ts';
+export { applyCorrection } from './anchoring/apply-correction.ts';
+export { TEXT_FRAGMENT_NAME, projectYFragment, projectYDoc, yTextContent, measureYBlock, liveBlocks } from './chapter/y-text-projection.ts';
+export type { BlockMeasure } from './chapter/y-text-projection.ts';
+export { BlockTable } from './anchoring/block-table.ts';
+export type { BlockPoint, Bias } from './anchoring/block-table.ts';
 export {
   relativePositionAt,
   pmPositionToRelativePosition,
@@ -142,21 +142,21 @@ export {
   resolveRelativePosition,
   yTypeIndexAt,
   relativePositionJSON,
-} from './anchor-positions.ts';
-export type { PointResolution, YTypeIndex } from './anchor-positions.ts';
-export { createAnchor, createAnchorFromPmRange, createAnchorFromTextRange } from './anchor-create.ts';
-export type { AnchorResult, PmRange, TextRange } from './anchor-create.ts';
-export { ANCHOR_CONTEXT_LENGTH, quoteAt, occurrencesOf, relocateQuote } from './anchor-quote.ts';
-export { ANCHOR_STATES, placeAnchor, resolutionOf, resolveAnchor, resolveAnchors } from './anchor-resolve.ts';
-export type { AnchorState, AnchorPlacement, AnchorResolution } from './anchor-resolve.ts';
-export { AnchorIndex } from './anchor-index.ts';
-export type { AnchorIndexChange, AnchorIndexListener } from './anchor-index.ts';
+} from './anchoring/positions.ts';
+export type { PointResolution, YTypeIndex } from './anchoring/positions.ts';
+export { createAnchor, createAnchorFromPmRange, createAnchorFromTextRange } from './anchoring/create-anchor.ts';
+export type { AnchorResult, PmRange, TextRange } from './anchoring/create-anchor.ts';
+export { ANCHOR_CONTEXT_LENGTH, quoteAt, occurrencesOf, relocateQuote } from './anchoring/quote.ts';
+export { ANCHOR_STATES, placeAnchor, resolutionOf, resolveAnchor, resolveAnchors } from './anchoring/resolve.ts';
+export type { AnchorState, AnchorPlacement, AnchorResolution } from './anchoring/resolve.ts';
+export { AnchorIndex } from './anchoring/anchor-index.ts';
+export type { AnchorIndexChange, AnchorIndexListener } from './anchoring/anchor-index.ts';
 export {
   anchorsRestoredByUndo,
   anchorsForRelocated,
   reanchorRestoredAnnotations,
   reanchorRelocatedAnnotations,
-} from './anchor-reanchor.ts';
+} from './anchoring/reanchor.ts';
 
 // --- collaboration protocol (message types shared by client and server) ---
 export {
@@ -169,39 +169,39 @@ export {
   encodeStoredMessage,
   readStoredMessage,
   stateVectorCovers,
-} from './collab-protocol.ts';
-export type { CollabMessageType } from './collab-protocol.ts';
+} from './room/collab-protocol.ts';
+export type { CollabMessageType } from './room/collab-protocol.ts';
 
 // --- export / import ---
-export { readRoomSnapshot } from './export-snapshot.ts';
-export type { RoomSnapshot, RoomSnapshotSource, SnapshotAnnotation, ResolvedRange, DismissedEntry, ExportOptions } from './export-snapshot.ts';
-export { exportNative } from './export-native.ts';
-export type { NativeExport, NativeAnnotation, NativeBlock } from './export-native.ts';
-export { NATIVE_EXPORT_SCHEMA, NATIVE_FORMAT, NATIVE_VERSION, NATIVE_SCHEMA_ID } from './export-native-schema.ts';
-export { exportW3C, ANNO_CONTEXT, APPARATUS_CONTEXT, W3C_CONTENT_TYPE, GENERATOR } from './export-w3c.ts';
-export type { W3CAnnotation, W3CCollection, W3CResource } from './export-w3c.ts';
-export { exportCsv, CSV_COLUMNS, CSV_CONTENT_TYPE } from './export-csv.ts';
-export type { CsvExportOptions } from './export-csv.ts';
-export { formatCsv, neutraliseFormula, quoteCsvField } from './export-csv-format.ts';
-export { codePointIndex } from './export-code-points.ts';
-export type { CodePointIndex } from './export-code-points.ts';
-export { roomIris, localIdFromIri } from './export-iris.ts';
-export type { RoomIris } from './export-iris.ts';
-export { quoteSelectorAt, positionSelectorAt, QUOTE_CONTEXT_LENGTH } from './export-selectors.ts';
-export type { TextQuoteSelector, TextPositionSelector } from './export-selectors.ts';
-export { sha256Hex } from './sha256.ts';
-export { parseImport } from './import-parse.ts';
-export type { ImportParseResult, NativeSchemaValidator, SchemaProblem } from './import-parse.ts';
-export { importParseContext, importParseContextOfDoc } from './import-native.ts';
-export type { ImportParseContext } from './import-native.ts';
-export { DEFAULT_IMPORT_LIMITS, parseImportJson, findForbiddenKey, utf8Length } from './import-limits.ts';
-export type { ImportLimits, ImportFileError, ImportFileErrorCode } from './import-limits.ts';
-export type { ImportPlan, ImportItem, ImportReply, ImportRefusal, ImportFormat, ImportOrigin } from './import-plan.ts';
-export { anchorImport } from './import-anchor.ts';
-export type { ImportSelectors, ImportAnchor, ImportAnchorResult } from './import-anchor.ts';
-export { applyImport } from './import-apply.ts';
-export type { ApplyImportOptions, AnnotationImportReport } from './import-apply.ts';
-export { importProvenance } from './import-provenance.ts';
+export { readRoomSnapshot } from './exchange/export/snapshot.ts';
+export type { RoomSnapshot, RoomSnapshotSource, SnapshotAnnotation, ResolvedRange, DismissedEntry, ExportOptions } from './exchange/export/snapshot.ts';
+export { exportNative } from './exchange/export/native.ts';
+export type { NativeExport, NativeAnnotation, NativeBlock } from './exchange/export/native.ts';
+export { NATIVE_EXPORT_SCHEMA, NATIVE_FORMAT, NATIVE_VERSION, NATIVE_SCHEMA_ID } from './exchange/export/native-schema.ts';
+export { exportW3C, ANNO_CONTEXT, APPARATUS_CONTEXT, W3C_CONTENT_TYPE, GENERATOR } from './exchange/export/w3c.ts';
+export type { W3CAnnotation, W3CCollection, W3CResource } from './exchange/export/w3c.ts';
+export { exportCsv, CSV_COLUMNS, CSV_CONTENT_TYPE } from './exchange/export/csv.ts';
+export type { CsvExportOptions } from './exchange/export/csv.ts';
+export { formatCsv, neutraliseFormula, quoteCsvField } from './exchange/export/csv-format.ts';
+export { codePointIndex } from './exchange/export/code-points.ts';
+export type { CodePointIndex } from './exchange/export/code-points.ts';
+export { roomIris, localIdFromIri } from './exchange/export/iris.ts';
+export type { RoomIris } from './exchange/export/iris.ts';
+export { quoteSelectorAt, positionSelectorAt, QUOTE_CONTEXT_LENGTH } from './exchange/export/selectors.ts';
+export type { TextQuoteSelector, TextPositionSelector } from './exchange/export/selectors.ts';
+export { sha256Hex } from './exchange/sha256.ts';
+export { parseImport } from './exchange/import/parse.ts';
+export type { ImportParseResult, NativeSchemaValidator, SchemaProblem } from './exchange/import/parse.ts';
+export { importParseContext, importParseContextOfDoc } from './exchange/import/native.ts';
+export type { ImportParseContext } from './exchange/import/native.ts';
+export { DEFAULT_IMPORT_LIMITS, parseImportJson, findForbiddenKey, utf8Length } from './exchange/import/limits.ts';
+export type { ImportLimits, ImportFileError, ImportFileErrorCode } from './exchange/import/limits.ts';
+export type { ImportPlan, ImportItem, ImportReply, ImportRefusal, ImportFormat, ImportOrigin } from './exchange/import/plan.ts';
+export { anchorImport } from './exchange/import/anchor.ts';
+export type { ImportSelectors, ImportAnchor, ImportAnchorResult } from './exchange/import/anchor.ts';
+export { applyImport } from './exchange/import/apply.ts';
+export type { ApplyImportOptions, AnnotationImportReport } from './exchange/import/apply.ts';
+export { importProvenance } from './exchange/import/provenance.ts';
 
 // --- analysis (source-criticism assistants) ---
 export { analyzeChapter } from './analysis/analyze-chapter.ts';

@@ -1,8 +1,8 @@
 import type * as Y from 'yjs';
-import { BlockTable } from '../../schema/anchor-block-table.ts';
-import { createAnchorFromTextRange } from '../../schema/anchor-create.ts';
-import type { Anchor } from '../../schema/annotation-model.ts';
-import type { NewAnnotation } from '../../schema/annotation-operations.ts';
+import { BlockTable } from '../../schema/anchoring/block-table.ts';
+import { createAnchorFromTextRange } from '../../schema/anchoring/create-anchor.ts';
+import type { Anchor } from '../../schema/annotations/model.ts';
+import type { NewAnnotation } from '../../schema/annotations/operations.ts';
 
 const STAMP_PATTERN = /^bench-stamp:(\d+(?:\.\d+)?) /;
 

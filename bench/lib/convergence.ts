@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { annotationsMap, repliesMap } from '../../schema/annotation-layout.ts';
+import { annotationsMap, repliesMap } from '../../schema/annotations/layout.ts';
 import type { ConvergenceReport } from './crowd-plan.ts';
 
 /** JSON text with object keys sorted at every level, so equal content gives equal text. */

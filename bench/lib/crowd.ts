@@ -1,4 +1,4 @@
-import type { Anchor } from '../../schema/annotation-model.ts';
+import type { Anchor } from '../../schema/annotations/model.ts';
 import type { CrowdConfig } from './crowd-plan.ts';
 import { LatencyHistogram } from './latency-histogram.ts';
 import { documentUrl, PresenceLedger, RawAnnotationPeer, RawPresencePeer } from './raw-peers.ts';

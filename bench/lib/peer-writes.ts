@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
-import type { Anchor } from '../../schema/annotation-model.ts';
-import { createAnnotation } from '../../schema/annotation-operations.ts';
-import { stateVectorCovers } from '../../schema/collab-protocol.ts';
+import type { Anchor } from '../../schema/annotations/model.ts';
+import { createAnnotation } from '../../schema/annotations/operations.ts';
+import { stateVectorCovers } from '../../schema/room/collab-protocol.ts';
 import { benchAnnotation } from './annotation-stamps.ts';
 import type { BenchIdentity } from './room-sessions.ts';
 import { sharedClockMs } from './shared-clock.ts';

@@ -1,8 +1,8 @@
 import { WebSocket } from 'ws';
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
-import { ANNOTATION_DOC_MAPS, annotationsMap } from '../../schema/annotation-layout.ts';
-import type { Anchor } from '../../schema/annotation-model.ts';
+import { ANNOTATION_DOC_MAPS, annotationsMap } from '../../schema/annotations/layout.ts';
+import type { Anchor } from '../../schema/annotations/model.ts';
 import { stampOf } from './annotation-stamps.ts';
 import { createStampedAnnotation, storedCoversReplica } from './peer-writes.ts';
 import type { LatencyHistogram } from './latency-histogram.ts';

@@ -1,8 +1,8 @@
 import * as Y from 'yjs';
-import { annotationsMap } from '../../schema/annotation-layout.ts';
-import type { Anchor } from '../../schema/annotation-model.ts';
-import { createAnnotation, resolveAnnotation } from '../../schema/annotation-operations.ts';
-import type { OperationContext } from '../../schema/annotation-operation-context.ts';
+import { annotationsMap } from '../../schema/annotations/layout.ts';
+import type { Anchor } from '../../schema/annotations/model.ts';
+import { createAnnotation, resolveAnnotation } from '../../schema/annotations/operations.ts';
+import type { OperationContext } from '../../schema/annotations/operation-context.ts';
 import { mulberry32 } from '../../tests/helpers/convergence-fuzz.ts';
 import { anchorPool, stampedNote } from './annotation-stamps.ts';
 import { sameBytes } from './convergence.ts';

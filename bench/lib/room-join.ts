@@ -2,7 +2,7 @@ import * as decoding from 'lib0/decoding';
 import { WebsocketProvider } from 'y-websocket';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
-import { MESSAGE_STORED } from '../../schema/collab-protocol.ts';
+import { MESSAGE_STORED } from '../../schema/room/collab-protocol.ts';
 
 /** A reader who has joined a room: both documents synced, and how long that took. */
 export interface JoinedRoom {

@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
-import { annotationsMap } from '../../schema/annotation-layout.ts';
-import { createAnnotation } from '../../schema/annotation-operations.ts';
+import { annotationsMap } from '../../schema/annotations/layout.ts';
+import { createAnnotation } from '../../schema/annotations/operations.ts';
 import { compactDoc } from '../../server/persistence/compaction.ts';
 import { openDatabase } from '../../server/persistence/database.ts';
 import { replayStoredDoc } from '../../server/persistence/doc-replay.ts';

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium } from '@playwright/test';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
-import { newAnnotationId } from '../../schema/annotation-model.ts';
+import { newAnnotationId } from '../../schema/annotations/model.ts';
 import { launchApparatus } from '../lib/bench-servers.ts';
 import type { ApparatusServer, RoomInvites } from '../lib/bench-servers.ts';
 import { ensureClientBuilt } from '../lib/client-build.ts';

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as Y from 'yjs';
-import { annotationsMap } from '../../schema/annotation-layout.ts';
+import { annotationsMap } from '../../schema/annotations/layout.ts';
 import { launchApparatus, launchReference } from '../lib/bench-servers.ts';
 import type { ApparatusServer } from '../lib/bench-servers.ts';
 import { sameBytes } from '../lib/convergence.ts';

@@ -35,7 +35,7 @@ import type { Actor, Annotation, AnnotationChanges, OperationContext, Role, Vali
  * What counts as the user's unsaved work is read from the Yjs items themselves: entries and
  * fields written under one of the user's own client ids (`ownClients`) at clocks the server
  * has not stored, plus entries the local document deleted although the server still has them.
- * Everything the role table (`roles.ts`) or the schema's validation would refuse is skipped
+ * Everything the role table (`room/roles.ts`) or the schema's validation would refuse is skipped
  * and reported instead.
  */
 

@@ -5,7 +5,7 @@ import { MESSAGE_AUTH, MESSAGE_STORED, readStoredMessage } from '../../schema/in
 /** y-protocols' auth message type (the server sends permission-denied with a reason). */
 export const PERMISSION_MESSAGE_TYPE = MESSAGE_AUTH;
 
-/** The server's "stored" acknowledgement (schema/collab-protocol.ts). */
+/** The server's "stored" acknowledgement (schema/room/collab-protocol.ts). */
 export const STORED_MESSAGE_TYPE = MESSAGE_STORED;
 
 /** The decoded state vector of a stored acknowledgement, or why it could not be read. */

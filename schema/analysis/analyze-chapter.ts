@@ -40,7 +40,7 @@ function checkTypes(types: readonly FindingType[]): void {
 }
 
 /**
- * Analyses a chapter document (the schema of `chapter-schema.ts`) and returns its findings,
+ * Analyses a chapter document (the schema of `chapter/chapter-schema.ts`) and returns its findings,
  * grouped by type in the order of `FINDING_TYPES`, each group in the detector's order
  * (unsourced claims ranked by score, the others in reading order). Ids are unique.
  */

@@ -1,5 +1,5 @@
 import type { Node as PMNode } from 'prosemirror-model';
-import { projectChapter } from '../text-projection.ts';
+import { projectChapter } from '../chapter/text-projection.ts';
 import { findingId } from './finding-id.ts';
 import type { FindingQuote, FindingType } from './finding.ts';
 
@@ -66,7 +66,7 @@ function addEmphasis(spans: TextSpan[], start: number, length: number): void {
   else spans.push({ start, end: start + length });
 }
 
-/** Reads a chapter document (the schema of `chapter-schema.ts`) for the detectors. */
+/** Reads a chapter document (the schema of `chapter/chapter-schema.ts`) for the detectors. */
 export function readChapter(doc: PMNode): ChapterReading {
   const projection = projectChapter(doc);
   const blocks: ReadingBlock[] = [];

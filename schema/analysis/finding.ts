@@ -1,4 +1,4 @@
-import type { AnnotationKind, ClaimStatus, ProblemType } from '../vocabulary.ts';
+import type { AnnotationKind, ClaimStatus, ProblemType } from '../annotations/vocabulary.ts';
 
 /**
  * The finding format of the source-criticism assistants: what `analyzeChapter` returns, what
@@ -25,7 +25,7 @@ export const FINDING_TYPES: readonly FindingType[] = Object.freeze([
 export type FindingSeverity = 'info' | 'warning' | 'error';
 
 /**
- * A passage a finding rests on, on the plain-text projection of `text-projection.ts`:
+ * A passage a finding rests on, on the plain-text projection of `chapter/text-projection.ts`:
  * `start`/`end` are projection offsets (end exclusive), so the client can anchor an
  * annotation there, and `exact` equals `projection.text.slice(start, end)`.
  */

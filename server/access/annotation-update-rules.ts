@@ -15,7 +15,7 @@ import { footnoteLinkProblem, futureTimesProblem } from './update-fact-checks.ts
 import type { UpdateCheckContext } from './update-fact-checks.ts';
 
 /**
- * The role table (`schema/roles.ts`) applied to the effects of one update on the annotation
+ * The role table (`schema/room/roles.ts`) applied to the effects of one update on the annotation
  * document. Authorship is stamped from the session: whatever an update creates must name the
  * session's user as author, and whatever status change it makes must name the session's user
  * as the one who made it. Times may not lie in the server's future, and new footnote links

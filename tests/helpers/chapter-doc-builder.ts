@@ -1,5 +1,5 @@
 import type { Node as PMNode } from 'prosemirror-model';
-import { chapterSchema } from '../../schema/chapter-schema.ts';
+import { chapterSchema } from '../../schema/chapter/chapter-schema.ts';
 
 /**
  * Small builders for chapter documents in tests. Block text uses a tiny markup:

@@ -1,16 +1,16 @@
 import type { Node as PMNode } from 'prosemirror-model';
 import { canJoin } from 'prosemirror-transform';
 import * as Y from 'yjs';
-import { BlockTable } from '../../schema/anchor-block-table.ts';
-import { createAnchorFromTextRange } from '../../schema/anchor-create.ts';
-import { AnchorIndex } from '../../schema/anchor-index.ts';
-import { reanchorRelocatedAnnotations, reanchorRestoredAnnotations } from '../../schema/anchor-reanchor.ts';
-import { occurrencesOf } from '../../schema/anchor-quote.ts';
-import { resolveAnchors } from '../../schema/anchor-resolve.ts';
-import type { AnchorResolution } from '../../schema/anchor-resolve.ts';
-import { applyCorrection } from '../../schema/annotation-apply-correction.ts';
-import { annotationsMap, listAnnotations, repliesMap } from '../../schema/annotation-layout.ts';
-import type { OperationContext } from '../../schema/annotation-operation-context.ts';
+import { BlockTable } from '../../schema/anchoring/block-table.ts';
+import { createAnchorFromTextRange } from '../../schema/anchoring/create-anchor.ts';
+import { AnchorIndex } from '../../schema/anchoring/anchor-index.ts';
+import { reanchorRelocatedAnnotations, reanchorRestoredAnnotations } from '../../schema/anchoring/reanchor.ts';
+import { occurrencesOf } from '../../schema/anchoring/quote.ts';
+import { resolveAnchors } from '../../schema/anchoring/resolve.ts';
+import type { AnchorResolution } from '../../schema/anchoring/resolve.ts';
+import { applyCorrection } from '../../schema/anchoring/apply-correction.ts';
+import { annotationsMap, listAnnotations, repliesMap } from '../../schema/annotations/layout.ts';
+import type { OperationContext } from '../../schema/annotations/operation-context.ts';
 import {
   acceptProblem,
   createAnnotation,
@@ -22,11 +22,11 @@ import {
   resolveAnnotation,
   unlinkFootnote,
   updateAnnotation,
-} from '../../schema/annotation-operations.ts';
-import { addReply, deleteReply, dismissSuggestion, editReply } from '../../schema/annotation-reply-operations.ts';
-import { projectChapter } from '../../schema/text-projection.ts';
-import { projectYFragment } from '../../schema/y-text-projection.ts';
-import { PROBLEM_TYPES } from '../../schema/vocabulary.ts';
+} from '../../schema/annotations/operations.ts';
+import { addReply, deleteReply, dismissSuggestion, editReply } from '../../schema/annotations/reply-operations.ts';
+import { projectChapter } from '../../schema/chapter/text-projection.ts';
+import { projectYFragment } from '../../schema/chapter/y-text-projection.ts';
+import { PROBLEM_TYPES } from '../../schema/annotations/vocabulary.ts';
 import { chapterDoc, note, para } from './chapter-doc-builder.ts';
 import { TextEditor, textDocFrom } from './text-doc-harness.ts';
 import { mulberry32 } from './seeded-random.ts';

@@ -3,8 +3,8 @@ import { EditorState } from 'prosemirror-state';
 import type { Transaction } from 'prosemirror-state';
 import * as Y from 'yjs';
 import { initProseMirrorDoc, prosemirrorToYXmlFragment, updateYFragment, ySyncPluginKey } from 'y-prosemirror';
-import { chapterSchema } from '../../schema/chapter-schema.ts';
-import { projectChapter } from '../../schema/text-projection.ts';
+import { chapterSchema } from '../../schema/chapter/chapter-schema.ts';
+import { projectChapter } from '../../schema/chapter/text-projection.ts';
 
 /**
  * A text document edited the way the real editor edits it: each edit is a ProseMirror

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
-import type { NativeExport } from '../../schema/export-native.ts';
+import type { NativeExport } from '../../schema/exchange/export/native.ts';
 import { createRoomViaApi, startTestServer } from '../helpers/test-server.ts';
 import type { RoleTokens, TestServer } from '../helpers/test-server.ts';
 import { mulberry32 as prng } from '../helpers/seeded-random.ts';

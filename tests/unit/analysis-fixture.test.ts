@@ -3,8 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeChapter } from '../../schema/analysis/analyze-chapter.ts';
 import type { Finding } from '../../schema/analysis/finding.ts';
-import { importChapter } from '../../schema/chapter-importer.ts';
-import { chapterFromJSON } from '../../schema/chapter-schema.ts';
+import { importChapter } from '../../schema/chapter/importer.ts';
+import { chapterFromJSON } from '../../schema/chapter/chapter-schema.ts';
 
 // Key true positives on the fixture chapter; the full precision/recall against the labelled
 // problems is measured by scripts/analysis-quality.ts, not asserted here.

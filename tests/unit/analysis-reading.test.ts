@@ -3,7 +3,7 @@ import { analyzeChapter } from '../../schema/analysis/analyze-chapter.ts';
 import { readChapter } from '../../schema/analysis/chapter-reading.ts';
 import { editDistance } from '../../schema/analysis/edit-distance.ts';
 import { splitSentences } from '../../schema/analysis/sentence-splitter.ts';
-import { projectChapter } from '../../schema/text-projection.ts';
+import { projectChapter } from '../../schema/chapter/text-projection.ts';
 import { chapterDoc, heading, note, para } from '../helpers/chapter-doc-builder.ts';
 import { mulberry32 } from '../helpers/seeded-random.ts';
 

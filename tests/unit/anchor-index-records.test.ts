@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { createAnchor } from '../../schema/anchor-create.ts';
-import { AnchorIndex } from '../../schema/anchor-index.ts';
-import { annotationsMap, readAnnotationById } from '../../schema/annotation-layout.ts';
-import type { OperationContext } from '../../schema/annotation-operation-context.ts';
-import { createAnnotation, deleteAnnotation, updateAnnotation } from '../../schema/annotation-operations.ts';
+import { createAnchor } from '../../schema/anchoring/create-anchor.ts';
+import { AnchorIndex } from '../../schema/anchoring/anchor-index.ts';
+import { annotationsMap, readAnnotationById } from '../../schema/annotations/layout.ts';
+import type { OperationContext } from '../../schema/annotations/operation-context.ts';
+import { createAnnotation, deleteAnnotation, updateAnnotation } from '../../schema/annotations/operations.ts';
 import { chapterDoc, para } from '../helpers/chapter-doc-builder.ts';
 import { TextEditor, textDocFrom } from '../helpers/text-doc-harness.ts';
 

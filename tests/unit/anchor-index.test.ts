@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { createAnchor } from '../../schema/anchor-create.ts';
-import { AnchorIndex } from '../../schema/anchor-index.ts';
-import type { AnchorIndexChange } from '../../schema/anchor-index.ts';
-import { resolveAnchors } from '../../schema/anchor-resolve.ts';
-import { listAnnotations } from '../../schema/annotation-layout.ts';
-import type { OperationContext } from '../../schema/annotation-operation-context.ts';
-import { createAnnotation, deleteAnnotation, reanchorAnnotation, updateAnnotation } from '../../schema/annotation-operations.ts';
+import { createAnchor } from '../../schema/anchoring/create-anchor.ts';
+import { AnchorIndex } from '../../schema/anchoring/anchor-index.ts';
+import type { AnchorIndexChange } from '../../schema/anchoring/anchor-index.ts';
+import { resolveAnchors } from '../../schema/anchoring/resolve.ts';
+import { listAnnotations } from '../../schema/annotations/layout.ts';
+import type { OperationContext } from '../../schema/annotations/operation-context.ts';
+import { createAnnotation, deleteAnnotation, reanchorAnnotation, updateAnnotation } from '../../schema/annotations/operations.ts';
 import { chapterDoc, para } from '../helpers/chapter-doc-builder.ts';
 import { TextEditor, replicaOf, syncAll, textDocFrom } from '../helpers/text-doc-harness.ts';
 

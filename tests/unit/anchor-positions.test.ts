@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BlockTable } from '../../schema/anchor-block-table.ts';
-import { createAnchor } from '../../schema/anchor-create.ts';
-import { pmPositionToRelativePosition, relativePositionToPmPosition } from '../../schema/anchor-positions.ts';
-import { resolveAnchor } from '../../schema/anchor-resolve.ts';
-import { importChapter } from '../../schema/chapter-importer.ts';
-import { chapterFromJSON } from '../../schema/chapter-schema.ts';
-import { projectChapter } from '../../schema/text-projection.ts';
-import { projectYFragment } from '../../schema/y-text-projection.ts';
+import { BlockTable } from '../../schema/anchoring/block-table.ts';
+import { createAnchor } from '../../schema/anchoring/create-anchor.ts';
+import { pmPositionToRelativePosition, relativePositionToPmPosition } from '../../schema/anchoring/positions.ts';
+import { resolveAnchor } from '../../schema/anchoring/resolve.ts';
+import { importChapter } from '../../schema/chapter/importer.ts';
+import { chapterFromJSON } from '../../schema/chapter/chapter-schema.ts';
+import { projectChapter } from '../../schema/chapter/text-projection.ts';
+import { projectYFragment } from '../../schema/chapter/y-text-projection.ts';
 import { chapterDoc, heading, note, para } from '../helpers/chapter-doc-builder.ts';
 import { TextEditor, textDocFrom } from '../helpers/text-doc-harness.ts';
 

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { createAnchor } from '../../schema/anchor-create.ts';
-import { reanchorRelocatedAnnotations, reanchorRestoredAnnotations } from '../../schema/anchor-reanchor.ts';
-import { resolveAnchor } from '../../schema/anchor-resolve.ts';
-import type { AnchorResolution } from '../../schema/anchor-resolve.ts';
-import { applyCorrection } from '../../schema/annotation-apply-correction.ts';
-import { readAnnotationById } from '../../schema/annotation-layout.ts';
-import type { Anchor } from '../../schema/annotation-model.ts';
-import type { OperationContext } from '../../schema/annotation-operation-context.ts';
-import { createAnnotation } from '../../schema/annotation-operations.ts';
+import { createAnchor } from '../../schema/anchoring/create-anchor.ts';
+import { reanchorRelocatedAnnotations, reanchorRestoredAnnotations } from '../../schema/anchoring/reanchor.ts';
+import { resolveAnchor } from '../../schema/anchoring/resolve.ts';
+import type { AnchorResolution } from '../../schema/anchoring/resolve.ts';
+import { applyCorrection } from '../../schema/anchoring/apply-correction.ts';
+import { readAnnotationById } from '../../schema/annotations/layout.ts';
+import type { Anchor } from '../../schema/annotations/model.ts';
+import type { OperationContext } from '../../schema/annotations/operation-context.ts';
+import { createAnnotation } from '../../schema/annotations/operations.ts';
 import { chapterDoc, note, para } from '../helpers/chapter-doc-builder.ts';
 import { TextEditor, replicaOf, syncAll, textDocFrom } from '../helpers/text-doc-harness.ts';
 

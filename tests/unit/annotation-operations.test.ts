@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { createAnchor } from '../../schema/anchor-create.ts';
-import { resolveAnchor } from '../../schema/anchor-resolve.ts';
-import { applyCorrection } from '../../schema/annotation-apply-correction.ts';
-import { annotationsMap, listAnnotations, listDismissed, listReplies, readAnnotationById, repliesMap } from '../../schema/annotation-layout.ts';
-import type { Anchor, Annotation } from '../../schema/annotation-model.ts';
-import type { OperationContext } from '../../schema/annotation-operation-context.ts';
+import { createAnchor } from '../../schema/anchoring/create-anchor.ts';
+import { resolveAnchor } from '../../schema/anchoring/resolve.ts';
+import { applyCorrection } from '../../schema/anchoring/apply-correction.ts';
+import { annotationsMap, listAnnotations, listDismissed, listReplies, readAnnotationById, repliesMap } from '../../schema/annotations/layout.ts';
+import type { Anchor, Annotation } from '../../schema/annotations/model.ts';
+import type { OperationContext } from '../../schema/annotations/operation-context.ts';
 import {
   acceptProblem,
   createAnnotation,
@@ -18,10 +18,10 @@ import {
   unlinkFootnote,
   unrelateAnnotation,
   updateAnnotation,
-} from '../../schema/annotation-operations.ts';
-import type { NewAnnotation } from '../../schema/annotation-operations.ts';
-import { AnnotationOrigin } from '../../schema/annotation-origin.ts';
-import { addReply, deleteReply, dismissSuggestion, editReply } from '../../schema/annotation-reply-operations.ts';
+} from '../../schema/annotations/operations.ts';
+import type { NewAnnotation } from '../../schema/annotations/operations.ts';
+import { AnnotationOrigin } from '../../schema/annotations/origin.ts';
+import { addReply, deleteReply, dismissSuggestion, editReply } from '../../schema/annotations/reply-operations.ts';
 import { chapterDoc, note, para } from '../helpers/chapter-doc-builder.ts';
 import { TextEditor, replicaOf, syncAll, textDocFrom } from '../helpers/text-doc-harness.ts';
 

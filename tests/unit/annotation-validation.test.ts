@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Annotation, Reply } from '../../schema/annotation-model.ts';
-import { newAnnotationId, newReplyId, ANNOTATION_ID_PATTERN, REPLY_ID_PATTERN } from '../../schema/annotation-model.ts';
-import { validateAnnotation, validateDismissal, validateReply } from '../../schema/annotation-validation.ts';
+import type { Annotation, Reply } from '../../schema/annotations/model.ts';
+import { newAnnotationId, newReplyId, ANNOTATION_ID_PATTERN, REPLY_ID_PATTERN } from '../../schema/annotations/model.ts';
+import { validateAnnotation, validateDismissal, validateReply } from '../../schema/annotations/validation.ts';
 
 const footnoteNumbers = new Set([130, 131, 132]);
 

@@ -12,7 +12,7 @@ import {
   termByIri,
   termOf,
   vocabularyTerms,
-} from '../../schema/vocabulary.ts';
+} from '../../schema/annotations/vocabulary.ts';
 
 describe('controlled vocabulary', () => {
   it('has exactly the kinds, claim statuses, problem types and statuses of the product brief', () => {

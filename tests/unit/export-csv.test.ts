@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { exportCsv, CSV_COLUMNS } from '../../schema/export-csv.ts';
-import { formatCsv, neutraliseFormula, quoteCsvField } from '../../schema/export-csv-format.ts';
+import { exportCsv, CSV_COLUMNS } from '../../schema/exchange/export/csv.ts';
+import { formatCsv, neutraliseFormula, quoteCsvField } from '../../schema/exchange/export/csv-format.ts';
 import { sampleRoom, snapshotOf } from '../helpers/export-builders.ts';
 
 /** A strict RFC 4180 reader: CRLF records, quoted fields with doubled quotes. */

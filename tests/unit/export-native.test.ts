@@ -2,12 +2,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import Ajv from 'ajv';
 import type { ValidateFunction } from 'ajv';
-import { exportNative } from '../../schema/export-native.ts';
-import type { NativeExport } from '../../schema/export-native.ts';
-import { NATIVE_EXPORT_SCHEMA } from '../../schema/export-native-schema.ts';
-import { sha256Hex } from '../../schema/sha256.ts';
-import { chapterFromJSON } from '../../schema/chapter-schema.ts';
-import { projectChapter } from '../../schema/text-projection.ts';
+import { exportNative } from '../../schema/exchange/export/native.ts';
+import type { NativeExport } from '../../schema/exchange/export/native.ts';
+import { NATIVE_EXPORT_SCHEMA } from '../../schema/exchange/export/native-schema.ts';
+import { sha256Hex } from '../../schema/exchange/sha256.ts';
+import { chapterFromJSON } from '../../schema/chapter/chapter-schema.ts';
+import { projectChapter } from '../../schema/chapter/text-projection.ts';
 import { EXPORT_OPTIONS, sampleRoom, snapshotOf } from '../helpers/export-builders.ts';
 
 function clone<T>(value: T): T {

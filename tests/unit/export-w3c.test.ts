@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { codePointIndex } from '../../schema/export-code-points.ts';
-import { exportW3C } from '../../schema/export-w3c.ts';
-import type { W3CAnnotation, W3CResource } from '../../schema/export-w3c.ts';
-import { iriOf } from '../../schema/vocabulary.ts';
+import { codePointIndex } from '../../schema/exchange/export/code-points.ts';
+import { exportW3C } from '../../schema/exchange/export/w3c.ts';
+import type { W3CAnnotation, W3CResource } from '../../schema/exchange/export/w3c.ts';
+import { iriOf } from '../../schema/annotations/vocabulary.ts';
 import { EXPORT_OPTIONS, sampleRoom, snapshotOf } from '../helpers/export-builders.ts';
 import { mulberry32 as prng } from '../helpers/seeded-random.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { anchorImport } from '../../schema/import-anchor.ts';
-import type { ImportSelectors } from '../../schema/import-anchor.ts';
+import { anchorImport } from '../../schema/exchange/import/anchor.ts';
+import type { ImportSelectors } from '../../schema/exchange/import/anchor.ts';
 
 const TEXT = 'The line softened. Critics agreed. The line softened. Nobody agreed.';
 const second = TEXT.indexOf('The line softened.', 1);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { exportNative } from '../../schema/export-native.ts';
-import type { NativeExport } from '../../schema/export-native.ts';
-import { DEFAULT_IMPORT_LIMITS, findForbiddenKey, parseImportJson, utf8Length } from '../../schema/import-limits.ts';
+import { exportNative } from '../../schema/exchange/export/native.ts';
+import type { NativeExport } from '../../schema/exchange/export/native.ts';
+import { DEFAULT_IMPORT_LIMITS, findForbiddenKey, parseImportJson, utf8Length } from '../../schema/exchange/import/limits.ts';
 import { EXPORT_OPTIONS, emptyCopy, importInto, sampleRoom, snapshotOf } from '../helpers/export-builders.ts';
 
 function nativeFile(): NativeExport {

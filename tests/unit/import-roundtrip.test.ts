@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import * as Y from 'yjs';
-import { exportNative } from '../../schema/export-native.ts';
-import type { NativeExport } from '../../schema/export-native.ts';
-import { exportW3C } from '../../schema/export-w3c.ts';
-import { listAnnotations } from '../../schema/annotation-layout.ts';
+import { exportNative } from '../../schema/exchange/export/native.ts';
+import type { NativeExport } from '../../schema/exchange/export/native.ts';
+import { exportW3C } from '../../schema/exchange/export/w3c.ts';
+import { listAnnotations } from '../../schema/annotations/layout.ts';
 import { EXPORT_OPTIONS, IMPORTER, emptyCopy, importInto, normaliseNative, sampleRoom, snapshotOf } from '../helpers/export-builders.ts';
 import type { TestRoom } from '../helpers/export-builders.ts';
 

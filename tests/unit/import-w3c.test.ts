@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { listAnnotations, listReplies } from '../../schema/annotation-layout.ts';
-import { localId } from '../../schema/import-w3c.ts';
-import { projectYDoc } from '../../schema/y-text-projection.ts';
-import { sha256Hex } from '../../schema/sha256.ts';
+import { listAnnotations, listReplies } from '../../schema/annotations/layout.ts';
+import { localId } from '../../schema/exchange/import/w3c.ts';
+import { projectYDoc } from '../../schema/chapter/y-text-projection.ts';
+import { sha256Hex } from '../../schema/exchange/sha256.ts';
 import { IMPORTER, importInto, testRoom } from '../helpers/export-builders.ts';
 import { heading, note, para } from '../helpers/chapter-doc-builder.ts';
 

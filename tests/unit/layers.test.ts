@@ -48,6 +48,38 @@ describe('layer rule', () => {
     expect(offenders).toEqual([]);
   });
 
+  // schema/README.md: each folder of schema/ may import only the folders listed for it, so that
+  // the shared core keeps one direction too (chapter ← annotations ← anchoring ← exchange).
+  const schemaFolderImports: Record<string, readonly string[]> = {
+    room: [],
+    chapter: [],
+    annotations: ['chapter'],
+    anchoring: ['chapter', 'annotations'],
+    analysis: ['chapter', 'annotations'],
+    exchange: ['chapter', 'annotations', 'anchoring', 'room'],
+  };
+
+  function schemaFolderOf(file: string): string {
+    const parts = path.relative(path.join(root, 'schema'), file).split(path.sep);
+    return parts.length > 1 ? (parts[0] ?? '') : '';
+  }
+
+  it('keeps each folder of schema/ to the folders it may import', () => {
+    const offenders = files
+      .filter((f) => layerOf(f) === 'schema' && schemaFolderOf(f) !== '')
+      .flatMap((f) => {
+        const from = schemaFolderOf(f);
+        const allowed = schemaFolderImports[from];
+        if (!allowed) return [`${path.relative(root, f)}: schema/${from}/ has no entry in the folder rule`];
+        return importsOf(f)
+          .filter((s) => s.startsWith('.'))
+          .map((s) => schemaFolderOf(path.resolve(path.dirname(f), s)))
+          .filter((to) => to !== from && !allowed.includes(to))
+          .map((to) => `${path.relative(root, f)} → schema/${to || '(top level)'}/`);
+      });
+    expect(offenders).toEqual([]);
+  });
+
   it('has no import cycles', () => {
     const graph = new Map<string, string[]>();
     for (const f of files) {

@@ -3,19 +3,18 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import Ajv04 from 'ajv-draft-04';
 import type { ValidateFunction } from 'ajv';
-import { exportW3C } from '../../schema/export-w3c.ts';
-import type { W3CAnnotation, W3CCollection } from '../../schema/export-w3c.ts';
+import { exportW3C } from '../../schema/exchange/export/w3c.ts';
+import type { W3CAnnotation, W3CCollection } from '../../schema/exchange/export/w3c.ts';
 import { EXPORT_OPTIONS, sampleRoom, snapshotOf } from '../helpers/export-builders.ts';
 
-// The W3C Web Annotation test suite (web-platform-tests annotation-model/), kept beside the
-// project in ../shared (a clean clone elsewhere finds it at /work/shared); W3C_ANNOTATION_SUITE
-// overrides the location. A missing suite fails, never skips.
-const suiteCandidates = [
-  process.env.W3C_ANNOTATION_SUITE,
-  path.resolve(import.meta.dirname, '../../../shared/w3c-annotation-model'),
-  '/work/shared/w3c-annotation-model',
-].filter((p): p is string => !!p);
-const suiteRoot = suiteCandidates.find((p) => existsSync(path.join(p, 'definitions'))) ?? suiteCandidates[0]!;
+// The W3C Web Annotation test suite (web-platform-tests annotation-model/) does not live in the
+// repository: W3C_ANNOTATION_SUITE names its folder (`.ci/run` sets it). Without it this file is
+// reported as skipped, with the reason in its title; the project's own checks of the model's
+// MUSTs (tests/unit/export-w3c.test.ts) run either way. A variable that names a folder without the
+// suite fails, never skips.
+const suiteRoot = process.env.W3C_ANNOTATION_SUITE ?? '';
+const suiteNamed = suiteRoot !== '';
+const SKIP_REASON = 'not run: set W3C_ANNOTATION_SUITE to the W3C annotation-model test suite';
 
 interface Assertion {
   file: string;
@@ -86,7 +85,7 @@ const OPTIONALS_MET = [
   'annotations/3.3.5-annotationMotivationImplemented.json',
 ];
 
-describe('W3C Web Annotation conformance of the W3C export', () => {
+describe.skipIf(!suiteNamed)(`W3C Web Annotation conformance of the W3C export${suiteNamed ? '' : ` (${SKIP_REASON})`}`, () => {
   let musts: Assertion[];
   let optionals: Assertion[];
   let selectorChecks: { name: string; validate: ValidateFunction }[];
