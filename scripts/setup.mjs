@@ -24,20 +24,31 @@ function ensurePackages() {
   writeFileSync(stamp, hash);
 }
 
-/** Installs Debian's chromium for the browser tests (a test tool's own download cannot work here). */
-function ensureChromium() {
-  const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  if (existsSync(chromium)) return;
+/**
+ * What the tests need from Debian, as [binary that proves it is installed, package]. A test
+ * tool's own browser or binary download cannot work on this machine; Debian's packages can.
+ */
+const TEST_PACKAGES = [
+  [process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', 'chromium'],
+  ['/usr/bin/xmllint', 'libxml2-utils'], // validates the TEI export against tei_all.rng
+  ['/usr/bin/pdftotext', 'poppler-utils'], // reads back the printed apparatus
+];
+
+/** Installs the Debian packages of `wanted` whose binary is missing, in one apt-get run. */
+function ensureDebianPackages(wanted) {
+  const missing = wanted.filter(([binary]) => !existsSync(binary));
+  if (missing.length === 0) return;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const sudo = isRoot ? '' : 'sudo ';
   run(`${sudo}apt-get update -qq`);
-  run(`${sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium`);
-  if (!existsSync(chromium)) {
-    console.error(`[setup] chromium is still missing at ${chromium}; set CHROMIUM_PATH to a Chromium binary.`);
+  run(`${sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${missing.map(([, pkg]) => pkg).join(' ')}`);
+  const still = missing.filter(([binary]) => !existsSync(binary));
+  if (still.length > 0) {
+    console.error(`[setup] still missing after apt-get: ${still.map(([binary, pkg]) => `${binary} (${pkg})`).join(', ')}; set CHROMIUM_PATH for a Chromium elsewhere.`);
     process.exit(1);
   }
 }
 
 ensurePackages();
-if (mode === 'test') ensureChromium();
+if (mode === 'test') ensureDebianPackages(TEST_PACKAGES);
 run('node scripts/build-client.mjs');
