@@ -101,6 +101,22 @@ export function exportW3C(snapshot: RoomSnapshot, options: ExportOptions): W3CCo
   };
 }
 
+/**
+ * Exports one annotation or one reply of a room, as its IRI answers it: the same object the
+ * collection holds for it. Returns null when the room has no annotation (or reply) with that id.
+ */
+export function exportW3CItem(snapshot: RoomSnapshot, options: ExportOptions, item: { kind: 'annotation' | 'reply'; id: string }): W3CAnnotation | null {
+  if (item.kind === 'annotation') {
+    const entry = snapshot.annotations.find((candidate) => candidate.annotation.id === item.id);
+    return entry ? annotationToW3C(entry, w3cContext(snapshot, options)) : null;
+  }
+  for (const entry of snapshot.annotations) {
+    const reply = entry.replies.find((candidate) => candidate.id === item.id);
+    if (reply) return replyToW3C(reply, w3cContext(snapshot, options));
+  }
+  return null;
+}
+
 function w3cContext(snapshot: RoomSnapshot, options: ExportOptions): W3CContext {
   const iris = roomIris(options.baseUrl, snapshot.room.id);
   const text = snapshot.projection.text;
