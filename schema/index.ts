@@ -194,6 +194,8 @@ export { formatCsv, neutraliseFormula, quoteCsvField } from './exchange/export/c
 export { codePointIndex } from './exchange/export/code-points.ts';
 export type { CodePointIndex } from './exchange/export/code-points.ts';
 export { roomIris, localIdFromIri } from './exchange/export/iris.ts';
+export { roomPeople } from './exchange/export/people.ts';
+export type { RoomPerson, PersonRole } from './exchange/export/people.ts';
 export type { RoomIris } from './exchange/export/iris.ts';
 export { quoteSelectorAt, positionSelectorAt, QUOTE_CONTEXT_LENGTH } from './exchange/export/selectors.ts';
 export type { TextQuoteSelector, TextPositionSelector } from './exchange/export/selectors.ts';

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { exportW3C, exportW3CItem, W3C_CONTENT_TYPE, ANNO_CONTEXT } from '../../schema/index.ts';
+import { exportW3C, exportW3CItem, roomIris, roomPeople, W3C_CONTENT_TYPE, ANNO_CONTEXT } from '../../schema/index.ts';
 import type { RoomSnapshot } from '../../schema/index.ts';
 import { negotiate } from './content-negotiation.ts';
 import { authorizeExport, readRoomForExport } from './export-access.ts';
@@ -108,17 +108,9 @@ async function handleUser(request: RouteRequest<HttpContext>): Promise<void> {
   if (type === null) return sendError(request.response, 406, `this resource is available as ${JSON_LD} or ${PLAIN_JSON}`, { Vary: 'Accept' });
   const data = await roomData(request, false);
   if (!data) return;
-  let name: { at: string; value: string } | null = null;
-  const seen = (authorId: string, value: string, at: string) => {
-    if (authorId === userId && (name === null || at >= name.at)) name = { at, value };
-  };
-  for (const { annotation, replies } of data.snapshot.annotations) {
-    seen(annotation.authorId, annotation.authorName, annotation.modified);
-    for (const reply of replies) seen(reply.authorId, reply.authorName, reply.modified);
-  }
-  if (name === null) return sendError(request.response, 404, `no one with id "${userId}" wrote in room "${room}"`, { Vary: 'Accept' });
-  const id = `${data.baseUrl.replace(/\/+$/, '')}/r/${room}/users/${encodeURIComponent(userId)}`;
-  sendLinkedData(request.response, type, { '@context': ANNO_CONTEXT, id, type: 'Person', name: (name as { value: string }).value });
+  const person = roomPeople(data.snapshot).get(userId);
+  if (!person) return sendError(request.response, 404, `no one with id "${userId}" is named in room "${room}"`, { Vary: 'Accept' });
+  sendLinkedData(request.response, type, { '@context': ANNO_CONTEXT, id: roomIris(data.baseUrl, room).user(userId), type: 'Person', name: person.name });
 }
 
 /** 303 to the room page, opened at an annotation or reply (the client reads the fragment). */

@@ -4,7 +4,7 @@ import { roomIris } from './iris.ts';
 import type { RoomIris } from './iris.ts';
 import { positionSelectorAt, quoteSelectorAt } from './selectors.ts';
 import type { TextPositionSelector, TextQuoteSelector } from './selectors.ts';
-import type { Reply } from '../../annotations/model.ts';
+import type { Annotation, Reply } from '../../annotations/model.ts';
 import type { ExportOptions, RoomSnapshot, SnapshotAnnotation } from './snapshot.ts';
 import { sha256Hex } from '../sha256.ts';
 import { VOCABULARY_NAMESPACE, iriOf } from '../../annotations/vocabulary.ts';
@@ -135,7 +135,7 @@ function annotationToW3C(entry: SnapshotAnnotation, context: W3CContext): W3CAnn
     '@context': APPARATUS_CONTEXT,
     id: context.iris.annotation(annotation.id),
     type: 'Annotation',
-    motivation: motivationOf(entry),
+    motivation: motivationOf(annotation),
     body: bodiesOf(entry, context),
     target: targetOf(entry, context),
     creator: { id: context.iris.user(annotation.authorId), type: 'Person', name: annotation.authorName },
@@ -149,8 +149,8 @@ function annotationToW3C(entry: SnapshotAnnotation, context: W3CContext): W3CAnn
   return w3c;
 }
 
-/** Claims are assessments; a problem proposing a correction is an edit; the rest comment. */
-function motivationOf({ annotation }: SnapshotAnnotation): W3CAnnotation['motivation'] {
+/** An annotation's W3C motivation: claims are assessments, a problem proposing a correction is an edit, the rest comment. */
+export function motivationOf(annotation: Annotation): W3CAnnotation['motivation'] {
   if (annotation.kind === 'claim') return 'assessing';
   if (annotation.kind === 'problem') return annotation.correction !== null ? 'editing' : 'assessing';
   return 'commenting';

@@ -6,18 +6,16 @@ import type { ChapterLayout } from '../../../chapter/chapter-layout.ts';
 import { pageLocator } from '../../../chapter/page-numbers.ts';
 import type { PageLocator } from '../../../chapter/page-numbers.ts';
 import { roomIris } from '../iris.ts';
+import { roomPeople } from '../people.ts';
+import type { RoomPerson } from '../people.ts';
 import type { RoomIris } from '../iris.ts';
 import type { ExportOptions, RoomSnapshot } from '../snapshot.ts';
 import { XmlIds } from './xml-ids.ts';
 
 /** Someone who wrote, reviewed or corrected: a `respStmt` in the header that annotations point at. */
-export interface TeiPerson {
+export interface TeiPerson extends RoomPerson {
   xmlId: string;
-  userId: string;
-  name: string;
   iri: string;
-  /** What they did, as `resp` phrases. */
-  roles: Set<string>;
 }
 
 /** The vocabulary groups the taxonomy declares, in order, with a heading each. */
@@ -71,30 +69,13 @@ export function teiContext(snapshot: RoomSnapshot, options: ExportOptions): TeiC
   return { snapshot, options, iris, layout, pages: pageLocator(layout), ids, blockIds, footnoteIds, annotationIds, people: collectPeople(snapshot, iris, ids) };
 }
 
-/** Everyone named in the apparatus, with the latest name each used. */
+/** Everyone the apparatus names, each with a respStmt id and their IRI. */
 function collectPeople(snapshot: RoomSnapshot, iris: RoomIris, ids: XmlIds): Map<string, TeiPerson> {
-  const people = new Map<string, TeiPerson & { seen: string }>();
-  const note = (userId: string | null, name: string | null, at: string, role: string) => {
-    if (userId === null || userId === '') return;
-    let person = people.get(userId);
-    if (!person) {
-      person = { xmlId: '', userId, name: name ?? '', iri: iris.user(userId), roles: new Set(), seen: '' };
-      people.set(userId, person);
-    }
-    if (name !== null && at >= person.seen) {
-      person.name = name;
-      person.seen = at;
-    }
-    person.roles.add(role);
-  };
-  for (const { annotation, replies } of snapshot.annotations) {
-    note(annotation.authorId, annotation.authorName, annotation.modified, 'annotations');
-    note(annotation.statusBy, annotation.statusByName, annotation.statusAt ?? '', 'status decisions');
-    note(annotation.applied?.by ?? null, null, '', 'applied corrections');
-    for (const reply of replies) note(reply.authorId, reply.authorName, reply.modified, 'replies');
+  const people = new Map<string, TeiPerson>();
+  for (const person of roomPeople(snapshot).values()) {
+    people.set(person.userId, { ...person, xmlId: ids.claim(`person-${person.userId}`, 'person'), iri: iris.user(person.userId) });
   }
-  const sorted = [...people.values()].sort((a, b) => (a.userId < b.userId ? -1 : 1));
-  return new Map(sorted.map(({ seen: _seen, ...person }) => [person.userId, { ...person, xmlId: ids.claim(`person-${person.userId}`, 'person') }]));
+  return people;
 }
 
 /** The `#xml:id` pointer of a person, or null for someone unknown. */

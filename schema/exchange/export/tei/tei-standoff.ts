@@ -1,5 +1,6 @@
 import type { Annotation, Reply } from '../../../annotations/model.ts';
 import type { SnapshotAnnotation } from '../snapshot.ts';
+import { motivationOf } from '../w3c.ts';
 import { anaOf, personRef } from './tei-context.ts';
 import type { TeiContext } from './tei-context.ts';
 import { spanTarget } from './tei-spans.ts';
@@ -20,13 +21,6 @@ export function teiStandOff(context: TeiContext, spans: Map<string, PlacedSpan>)
   const items = annotations.map((entry) => `\n${annotationEntry(context, entry, spans.get(entry.annotation.id))}`);
   for (const entry of annotations) for (const reply of entry.replies) items.push(`\n${replyEntry(context, reply)}`);
   return xmlElement('standOff', {}, xmlElement('listAnnotation', {}, `${items.join('')}\n`));
-}
-
-/** W3C motivations, as the W3C export gives them. */
-function motivationOf(annotation: Annotation): string {
-  if (annotation.kind === 'claim') return 'assessing';
-  if (annotation.kind === 'problem') return annotation.correction !== null ? 'editing' : 'assessing';
-  return 'commenting';
 }
 
 function annotationEntry(context: TeiContext, entry: SnapshotAnnotation, span: PlacedSpan | undefined): string {

@@ -7,10 +7,14 @@
 // Characters XML 1.0 cannot carry at all (C0 controls but tab/LF/CR, lone surrogates,
 // U+FFFE/U+FFFF): replaced by U+FFFD, the replacement character, so the loss is visible.
 const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+// Cheap first look (no lookaround): most strings hold none of these, nor any surrogate.
+const MAYBE_NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
+const TEXT_SPECIALS = /[&<>\r]/;
+const ATTRIBUTE_SPECIALS = /[&<>"\t\n\r]/;
 
 /** Returns `text` with the characters XML 1.0 cannot carry replaced by U+FFFD. */
 export function xmlChars(text: string): string {
-  return text.replace(NOT_XML_CHAR, '\uFFFD');
+  return MAYBE_NOT_XML_CHAR.test(text) ? text.replace(NOT_XML_CHAR, '\uFFFD') : text;
 }
 
 /**
@@ -18,7 +22,9 @@ export function xmlChars(text: string): string {
  * parser would otherwise turn into LF.
  */
 export function xmlText(text: string): string {
-  return xmlChars(text).replace(/[&<>\r]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&#13;'));
+  const safe = xmlChars(text);
+  if (!TEXT_SPECIALS.test(safe)) return safe;
+  return safe.replace(/[&<>\r]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&#13;'));
 }
 
 /**
@@ -26,7 +32,9 @@ export function xmlText(text: string): string {
  * attribute-value normalisation would otherwise turn into spaces.
  */
 export function xmlAttr(value: string): string {
-  return xmlChars(value).replace(/[&<>"\t\n\r]/g, (c) => `&#${c.charCodeAt(0)};`);
+  const safe = xmlChars(value);
+  if (!ATTRIBUTE_SPECIALS.test(safe)) return safe;
+  return safe.replace(/[&<>"\t\n\r]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** Renders attributes (`name="value"` pairs, in the order given), skipping null and undefined values. */
