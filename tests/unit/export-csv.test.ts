@@ -70,6 +70,9 @@ describe('CSV export', () => {
     expect(rows.find((r) => r.quote === 'Critics disagreed')!.page).toBe('11');
     expect(rows.find((r) => r.quote === 'sits there, and a')!.page).toBe('12');
     expect(rows.find((r) => r.anchor_state === 'orphaned')!.page).toBe('');
+    // A footnote was printed on the page of its marker: note 1's marker stands before the break.
+    const withNote = records(exportCsv(snapshotOf(overlappingRoom())), CSV_COLUMNS);
+    expect(withNote.find((r) => r.quote === 'Master of the House')!.page).toBe('11');
   });
 
   it('writes footnotes as text a spreadsheet keeps (fn 1), never as a bare number', () => {

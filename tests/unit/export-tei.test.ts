@@ -5,7 +5,8 @@ import path from 'node:path';
 import { importChapter } from '../../schema/chapter/importer.ts';
 import { exportTei } from '../../schema/exchange/export/tei/tei.ts';
 import { vocabularyTerms } from '../../schema/annotations/vocabulary.ts';
-import { annotate, EXPORT_OPTIONS, HOSTILE_TEXT, overlappingRoom, reply, roomFromChapter, snapshotOf } from '../helpers/export-builders.ts';
+import { annotate, EXPORT_OPTIONS, HOSTILE_TEXT, overlappingRoom, reply, roomFromChapter, snapshotOf, testRoom } from '../helpers/export-builders.ts';
+import { heading, note, para } from '../helpers/chapter-doc-builder.ts';
 import { parseXmlStrict, teiElements, teiReadingText, XMLLINT, xmllint } from '../helpers/tei-reading.ts';
 
 // The TEI P5 schema (tei_all.rng, P5 4.10.2) does not live in the repository: TEI_SCHEMA names
@@ -27,6 +28,32 @@ function chapterFiveRoom() {
 
 const overlapTei = () => exportTei(snapshotOf(overlappingRoom()), EXPORT_OPTIONS);
 
+/**
+ * A chapter off the importer's happy path: a paragraph before any heading, a section without a
+ * chapter title, no page breaks, a marker without a footnote, a footnote without a marker, and
+ * no annotations at all.
+ */
+function oddRoom() {
+  return testRoom([para('Before any heading, a marker^7 with no note.'), heading('A section'), para('Text cited twice^1 and again^1.'), note(1, 'The only note.'), note(9, 'A note no marker names.')], 'odd-room');
+}
+
+/** The TEI documents the schema and well-formedness tests check, by file name. */
+function teiFiles(): Record<string, string> {
+  return {
+    'overlap.xml': overlapTei(),
+    'chapter-5.xml': exportTei(snapshotOf(chapterFiveRoom()), EXPORT_OPTIONS),
+    'odd.xml': exportTei(snapshotOf(oddRoom()), EXPORT_OPTIONS),
+  };
+}
+
+function writeTeiFiles(): string[] {
+  const dir = mkdtempSync(path.join(tmpdir(), 'tei-'));
+  return Object.entries(teiFiles()).map(([name, text]) => {
+    writeFileSync(path.join(dir, name), text);
+    return path.join(dir, name);
+  });
+}
+
 describe('TEI export', () => {
   it('is well-formed XML even with crossing passages and hostile notes, names and replies', () => {
     const doc = parseXmlStrict(overlapTei());
@@ -40,17 +67,13 @@ describe('TEI export', () => {
 
   it('passes xmllint well-formedness on the fixture room and the real chapter', () => {
     if (!XMLLINT) return expect.fail('xmllint is missing: run `node scripts/setup.mjs test` (it installs libxml2-utils)');
-    const dir = mkdtempSync(path.join(tmpdir(), 'tei-'));
-    const files = [path.join(dir, 'overlap.xml'), path.join(dir, 'chapter-5.xml')];
-    writeFileSync(files[0]!, overlapTei());
-    writeFileSync(files[1]!, exportTei(snapshotOf(chapterFiveRoom()), EXPORT_OPTIONS));
-    const result = xmllint(files);
+    const result = xmllint(writeTeiFiles());
     expect(result.output).toBe('');
     expect(result.status).toBe(0);
   });
 
   it('reads back, as the text stands, exactly the plain-text projection', () => {
-    for (const room of [overlappingRoom(), chapterFiveRoom()]) {
+    for (const room of [overlappingRoom(), chapterFiveRoom(), oddRoom()]) {
       const snapshot = snapshotOf(room);
       expect(teiReadingText(parseXmlStrict(exportTei(snapshot, EXPORT_OPTIONS)))).toBe(snapshot.projection.text);
     }
@@ -71,6 +94,16 @@ describe('TEI export', () => {
     expect(teiElements(teiElements(doc, 'body')[0]!, 'p')[0]!.getAttribute('xml:id')).toBe('p-1');
     expect(teiElements(doc, 'head').map((head) => head.getAttribute('xml:id'))).toEqual(['h-1', 'h-2', 'h-3', 'h-4', 'h-5']);
     expect(teiElements(doc, 'div').map((div) => div.getAttribute('type'))).toEqual(['chapter', 'section', 'section', 'section', 'section']);
+  });
+
+  it('places a note at its first marker, points at it from later ones, and keeps a note no marker names', () => {
+    const doc = parseXmlStrict(exportTei(snapshotOf(oddRoom()), EXPORT_OPTIONS));
+    const notes = teiElements(doc, 'note');
+    expect(notes.map((n) => [(n.parentNode as Element).localName, n.getAttribute('n')])).toEqual([['p', '1'], ['div', '9']]);
+    expect(teiElements(doc, 'ptr').map((p) => p.getAttribute('target'))).toEqual(['#fn-1']);
+    expect(teiElements(doc, 'anchor').map((a) => [a.getAttribute('type'), a.getAttribute('n')])).toEqual([['noteref', '7']]);
+    expect(teiElements(doc, 'pb')).toEqual([]);
+    expect(teiElements(doc, 'standOff')).toEqual([]);
   });
 
   it('marks corrections as choice: the proposal in corr, the applied one with its original in sic', () => {
@@ -123,11 +156,8 @@ describe('TEI export', () => {
 
   it.skipIf(TEI_SCHEMA === '')(TEI_SCHEMA === '' ? `validates against tei_all.rng (${SKIP_REASON})` : 'validates against tei_all.rng with xmllint --relaxng', () => {
     if (!XMLLINT) return expect.fail('xmllint is missing: run `node scripts/setup.mjs test` (it installs libxml2-utils)');
-    const dir = mkdtempSync(path.join(tmpdir(), 'tei-'));
-    const files = [path.join(dir, 'overlap.xml'), path.join(dir, 'chapter-5.xml')];
-    writeFileSync(files[0]!, overlapTei());
-    writeFileSync(files[1]!, exportTei(snapshotOf(chapterFiveRoom()), EXPORT_OPTIONS));
-    // One run for both files: compiling tei_all takes ~9 s.
+    const files = writeTeiFiles();
+    // One run for all files: compiling tei_all takes ~9 s.
     const result = xmllint(files, TEI_SCHEMA);
     expect(result.output.trim().split('\n')).toEqual(files.map((file) => `${file} validates`));
     expect(result.status).toBe(0);
