@@ -107,7 +107,9 @@ class BlockWriter {
         cuts.add(span.start);
       }
       if (span.endBlock === index) {
-        events.push({ at: span.end, phase: 1, order, write: () => xmlElement('anchor', { 'xml:id': span.endId }) });
+        // An empty passage's end anchor follows its start anchor at the same offset.
+        const empty = span.startBlock === index && span.start === span.end;
+        events.push({ at: span.end, phase: empty ? 3 : 1, order: empty ? order + 0.5 : order, write: () => xmlElement('anchor', { 'xml:id': span.endId }) });
         cuts.add(span.end);
       }
       return;
