@@ -7,6 +7,7 @@ import { unzipSync } from 'fflate';
 import type { NativeExport } from '../../schema/exchange/export/native.ts';
 import type { W3CAnnotation, W3CCollection } from '../../schema/exchange/export/w3c.ts';
 import { EXPORT_FORMATS } from '../../schema/exchange/export/formats.ts';
+import { loadConfig } from '../../server/config.ts';
 import { createRoomViaApi, startTestServer } from '../helpers/test-server.ts';
 import type { RoleTokens, TestServer } from '../helpers/test-server.ts';
 import { parseXmlStrict, teiReadingText } from '../helpers/tei-reading.ts';
@@ -189,6 +190,18 @@ describe('PUBLIC_URL', () => {
     const item = w3c.first.items[0]!;
     const local = item.id.replace(PUBLIC_URL, server.url);
     expect(((await (await fetch(local, { headers: bearer(tokens.viewer) })).json()) as W3CAnnotation).id).toBe(item.id);
+  });
+
+  it('is read from the environment, checked, and used for the invite links the server prints', () => {
+    expect(loadConfig({ PUBLIC_URL: 'https://apparatus.example.edu/' })).toMatchObject({ ok: true, value: { publicUrl: PUBLIC_URL } });
+    expect(loadConfig({ PUBLIC_URL: 'https://proxy.example/apparatus/' })).toMatchObject({ ok: true, value: { publicUrl: 'https://proxy.example/apparatus' } });
+    expect(loadConfig({})).toMatchObject({ ok: true, value: { publicUrl: null } });
+    for (const bad of ['apparatus.example.edu', 'ftp://example.org', 'https://u:p@example.org', 'https://example.org/?x=1']) {
+      const result = loadConfig({ PUBLIC_URL: bad });
+      expect(result.ok, bad).toBe(false);
+      if (!result.ok) expect(result.error).toContain('PUBLIC_URL');
+    }
+    expect(server.inviteUrl(ROOM, 'token')).toBe(`${PUBLIC_URL}/r/${ROOM}?invite=token`);
   });
 
   it('is what the export CLI uses without --base-url, and the CLI refuses to guess without either', () => {
