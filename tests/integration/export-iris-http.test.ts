@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { unzipSync } from 'fflate';
 import type { NativeExport } from '../../schema/exchange/export/native.ts';
 import type { W3CAnnotation, W3CCollection } from '../../schema/exchange/export/w3c.ts';
@@ -219,6 +220,10 @@ describe('PUBLIC_URL', () => {
     expect((JSON.parse(fromEnv.stdout) as W3CCollection).id).toBe(`${PUBLIC_URL}/r/${ROOM}/annotations`);
     const fromFlag = cli({ PUBLIC_URL }, '--base-url', 'https://mirror.example/apparatus/');
     expect((JSON.parse(fromFlag.stdout) as W3CCollection).id).toBe(`https://mirror.example/apparatus/r/${ROOM}/annotations`);
+    const out = path.join(server.dataDir, 'tables.zip');
+    const zipped = cli({ PUBLIC_URL }, '--format', 'csv-zip', '--out', out);
+    expect(zipped.status, zipped.stderr).toBe(0);
+    expect(Object.keys(unzipSync(readFileSync(out))).sort()).toEqual(['annotations.csv', 'replies.csv']);
     const bad = cli({}, '--base-url', 'ftp://example.org');
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('--base-url');
