@@ -97,6 +97,15 @@ describe('exports over HTTP: the format list, TEI, the CSV zip, and IRIs on the 
     expect((await fetch(`${server.url}/api/rooms/${ROOM}/exports`)).status).toBe(401);
   });
 
+  it('answers the format list from the access checks alone, without loading the room (the menu asks while the room opens)', async () => {
+    const tokens = await createRoomViaApi(server, 'list-probe');
+    expect((await fetch(`${server.url}/api/rooms/list-probe/exports`, { headers: bearer(tokens.viewer) })).status).toBe(200);
+    expect(server.log.entries.filter((e) => e.event === 'doc.loaded' && String(e.fields.doc).startsWith('list-probe/'))).toEqual([]);
+    // A download does load it: the list above was answered differently.
+    expect((await fetch(`${server.url}/api/rooms/list-probe/export?format=csv`, { headers: bearer(tokens.viewer) })).status).toBe(200);
+    expect(server.log.entries.some((e) => e.event === 'doc.loaded' && e.fields.doc === 'list-probe/annotations')).toBe(true);
+  });
+
   it('sends the TEI export, whose reading text is the room’s text IRI answer', async () => {
     const tei = await (await fetch(`${server.url}/api/rooms/${ROOM}/export?format=tei`, { headers: bearer(server.invites.annotator) })).text();
     const text = await (await fetch(`${server.url}/r/${ROOM}/text`, { headers: bearer(server.invites.annotator) })).text();
