@@ -1,4 +1,4 @@
-// Export and import at scale: native and W3C export of a room with 10,000 annotations (the
+// Export and import at scale: native, W3C, TEI and CSV export of a room with 10,000 annotations (the
 // budget in PERFORMANCE.md is < 300 ms), and import throughput of the native file into an
 // empty room. Prints figures and writes bench/results/export-10000.json.
 //   node --import tsx bench/export-10000.ts [--annotations 10000] [--runs 7] [--seed 1]
@@ -17,6 +17,9 @@ import { chapterSchema } from '../schema/chapter/chapter-schema.ts';
 import { importChapter } from '../schema/chapter/importer.ts';
 import { exportNative } from '../schema/exchange/export/native.ts';
 import { exportW3C } from '../schema/exchange/export/w3c.ts';
+import { exportCsv } from '../schema/exchange/export/csv.ts';
+import { exportCsvZip } from '../schema/exchange/export/csv-zip.ts';
+import { exportTei } from '../schema/exchange/export/tei/tei.ts';
 import { readRoomSnapshot } from '../schema/exchange/export/snapshot.ts';
 import { applyImport } from '../schema/exchange/import/apply.ts';
 import { DEFAULT_IMPORT_LIMITS } from '../schema/exchange/import/limits.ts';
@@ -119,6 +122,13 @@ const w3cText = JSON.stringify(exportW3C(snapshotOf(), options));
 console.log(`read room (resolve ${COUNT} anchors): ${snapshot.median} ms`);
 console.log(`native export: ${nativeRun.median} ms (${nativeRun.min}–${nativeRun.max}), ${(nativeText.length / 1e6).toFixed(1)} MB`);
 console.log(`W3C export:    ${w3cRun.median} ms (${w3cRun.min}–${w3cRun.max}), ${(w3cText.length / 1e6).toFixed(1)} MB`);
+const teiRun = timeRuns(() => exportTei(snapshotOf(), options));
+const csvRun = timeRuns(() => exportCsv(snapshotOf(), { byteOrderMark: true }));
+const csvZipRun = timeRuns(() => exportCsvZip(snapshotOf(), options));
+const teiBytes = Buffer.byteLength(exportTei(snapshotOf(), options));
+const csvZipBytes = exportCsvZip(snapshotOf(), options).byteLength;
+console.log(`TEI export:    ${teiRun.median} ms (${teiRun.min}–${teiRun.max}), ${(teiBytes / 1e6).toFixed(1)} MB`);
+console.log(`CSV export:    ${csvRun.median} ms (${csvRun.min}–${csvRun.max}); both tables zipped: ${csvZipRun.median} ms, ${(csvZipBytes / 1e6).toFixed(1)} MB`);
 
 // Import: parse + validate + anchor + write the native file into an empty room.
 let imported = 0;
@@ -150,10 +160,15 @@ const result = {
     read_room_ms: snapshot.median,
     native_bytes: Buffer.byteLength(nativeText),
     w3c_bytes: Buffer.byteLength(w3cText),
+    tei_ms: teiRun.median,
+    tei_bytes: teiBytes,
+    csv_ms: csvRun.median,
+    csv_zip_ms: csvZipRun.median,
+    csv_zip_bytes: csvZipBytes,
     import_ms: importRun.median,
     import_annotations_per_s: perSecond,
   },
-  spread: { native: nativeRun, w3c: w3cRun, readRoom: snapshot, import: importRun },
+  spread: { native: nativeRun, w3c: w3cRun, tei: teiRun, csv: csvRun, csvZip: csvZipRun, readRoom: snapshot, import: importRun },
 };
 const out = path.join(root, 'bench/results/export-10000.json');
 mkdirSync(path.dirname(out), { recursive: true });

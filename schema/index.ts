@@ -6,6 +6,10 @@ export { chapterSchema, chapterFromJSON } from './chapter/chapter-schema.ts';
 export type { ChapterNodeName } from './chapter/chapter-schema.ts';
 export { BLOCK_SEPARATOR, blockText, projectChapter } from './chapter/text-projection.ts';
 export type { ProjectedBlock, TextProjection } from './chapter/text-projection.ts';
+export { readChapterLayout } from './chapter/chapter-layout.ts';
+export type { ChapterLayout, LayoutBlock, LayoutInline } from './chapter/chapter-layout.ts';
+export { pageLocator } from './chapter/page-numbers.ts';
+export type { PageLocator } from './chapter/page-numbers.ts';
 
 // --- roles ---
 export { ROLES, can, isRole, canEditAnnotation, canSetStatus } from './room/roles.ts';
@@ -178,14 +182,20 @@ export type { RoomSnapshot, RoomSnapshotSource, SnapshotAnnotation, ResolvedRang
 export { exportNative } from './exchange/export/native.ts';
 export type { NativeExport, NativeAnnotation, NativeBlock } from './exchange/export/native.ts';
 export { NATIVE_EXPORT_SCHEMA, NATIVE_FORMAT, NATIVE_VERSION, NATIVE_SCHEMA_ID } from './exchange/export/native-schema.ts';
-export { exportW3C, ANNO_CONTEXT, APPARATUS_CONTEXT, W3C_CONTENT_TYPE, GENERATOR } from './exchange/export/w3c.ts';
+export { exportW3C, exportW3CItem, ANNO_CONTEXT, APPARATUS_CONTEXT, W3C_CONTENT_TYPE, GENERATOR } from './exchange/export/w3c.ts';
 export type { W3CAnnotation, W3CCollection, W3CResource } from './exchange/export/w3c.ts';
-export { exportCsv, CSV_COLUMNS, CSV_CONTENT_TYPE } from './exchange/export/csv.ts';
+export { exportCsv, exportReplyCsv, footnoteCell, CSV_COLUMNS, REPLY_CSV_COLUMNS, CSV_CONTENT_TYPE } from './exchange/export/csv.ts';
+export { exportCsvZip, CSV_ZIP_ENTRIES, ZIP_CONTENT_TYPE } from './exchange/export/csv-zip.ts';
+export { exportTei, TEI_CONTENT_TYPE, TEI_NAMESPACE } from './exchange/export/tei/tei.ts';
+export { EXPORT_FORMATS, exportFormat, exportFormatNames } from './exchange/export/formats.ts';
+export type { ExportFormat, FormatBuildOptions } from './exchange/export/formats.ts';
 export type { CsvExportOptions } from './exchange/export/csv.ts';
 export { formatCsv, neutraliseFormula, quoteCsvField } from './exchange/export/csv-format.ts';
 export { codePointIndex } from './exchange/export/code-points.ts';
 export type { CodePointIndex } from './exchange/export/code-points.ts';
 export { roomIris, localIdFromIri } from './exchange/export/iris.ts';
+export { roomPeople } from './exchange/export/people.ts';
+export type { RoomPerson, PersonRole } from './exchange/export/people.ts';
 export type { RoomIris } from './exchange/export/iris.ts';
 export { quoteSelectorAt, positionSelectorAt, QUOTE_CONTEXT_LENGTH } from './exchange/export/selectors.ts';
 export type { TextQuoteSelector, TextPositionSelector } from './exchange/export/selectors.ts';

@@ -32,6 +32,7 @@ const TEST_PACKAGES = [
   [process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', 'chromium'],
   ['/usr/bin/xmllint', 'libxml2-utils'], // validates the TEI export against tei_all.rng
   ['/usr/bin/pdftotext', 'poppler-utils'], // reads back the printed apparatus
+  ['/usr/lib/python3/dist-packages/pandas/__init__.py', 'python3-pandas'], // reads the CSV export as researchers do
 ];
 
 /** Installs the Debian packages of `wanted` whose binary is missing, in one apt-get run. */

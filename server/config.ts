@@ -28,6 +28,11 @@ export interface ServerConfig {
   storeRetryMaxMs: number;
   /** How long browser sessions live. */
   sessionTtlMs: number;
+  /**
+   * The address the server is published at (`PUBLIC_URL`, e.g. `https://apparatus.example.edu`):
+   * the base of every exported IRI and invite link. Null: the origin each request was sent to.
+   */
+  publicUrl: string | null;
   /** Directory of the built client (`npm run build`). */
   staticDir: string;
   /** The room created on first start, or null for none. */
@@ -86,6 +91,7 @@ export function defaultConfig(): ServerConfig {
     storeRetryMs: 250,
     storeRetryMaxMs: 5_000,
     sessionTtlMs: 30 * 24 * 3600 * 1000,
+    publicUrl: null,
     staticDir: path.join(projectRoot, 'dist', 'client'),
     defaultRoom: { id: 'chapter-5', chapterFile: path.join(projectRoot, 'fixtures', 'chapter-5.txt') },
     allowedOrigins: null,
@@ -123,6 +129,24 @@ function readOrigins(raw: string | undefined): string[] | null | string {
   return origins;
 }
 
+/**
+ * Reads PUBLIC_URL: an absolute http(s) URL without credentials, query or fragment; a path is
+ * allowed (a proxy may publish the server under one) and a trailing slash dropped.
+ */
+export function readPublicUrl(raw: string | undefined): string | null | { error: string } {
+  if (raw === undefined || raw.trim() === '') return null;
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    return { error: `PUBLIC_URL: "${raw}" is not an absolute URL like https://apparatus.example.edu` };
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password || url.search || url.hash) {
+    return { error: `PUBLIC_URL: "${raw}" must be an http(s) URL without credentials, query or fragment` };
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
 type ConfigResult = { ok: true; value: ServerConfig } | { ok: false; error: string };
 
 /** Reads an integer environment variable within [min, max], or reports which one is wrong. */
@@ -140,7 +164,8 @@ function readInteger(env: NodeJS.ProcessEnv, name: string, fallback: number, min
  * and the limits of README "Security model": ALLOWED_ORIGINS, MAX_MESSAGES_PER_SECOND,
  * MAX_BYTES_PER_SECOND, CONNECTIONS_PER_MINUTE, MAX_SOCKETS_PER_ADDRESS, MAX_SOCKETS_PER_ROOM,
  * AWARENESS_MAX_BYTES, AWARENESS_PER_SECOND, SEND_BUFFER_LIMIT_BYTES, IMPORT_MAX_BYTES, and
- * CLOCK_SKEW_MS, the clock skew allowance of times clients write).
+ * CLOCK_SKEW_MS, the clock skew allowance of times clients write; and PUBLIC_URL, the base of
+ * exported IRIs and invite links).
  * Returns an error naming the first invalid variable instead of throwing.
  */
 export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
@@ -169,6 +194,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
   }
   const allowedOrigins = readOrigins(env.ALLOWED_ORIGINS);
   if (typeof allowedOrigins === 'string') return { ok: false, error: allowedOrigins };
+  const publicUrl = readPublicUrl(env.PUBLIC_URL);
+  if (typeof publicUrl === 'object' && publicUrl !== null) return { ok: false, error: publicUrl.error };
   const adminToken = env.ADMIN_TOKEN ? env.ADMIN_TOKEN : null;
   if (adminToken !== null && adminToken.length < 16) return { ok: false, error: 'ADMIN_TOKEN must be at least 16 characters long' };
   return {
@@ -181,6 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
       adminToken,
       synchronous,
       allowedOrigins,
+      publicUrl,
     },
   };
 }

@@ -54,7 +54,7 @@ export interface RunningServer {
   collab: CollabServer;
   /** The access-control layer: update authorizer, connection guard, origin policy, credential sweeps. */
   access: AccessLayer;
-  /** Returns the browser entry URL for an invite: `http://HOST:PORT/r/<room>?invite=TOKEN`. */
+  /** Returns the browser entry URL for an invite: `<PUBLIC_URL or http://HOST:PORT>/r/<room>?invite=TOKEN`. */
   inviteUrl(room: string, token: string): string;
   close(): Promise<void>;
 }
@@ -166,7 +166,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     throw error;
   }
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  log.info('server.listening', { url, dataDir: config.dataDir, synchronous: config.synchronous });
+  log.info('server.listening', { url, publicUrl: config.publicUrl, dataDir: config.dataDir, synchronous: config.synchronous });
   return {
     url,
     port,
@@ -176,7 +176,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     defaultRoom,
     collab,
     access,
-    inviteUrl: (room, token) => `${url}/r/${room}?invite=${encodeURIComponent(token)}`,
+    // Printed for people to open: the published address when there is one (PUBLIC_URL).
+    inviteUrl: (room, token) => `${config.publicUrl ?? url}/r/${room}?invite=${encodeURIComponent(token)}`,
     close,
   };
 }

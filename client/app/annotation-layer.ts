@@ -104,6 +104,11 @@ export class AnnotationLayer implements AnnotationLayerApi, HighlightSource {
   }
 
   /** The live range of an annotation in the current text, or null when it is orphaned or unknown. */
+  /** The id of the annotation a reply answers, or undefined for an unknown reply. */
+  annotationOfReply(replyId: string): string | undefined {
+    return this.replyOwner.get(replyId);
+  }
+
   rangeOf(id: string): { from: number; to: number } | null {
     const resolution = this.index.get(id);
     return resolution && resolution.from !== null && resolution.to !== null && resolution.state !== 'orphaned' ? { from: resolution.from, to: resolution.to } : null;

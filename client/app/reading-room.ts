@@ -28,6 +28,7 @@ import { SUGGESTION_ACTION } from '../components/ap-suggestions-panel.ts';
 import type { SuggestionAction } from '../components/ap-suggestions-panel.ts';
 import { jumpToFootnote } from './footnote-navigation.ts';
 import { rangeRect, selectionRect } from './selection-geometry.ts';
+import type { LinkedItem } from './room-address.ts';
 import { EditorPopover } from './editor-popover.ts';
 import type { EditorPopoverState } from './editor-popover.ts';
 import { HighlightHover } from './highlight-hover.ts';
@@ -316,15 +317,34 @@ export class ReadingRoom {
     this.view.focus();
   }
 
+  /**
+   * Opens the annotation an address links to (an annotation IRI a browser followed) once the
+   * annotations have arrived, scrolling the text to it; a reply opens its annotation.
+   */
+  async openLinked(item: LinkedItem): Promise<boolean> {
+    await this.options.connection.whenAnnotationsReady();
+    const id = item.kind === 'reply' ? this.layer.annotationOfReply(item.id) : item.id;
+    if (!id || !this.layer.view(id)) return false;
+    this.open(id, { scrollText: false });
+    // After the sidebar has drawn and smoothly scrolled to the card (which would cancel a smooth
+    // scroll of the text started now), jump the text to the passage.
+    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    const range = this.layer.rangeOf(id);
+    if (range) this.passageElement(range.from)?.scrollIntoView({ block: 'center' });
+    return true;
+  }
+
+  /** The element the text at a document position is drawn in. */
+  private passageElement(pos: number): Element | null {
+    const dom = this.view.domAtPos(pos);
+    return dom.node instanceof Element ? dom.node : dom.node.parentElement;
+  }
+
   /** Opens an annotation: selects its card in the sidebar and shows its highlight. */
   private open(id: string, { scrollText }: { scrollText: boolean }): void {
     this.setActive(id);
     const range = this.layer.rangeOf(id);
-    if (scrollText && range) {
-      const dom = this.view.domAtPos(range.from);
-      const element = dom.node instanceof Element ? dom.node : dom.node.parentElement;
-      element?.scrollIntoView({ block: 'center', behavior: 'smooth' });
-    }
+    if (scrollText && range) this.passageElement(range.from)?.scrollIntoView({ block: 'center', behavior: 'smooth' });
   }
 
   private editExisting(id: string): void {

@@ -8,3 +8,15 @@ export function roomFromPath(pathname: string): string | null {
 export function collabUrlFor(location: Pick<Location, 'protocol' | 'host'>): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/collab`;
 }
+
+/** An annotation or reply an address points at: `#annotation=<id>` or `#reply=<id>`, as the server's IRIs redirect browsers. */
+export interface LinkedItem {
+  kind: 'annotation' | 'reply';
+  id: string;
+}
+
+/** Reads the annotation or reply a page address's fragment names, or null. */
+export function linkedItemFromHash(hash: string): LinkedItem | null {
+  const match = /^#(annotation|reply)=([A-Za-z0-9_-]{1,64})$/.exec(hash);
+  return match ? { kind: match[1] as LinkedItem['kind'], id: match[2]! } : null;
+}

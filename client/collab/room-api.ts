@@ -93,23 +93,38 @@ export async function saveDisplayName(room: string, name: string): Promise<RoomA
   return { ok: true, value: name };
 }
 
-/** The export formats the server offers. */
-export type ExportFormat = 'native' | 'w3c' | 'csv';
+/** One download the server's export menu offers (`GET /api/rooms/<room>/exports`). */
+export interface ExportChoice {
+  name: string;
+  label: string;
+  hint: string;
+  fileName: string;
+  /** The download address, on this server. */
+  href: string;
+}
 
-/** The download address of an export of `room`. */
-export function exportUrl(room: string, format: ExportFormat): string {
-  return `${roomPath(room)}/export?format=${format}`;
+/** Validates one entry of the untrusted format list; only same-server download paths pass. */
+function parseExportChoice(value: unknown): ExportChoice | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const entry = value as Record<string, unknown>;
+  const fields = [entry.name, entry.label, entry.hint, entry.fileName, entry.href];
+  if (!fields.every((field) => typeof field === 'string')) return null;
+  if (!String(entry.href).startsWith('/api/rooms/')) return null;
+  return { name: String(entry.name), label: String(entry.label), hint: String(entry.hint), fileName: String(entry.fileName), href: String(entry.href) };
 }
 
 /**
- * Whether the export endpoint answers for this session (the menu stays disabled until it does).
- * A HEAD: the server answers it from its checks alone, without building the export.
+ * The export formats this session may download, as the server lists them, in menu order; an
+ * empty list when the server refuses or cannot be reached (the menu then stays disabled).
+ * Answered from the server's access checks alone, so it is cheap to ask while the room opens.
  */
-export async function probeExport(room: string): Promise<boolean> {
+export async function fetchExportChoices(room: string): Promise<ExportChoice[]> {
   try {
-    const response = await fetch(exportUrl(room, 'csv'), { method: 'HEAD', credentials: 'same-origin' });
-    return response.ok;
+    const response = await fetch(`${roomPath(room)}/exports`, { credentials: 'same-origin', headers: { accept: 'application/json' } });
+    if (!response.ok) return [];
+    const body = (await response.json()) as { formats?: unknown };
+    return Array.isArray(body.formats) ? body.formats.map(parseExportChoice).filter((choice): choice is ExportChoice => choice !== null) : [];
   } catch {
-    return false;
+    return [];
   }
 }

@@ -2,7 +2,8 @@ import { LitElement, html } from 'lit';
 import type { EditorView } from 'prosemirror-view';
 import type * as Y from 'yjs';
 import { can } from '../../schema/index.ts';
-import { fetchRoomMember, probeExport, saveDisplayName } from '../collab/room-api.ts';
+import { fetchExportChoices, fetchRoomMember, saveDisplayName } from '../collab/room-api.ts';
+import type { ExportChoice } from '../collab/room-api.ts';
 import type { RoomApiResult, RoomMember } from '../collab/room-api.ts';
 import { recallMember, rememberMember } from '../app/member-cache.ts';
 import { RoomConnection, dropLocalCache } from '../collab/room-connection.ts';
@@ -11,7 +12,8 @@ import { recoverRefusedWork } from '../collab/refusal-recovery.ts';
 import { recoveringNotice, recoveryFailedNotice, recoverySummaryNotice, refusalNotice } from '../app/refusal-notices.ts';
 import { listPeers, publishLocalUser } from '../collab/presence.ts';
 import type { Peer } from '../collab/presence.ts';
-import { collabUrlFor, roomFromPath } from '../app/room-address.ts';
+import { collabUrlFor, linkedItemFromHash, roomFromPath } from '../app/room-address.ts';
+import type { LinkedItem } from '../app/room-address.ts';
 import { needsDisplayName, rememberDisplayName, suggestedDisplayName } from '../app/display-name-memory.ts';
 import { ReadingRoom } from '../app/reading-room.ts';
 import type { ReadingRoomState } from '../app/reading-room.ts';
@@ -38,14 +40,15 @@ export class ApApp extends LitElement {
     phase: { state: true },
     snapshot: { state: true },
     peers: { state: true },
-    exportAvailable: { state: true },
+    exportChoices: { state: true },
     room: { state: true },
     renaming: { state: true },
   };
   declare phase: Phase;
   declare snapshot: ConnectionSnapshot | null;
   declare peers: Peer[];
-  declare exportAvailable: boolean | null;
+  /** The downloads the export menu offers; null while the server is being asked. */
+  declare exportChoices: ExportChoice[] | null;
   /** The interactive state of the open room (annotations, selection, popovers). */
   declare room: ReadingRoomState | null;
   /** Whether the name dialog is open over the room (the user asked to change their name). */
@@ -70,7 +73,7 @@ export class ApApp extends LitElement {
     this.phase = { kind: 'loading', message: 'Opening the chapter…' };
     this.snapshot = null;
     this.peers = [];
-    this.exportAvailable = null;
+    this.exportChoices = null;
     this.room = null;
     this.renaming = false;
   }
@@ -224,8 +227,8 @@ export class ApApp extends LitElement {
 
   /** Enables the export menu once the export endpoint answers (not while offline: no failed requests). */
   private checkExports(): void {
-    if (!navigator.onLine || this.exportAvailable === true) return;
-    void probeExport(this.roomName).then((ok) => (this.exportAvailable = ok));
+    if (!navigator.onLine || (this.exportChoices?.length ?? 0) > 0) return;
+    void fetchExportChoices(this.roomName).then((choices) => (this.exportChoices = choices));
   }
 
   private mountRoom(connection: RoomConnection, member: RoomMember): void {
@@ -239,8 +242,15 @@ export class ApApp extends LitElement {
       onChange: (state) => (this.room = state),
     });
     performance.mark('ap-chapter-rendered');
+    const linked = linkedItemFromHash(location.hash);
+    if (linked) void this.readingRoom.openLinked(linked).then((found) => found || this.notifyMissingLink(linked));
     // Highlights are patched in after the annotation document syncs; the next frame shows them.
     void connection.whenAnnotationsReady().then(() => requestAnimationFrame(() => performance.mark('ap-highlights-rendered')));
+  }
+
+  /** Says so when a followed link names an annotation this room no longer has. */
+  private notifyMissingLink(item: LinkedItem): void {
+    this.notify({ level: 'warning', message: `The ${item.kind} this link points to is not in this room (it may have been deleted).` });
   }
 
   /** The chapter editor, for tests and tools. */
@@ -280,7 +290,7 @@ export class ApApp extends LitElement {
           .role=${member.role}
           .peers=${this.peers}
           .snapshot=${this.snapshot}
-          .exportAvailable=${this.exportAvailable}
+          .exportChoices=${this.exportChoices}
           .canEditText=${can(member.role, 'edit-text')}
           .editing=${editing}
           @ap-toggle-editing=${(e: CustomEvent<boolean>) => this.readingRoom?.setEditing(e.detail)}

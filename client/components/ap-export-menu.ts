@@ -1,27 +1,19 @@
 import { LitElement, css, html } from 'lit';
-import { exportUrl } from '../collab/room-api.ts';
-import type { ExportFormat } from '../collab/room-api.ts';
+import type { ExportChoice } from '../collab/room-api.ts';
 import { dropdownStyles, sharedStyles } from './shared-styles.ts';
 
-const FORMATS: Array<{ format: ExportFormat; label: string; hint: string }> = [
-  { format: 'native', label: 'Apparatus JSON', hint: 'Lossless; can be imported again' },
-  { format: 'w3c', label: 'W3C Web Annotation', hint: 'JSON-LD for other annotation tools' },
-  { format: 'csv', label: 'Spreadsheet (CSV)', hint: 'One row per annotation' },
-];
-
 /**
- * The export menu: native JSON, W3C JSON-LD and CSV downloads. It stays disabled, with a
- * tooltip saying why, until the server's export endpoint has answered.
+ * The export menu: one download per format the server lists (`GET /api/rooms/<room>/exports`,
+ * from the one table of formats in schema/exchange/export/formats.ts). It stays disabled, with
+ * a tooltip saying why, until the server has answered with at least one.
  */
 export class ApExportMenu extends LitElement {
   static override properties = {
-    room: { attribute: false },
-    available: { attribute: false },
+    choices: { attribute: false },
     open: { state: true },
   };
-  declare room: string;
-  /** null while the endpoint is being checked. */
-  declare available: boolean | null;
+  /** The downloads on offer; null while the server is being asked, empty when it offers none. */
+  declare choices: ExportChoice[] | null;
   declare open: boolean;
   private readonly onDocumentClick = (event: MouseEvent): void => {
     if (!event.composedPath().includes(this)) this.open = false;
@@ -29,8 +21,7 @@ export class ApExportMenu extends LitElement {
 
   constructor() {
     super();
-    this.room = '';
-    this.available = null;
+    this.choices = null;
     this.open = false;
   }
 
@@ -58,8 +49,9 @@ export class ApExportMenu extends LitElement {
   }
 
   override render() {
-    const disabled = this.available !== true;
-    const why = this.available === null ? 'Checking whether exports are available…' : 'Exports are not available on this server yet.';
+    const choices = this.choices ?? [];
+    const disabled = choices.length === 0;
+    const why = this.choices === null ? 'Checking whether exports are available…' : 'Exports are not available on this server yet.';
     return html`<button
         class="btn"
         type="button"
@@ -74,10 +66,10 @@ export class ApExportMenu extends LitElement {
         Export <span class="caret" aria-hidden="true">▼</span>
       </button>
       <ul class="dropdown menu" id="export-list" ?hidden=${!this.open} aria-label="Export formats" @keydown=${this.onKeydown}>
-        ${FORMATS.map(
-          (f) => html`<li>
-            <a href=${exportUrl(this.room, f.format)} download @click=${() => (this.open = false)}>
-              <span class="label">${f.label}</span><span class="hint">${f.hint}</span>
+        ${choices.map(
+          (choice) => html`<li>
+            <a href=${choice.href} download=${choice.fileName} data-format=${choice.name} @click=${() => (this.open = false)}>
+              <span class="label">${choice.label}</span><span class="hint">${choice.hint}</span>
             </a>
           </li>`,
         )}

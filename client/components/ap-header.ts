@@ -2,6 +2,7 @@ import { LitElement, css, html } from 'lit';
 import { can, isRole } from '../../schema/index.ts';
 import type { Peer } from '../collab/presence.ts';
 import type { ConnectionSnapshot } from '../collab/room-connection.ts';
+import type { ExportChoice } from '../collab/room-api.ts';
 import { sharedStyles } from './shared-styles.ts';
 import './ap-presence-bar.ts';
 import './ap-save-status.ts';
@@ -27,7 +28,7 @@ export class ApHeader extends LitElement {
     role: { attribute: false },
     peers: { attribute: false },
     snapshot: { attribute: false },
-    exportAvailable: { attribute: false },
+    exportChoices: { attribute: false },
     canEditText: { attribute: false },
     editing: { attribute: false },
   };
@@ -37,7 +38,7 @@ export class ApHeader extends LitElement {
   declare role: string;
   declare peers: Peer[];
   declare snapshot: ConnectionSnapshot | null;
-  declare exportAvailable: boolean | null;
+  declare exportChoices: ExportChoice[] | null;
   declare canEditText: boolean;
   declare editing: boolean;
 
@@ -49,7 +50,7 @@ export class ApHeader extends LitElement {
     this.role = 'viewer';
     this.peers = [];
     this.snapshot = null;
-    this.exportAvailable = null;
+    this.exportChoices = null;
     this.canEditText = false;
     this.editing = false;
   }
@@ -94,7 +95,7 @@ export class ApHeader extends LitElement {
             </button>`
           : null}
         ${isRole(this.role) && can(this.role, 'manage-invites') ? html`<ap-invites-panel .room=${this.room}></ap-invites-panel>` : null}
-        <ap-export-menu .room=${this.room} .available=${this.exportAvailable}></ap-export-menu>
+        <ap-export-menu .choices=${this.exportChoices}></ap-export-menu>
         <span class="me">
           <button class="btn btn--quiet" type="button" title="Change your display name" @click=${this.rename}>${this.userName}</button>
           <span class="role" title="Your role in this room">${ROLE_LABELS[this.role] ?? this.role}</span>

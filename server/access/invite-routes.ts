@@ -5,7 +5,7 @@ import { readJsonBody } from '../http/json-body.ts';
 import { identifyForRoom } from '../http/request-auth.ts';
 import { sendError, sendJson } from '../http/responses.ts';
 import type { Route, RouteRequest } from '../http/router.ts';
-import { publicBaseUrl } from '../http/routes-export.ts';
+import { publicBaseUrl } from '../http/public-url.ts';
 import { closeConnectionsOfInvite } from './credential-sweeper.ts';
 import { createInvite, findInvite, parseNewInvite, summarizeInvite } from './invite-records.ts';
 

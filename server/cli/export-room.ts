@@ -1,11 +1,15 @@
-// `npm run --silent export -- --room <room> --format native|w3c|csv [--data-dir d] [--base-url u]`:
+// `npm run --silent export -- --room <room> --format <format> --base-url <url> [--data-dir d] [--out file]`:
 // reads a room straight from the data directory (the server may be running: the database is
-// opened read-only, and WAL lets it read while the server writes) and prints the export on stdout.
+// opened read-only, and WAL lets it read while the server writes) and prints the export on stdout
+// (or writes it to --out). Formats are those of EXPORT_FORMATS (native, w3c, tei, csv, …). IRIs are
+// built on --base-url, else PUBLIC_URL: the CLI never guesses the address a server is published at.
 // Exit codes: 0 exported, 1 no such room or unreadable store, 2 bad usage.
 import Database from 'better-sqlite3';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { exportCsv, exportNative, exportW3C } from '../../schema/index.ts';
+import { exportFormat, exportFormatNames } from '../../schema/index.ts';
+import type { ExportFormat } from '../../schema/index.ts';
+import { readPublicUrl } from '../config.ts';
 import { DATABASE_FILE } from '../persistence/database.ts';
 import type { AppDatabase } from '../persistence/database.ts';
 import { replayStoredDoc } from '../persistence/doc-replay.ts';
@@ -14,16 +18,16 @@ import { UpdateStore } from '../persistence/update-store.ts';
 import { snapshotRoom } from '../http/export-import-docs.ts';
 import { docNameOf, isRoomId } from '../rooms/doc-names.ts';
 
-const USAGE = 'usage: npm run --silent export -- --room <room> --format native|w3c|csv [--data-dir <dir>] [--base-url <url>]';
-const FORMATS = ['native', 'w3c', 'csv'] as const;
-type Format = (typeof FORMATS)[number];
+const USAGE = `usage: npm run --silent export -- --room <room> --format <${exportFormatNames().replaceAll(', ', '|')}> --base-url <url> [--data-dir <dir>] [--out <file>]`;
 
 /** The command line, parsed. */
 interface CliArguments {
   room: string;
-  format: Format;
+  format: ExportFormat;
   dataDir: string;
   baseUrl: string;
+  /** The file to write, or null for stdout. */
+  out: string | null;
 }
 
 /** Parses the arguments, or returns the message explaining what is wrong with them. */
@@ -31,7 +35,7 @@ function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv): CliArg
   const values = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const option = argv[i]!;
-    if (!['--room', '--format', '--data-dir', '--base-url'].includes(option)) return `unknown argument ${option}`;
+    if (!['--room', '--format', '--data-dir', '--base-url', '--out'].includes(option)) return `unknown argument ${option}`;
     const value = argv[++i];
     if (value === undefined) return `${option} needs a value`;
     values.set(option, value);
@@ -39,15 +43,13 @@ function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv): CliArg
   const room = values.get('--room');
   if (!room) return 'no --room given';
   if (!isRoomId(room)) return `--room ${JSON.stringify(room)} is not a room id (lower-case letters, digits and hyphens)`;
-  const format = values.get('--format') ?? 'native';
-  if (!(FORMATS as readonly string[]).includes(format)) return `--format must be native, w3c or csv, got ${JSON.stringify(format)}`;
-  const port = env.PORT ?? '8080';
-  return {
-    room,
-    format: format as Format,
-    dataDir: path.resolve(values.get('--data-dir') ?? env.DATA_DIR ?? 'data'),
-    baseUrl: values.get('--base-url') ?? `http://${env.HOST ?? '127.0.0.1'}:${port}`,
-  };
+  const name = values.get('--format') ?? 'native';
+  const format = exportFormat(name);
+  if (!format) return `--format must be one of ${exportFormatNames()}, got ${JSON.stringify(name)}`;
+  const baseUrl = readPublicUrl(values.get('--base-url') ?? env.PUBLIC_URL);
+  if (baseUrl === null) return 'no --base-url given: name the address the server is published at (e.g. --base-url https://apparatus.example.edu), which every exported IRI is built on';
+  if (typeof baseUrl === 'object') return baseUrl.error.replace('PUBLIC_URL', values.has('--base-url') ? '--base-url' : 'PUBLIC_URL');
+  return { room, format, dataDir: path.resolve(values.get('--data-dir') ?? env.DATA_DIR ?? 'data'), baseUrl, out: values.get('--out') ?? null };
 }
 
 /** Reads one stored document, replaying snapshot and log as the server does. */
@@ -57,8 +59,8 @@ function readDoc(updates: UpdateStore, room: string, kind: 'text' | 'annotations
   return replayed.value;
 }
 
-/** Reads the room and returns the export text, or the message that explains why not. */
-function exportRoom(args: CliArguments): { ok: true; text: string } | { ok: false; error: string } {
+/** Reads the room and returns the export, or the message that explains why not. */
+function exportRoom(args: CliArguments): { ok: true; data: string | Uint8Array } | { ok: false; error: string } {
   const file = path.join(args.dataDir, DATABASE_FILE);
   if (!existsSync(file)) return { ok: false, error: `no Apparatus database at ${file}` };
   const db: AppDatabase = new Database(file, { readonly: true, fileMustExist: true });
@@ -67,10 +69,9 @@ function exportRoom(args: CliArguments): { ok: true; text: string } | { ok: fals
     if (!record) return { ok: false, error: `no room "${args.room}" in ${file}` };
     const updates = new UpdateStore(db);
     const snapshot = snapshotRoom({ id: record.id, title: record.title }, readDoc(updates, args.room, 'text'), readDoc(updates, args.room, 'annotations'));
-    const options = { baseUrl: args.baseUrl, exportedAt: new Date().toISOString() };
-    if (args.format === 'csv') return { ok: true, text: exportCsv(snapshot) };
-    const doc = args.format === 'native' ? exportNative(snapshot, options) : exportW3C(snapshot, options);
-    return { ok: true, text: `${JSON.stringify(doc)}\n` };
+    // No byte order mark: CLI output is piped into programs, not opened in Excel.
+    const data = args.format.build(snapshot, { baseUrl: args.baseUrl, exportedAt: new Date().toISOString(), byteOrderMark: false });
+    return { ok: true, data: typeof data === 'string' && !data.endsWith('\n') ? `${data}\n` : data };
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error.message : String(error) };
   } finally {
@@ -89,7 +90,12 @@ function main(): number {
     process.stderr.write(`export failed: ${result.error}\n`);
     return 1;
   }
-  process.stdout.write(result.text);
+  if (typeof result.data !== 'string' && args.out === null && process.stdout.isTTY) {
+    process.stderr.write(`--format ${args.format.name} is binary (${args.format.fileName}): redirect the output to a file or use --out <file>\n`);
+    return 2;
+  }
+  if (args.out !== null) writeFileSync(args.out, result.data);
+  else process.stdout.write(result.data);
   return 0;
 }
 

@@ -10,10 +10,11 @@ import { identityRoutes } from './routes-identity.ts';
 import { roomRoutes } from './routes-rooms.ts';
 import { exportRoutes } from './routes-export.ts';
 import { importRoutes } from './routes-import.ts';
+import { iriRoutes } from './routes-iris.ts';
 import { resolveStaticPath, sendClientShell, sendStaticFile } from './static-files.ts';
 
 /** The route table of the server. Later features add their route lists here. */
-export const routes: readonly Route<HttpContext>[] = [...healthRoutes, ...roomRoutes, ...identityRoutes, ...exportRoutes, ...importRoutes, ...inviteRoutes];
+export const routes: readonly Route<HttpContext>[] = [...healthRoutes, ...roomRoutes, ...identityRoutes, ...exportRoutes, ...importRoutes, ...inviteRoutes, ...iriRoutes];
 
 /** Serves GET/HEAD requests no route claims from the built client; `/` is the client shell. */
 function serveStatic(request: IncomingMessage, response: ServerResponse, path: string, context: HttpContext): void {

@@ -1,85 +1,80 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { can, CSV_CONTENT_TYPE, exportCsv, exportNative, exportW3C, W3C_CONTENT_TYPE } from '../../schema/index.ts';
-import type { ExportOptions, RoomSnapshot } from '../../schema/index.ts';
+import type { ServerResponse } from 'node:http';
+import { EXPORT_FORMATS, exportFormat, exportFormatNames } from '../../schema/index.ts';
+import type { ExportFormat } from '../../schema/index.ts';
+import { authorizeExport, readRoomForExport } from './export-access.ts';
 import type { HttpContext } from './http-context.ts';
-import { holdRoomDocs, snapshotRoom } from './export-import-docs.ts';
-import { identifyForRoom } from './request-auth.ts';
-import { sendError, setCommonHeaders } from './responses.ts';
+import { exportBaseUrl } from './public-url.ts';
+import { sendError, sendJson, setCommonHeaders } from './responses.ts';
 import type { Route, RouteRequest } from './router.ts';
 
-/** The export formats, with their content type, file extension and serialiser. */
-const FORMATS = {
-  native: { type: 'application/json; charset=utf-8', extension: 'json', write: (s: RoomSnapshot, o: ExportOptions) => JSON.stringify(exportNative(s, o)) },
-  w3c: { type: W3C_CONTENT_TYPE, extension: 'jsonld', write: (s: RoomSnapshot, o: ExportOptions) => JSON.stringify(exportW3C(s, o)) },
-  csv: { type: CSV_CONTENT_TYPE, extension: 'csv', write: (s: RoomSnapshot) => exportCsv(s, { byteOrderMark: true }) },
-} as const;
+const ROOM = '([a-z0-9-]{1,64})';
 
-type ExportFormat = keyof typeof FORMATS;
-
-function isExportFormat(value: string): value is ExportFormat {
-  return Object.hasOwn(FORMATS, value);
+/** The download address of an export. */
+function exportHref(room: string, format: ExportFormat): string {
+  return `/api/rooms/${room}/export?format=${encodeURIComponent(format.name)}`;
 }
 
 /**
- * The origin IRIs are built on: the request's Host when it is a plain host[:port] (it
- * names the address the client used), else the configured listening address.
+ * `GET /api/rooms/<room>/exports`: the formats this caller may download, in menu order, each with
+ * its label, hint, media type, file name and download address. The export menu reads it (so it
+ * offers exactly what the server has); answered from the access checks alone, cheap enough to
+ * ask while a room opens.
  */
-export function publicBaseUrl(request: IncomingMessage, context: HttpContext): string {
-  const host = request.headers.host;
-  if (host && /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host)) return `http://${host}`;
-  return `http://${context.config.host}:${context.config.port}`;
+function handleListExports({ request, response, params, context }: RouteRequest<HttpContext>): void {
+  const room = params[0]!;
+  const access = authorizeExport(request, context, room);
+  if (!access.ok) return sendError(response, access.status, access.error);
+  const formats = EXPORT_FORMATS.map((format) => ({
+    name: format.name,
+    label: format.label,
+    hint: format.hint,
+    mediaType: format.mediaType,
+    fileName: `${room}-${format.fileName}`,
+    href: exportHref(room, format),
+  }));
+  sendJson(response, 200, { room, formats });
 }
 
 /**
- * `GET /api/rooms/<room>/export?format=native|w3c|csv` (default native): any role of the
- * room, by Bearer token or session cookie. Sent as an attachment, never cached or sniffed.
- * `HEAD` answers the same checks without building the export (see sendExportHead).
+ * `GET /api/rooms/<room>/export?format=<name>` (default native; names in EXPORT_FORMATS): any
+ * role of the room, by Bearer token or session cookie. IRIs are built on PUBLIC_URL, else on the
+ * origin the request was sent to. Sent as an attachment, never cached or sniffed. `HEAD` answers
+ * the same checks without building the export (see sendExportHead).
  */
 async function handleExport({ request, response, params, query, context }: RouteRequest<HttpContext>): Promise<void> {
   const room = params[0]!;
-  const caller = identifyForRoom(request, context.identity, room);
-  if (!caller.ok) return sendError(response, caller.status, caller.error);
-  if (!can(caller.value.role, 'export')) return sendError(response, 403, `role ${caller.value.role} may not export`);
-  const format = query.get('format') ?? 'native';
-  if (!isExportFormat(format)) return sendError(response, 400, `unknown export format ${JSON.stringify(format)}: use native, w3c or csv`);
-  const record = context.rooms.rooms.get(room);
-  if (!record) return sendError(response, 404, `no room "${room}"`);
-  if (request.method === 'HEAD') return sendExportHead(response, FORMATS[format].type, `${room}-annotations.${FORMATS[format].extension}`);
-  const held = await holdRoomDocs(context.collab, room);
-  if (!held.ok) return sendError(response, 503, held.error);
-  let body: string;
-  let skipped: number;
-  try {
-    const snapshot = snapshotRoom({ id: room, title: record.title }, held.value.text.ydoc, held.value.annotations.ydoc);
-    skipped = snapshot.skipped;
-    body = FORMATS[format].write(snapshot, { baseUrl: publicBaseUrl(request, context), exportedAt: new Date().toISOString() });
-  } finally {
-    held.value.release();
-  }
-  // Malformed stored entries are left out of exports; say so where an operator will look.
-  if (skipped > 0) context.log.warn('room.export-skipped-malformed', { room, skipped });
-  context.log.info('room.exported', { room, format, role: caller.value.role, bytes: Buffer.byteLength(body) });
-  sendAttachment(request, response, body, FORMATS[format].type, `${room}-annotations.${FORMATS[format].extension}`);
+  const access = authorizeExport(request, context, room);
+  if (!access.ok) return sendError(response, access.status, access.error);
+  const name = query.get('format') ?? 'native';
+  const format = exportFormat(name);
+  if (!format) return sendError(response, 400, `unknown export format ${JSON.stringify(name)}: use one of ${exportFormatNames()}`);
+  const baseUrl = exportBaseUrl(request, context);
+  if (baseUrl === null) return sendError(response, 400, 'cannot tell the address exported IRIs should use: send a Host header or set PUBLIC_URL');
+  const fileName = `${room}-${format.fileName}`;
+  if (request.method === 'HEAD') return sendExportHead(response, format.mediaType, fileName);
+  const read = await readRoomForExport(context, room, access.title);
+  if (!read.ok) return sendError(response, 503, read.error);
+  const built = format.build(read.snapshot, { baseUrl, exportedAt: new Date().toISOString(), byteOrderMark: true });
+  const body = typeof built === 'string' ? Buffer.from(built, 'utf8') : Buffer.from(built.buffer, built.byteOffset, built.byteLength);
+  context.log.info('room.exported', { room, format: format.name, role: access.caller.role, bytes: body.byteLength });
+  sendAttachment(response, body, format.mediaType, fileName);
 }
 
-function sendAttachment(request: IncomingMessage, response: ServerResponse, body: string, contentType: string, fileName: string): void {
+function sendAttachment(response: ServerResponse, body: Buffer, contentType: string, fileName: string): void {
   setCommonHeaders(response);
   response.writeHead(200, {
     'Content-Type': contentType,
     'Content-Disposition': `attachment; filename="${fileName}"`,
-    'Content-Length': Buffer.byteLength(body),
+    'Content-Length': body.byteLength,
     'Cache-Control': 'no-store',
   });
-  response.end(request.method === 'HEAD' ? undefined : body);
+  response.end(body);
 }
 
 /**
  * Answers a HEAD of an export: whether this caller may download it, with the attachment's
  * headers but no Content-Length (RFC 9110 §9.3.2 allows leaving it out), so that the room's
- * documents are neither loaded nor serialised. The client probes the export menu this way when
- * a room opens; a GET built the whole export for it (~280 ms of the server's only thread at
- * 5,000 annotations), and the annotation document's sync waited behind it (bench:
- * browser-open-5000).
+ * documents are neither loaded nor serialised.
  */
 function sendExportHead(response: ServerResponse, contentType: string, fileName: string): void {
   setCommonHeaders(response);
@@ -88,4 +83,7 @@ function sendExportHead(response: ServerResponse, contentType: string, fileName:
 }
 
 /** Routes of the export API. */
-export const exportRoutes: readonly Route<HttpContext>[] = [{ method: 'GET', pattern: /^\/api\/rooms\/([a-z0-9-]{1,64})\/export$/, handle: handleExport }];
+export const exportRoutes: readonly Route<HttpContext>[] = [
+  { method: 'GET', pattern: new RegExp(`^/api/rooms/${ROOM}/export$`), handle: handleExport },
+  { method: 'GET', pattern: new RegExp(`^/api/rooms/${ROOM}/exports$`), handle: handleListExports },
+];

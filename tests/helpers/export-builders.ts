@@ -38,6 +38,13 @@ export function testRoom(blocks: BlockSpec[], id = 'test-room', title = 'A Test 
   return { id, title, textDoc, annotationsDoc: new Y.Doc() };
 }
 
+/** Builds a room whose text document holds a chapter given as ProseMirror JSON (e.g. the importer's). */
+export function roomFromChapter(chapter: unknown, id = 'chapter-room', title = 'A Chapter'): TestRoom {
+  const textDoc = new Y.Doc();
+  prosemirrorJSONToYXmlFragment(chapterSchema, chapter, textDoc.getXmlFragment(TEXT_FRAGMENT_NAME));
+  return { id, title, textDoc, annotationsDoc: new Y.Doc() };
+}
+
 /** A room with an empty annotation document and a copy of `room`'s text document. */
 export function emptyCopy(room: TestRoom, id = 'empty-room'): TestRoom {
   const textDoc = new Y.Doc();
@@ -275,4 +282,24 @@ export function importInto(room: TestRoom, fileText: string, options: { dryRun?:
     dryRun: options.dryRun ?? false,
   });
   return { ok: true as const, report };
+}
+
+/** Text a hostile annotator might type: markup, a CDATA end, entities, controls, a lone surrogate, CR LF. */
+export const HOSTILE_TEXT = '<script>alert(1)</script> ]]> &amp; </note></annotation><!-- x --> <!DOCTYPE x [<!ENTITY e "x">]>&e; \u0001\u0007 \ud800 "dq" \'sq\' line\r\nnext =cmd|\' /C calc\'!A0';
+
+/**
+ * The sample room plus what strains an export that must nest: two claims whose passages cross,
+ * a comment with a claim nested in it, a problem and a claim on the same words, a passage that
+ * runs from one paragraph into the next, a claim inside a footnote, and hostile text in a note,
+ * a correction, a reply and an author's name.
+ */
+export function overlappingRoom(id = 'overlap-room'): TestRoom {
+  const room = sampleRoom(id);
+  annotate(room, { quote: 'line softened in 1934. Kirov', kind: 'claim', claimStatus: 'contested', note: 'Crosses the sourced claim.' });
+  const outer = annotate(room, { quote: 'Kirov spoke of the new course at the congress.', kind: 'comment', note: HOSTILE_TEXT, authorId: 'u-mallory', authorName: '<b>Mallory</b> & "Co"' });
+  annotate(room, { quote: 'Critics disagreed', kind: 'problem', problemType: 'grammar', correction: '</corr><corr>Critics disagreed', note: 'Same words as a comment.' });
+  annotate(room, { quote: 'disagreed.\n\nA doubled', kind: 'comment', note: 'Runs across two paragraphs.' });
+  annotate(room, { quote: 'Master of the House', kind: 'claim', claimStatus: 'sourced', note: 'In a footnote.' });
+  reply(room, outer.id, HOSTILE_TEXT, { authorId: 'u-mallory', authorName: '<b>Mallory</b> & "Co"' });
+  return room;
 }

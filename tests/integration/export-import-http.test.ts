@@ -3,6 +3,7 @@ import Ajv from 'ajv';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { annotationsMap, listAnnotations } from '../../schema/annotations/layout.ts';
+import { CSV_COLUMNS } from '../../schema/exchange/export/csv.ts';
 import { NATIVE_EXPORT_SCHEMA } from '../../schema/exchange/export/native-schema.ts';
 import type { NativeExport } from '../../schema/exchange/export/native.ts';
 import type { W3CCollection } from '../../schema/exchange/export/w3c.ts';
@@ -105,13 +106,16 @@ describe('export and import over HTTP', () => {
     const expected = {
       native: 'application/json; charset=utf-8',
       w3c: 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"',
+      tei: 'application/tei+xml; charset=utf-8',
       csv: 'text/csv; charset=utf-8',
+      'csv-replies': 'text/csv; charset=utf-8',
+      'csv-zip': 'application/zip',
     };
     for (const [format, type] of Object.entries(expected)) {
       const { response, text } = await exportRoom(server, ROOM, server.invites.viewer, format);
       expect(response.status, text).toBe(200);
       expect(response.headers.get('content-type')).toBe(type);
-      expect(response.headers.get('content-disposition')).toMatch(new RegExp(`^attachment; filename="chapter-5-annotations\\.(json|jsonld|csv)"$`));
+      expect(response.headers.get('content-disposition')).toMatch(new RegExp(`^attachment; filename="chapter-5-(annotations\\.(json|jsonld|csv)|tei\\.xml|replies\\.csv|annotations-csv\\.zip)"$`));
       expect(response.headers.get('x-content-type-options')).toBe('nosniff');
       expect(response.headers.get('cache-control')).toBe('no-store');
     }
@@ -127,7 +131,7 @@ describe('export and import over HTTP', () => {
     // A UTF-8 byte order mark, so that spreadsheets read the file as UTF-8.
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const csv = bytes.subarray(3).toString('utf8');
-    expect(csv.startsWith('id,quote,kind')).toBe(true);
+    expect(csv.startsWith(`${CSV_COLUMNS.join(',')}\r\n`)).toBe(true);
     expect(csv.trim().split('\r\n')).toHaveLength(4);
   });
 
@@ -190,7 +194,7 @@ describe('export and import over HTTP', () => {
     const withoutTime = (text: string) => ({ ...(JSON.parse(text) as Record<string, unknown>), exported: null, generated: null });
     const viaHttp = (await exportRoom(server, ROOM, server.invites.viewer)).text;
     expect(withoutTime(run('native'))).toEqual(withoutTime(viaHttp));
-    expect(run('csv').split('\r\n')[0]).toBe('id,quote,kind,claim_status,problem_type,status,footnotes,author,created,modified,note,correction,replies,anchor_state,block_id');
+    expect(run('csv').split('\r\n')[0]).toBe(CSV_COLUMNS.join(','));
   });
 
   it('reports without writing on a dry run', async () => {

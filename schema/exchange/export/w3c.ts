@@ -4,7 +4,7 @@ import { roomIris } from './iris.ts';
 import type { RoomIris } from './iris.ts';
 import { positionSelectorAt, quoteSelectorAt } from './selectors.ts';
 import type { TextPositionSelector, TextQuoteSelector } from './selectors.ts';
-import type { Reply } from '../../annotations/model.ts';
+import type { Annotation, Reply } from '../../annotations/model.ts';
 import type { ExportOptions, RoomSnapshot, SnapshotAnnotation } from './snapshot.ts';
 import { sha256Hex } from '../sha256.ts';
 import { VOCABULARY_NAMESPACE, iriOf } from '../../annotations/vocabulary.ts';
@@ -101,6 +101,22 @@ export function exportW3C(snapshot: RoomSnapshot, options: ExportOptions): W3CCo
   };
 }
 
+/**
+ * Exports one annotation or one reply of a room, as its IRI answers it: the same object the
+ * collection holds for it. Returns null when the room has no annotation (or reply) with that id.
+ */
+export function exportW3CItem(snapshot: RoomSnapshot, options: ExportOptions, item: { kind: 'annotation' | 'reply'; id: string }): W3CAnnotation | null {
+  if (item.kind === 'annotation') {
+    const entry = snapshot.annotations.find((candidate) => candidate.annotation.id === item.id);
+    return entry ? annotationToW3C(entry, w3cContext(snapshot, options)) : null;
+  }
+  for (const entry of snapshot.annotations) {
+    const reply = entry.replies.find((candidate) => candidate.id === item.id);
+    if (reply) return replyToW3C(reply, w3cContext(snapshot, options));
+  }
+  return null;
+}
+
 function w3cContext(snapshot: RoomSnapshot, options: ExportOptions): W3CContext {
   const iris = roomIris(options.baseUrl, snapshot.room.id);
   const text = snapshot.projection.text;
@@ -119,7 +135,7 @@ function annotationToW3C(entry: SnapshotAnnotation, context: W3CContext): W3CAnn
     '@context': APPARATUS_CONTEXT,
     id: context.iris.annotation(annotation.id),
     type: 'Annotation',
-    motivation: motivationOf(entry),
+    motivation: motivationOf(annotation),
     body: bodiesOf(entry, context),
     target: targetOf(entry, context),
     creator: { id: context.iris.user(annotation.authorId), type: 'Person', name: annotation.authorName },
@@ -133,8 +149,8 @@ function annotationToW3C(entry: SnapshotAnnotation, context: W3CContext): W3CAnn
   return w3c;
 }
 
-/** Claims are assessments; a problem proposing a correction is an edit; the rest comment. */
-function motivationOf({ annotation }: SnapshotAnnotation): W3CAnnotation['motivation'] {
+/** An annotation's W3C motivation: claims are assessments, a problem proposing a correction is an edit, the rest comment. */
+export function motivationOf(annotation: Annotation): W3CAnnotation['motivation'] {
   if (annotation.kind === 'claim') return 'assessing';
   if (annotation.kind === 'problem') return annotation.correction !== null ? 'editing' : 'assessing';
   return 'commenting';
