@@ -197,7 +197,7 @@ export { roomIris, localIdFromIri } from './exchange/export/iris.ts';
 export { roomPeople } from './exchange/export/people.ts';
 export type { RoomPerson, PersonRole } from './exchange/export/people.ts';
 export type { RoomIris } from './exchange/export/iris.ts';
-export { quoteSelectorAt, positionSelectorAt, QUOTE_CONTEXT_LENGTH } from './exchange/export/selectors.ts';
+export { quoteSelectorAt, positionSelectorAt } from './exchange/export/selectors.ts';
 export type { TextQuoteSelector, TextPositionSelector } from './exchange/export/selectors.ts';
 export { sha256Hex } from './exchange/sha256.ts';
 export { parseImport } from './exchange/import/parse.ts';
