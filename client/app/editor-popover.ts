@@ -29,7 +29,6 @@ export class EditorPopover {
 
   constructor(
     private readonly getView: () => EditorView,
-    private readonly getFootnotes: () => ReadonlyArray<{ n: number }>,
     private readonly onChange: () => void,
   ) {}
 
