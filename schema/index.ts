@@ -3,7 +3,6 @@
 
 // --- chapter model ---
 export { chapterSchema, chapterFromJSON } from './chapter/chapter-schema.ts';
-export type { ChapterNodeName } from './chapter/chapter-schema.ts';
 export { BLOCK_SEPARATOR, blockText, projectChapter } from './chapter/text-projection.ts';
 export type { ProjectedBlock, TextProjection } from './chapter/text-projection.ts';
 export { readChapterLayout } from './chapter/chapter-layout.ts';
@@ -63,6 +62,8 @@ export {
   REPLY_ID_PATTERN,
   ANNOTATION_FIELDS,
   REPLY_FIELDS,
+  FIXED_ANNOTATION_FIELDS,
+  FIXED_REPLY_FIELDS,
   newAnnotationId,
   newReplyId,
 } from './annotations/model.ts';
@@ -103,6 +104,8 @@ export {
   replyToYMap,
   writeFields,
   ANNOTATION_STATUS_FIELDS,
+  touchedEntryKeys,
+  byCreatedThenId,
   readAnnotation,
   readAnnotationById,
   listAnnotations,
@@ -113,7 +116,7 @@ export {
 } from './annotations/layout.ts';
 export type { YAnnotation, YReply } from './annotations/layout.ts';
 export { normalizeAnnotation, readAnnotationRecord } from './annotations/normalization.ts';
-export { ANNOTATION_OPERATIONS, AnnotationOrigin, isAnnotationOrigin } from './annotations/origin.ts';
+export { ANNOTATION_OPERATIONS, AnnotationOrigin } from './annotations/origin.ts';
 export type { AnnotationOperation } from './annotations/origin.ts';
 export type { OperationContext } from './annotations/operation-context.ts';
 export {
@@ -151,7 +154,7 @@ export type { PointResolution, YTypeIndex } from './anchoring/positions.ts';
 export { createAnchor, createAnchorFromPmRange, createAnchorFromTextRange } from './anchoring/create-anchor.ts';
 export type { AnchorResult, PmRange, TextRange } from './anchoring/create-anchor.ts';
 export { ANCHOR_CONTEXT_LENGTH, quoteAt, occurrencesOf, relocateQuote } from './anchoring/quote.ts';
-export { ANCHOR_STATES, placeAnchor, resolutionOf, resolveAnchor, resolveAnchors } from './anchoring/resolve.ts';
+export { placeAnchor, resolutionOf, resolveAnchor, resolveAnchors } from './anchoring/resolve.ts';
 export type { AnchorState, AnchorPlacement, AnchorResolution } from './anchoring/resolve.ts';
 export { AnchorIndex } from './anchoring/anchor-index.ts';
 export type { AnchorIndexChange, AnchorIndexListener } from './anchoring/anchor-index.ts';
@@ -173,8 +176,11 @@ export {
   encodeStoredMessage,
   readStoredMessage,
   stateVectorCovers,
+  isEmptyStateVector,
 } from './room/collab-protocol.ts';
-export type { CollabMessageType } from './room/collab-protocol.ts';
+export type { StateVector } from './room/collab-protocol.ts';
+export { ROOM_ID_PATTERN, isRoomId, isDocKind } from './room/room-names.ts';
+export type { DocKind } from './room/room-names.ts';
 
 // --- export / import ---
 export { readRoomSnapshot } from './exchange/export/snapshot.ts';

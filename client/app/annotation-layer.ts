@@ -21,6 +21,8 @@ import {
   TEXT_FRAGMENT_NAME,
   unlinkFootnote,
   updateAnnotation,
+  touchedEntryKeys,
+  byCreatedThenId,
 } from '../../schema/index.ts';
 import type { Actor, AnchorIndexChange, Annotation, AnnotationStatus, OperationContext, Reply, ValidationResult } from '../../schema/index.ts';
 import type { Node as PMNode } from 'prosemirror-model';
@@ -216,11 +218,11 @@ export class AnnotationLayer implements AnnotationLayerApi, HighlightSource {
     const replies = repliesMap(this.options.annotationsDoc);
     // Observed after the index (created first), which has read the same entries by then.
     const onAnnotations = (events: Array<Y.YEvent<any>>): void => {
-      for (const id of touchedKeys(events, annotations)) this.readRecord(id);
+      for (const id of touchedEntryKeys(events, annotations)) this.readRecord(id);
       this.flushSoon();
     };
     const onReplies = (events: Array<Y.YEvent<any>>): void => {
-      for (const id of touchedKeys(events, replies)) this.readReplyEntry(id, replies.get(id));
+      for (const id of touchedEntryKeys(events, replies)) this.readReplyEntry(id, replies.get(id));
       this.flushSoon();
     };
     annotations.observeDeep(onAnnotations);
@@ -302,7 +304,7 @@ export class AnnotationLayer implements AnnotationLayerApi, HighlightSource {
       return;
     }
     const resolution = this.index.get(id);
-    const thread = [...(this.threads.get(id)?.values() ?? [])].sort((a, b) => (a.created < b.created ? -1 : a.created > b.created ? 1 : a.id < b.id ? -1 : 1));
+    const thread = [...(this.threads.get(id)?.values() ?? [])].sort(byCreatedThenId);
     this.views_.set(id, {
       id,
       kind: record.kind,
@@ -375,20 +377,4 @@ export class AnnotationLayer implements AnnotationLayerApi, HighlightSource {
     this.highlightDirty.clear();
     dispatchHighlightChange(view, { type: 'patch', upsert, remove });
   }
-}
-
-/** The keys of a root map that a batch of deep events touched (entries added, removed or edited). */
-function touchedKeys(events: Array<Y.YEvent<any>>, root: Y.Map<any>): Set<string> {
-  const keys = new Set<string>();
-  for (const event of events) {
-    if (event.target === root) for (const key of (event as Y.YMapEvent<unknown>).keysChanged) keys.add(key);
-    else {
-      // A field of one entry changed: the entry's key in the root map is its item's parentSub.
-      let type = event.target as Y.AbstractType<unknown>;
-      while (type._item && type._item.parent !== root) type = type._item.parent as Y.AbstractType<unknown>;
-      const key = type._item?.parentSub;
-      if (key) keys.add(key);
-    }
-  }
-  return keys;
 }

@@ -2,7 +2,7 @@ import { Plugin, TextSelection } from 'prosemirror-state';
 import type { EditorState } from 'prosemirror-state';
 import type { EditorView } from 'prosemirror-view';
 import { yUndoPluginKey } from 'y-prosemirror';
-import { can } from '../../schema/index.ts';
+import { can, TEXT_FRAGMENT_NAME } from '../../schema/index.ts';
 import type { Finding } from '../../schema/index.ts';
 import type { RoomMember } from '../collab/room-api.ts';
 import type { ConnectionNotice, RoomConnection } from '../collab/room-connection.ts';
@@ -95,11 +95,11 @@ export class ReadingRoom {
       getView: () => this.view,
     });
     this.suggestions = new Suggestions(connection.annotations.ydoc, connection.text.ydoc, this.actor);
-    this.popover = new EditorPopover(() => this.view, () => this.footnotes, () => this.emit());
+    this.popover = new EditorPopover(() => this.view, () => this.emit());
     this.hover = new HighlightHover(this.layer, () => this.emit());
     this.view = createChapterEditor({
       mount: options.mount,
-      yFragment: connection.text.ydoc.getXmlFragment('prosemirror'),
+      yFragment: connection.text.ydoc.getXmlFragment(TEXT_FRAGMENT_NAME),
       awareness: connection.awareness,
       label: 'Chapter text',
       plugins: [annotationKeys((shortcut, view) => this.onShortcut(shortcut, view)), this.clickPlugin(), this.layer.plugin, viewObserver(() => this.schedule())],

@@ -7,7 +7,7 @@
 import Database from 'better-sqlite3';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { exportFormat, exportFormatNames } from '../../schema/index.ts';
+import { exportFormat, exportFormatNames, isRoomId } from '../../schema/index.ts';
 import type { ExportFormat } from '../../schema/index.ts';
 import { readPublicUrl } from '../config.ts';
 import { DATABASE_FILE } from '../persistence/database.ts';
@@ -16,7 +16,7 @@ import { replayStoredDoc } from '../persistence/doc-replay.ts';
 import { RoomStore } from '../persistence/room-store.ts';
 import { UpdateStore } from '../persistence/update-store.ts';
 import { snapshotRoom } from '../http/export-import-docs.ts';
-import { docNameOf, isRoomId } from '../rooms/doc-names.ts';
+import { docNameOf } from '../rooms/doc-names.ts';
 
 const USAGE = `usage: npm run --silent export -- --room <room> --format <${exportFormatNames().replaceAll(', ', '|')}> --base-url <url> [--data-dir <dir>] [--out <file>]`;
 

@@ -1,13 +1,13 @@
 import type * as Y from 'yjs';
 import type { Logger } from '../logger.ts';
+import { TEXT_FRAGMENT_NAME } from '../../schema/index.ts';
 import { captureLiveSnapshot, compactLiveDoc, writeCapturedSnapshot } from '../persistence/compaction.ts';
 import type { SnapshotCapture } from '../persistence/compaction.ts';
 import { SnapshotChecker } from '../persistence/snapshot-checker.ts';
 import { replayStoredDoc } from '../persistence/doc-replay.ts';
 import { snapshotIntact } from '../persistence/update-store.ts';
 import type { StoredDoc, UpdateStore } from '../persistence/update-store.ts';
-import { TEXT_FRAGMENT } from '../rooms/chapter-seed.ts';
-import type { DocKind } from '../rooms/doc-names.ts';
+import type { DocKind } from '../../schema/index.ts';
 import { CollabDoc } from './collab-doc.ts';
 import type { DocPeer } from './collab-doc.ts';
 
@@ -110,7 +110,7 @@ export class DocRegistry {
 
   /** Returns why a replayed document cannot be right, or null. A room's text is never empty. */
   #implausible(kind: DocKind, ydoc: Y.Doc): string | null {
-    if (kind === 'text' && ydoc.getXmlFragment(TEXT_FRAGMENT).length === 0) return 'stored chapter text is empty';
+    if (kind === 'text' && ydoc.getXmlFragment(TEXT_FRAGMENT_NAME).length === 0) return 'stored chapter text is empty';
     return null;
   }
 
