@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   // Bad bytes from clients are handled where they arrive; anything reaching here is a bug.
   // Store what can be stored, then exit non-zero rather than run on in an unknown state.
   process.on('uncaughtException', (error) => {
-    log.error('server.uncaught-exception', { error, stack: error.stack });
+    log.error('server.uncaught-exception', { error });
     shutdown('uncaughtException', 1);
   });
 }

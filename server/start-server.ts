@@ -105,7 +105,7 @@ function createHttpServer(context: HttpContext): Server {
     socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
   });
   http.on('clientError', (error, socket) => {
-    log.warn('http.client-error', { error: error.message });
+    log.warn('http.client-error', { error });
     socket.destroy();
   });
   return http;

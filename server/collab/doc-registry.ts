@@ -86,7 +86,7 @@ export class DocRegistry {
       doc.compactable = !this.#incomplete(doc);
       this.#options.log.info('doc.loaded', { doc: doc.name, ms: Math.round(performance.now() - started), log: stored.updates.length });
     } catch (error) {
-      return this.#refuse(doc, `loading failed: ${error instanceof Error ? error.message : String(error)}`);
+      return this.#refuse(doc, error);
     }
     this.#options.onReady(doc);
     if (doc.logLength >= this.#options.compactThreshold) this.#scheduleCompaction(doc);
@@ -126,7 +126,7 @@ export class DocRegistry {
     return incomplete;
   }
 
-  #refuse(doc: CollabDoc, error: string): void {
+  #refuse(doc: CollabDoc, error: unknown): void {
     this.#options.log.error('doc.load-failed', { doc: doc.name, error, refusedConnections: doc.peers.size });
     if (this.#docs.get(doc.name) === doc) this.#docs.delete(doc.name);
     doc.fail('room could not be loaded');
