@@ -3,7 +3,7 @@
 // Exit codes: 0 analysed (findings or not), 1 unreadable or not a chapter, 2 bad usage.
 import { FINDING_TYPES, analyzeChapter, chapterFromJSON, importChapter } from '../../schema/index.ts';
 import type { FindingType } from '../../schema/index.ts';
-import { parseCommandLine, readChapterFile, singleFile } from './cli-arguments.ts';
+import { parseCommandLine, readCommandInput, singleFile } from './cli-arguments.ts';
 
 const USAGE = `usage: npm run --silent analyze -- [--type ${FINDING_TYPES.join('|')}]... <chapter.txt>`;
 
@@ -31,16 +31,9 @@ function parseArguments(argv: string[]): CliArguments | string {
 
 /** Runs the command and returns its exit code. */
 function main(argv: string[]): number {
-  const args = parseArguments(argv);
-  if (typeof args === 'string') {
-    process.stderr.write(`analyze-chapter: ${args}\n${USAGE}\n`);
-    return 2;
-  }
-  const input = readChapterFile(args.file);
-  if (!input.ok) {
-    process.stderr.write(`analyze-chapter: ${input.error}\n`);
-    return 1;
-  }
+  const input = readCommandInput('analyze-chapter', USAGE, parseArguments(argv));
+  if (typeof input === 'number') return input;
+  const { args } = input;
   const imported = importChapter(input.text);
   if (!imported.ok) {
     process.stderr.write(`analyze-chapter: ${args.file}: ${imported.error}\n`);

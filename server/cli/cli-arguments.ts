@@ -39,3 +39,21 @@ export function readChapterFile(file: string): { ok: true; text: string } | { ok
   }
   return { ok: true, text: new TextDecoder('utf-8').decode(bytes) };
 }
+
+/**
+ * The first steps of a command that reads one chapter file: reports bad arguments (with the
+ * usage, exit code 2) or an unreadable file (exit code 1) on stderr, prefixed with the
+ * command's name, and returns that exit code; otherwise returns the arguments and the text.
+ */
+export function readCommandInput<A extends { file: string }>(command: string, usage: string, args: A | string): { args: A; text: string } | number {
+  if (typeof args === 'string') {
+    process.stderr.write(`${command}: ${args}\n${usage}\n`);
+    return 2;
+  }
+  const input = readChapterFile(args.file);
+  if (!input.ok) {
+    process.stderr.write(`${command}: ${input.error}\n`);
+    return 1;
+  }
+  return { args, text: input.text };
+}

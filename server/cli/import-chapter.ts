@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { formatFinding, importChapter } from '../../schema/index.ts';
 import type { ImportReport } from '../../schema/index.ts';
-import { parseCommandLine, readChapterFile, singleFile } from './cli-arguments.ts';
+import { parseCommandLine, readCommandInput, singleFile } from './cli-arguments.ts';
 
 const USAGE = 'usage: npm run --silent import -- [--first-page N] <chapter.txt>';
 
@@ -37,16 +37,9 @@ function formatReport(file: string, title: string, report: ImportReport): string
 
 /** Runs the command and returns its exit code. */
 function main(argv: string[]): number {
-  const args = parseArguments(argv);
-  if (typeof args === 'string') {
-    process.stderr.write(`import-chapter: ${args}\n${USAGE}\n`);
-    return 2;
-  }
-  const input = readChapterFile(args.file);
-  if (!input.ok) {
-    process.stderr.write(`import-chapter: ${input.error}\n`);
-    return 1;
-  }
+  const input = readCommandInput('import-chapter', USAGE, parseArguments(argv));
+  if (typeof input === 'number') return input;
+  const { args } = input;
   const result = importChapter(input.text, { firstPage: args.firstPage });
   if (!result.ok) {
     process.stderr.write(`import-chapter: ${args.file}: ${result.error}\n`);
