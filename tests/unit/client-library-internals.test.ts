@@ -85,7 +85,7 @@ describe('y-websocket internals the client relies on', () => {
 
 describe('y-indexeddb internals the client relies on', () => {
   it('stores updates through cache._storeUpdate (its update listener), tracks _destroyed, and restores on whenSynced', async () => {
-    const name = `internals-${Math.random()}`;
+    const name = "internals-store";
     const ydoc = new Y.Doc();
     const cache = new IndexeddbPersistence(name, ydoc);
     await cache.whenSynced;
