@@ -4,7 +4,6 @@ import {
   acceptProblem,
   addReply,
   AnchorIndex,
-  AnnotationOrigin,
   annotationsMap,
   applyCorrection,
   createAnchor,
@@ -12,14 +11,12 @@ import {
   deleteAnnotation,
   deleteReply,
   editReply,
-  linkFootnote,
   readReply,
   rejectProblem,
   reopenAnnotation,
   repliesMap,
   resolveAnnotation,
   TEXT_FRAGMENT_NAME,
-  unlinkFootnote,
   updateAnnotation,
   touchedEntryKeys,
   byCreatedThenId,
@@ -156,23 +153,14 @@ export class AnnotationLayer implements AnnotationLayerApi, HighlightSource {
     return created.ok ? { ok: true, value: created.value.id } : failure(created, 'create the annotation');
   }
 
+  /**
+   * Saves the editor's draft (fields and footnote links) as one change: all of it, or, when
+   * any part is invalid, none of it, with the reason.
+   */
   update(id: string, draft: AnnotationDraft): LayerResult {
-    const current = this.records.get(id);
-    if (!current) return { ok: false, error: 'That annotation no longer exists.' };
-    const context = this.context();
-    let outcome: LayerResult = { ok: true, value: undefined };
-    // One transaction: one pending change, one update on the wire.
-    this.options.annotationsDoc.transact(() => {
-      const updated = updateAnnotation(this.options.annotationsDoc, id, draftToFields(draft), context);
-      if (!updated.ok) return void (outcome = failure(updated, 'save the annotation'));
-      for (const n of current.footnotes.filter((n) => !draft.footnotes.includes(n))) unlinkFootnote(this.options.annotationsDoc, id, n, context);
-      for (const n of draft.footnotes.filter((n) => !current.footnotes.includes(n))) {
-        const linked = linkFootnote(this.options.annotationsDoc, id, n, context);
-        if (!linked.ok) outcome = failure(linked, `link footnote ${n}`);
-      }
-    }, new AnnotationOrigin('update', this.options.actor.userId));
-    this.flush();
-    return outcome;
+    if (!this.records.has(id)) return { ok: false, error: 'That annotation no longer exists.' };
+    const changes = { ...draftToFields(draft), footnotes: draft.footnotes };
+    return toResult(this.command(() => updateAnnotation(this.options.annotationsDoc, id, changes, this.context())), 'save the annotation');
   }
 
   reply(id: string, body: string): LayerResult {

@@ -3,8 +3,8 @@ import { WebsocketProvider } from 'y-websocket';
 import { IndexeddbPersistence, clearDocument } from 'y-indexeddb';
 import * as decoding from 'lib0/decoding';
 import { applyServerStateQuietly, restoreQuietly } from './quiet-state-sync.ts';
-import { SaveTracker } from './save-tracker.ts';
-import type { PendingChange } from './save-tracker.ts';
+import { restoredPending, SaveTracker } from './save-tracker.ts';
+import type { StoredPendingList } from './save-tracker.ts';
 import { COLLAB_CLOSE, MESSAGE_QUERY_AWARENESS, TEXT_FRAGMENT_NAME } from '../../schema/index.ts';
 import type { DocKind } from '../../schema/index.ts';
 import { decodeStoredMessage, STORED_MESSAGE_TYPE, PERMISSION_MESSAGE_TYPE } from './stored-message.ts';
@@ -316,19 +316,11 @@ async function openLink(options: RoomConnectionOptions, name: DocKind): Promise<
   return { name, ydoc, provider, tracker, cache, status: 'connecting', synced: false };
 }
 
-async function restorePending(cache: IndexeddbPersistence): Promise<PendingChange[]> {
+async function restorePending(cache: IndexeddbPersistence): Promise<ReturnType<typeof restoredPending>> {
   await restoreQuietly(cache);
-  const raw: unknown = await cache.get(PENDING_KEY).catch(() => undefined);
-  if (typeof raw !== 'string') return [];
-  try {
-    const parsed = JSON.parse(raw) as unknown;
-    return Array.isArray(parsed) ? parsed.filter(isPendingChange) : [];
-  } catch {
-    return [];
-  }
-}
-
-function isPendingChange(value: unknown): value is PendingChange {
-  const v = value as PendingChange;
-  return typeof v === 'object' && v !== null && Number.isInteger(v.client) && Number.isInteger(v.clock) && typeof v.deleteOnly === 'boolean';
+  const stored: StoredPendingList = await cache.get(PENDING_KEY).then(
+    (value: unknown) => ({ readable: true as const, value }),
+    () => ({ readable: false as const }),
+  );
+  return restoredPending(stored, cache.doc);
 }
