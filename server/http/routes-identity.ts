@@ -23,7 +23,7 @@ function publicIdentity(session: Session): { userId: string; room: string; role:
 function handleRoomPage({ request, response, params, query, context }: RouteRequest<HttpContext>): void {
   const room = params[0] ?? '';
   const invite = query.get('invite');
-  if (invite === null) return sendClientShell(response, context.config.staticDir, request.method === 'HEAD');
+  if (invite === null) return sendClientShell(request, response, context.config.staticDir);
   const resolved = context.identity.resolveToken(invite);
   if (!resolved.ok || resolved.value.via !== 'invite') {
     return sendHtmlMessage(response, 401, 'Invite not valid', 'This invite link is unknown, expired or revoked. Ask the room owner for a new one.');
