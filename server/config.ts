@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_IMPORT_LIMITS } from '../schema/index.ts';
 
-/** SQLite `synchronous` levels the server supports in WAL mode (see README "Durability"). */
+/** SQLite `synchronous` levels the server supports in WAL mode (see docs/durability.md). */
 export type SynchronousLevel = 'NORMAL' | 'FULL';
 
 /** Everything the server needs to start, after defaults and environment are merged. */
@@ -38,7 +38,7 @@ export interface ServerConfig {
   staticDir: string;
   /** The room created on first start, or null for none. */
   defaultRoom: { id: string; chapterFile: string } | null;
-  /* --- access control and limits (README "Security model") --- */
+  /* --- access control and limits (docs/security.md) --- */
   /**
    * Origins (`scheme://host[:port]`) allowed on WebSocket upgrades and state-changing HTTP
    * requests; null allows only the server's own origin (the address the request was sent to).
@@ -165,7 +165,7 @@ function readInteger(env: NodeJS.ProcessEnv, name: string, fallback: number, min
 /**
  * Builds the configuration from environment variables (PORT, HOST, DATA_DIR, ADMIN_TOKEN,
  * MAX_PAYLOAD_BYTES, MAX_JSON_BODY_BYTES, SQLITE_SYNCHRONOUS, COMPACT_THRESHOLD, IDLE_UNLOAD_MS,
- * and the limits of README "Security model": ALLOWED_ORIGINS, MAX_MESSAGES_PER_SECOND,
+ * and the limits of docs/security.md: ALLOWED_ORIGINS, MAX_MESSAGES_PER_SECOND,
  * MAX_BYTES_PER_SECOND, CONNECTIONS_PER_MINUTE, MAX_SOCKETS_PER_ADDRESS, MAX_SOCKETS_PER_ROOM,
  * AWARENESS_MAX_BYTES, AWARENESS_PER_SECOND, SEND_BUFFER_LIMIT_BYTES, IMPORT_MAX_BYTES,
  * IMPORT_MAX_ANNOTATIONS and CLOCK_SKEW_MS, the clock skew allowance of times clients write; and

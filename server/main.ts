@@ -1,5 +1,5 @@
 // `npm start`: the Apparatus server process. Configuration comes from the environment
-// (see config.ts and README "Running"); SIGTERM/SIGINT flush and exit within 10 s.
+// (see config.ts and docs/running-the-server.md); SIGTERM/SIGINT flush and exit within 10 s.
 import { ROLES } from '../schema/index.ts';
 import { loadConfig } from './config.ts';
 import { createConsoleLogger } from './logger.ts';

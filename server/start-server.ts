@@ -30,7 +30,7 @@ import type { DefaultRoomInvites } from './rooms/default-room.ts';
 
 /** Options of startServer: any config field (defaults from `defaultConfig()`), plus seams. */
 export interface StartServerOptions extends Partial<ServerConfig> {
-  /** Replaces the check every incoming update passes (default: the access layer's, README "Security model"). */
+  /** Replaces the check every incoming update passes (default: the access layer's, docs/security.md). */
   authorizeUpdate?: UpdateAuthorizer;
   /** Test seams at the store boundary: slow or failing loads and commits. */
   hooks?: StoreHooks;

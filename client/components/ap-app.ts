@@ -66,7 +66,7 @@ export class ApApp extends LitElement {
   /** Set while a refused annotation change is being recovered (further refusals are expected). */
   private recovering = false;
   private readonly onBeforeUnload = (event: BeforeUnloadEvent): void => {
-    // Promise 2 of RELIABILITY.md: warn before closing while changes are not yet stored.
+    // Promise 2 of docs/reliability.md: warn before closing while changes are not yet stored.
     if ((this.connection?.snapshot().pending ?? 0) > 0) {
       event.preventDefault();
       event.returnValue = '';

@@ -37,7 +37,7 @@ function handleRoomPage({ request, response, params, query, context }: RouteRequ
   response.end();
 }
 
-/** `GET /api/rooms/<room>/me` → `{userId, room, role, name}`. */
+/** `GET /api/rooms/<room>/me` → `{userId, room, role, name, roomUid}`. */
 function handleGetMe({ request, response, params, context }: RouteRequest<HttpContext>): void {
   const caller = identifyForRoom(request, context.identity, params[0] ?? '');
   if (!caller.ok) return sendError(response, caller.status, caller.error);

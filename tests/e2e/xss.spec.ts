@@ -3,7 +3,7 @@ import { test, expect } from './support/fixtures.ts';
 import { cardOf, highlightOf, selectWords } from './support/room-page.ts';
 import { createRoom } from './support/server-process.ts';
 
-// W1 and W2 of RELIABILITY.md. Hostile strings in notes, replies and display names must show
+// W1 and W2 of docs/reliability.md. Hostile strings in notes, replies and display names must show
 // as text in the sidebar, the thread, the hover card and presence, in exports and after an
 // import: no dialog, no script, no request for an injected resource, and (checked by the
 // fixture on every page) no console error and no CSP violation.

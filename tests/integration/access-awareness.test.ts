@@ -8,7 +8,7 @@ import type { TestServer } from '../helpers/test-server.ts';
 import { connectClient } from '../helpers/yws-client.ts';
 import type { TestClient } from '../helpers/yws-client.ts';
 
-// A6 and S3 of RELIABILITY.md: presence identity comes from the session, one client id per
+// A6 and S3 of docs/reliability.md: presence identity comes from the session, one client id per
 // connection, bounded states, removed on disconnect.
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

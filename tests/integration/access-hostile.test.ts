@@ -9,7 +9,7 @@ import { createRoomViaApi, makeDataDir, spawnServer, startTestServer } from '../
 import type { RoleTokens, ServerProcess, TestServer } from '../helpers/test-server.ts';
 import { mulberry32 as random } from '../helpers/seeded-random.ts';
 
-// S1 and S2 of RELIABILITY.md: malformed frames and floods cost only the offender its
+// S1 and S2 of docs/reliability.md: malformed frames and floods cost only the offender its
 // connection; other rooms keep working; memory stays bounded. Long soaks: scripts/soak-hostile.ts.
 
 const MiB = 1024 * 1024;

@@ -20,7 +20,7 @@ import { RawClient, syncStep2Message, syncUpdateMessage, waitUntil } from '../he
 import { createRoomViaApi, startTestServer } from '../helpers/test-server.ts';
 import type { RoleTokens, TestServer } from '../helpers/test-server.ts';
 
-// A1–A3 of RELIABILITY.md: the role table holds over the raw protocol and the HTTP API,
+// A1–A3 of docs/reliability.md: the role table holds over the raw protocol and the HTTP API,
 // whatever bytes a client sends.
 
 type Identity = { userId: string; name: string };

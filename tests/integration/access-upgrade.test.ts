@@ -7,7 +7,7 @@ import { RawClient, rawUpgrade, waitUntil } from '../helpers/raw-client.ts';
 import { createRoomViaApi, startTestServer } from '../helpers/test-server.ts';
 import type { RoleTokens, TestServer } from '../helpers/test-server.ts';
 
-// A4, A5 and W3 of RELIABILITY.md, and the owner's invite API: canonical rooms only, tokens
+// A4, A5 and W3 of docs/reliability.md, and the owner's invite API: canonical rooms only, tokens
 // that end close their sockets, foreign origins refused on sockets and state changes.
 
 const EVIL = 'http://evil.example';
