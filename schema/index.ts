@@ -20,99 +20,36 @@ export type { ImportOptions, ImportResult } from './chapter/importer.ts';
 export { formatFinding } from './chapter/import-report.ts';
 export type { ImportFinding, ImportFindingCode, ImportReport, ImportStats } from './chapter/import-report.ts';
 export type {
-  ChapterJSON,
-  ChapterBlockJSON,
-  ChapterInlineJSON,
-  HeadingJSON,
-  ParagraphJSON,
-  FootnoteJSON,
-  TextJSON,
-  FootnoteRefJSON,
-  PageBreakJSON,
-  EmMarkJSON,
+  ChapterJSON, ChapterBlockJSON, ChapterInlineJSON, HeadingJSON, ParagraphJSON, FootnoteJSON, TextJSON,
+  FootnoteRefJSON, PageBreakJSON, EmMarkJSON
 } from './chapter/chapter-json.ts';
 export { superscriptToNumber, numberToSuperscript, findSuperscriptRuns } from './chapter/footnote-markers.ts';
 export type { SuperscriptRun } from './chapter/footnote-markers.ts';
 
 // --- annotations: model, vocabulary, Yjs layout, anchoring ---
 export {
-  VOCABULARY_NAMESPACE,
-  ANNOTATION_KINDS,
-  CLAIM_STATUSES,
-  PROBLEM_TYPES,
-  ANNOTATION_STATUSES,
-  RELATION_TYPES,
-  vocabularyTerms,
-  termOf,
-  termByIri,
-  iriOf,
-  labelOf,
-  isTermOf,
-  isAnnotationKind,
-  isClaimStatus,
-  isProblemType,
-  isAnnotationStatus,
-  isRelationType,
+  VOCABULARY_NAMESPACE, ANNOTATION_KINDS, CLAIM_STATUSES, PROBLEM_TYPES, ANNOTATION_STATUSES, RELATION_TYPES,
+  vocabularyTerms, termOf, termByIri, iriOf, labelOf, isTermOf, isAnnotationKind, isClaimStatus,
+  isProblemType, isAnnotationStatus, isRelationType
 } from './annotations/vocabulary.ts';
 export type { VocabularyGroup, VocabularyTerm, AnnotationKind, ClaimStatus, ProblemType, AnnotationStatus, RelationType } from './annotations/vocabulary.ts';
 export {
-  ANNOTATION_LAYOUT_VERSION,
-  LIMITS,
-  ANNOTATION_ID_PATTERN,
-  REPLY_ID_PATTERN,
-  ANNOTATION_FIELDS,
-  REPLY_FIELDS,
-  FIXED_ANNOTATION_FIELDS,
-  FIXED_REPLY_FIELDS,
-  newAnnotationId,
-  newReplyId,
+  ANNOTATION_LAYOUT_VERSION, LIMITS, ANNOTATION_ID_PATTERN, REPLY_ID_PATTERN, ANNOTATION_FIELDS,
+  REPLY_FIELDS, FIXED_ANNOTATION_FIELDS, FIXED_REPLY_FIELDS, newAnnotationId, newReplyId
 } from './annotations/model.ts';
 export type {
-  Annotation,
-  Reply,
-  Anchor,
-  QuoteSelector,
-  PositionSelector,
-  RelativePositionJSON,
-  YIdJSON,
-  RelatedLink,
-  Provenance,
-  ProvenanceSource,
-  AppliedCorrection,
-  Dismissal,
-  Actor,
-  ValidationResult,
+  Annotation, Reply, Anchor, QuoteSelector, PositionSelector, RelativePositionJSON, YIdJSON, RelatedLink,
+  Provenance, ProvenanceSource, AppliedCorrection, Dismissal, Actor, ValidationResult
 } from './annotations/model.ts';
 export {
-  validateAnnotation,
-  validateAnnotationFields,
-  validateReply,
-  validateDismissal,
-  anchorErrors,
-  relativePositionErrors,
-  actorErrors,
-  isIsoTime,
-  isPlainObject,
+  validateAnnotation, validateAnnotationFields, validateReply, validateDismissal, anchorErrors,
+  relativePositionErrors, actorErrors, isIsoTime, isPlainObject
 } from './annotations/validation.ts';
 export type { ValidationContext } from './annotations/validation.ts';
 export {
-  ANNOTATION_DOC_MAPS,
-  annotationsMap,
-  repliesMap,
-  dismissedMap,
-  annotationToYMap,
-  replyToYMap,
-  writeFields,
-  ANNOTATION_STATUS_FIELDS,
-  touchedEntryKeys,
-  byCreatedThenId,
-  readAnnotation,
-  readAnnotationById,
-  listAnnotations,
-  listInvalidAnnotations,
-  readReply,
-  listReplies,
-  listDismissed,
+  ANNOTATION_DOC_MAPS, annotationsMap, repliesMap, dismissedMap, annotationToYMap, replyToYMap, writeFields,
+  ANNOTATION_STATUS_FIELDS, touchedEntryKeys, byCreatedThenId, readAnnotation, readAnnotationById,
+  listAnnotations, listInvalidAnnotations, readReply, listReplies, listDismissed
 } from './annotations/layout.ts';
 export type { YAnnotation, YReply } from './annotations/layout.ts';
 export { normalizeAnnotation, readAnnotationRecord } from './annotations/normalization.ts';
@@ -120,19 +57,9 @@ export { ANNOTATION_OPERATIONS, AnnotationOrigin } from './annotations/origin.ts
 export type { AnnotationOperation } from './annotations/origin.ts';
 export type { OperationContext } from './annotations/operation-context.ts';
 export {
-  createAnnotation,
-  updateAnnotation,
-  linkFootnote,
-  unlinkFootnote,
-  setAnnotationStatus,
-  resolveAnnotation,
-  reopenAnnotation,
-  acceptProblem,
-  rejectProblem,
-  relateAnnotation,
-  unrelateAnnotation,
-  reanchorAnnotation,
-  deleteAnnotation,
+  createAnnotation, updateAnnotation, linkFootnote, unlinkFootnote, setAnnotationStatus, resolveAnnotation,
+  reopenAnnotation, acceptProblem, rejectProblem, relateAnnotation, unrelateAnnotation, reanchorAnnotation,
+  deleteAnnotation
 } from './annotations/operations.ts';
 export type { NewAnnotation, AnnotationChanges } from './annotations/operations.ts';
 export { addReply, editReply, deleteReply, dismissSuggestion } from './annotations/reply-operations.ts';
@@ -143,12 +70,8 @@ export type { BlockMeasure } from './chapter/y-text-projection.ts';
 export { BlockTable } from './anchoring/block-table.ts';
 export type { BlockPoint, Bias } from './anchoring/block-table.ts';
 export {
-  relativePositionAt,
-  pmPositionToRelativePosition,
-  relativePositionToPmPosition,
-  resolveRelativePosition,
-  yTypeIndexAt,
-  relativePositionJSON,
+  relativePositionAt, pmPositionToRelativePosition, relativePositionToPmPosition, resolveRelativePosition,
+  yTypeIndexAt, relativePositionJSON
 } from './anchoring/positions.ts';
 export type { PointResolution, YTypeIndex } from './anchoring/positions.ts';
 export { createAnchor, createAnchorFromPmRange, createAnchorFromTextRange } from './anchoring/create-anchor.ts';
@@ -159,24 +82,13 @@ export type { AnchorState, AnchorPlacement, AnchorResolution } from './anchoring
 export { AnchorIndex } from './anchoring/anchor-index.ts';
 export type { AnchorIndexChange, AnchorIndexListener } from './anchoring/anchor-index.ts';
 export {
-  anchorsRestoredByUndo,
-  anchorsForRelocated,
-  reanchorRestoredAnnotations,
-  reanchorRelocatedAnnotations,
+  anchorsRestoredByUndo, anchorsForRelocated, reanchorRestoredAnnotations, reanchorRelocatedAnnotations
 } from './anchoring/reanchor.ts';
 
 // --- collaboration protocol (message types shared by client and server) ---
 export {
-  MESSAGE_SYNC,
-  MESSAGE_AWARENESS,
-  MESSAGE_AUTH,
-  MESSAGE_QUERY_AWARENESS,
-  MESSAGE_STORED,
-  COLLAB_CLOSE,
-  encodeStoredMessage,
-  readStoredMessage,
-  stateVectorCovers,
-  isEmptyStateVector,
+  MESSAGE_SYNC, MESSAGE_AWARENESS, MESSAGE_AUTH, MESSAGE_QUERY_AWARENESS, MESSAGE_STORED, COLLAB_CLOSE,
+  encodeStoredMessage, readStoredMessage, stateVectorCovers, isEmptyStateVector
 } from './room/collab-protocol.ts';
 export type { StateVector } from './room/collab-protocol.ts';
 export { ROOM_ID_PATTERN, isRoomId, isDocKind } from './room/room-names.ts';
@@ -224,15 +136,8 @@ export { analyzeChapter } from './analysis/analyze-chapter.ts';
 export type { AnalysisOptions } from './analysis/analyze-chapter.ts';
 export { FINDING_TYPES } from './analysis/finding.ts';
 export type {
-  AnalysisResult,
-  Finding,
-  FindingDetails,
-  FindingQuote,
-  FindingSeverity,
-  FindingSuggestion,
-  FindingType,
-  IbidResolution,
-  SpellingVariant,
+  AnalysisResult, Finding, FindingDetails, FindingQuote, FindingSeverity, FindingSuggestion, FindingType,
+  IbidResolution, SpellingVariant
 } from './analysis/finding.ts';
 export { stableHash } from './analysis/finding-id.ts';
 export { romanisationKey, looksRomanised } from './analysis/romanisation.ts';
