@@ -1,5 +1,5 @@
 // Export and import at scale: native, W3C, TEI and CSV export of a room with 10,000 annotations (the
-// budget in PERFORMANCE.md is < 300 ms), and import throughput of the native file into an
+// budget in docs/performance.md is < 300 ms), and import throughput of the native file into an
 // empty room. Prints figures and writes bench/results/export-10000.json.
 //   node --import tsx bench/export-10000.ts [--annotations 10000] [--runs 7] [--seed 1]
 import { execSync } from 'node:child_process';

@@ -3,7 +3,6 @@
 
 // --- chapter model ---
 export { chapterSchema, chapterFromJSON } from './chapter/chapter-schema.ts';
-export type { ChapterNodeName } from './chapter/chapter-schema.ts';
 export { BLOCK_SEPARATOR, blockText, projectChapter } from './chapter/text-projection.ts';
 export type { ProjectedBlock, TextProjection } from './chapter/text-projection.ts';
 export { readChapterLayout } from './chapter/chapter-layout.ts';
@@ -21,115 +20,46 @@ export type { ImportOptions, ImportResult } from './chapter/importer.ts';
 export { formatFinding } from './chapter/import-report.ts';
 export type { ImportFinding, ImportFindingCode, ImportReport, ImportStats } from './chapter/import-report.ts';
 export type {
-  ChapterJSON,
-  ChapterBlockJSON,
-  ChapterInlineJSON,
-  HeadingJSON,
-  ParagraphJSON,
-  FootnoteJSON,
-  TextJSON,
-  FootnoteRefJSON,
-  PageBreakJSON,
-  EmMarkJSON,
+  ChapterJSON, ChapterBlockJSON, ChapterInlineJSON, HeadingJSON, ParagraphJSON, FootnoteJSON, TextJSON,
+  FootnoteRefJSON, PageBreakJSON, EmMarkJSON
 } from './chapter/chapter-json.ts';
 export { superscriptToNumber, numberToSuperscript, findSuperscriptRuns } from './chapter/footnote-markers.ts';
 export type { SuperscriptRun } from './chapter/footnote-markers.ts';
 
 // --- annotations: model, vocabulary, Yjs layout, anchoring ---
 export {
-  VOCABULARY_NAMESPACE,
-  ANNOTATION_KINDS,
-  CLAIM_STATUSES,
-  PROBLEM_TYPES,
-  ANNOTATION_STATUSES,
-  RELATION_TYPES,
-  vocabularyTerms,
-  termOf,
-  termByIri,
-  iriOf,
-  labelOf,
-  isTermOf,
-  isAnnotationKind,
-  isClaimStatus,
-  isProblemType,
-  isAnnotationStatus,
-  isRelationType,
+  VOCABULARY_NAMESPACE, ANNOTATION_KINDS, CLAIM_STATUSES, PROBLEM_TYPES, ANNOTATION_STATUSES, RELATION_TYPES,
+  vocabularyTerms, termOf, termByIri, iriOf, labelOf, isTermOf, isAnnotationKind, isClaimStatus,
+  isProblemType, isAnnotationStatus, isRelationType
 } from './annotations/vocabulary.ts';
 export type { VocabularyGroup, VocabularyTerm, AnnotationKind, ClaimStatus, ProblemType, AnnotationStatus, RelationType } from './annotations/vocabulary.ts';
 export {
-  ANNOTATION_LAYOUT_VERSION,
-  LIMITS,
-  ANNOTATION_ID_PATTERN,
-  REPLY_ID_PATTERN,
-  ANNOTATION_FIELDS,
-  REPLY_FIELDS,
-  newAnnotationId,
-  newReplyId,
+  ANNOTATION_LAYOUT_VERSION, LIMITS, ANNOTATION_ID_PATTERN, REPLY_ID_PATTERN, ANNOTATION_FIELDS,
+  REPLY_FIELDS, FIXED_ANNOTATION_FIELDS, FIXED_REPLY_FIELDS, newAnnotationId, newReplyId
 } from './annotations/model.ts';
 export type {
-  Annotation,
-  Reply,
-  Anchor,
-  QuoteSelector,
-  PositionSelector,
-  RelativePositionJSON,
-  YIdJSON,
-  RelatedLink,
-  Provenance,
-  ProvenanceSource,
-  AppliedCorrection,
-  Dismissal,
-  Actor,
-  ValidationResult,
+  Annotation, Reply, Anchor, QuoteSelector, PositionSelector, RelativePositionJSON, YIdJSON, RelatedLink,
+  Provenance, ProvenanceSource, AppliedCorrection, Dismissal, Actor, ValidationResult
 } from './annotations/model.ts';
 export {
-  validateAnnotation,
-  validateAnnotationFields,
-  validateReply,
-  validateDismissal,
-  anchorErrors,
-  relativePositionErrors,
-  actorErrors,
-  isIsoTime,
-  isPlainObject,
+  validateAnnotation, validateAnnotationFields, validateReply, validateDismissal, anchorErrors,
+  relativePositionErrors, actorErrors, isIsoTime, isPlainObject
 } from './annotations/validation.ts';
 export type { ValidationContext } from './annotations/validation.ts';
 export {
-  ANNOTATION_DOC_MAPS,
-  annotationsMap,
-  repliesMap,
-  dismissedMap,
-  annotationToYMap,
-  replyToYMap,
-  writeFields,
-  ANNOTATION_STATUS_FIELDS,
-  readAnnotation,
-  readAnnotationById,
-  listAnnotations,
-  listInvalidAnnotations,
-  readReply,
-  listReplies,
-  listDismissed,
+  ANNOTATION_DOC_MAPS, annotationsMap, repliesMap, dismissedMap, annotationToYMap, replyToYMap, writeFields,
+  ANNOTATION_STATUS_FIELDS, touchedEntryKeys, byCreatedThenId, readAnnotation, readAnnotationById,
+  listAnnotations, listInvalidAnnotations, readReply, listReplies, listDismissed
 } from './annotations/layout.ts';
 export type { YAnnotation, YReply } from './annotations/layout.ts';
 export { normalizeAnnotation, readAnnotationRecord } from './annotations/normalization.ts';
-export { ANNOTATION_OPERATIONS, AnnotationOrigin, isAnnotationOrigin } from './annotations/origin.ts';
+export { ANNOTATION_OPERATIONS, AnnotationOrigin } from './annotations/origin.ts';
 export type { AnnotationOperation } from './annotations/origin.ts';
 export type { OperationContext } from './annotations/operation-context.ts';
 export {
-  createAnnotation,
-  updateAnnotation,
-  linkFootnote,
-  unlinkFootnote,
-  setAnnotationStatus,
-  resolveAnnotation,
-  reopenAnnotation,
-  acceptProblem,
-  rejectProblem,
-  relateAnnotation,
-  unrelateAnnotation,
-  reanchorAnnotation,
-  deleteAnnotation,
+  createAnnotation, updateAnnotation, linkFootnote, unlinkFootnote, setAnnotationStatus, resolveAnnotation,
+  reopenAnnotation, acceptProblem, rejectProblem, relateAnnotation, unrelateAnnotation, reanchorAnnotation,
+  deleteAnnotation
 } from './annotations/operations.ts';
 export type { NewAnnotation, AnnotationChanges } from './annotations/operations.ts';
 export { addReply, editReply, deleteReply, dismissSuggestion } from './annotations/reply-operations.ts';
@@ -140,41 +70,29 @@ export type { BlockMeasure } from './chapter/y-text-projection.ts';
 export { BlockTable } from './anchoring/block-table.ts';
 export type { BlockPoint, Bias } from './anchoring/block-table.ts';
 export {
-  relativePositionAt,
-  pmPositionToRelativePosition,
-  relativePositionToPmPosition,
-  resolveRelativePosition,
-  yTypeIndexAt,
-  relativePositionJSON,
+  relativePositionAt, pmPositionToRelativePosition, relativePositionToPmPosition, resolveRelativePosition,
+  yTypeIndexAt, relativePositionJSON
 } from './anchoring/positions.ts';
 export type { PointResolution, YTypeIndex } from './anchoring/positions.ts';
 export { createAnchor, createAnchorFromPmRange, createAnchorFromTextRange } from './anchoring/create-anchor.ts';
 export type { AnchorResult, PmRange, TextRange } from './anchoring/create-anchor.ts';
 export { ANCHOR_CONTEXT_LENGTH, quoteAt, occurrencesOf, relocateQuote } from './anchoring/quote.ts';
-export { ANCHOR_STATES, placeAnchor, resolutionOf, resolveAnchor, resolveAnchors } from './anchoring/resolve.ts';
+export { placeAnchor, resolutionOf, resolveAnchor, resolveAnchors } from './anchoring/resolve.ts';
 export type { AnchorState, AnchorPlacement, AnchorResolution } from './anchoring/resolve.ts';
 export { AnchorIndex } from './anchoring/anchor-index.ts';
 export type { AnchorIndexChange, AnchorIndexListener } from './anchoring/anchor-index.ts';
 export {
-  anchorsRestoredByUndo,
-  anchorsForRelocated,
-  reanchorRestoredAnnotations,
-  reanchorRelocatedAnnotations,
+  anchorsRestoredByUndo, anchorsForRelocated, reanchorRestoredAnnotations, reanchorRelocatedAnnotations
 } from './anchoring/reanchor.ts';
 
 // --- collaboration protocol (message types shared by client and server) ---
 export {
-  MESSAGE_SYNC,
-  MESSAGE_AWARENESS,
-  MESSAGE_AUTH,
-  MESSAGE_QUERY_AWARENESS,
-  MESSAGE_STORED,
-  COLLAB_CLOSE,
-  encodeStoredMessage,
-  readStoredMessage,
-  stateVectorCovers,
+  MESSAGE_SYNC, MESSAGE_AWARENESS, MESSAGE_AUTH, MESSAGE_QUERY_AWARENESS, MESSAGE_STORED, COLLAB_CLOSE,
+  encodeStoredMessage, readStoredMessage, stateVectorCovers, isEmptyStateVector
 } from './room/collab-protocol.ts';
-export type { CollabMessageType } from './room/collab-protocol.ts';
+export type { StateVector } from './room/collab-protocol.ts';
+export { ROOM_ID_PATTERN, isRoomId, isDocKind } from './room/room-names.ts';
+export type { DocKind } from './room/room-names.ts';
 
 // --- export / import ---
 export { readRoomSnapshot } from './exchange/export/snapshot.ts';
@@ -197,7 +115,7 @@ export { roomIris, localIdFromIri } from './exchange/export/iris.ts';
 export { roomPeople } from './exchange/export/people.ts';
 export type { RoomPerson, PersonRole } from './exchange/export/people.ts';
 export type { RoomIris } from './exchange/export/iris.ts';
-export { quoteSelectorAt, positionSelectorAt, QUOTE_CONTEXT_LENGTH } from './exchange/export/selectors.ts';
+export { quoteSelectorAt, positionSelectorAt } from './exchange/export/selectors.ts';
 export type { TextQuoteSelector, TextPositionSelector } from './exchange/export/selectors.ts';
 export { sha256Hex } from './exchange/sha256.ts';
 export { parseImport } from './exchange/import/parse.ts';
@@ -218,15 +136,8 @@ export { analyzeChapter } from './analysis/analyze-chapter.ts';
 export type { AnalysisOptions } from './analysis/analyze-chapter.ts';
 export { FINDING_TYPES } from './analysis/finding.ts';
 export type {
-  AnalysisResult,
-  Finding,
-  FindingDetails,
-  FindingQuote,
-  FindingSeverity,
-  FindingSuggestion,
-  FindingType,
-  IbidResolution,
-  SpellingVariant,
+  AnalysisResult, Finding, FindingDetails, FindingQuote, FindingSeverity, FindingSuggestion, FindingType,
+  IbidResolution, SpellingVariant
 } from './analysis/finding.ts';
 export { stableHash } from './analysis/finding-id.ts';
 export { romanisationKey, looksRomanised } from './analysis/romanisation.ts';

@@ -1,4 +1,4 @@
-// The long convergence fuzz (RELIABILITY.md C1): many seeds × many operations, five replicas
+// The long convergence fuzz (docs/reliability.md C1): many seeds × many operations, five replicas
 // of both documents. Prints each seed (replay one with --seed N) and a summary, writes
 // bench/results/fuzz-convergence.json, exits 1 on the first failing seed.
 //

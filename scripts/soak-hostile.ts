@@ -1,4 +1,4 @@
-// The long hostile-client soak (RELIABILITY.md S1–S3, A4): a server process under malformed
+// The long hostile-client soak (docs/reliability.md S1–S3, A4): a server process under malformed
 // frames, message floods (burst and sustained), awareness floods, thousands of idle sockets, a
 // connection flood and a mass revocation, while a probe in another room measures round trips.
 // Prints figures (frames tried, offenders closed by code, floods held, server RSS before and

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_IMPORT_LIMITS } from '../schema/index.ts';
 
-/** SQLite `synchronous` levels the server supports in WAL mode (see README "Durability"). */
+/** SQLite `synchronous` levels the server supports in WAL mode (see docs/durability.md). */
 export type SynchronousLevel = 'NORMAL' | 'FULL';
 
 /** Everything the server needs to start, after defaults and environment are merged. */
@@ -37,7 +38,7 @@ export interface ServerConfig {
   staticDir: string;
   /** The room created on first start, or null for none. */
   defaultRoom: { id: string; chapterFile: string } | null;
-  /* --- access control and limits (README "Security model") --- */
+  /* --- access control and limits (docs/security.md) --- */
   /**
    * Origins (`scheme://host[:port]`) allowed on WebSocket upgrades and state-changing HTTP
    * requests; null allows only the server's own origin (the address the request was sent to).
@@ -63,6 +64,8 @@ export interface ServerConfig {
   sendBufferLimitBytes: number;
   /** Largest import body (`POST /api/rooms/<room>/import`); larger ones get 413. */
   importMaxBytes: number;
+  /** Most annotations one import file may hold; more get 413. */
+  importMaxAnnotations: number;
   /** How often open connections are checked against revoked or expired credentials. */
   credentialCheckMs: number;
   /**
@@ -104,7 +107,8 @@ export function defaultConfig(): ServerConfig {
     awarenessMaxBytes: 4096,
     awarenessPerSecond: 10,
     sendBufferLimitBytes: 16 * MiB,
-    importMaxBytes: 10 * MiB,
+    importMaxBytes: DEFAULT_IMPORT_LIMITS.maxBytes,
+    importMaxAnnotations: DEFAULT_IMPORT_LIMITS.maxAnnotations,
     credentialCheckMs: 1000,
     clockSkewMs: 5 * 60_000,
   };
@@ -161,11 +165,11 @@ function readInteger(env: NodeJS.ProcessEnv, name: string, fallback: number, min
 /**
  * Builds the configuration from environment variables (PORT, HOST, DATA_DIR, ADMIN_TOKEN,
  * MAX_PAYLOAD_BYTES, MAX_JSON_BODY_BYTES, SQLITE_SYNCHRONOUS, COMPACT_THRESHOLD, IDLE_UNLOAD_MS,
- * and the limits of README "Security model": ALLOWED_ORIGINS, MAX_MESSAGES_PER_SECOND,
+ * and the limits of docs/security.md: ALLOWED_ORIGINS, MAX_MESSAGES_PER_SECOND,
  * MAX_BYTES_PER_SECOND, CONNECTIONS_PER_MINUTE, MAX_SOCKETS_PER_ADDRESS, MAX_SOCKETS_PER_ROOM,
- * AWARENESS_MAX_BYTES, AWARENESS_PER_SECOND, SEND_BUFFER_LIMIT_BYTES, IMPORT_MAX_BYTES, and
- * CLOCK_SKEW_MS, the clock skew allowance of times clients write; and PUBLIC_URL, the base of
- * exported IRIs and invite links).
+ * AWARENESS_MAX_BYTES, AWARENESS_PER_SECOND, SEND_BUFFER_LIMIT_BYTES, IMPORT_MAX_BYTES,
+ * IMPORT_MAX_ANNOTATIONS and CLOCK_SKEW_MS, the clock skew allowance of times clients write; and
+ * PUBLIC_URL, the base of exported IRIs and invite links).
  * Returns an error naming the first invalid variable instead of throwing.
  */
 export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
@@ -185,6 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
     awarenessPerSecond: readInteger(env, 'AWARENESS_PER_SECOND', base.awarenessPerSecond, 1, 1000),
     sendBufferLimitBytes: readInteger(env, 'SEND_BUFFER_LIMIT_BYTES', base.sendBufferLimitBytes, 64 * 1024, 1024 * MiB),
     importMaxBytes: readInteger(env, 'IMPORT_MAX_BYTES', base.importMaxBytes, 1024, 1024 * MiB),
+    importMaxAnnotations: readInteger(env, 'IMPORT_MAX_ANNOTATIONS', base.importMaxAnnotations, 1, 10_000_000),
     clockSkewMs: readInteger(env, 'CLOCK_SKEW_MS', base.clockSkewMs, 0, 24 * 3600 * 1000),
   };
   for (const value of Object.values(numbers)) if (typeof value === 'string') return { ok: false, error: value };

@@ -24,9 +24,8 @@ export type { AccessLayer } from './access/access-layer.ts';
 export type { ConnectionGuard } from './collab/connection-guard.ts';
 
 // --- rooms ---
-export { docNameOf, isRoomId, ROOM_ID_PATTERN, DOC_KINDS } from './rooms/doc-names.ts';
-export type { DocKind } from './rooms/doc-names.ts';
-export { encodeChapterSeed, TEXT_FRAGMENT } from './rooms/chapter-seed.ts';
+export { docNameOf } from './rooms/doc-names.ts';
+export { encodeChapterSeed } from './rooms/chapter-seed.ts';
 
 // --- persistence (reading a store directly: tests, CLIs, benchmarks) ---
 export { openDatabase, DATABASE_FILE } from './persistence/database.ts';

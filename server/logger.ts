@@ -15,9 +15,28 @@ export interface Logger {
   error(event: string, fields?: Record<string, unknown>): void;
 }
 
-/** Formats a field value for a one-line log: errors by message, other values as JSON. */
+// How many causes deep an error is followed (a cause chain can loop).
+const MAX_CAUSES = 8;
+
+/**
+ * An error as text: its stack (which starts with its name and message), then each error of its
+ * `cause` chain as `caused by: …`, so a log shows where a failure came from, not only what it said.
+ */
+export function describeError(error: Error): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current !== undefined && depth <= MAX_CAUSES; depth++) {
+    const text = current instanceof Error ? (current.stack ?? `${current.name}: ${current.message}`) : String(current);
+    parts.push(depth === 0 ? text : `caused by: ${text}`);
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  if (current !== undefined) parts.push('caused by: … (chain cut)');
+  return parts.join('\n');
+}
+
+/** Formats a field value for a one-line log: errors with stack and causes, other values as JSON (newlines escaped). */
 function formatValue(value: unknown): string {
-  if (value instanceof Error) return JSON.stringify(value.message);
+  if (value instanceof Error) return JSON.stringify(describeError(value));
   if (typeof value === 'string') return /^[\w./:@-]*$/.test(value) ? value : JSON.stringify(value);
   return JSON.stringify(value) ?? String(value);
 }

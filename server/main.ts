@@ -1,5 +1,5 @@
 // `npm start`: the Apparatus server process. Configuration comes from the environment
-// (see config.ts and README "Running"); SIGTERM/SIGINT flush and exit within 10 s.
+// (see config.ts and docs/running-the-server.md); SIGTERM/SIGINT flush and exit within 10 s.
 import { ROLES } from '../schema/index.ts';
 import { loadConfig } from './config.ts';
 import { createConsoleLogger } from './logger.ts';
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   // Bad bytes from clients are handled where they arrive; anything reaching here is a bug.
   // Store what can be stored, then exit non-zero rather than run on in an unknown state.
   process.on('uncaughtException', (error) => {
-    log.error('server.uncaught-exception', { error, stack: error.stack });
+    log.error('server.uncaught-exception', { error });
     shutdown('uncaughtException', 1);
   });
 }

@@ -30,7 +30,7 @@ import type { DefaultRoomInvites } from './rooms/default-room.ts';
 
 /** Options of startServer: any config field (defaults from `defaultConfig()`), plus seams. */
 export interface StartServerOptions extends Partial<ServerConfig> {
-  /** Replaces the check every incoming update passes (default: the access layer's, README "Security model"). */
+  /** Replaces the check every incoming update passes (default: the access layer's, docs/security.md). */
   authorizeUpdate?: UpdateAuthorizer;
   /** Test seams at the store boundary: slow or failing loads and commits. */
   hooks?: StoreHooks;
@@ -105,7 +105,7 @@ function createHttpServer(context: HttpContext): Server {
     socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
   });
   http.on('clientError', (error, socket) => {
-    log.warn('http.client-error', { error: error.message });
+    log.warn('http.client-error', { error });
     socket.destroy();
   });
   return http;

@@ -15,7 +15,7 @@ export interface BudgetRow {
 /** A result file as the scenarios write it: parsed JSON, read defensively by each budget. */
 export type ScenarioResult = Record<string, any>;
 
-/** One budget of PERFORMANCE.md: how to read it out of a scenario's result. */
+/** One budget of docs/performance.md: how to read it out of a scenario's result. */
 interface BudgetDefinition {
   scenario: string;
   /** The row's name when a scenario carries more than one budget. */
@@ -29,7 +29,7 @@ interface BudgetDefinition {
 const ms = (value: unknown): string => (typeof value === 'number' && Number.isFinite(value) ? `${value} ms` : '–');
 const range = (spread: { min: number; max: number } | undefined, unit = 'ms'): string => (spread ? ` (${spread.min}–${spread.max} ${unit})` : '');
 
-/** The budgets of PERFORMANCE.md, in its order, each tied to the scenario that measures it. */
+/** The budgets of docs/performance.md, in its order, each tied to the scenario that measures it. */
 export const BUDGETS: readonly BudgetDefinition[] = [
   {
     scenario: 'fanout-50',

@@ -19,7 +19,7 @@ function newestMtime(dir: string): number {
  * not replaced under someone else's running browser tests.
  */
 export function ensureClientBuilt(): void {
-  const bundle = path.join(PROJECT_ROOT, 'dist', 'client', 'app.js');
+  const bundle = path.join(PROJECT_ROOT, 'dist', 'client', 'index.html');
   let built = 0;
   try {
     built = statSync(bundle).mtimeMs;

@@ -4,7 +4,6 @@ import {
   acceptProblem,
   addReply,
   AnchorIndex,
-  AnnotationOrigin,
   annotationsMap,
   applyCorrection,
   createAnchor,
@@ -12,15 +11,15 @@ import {
   deleteAnnotation,
   deleteReply,
   editReply,
-  linkFootnote,
   readReply,
   rejectProblem,
   reopenAnnotation,
   repliesMap,
   resolveAnnotation,
   TEXT_FRAGMENT_NAME,
-  unlinkFootnote,
   updateAnnotation,
+  touchedEntryKeys,
+  byCreatedThenId,
 } from '../../schema/index.ts';
 import type { Actor, AnchorIndexChange, Annotation, AnnotationStatus, OperationContext, Reply, ValidationResult } from '../../schema/index.ts';
 import type { Node as PMNode } from 'prosemirror-model';
@@ -154,23 +153,14 @@ export class AnnotationLayer implements AnnotationLayerApi, HighlightSource {
     return created.ok ? { ok: true, value: created.value.id } : failure(created, 'create the annotation');
   }
 
+  /**
+   * Saves the editor's draft (fields and footnote links) as one change: all of it, or, when
+   * any part is invalid, none of it, with the reason.
+   */
   update(id: string, draft: AnnotationDraft): LayerResult {
-    const current = this.records.get(id);
-    if (!current) return { ok: false, error: 'That annotation no longer exists.' };
-    const context = this.context();
-    let outcome: LayerResult = { ok: true, value: undefined };
-    // One transaction: one pending change, one update on the wire.
-    this.options.annotationsDoc.transact(() => {
-      const updated = updateAnnotation(this.options.annotationsDoc, id, draftToFields(draft), context);
-      if (!updated.ok) return void (outcome = failure(updated, 'save the annotation'));
-      for (const n of current.footnotes.filter((n) => !draft.footnotes.includes(n))) unlinkFootnote(this.options.annotationsDoc, id, n, context);
-      for (const n of draft.footnotes.filter((n) => !current.footnotes.includes(n))) {
-        const linked = linkFootnote(this.options.annotationsDoc, id, n, context);
-        if (!linked.ok) outcome = failure(linked, `link footnote ${n}`);
-      }
-    }, new AnnotationOrigin('update', this.options.actor.userId));
-    this.flush();
-    return outcome;
+    if (!this.records.has(id)) return { ok: false, error: 'That annotation no longer exists.' };
+    const changes = { ...draftToFields(draft), footnotes: draft.footnotes };
+    return toResult(this.command(() => updateAnnotation(this.options.annotationsDoc, id, changes, this.context())), 'save the annotation');
   }
 
   reply(id: string, body: string): LayerResult {
@@ -216,11 +206,11 @@ export class AnnotationLayer implements AnnotationLayerApi, HighlightSource {
     const replies = repliesMap(this.options.annotationsDoc);
     // Observed after the index (created first), which has read the same entries by then.
     const onAnnotations = (events: Array<Y.YEvent<any>>): void => {
-      for (const id of touchedKeys(events, annotations)) this.readRecord(id);
+      for (const id of touchedEntryKeys(events, annotations)) this.readRecord(id);
       this.flushSoon();
     };
     const onReplies = (events: Array<Y.YEvent<any>>): void => {
-      for (const id of touchedKeys(events, replies)) this.readReplyEntry(id, replies.get(id));
+      for (const id of touchedEntryKeys(events, replies)) this.readReplyEntry(id, replies.get(id));
       this.flushSoon();
     };
     annotations.observeDeep(onAnnotations);
@@ -302,7 +292,7 @@ export class AnnotationLayer implements AnnotationLayerApi, HighlightSource {
       return;
     }
     const resolution = this.index.get(id);
-    const thread = [...(this.threads.get(id)?.values() ?? [])].sort((a, b) => (a.created < b.created ? -1 : a.created > b.created ? 1 : a.id < b.id ? -1 : 1));
+    const thread = [...(this.threads.get(id)?.values() ?? [])].sort(byCreatedThenId);
     this.views_.set(id, {
       id,
       kind: record.kind,
@@ -375,20 +365,4 @@ export class AnnotationLayer implements AnnotationLayerApi, HighlightSource {
     this.highlightDirty.clear();
     dispatchHighlightChange(view, { type: 'patch', upsert, remove });
   }
-}
-
-/** The keys of a root map that a batch of deep events touched (entries added, removed or edited). */
-function touchedKeys(events: Array<Y.YEvent<any>>, root: Y.Map<any>): Set<string> {
-  const keys = new Set<string>();
-  for (const event of events) {
-    if (event.target === root) for (const key of (event as Y.YMapEvent<unknown>).keysChanged) keys.add(key);
-    else {
-      // A field of one entry changed: the entry's key in the root map is its item's parentSub.
-      let type = event.target as Y.AbstractType<unknown>;
-      while (type._item && type._item.parent !== root) type = type._item.parent as Y.AbstractType<unknown>;
-      const key = type._item?.parentSub;
-      if (key) keys.add(key);
-    }
-  }
-  return keys;
 }

@@ -4,18 +4,21 @@ import { highlightCategory } from '../model/annotation-view.ts';
 import type { AnnotationView } from '../model/annotation-view.ts';
 import type { AnnotationDraft, ToolbarChoice } from '../components/app-events.ts';
 
-/** What the annotation editor popover shows, or null when it is closed. */
-export interface EditorPopoverState {
-  mode: 'create' | 'edit';
-  /** The annotation being edited (edit mode). */
-  annotationId: string | null;
-  /** The text range being annotated (create mode) or the annotation's current range. */
-  range: { from: number; to: number } | null;
+/** What the popover's form shows, whatever it is for. */
+interface EditorForm {
   draft: AnnotationDraft;
   quote: string;
   offeredFootnotes: number[];
   anchorRect: DOMRect | null;
 }
+
+/**
+ * What the annotation editor popover shows, or null when it is closed: a new annotation over a
+ * text range, or an existing annotation (whose text may be gone: then it has no range).
+ */
+export type EditorPopoverState =
+  | (EditorForm & { mode: 'create'; range: { from: number; to: number } })
+  | (EditorForm & { mode: 'edit'; annotationId: string; range: { from: number; to: number } | null });
 
 const QUOTE_PREVIEW = 180;
 
@@ -29,7 +32,6 @@ export class EditorPopover {
 
   constructor(
     private readonly getView: () => EditorView,
-    private readonly getFootnotes: () => ReadonlyArray<{ n: number }>,
     private readonly onChange: () => void,
   ) {}
 
@@ -43,7 +45,6 @@ export class EditorPopover {
   openCreate(choice: ToolbarChoice, range: { from: number; to: number }): void {
     this.state = {
       mode: 'create',
-      annotationId: null,
       range,
       draft: this.defaultDraft(choice, range),
       quote: this.quoteOf(range),

@@ -2,7 +2,7 @@ import { Plugin, TextSelection } from 'prosemirror-state';
 import type { EditorState } from 'prosemirror-state';
 import type { EditorView } from 'prosemirror-view';
 import { yUndoPluginKey } from 'y-prosemirror';
-import { can } from '../../schema/index.ts';
+import { can, TEXT_FRAGMENT_NAME } from '../../schema/index.ts';
 import type { Finding } from '../../schema/index.ts';
 import type { RoomMember } from '../collab/room-api.ts';
 import type { ConnectionNotice, RoomConnection } from '../collab/room-connection.ts';
@@ -27,6 +27,7 @@ import type { AnnotatedRange } from './related-passage.ts';
 import { SUGGESTION_ACTION } from '../components/ap-suggestions-panel.ts';
 import type { SuggestionAction } from '../components/ap-suggestions-panel.ts';
 import { jumpToFootnote } from './footnote-navigation.ts';
+import { whenIdle } from './idle.ts';
 import { rangeRect, selectionRect } from './selection-geometry.ts';
 import type { LinkedItem } from './room-address.ts';
 import { EditorPopover } from './editor-popover.ts';
@@ -95,11 +96,11 @@ export class ReadingRoom {
       getView: () => this.view,
     });
     this.suggestions = new Suggestions(connection.annotations.ydoc, connection.text.ydoc, this.actor);
-    this.popover = new EditorPopover(() => this.view, () => this.footnotes, () => this.emit());
+    this.popover = new EditorPopover(() => this.view, () => this.emit());
     this.hover = new HighlightHover(this.layer, () => this.emit());
     this.view = createChapterEditor({
       mount: options.mount,
-      yFragment: connection.text.ydoc.getXmlFragment('prosemirror'),
+      yFragment: connection.text.ydoc.getXmlFragment(TEXT_FRAGMENT_NAME),
       awareness: connection.awareness,
       label: 'Chapter text',
       plugins: [annotationKeys((shortcut, view) => this.onShortcut(shortcut, view)), this.clickPlugin(), this.layer.plugin, viewObserver(() => this.schedule())],
@@ -110,7 +111,7 @@ export class ReadingRoom {
     // The assistants read the chapter once the annotations are drawn and the page is idle, and
     // again after text edits. Not before: on a large room the analysis (~0.5 s) would run in the
     // middle of opening it and delay the highlights (bench/scenarios/browser-open-5000.ts).
-    void connection.whenAnnotationsReady().then(() => requestAnimationFrame(() => requestIdleCallback(() => this.analyse(), { timeout: 2000 })));
+    void connection.whenAnnotationsReady().then(() => requestAnimationFrame(() => whenIdle(() => this.analyse(), 2000)));
     this.listen();
     this.emit();
   }
@@ -245,11 +246,16 @@ export class ReadingRoom {
   private onEditorSubmit(draft: AnnotationDraft): void {
     const target = this.popover.state;
     if (!target) return;
-    const result = target.mode === 'create' ? this.layer.create(target.range!, draft) : this.layer.update(target.annotationId!, draft);
-    if (!result.ok) return this.popover.setError(result.error);
-    if (target.mode === 'create' && typeof result.value === 'string') {
-      this.collapseSelection(target.range!.to);
-      this.setActive(result.value);
+    if (target.mode === 'edit') {
+      const updated = this.layer.update(target.annotationId, draft);
+      if (!updated.ok) return this.popover.setError(updated.error);
+      return this.closePopover();
+    }
+    const created = this.layer.create(target.range, draft);
+    if (!created.ok) return this.popover.setError(created.error);
+    if (typeof created.value === 'string') {
+      this.collapseSelection(target.range.to);
+      this.setActive(created.value);
     }
     this.closePopover();
   }

@@ -1,7 +1,9 @@
+import { isRoomId } from '../../schema/index.ts';
+
 /** The room a page shows, read from its address (`/r/<room>`), or null on any other path. */
 export function roomFromPath(pathname: string): string | null {
-  const match = /^\/r\/([a-z0-9-]{1,64})\/?$/.exec(pathname);
-  return match ? match[1]! : null;
+  const match = /^\/r\/([^/]+)\/?$/.exec(pathname);
+  return match && isRoomId(match[1]) ? match[1] : null;
 }
 
 /** The collaboration endpoint of the server that served the page (`ws(s)://host/collab`). */

@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import {
   addReply,
+  ANNOTATION_STATUS_FIELDS,
   annotationsMap,
   can,
   canEditAnnotation,
@@ -11,6 +12,7 @@ import {
   dismissedMap,
   dismissSuggestion,
   editReply,
+  FIXED_ANNOTATION_FIELDS,
   linkFootnote,
   readAnnotation,
   readReply,
@@ -69,9 +71,8 @@ export class LocalWorkReplayOrigin {
   constructor(readonly userId: string) {}
 }
 
-const FIXED_FIELDS = new Set(['id', 'authorId', 'authorName', 'created', 'v']);
+const FIXED_FIELDS: ReadonlySet<string> = new Set(FIXED_ANNOTATION_FIELDS);
 const CONTENT_FIELDS = ['note', 'correction', 'kind', 'claimStatus', 'problemType'] as const;
-const STATUS_FIELDS = ['status', 'statusBy', 'statusByName', 'statusAt'];
 
 /** Which local items the server lacks and which of them are this browser's. */
 class UnsavedWork {
@@ -193,7 +194,7 @@ class Replay {
     const edits = this.editsOf(local.value, server.value, fields);
     if (edits.length > 0 && !canEditAnnotation(this.options.role, own)) this.drop(what, `${this.aRole} may not edit another user's annotation`);
     else for (const edit of edits) this.outcome(what, edit());
-    const statusTouched = STATUS_FIELDS.some((f) => fields.has(f));
+    const statusTouched = ANNOTATION_STATUS_FIELDS.some((f) => fields.has(f));
     if (statusTouched && local.value.status !== server.value.status && local.value.statusBy === this.me) this.replayStatus(local.value, own);
   }
 

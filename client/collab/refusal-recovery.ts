@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
+import { stateVectorCovers } from '../../schema/index.ts';
 import { replayLocalWork } from './local-work-replay.ts';
 import type { ReplayOptions, ReplayReport } from './local-work-replay.ts';
 import { readDenialReason } from './room-connection.ts';
@@ -92,10 +93,7 @@ class ServerCopy {
 
   /** Whether the server has confirmed storing everything this copy holds. */
   storedAll(): boolean {
-    const stored = this.stored;
-    if (!stored) return false;
-    for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVector(this.ydoc))) if ((stored.get(client) ?? 0) < clock) return false;
-    return true;
+    return this.stored !== null && stateVectorCovers(this.stored, Y.encodeStateVector(this.ydoc));
   }
 
   /** Forgets the acknowledgements seen so far (only one that follows a write can confirm it). */

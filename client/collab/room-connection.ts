@@ -3,13 +3,11 @@ import { WebsocketProvider } from 'y-websocket';
 import { IndexeddbPersistence, clearDocument } from 'y-indexeddb';
 import * as decoding from 'lib0/decoding';
 import { applyServerStateQuietly, restoreQuietly } from './quiet-state-sync.ts';
-import { SaveTracker } from './save-tracker.ts';
-import type { PendingChange } from './save-tracker.ts';
-import { COLLAB_CLOSE, MESSAGE_QUERY_AWARENESS } from '../../schema/index.ts';
+import { restoredPending, SaveTracker } from './save-tracker.ts';
+import type { StoredPendingList } from './save-tracker.ts';
+import { COLLAB_CLOSE, MESSAGE_QUERY_AWARENESS, TEXT_FRAGMENT_NAME } from '../../schema/index.ts';
+import type { DocKind } from '../../schema/index.ts';
 import { decodeStoredMessage, STORED_MESSAGE_TYPE, PERMISSION_MESSAGE_TYPE } from './stored-message.ts';
-
-/** Which of a room's two documents a connection carries. */
-export type RoomDocName = 'text' | 'annotations';
 
 /** The state of one document's connection to the server. */
 export type LinkStatus = 'connecting' | 'connected' | 'offline' | 'refused';
@@ -40,7 +38,7 @@ export interface ConnectionNotice {
 
 /** The server refused an update of one document, saying why. */
 export interface ChangeRefusal {
-  doc: RoomDocName;
+  doc: DocKind;
   reason: string;
 }
 
@@ -63,7 +61,7 @@ export interface RoomConnectionOptions {
 }
 
 interface DocLink {
-  name: RoomDocName;
+  name: DocKind;
   ydoc: Y.Doc;
   provider: WebsocketProvider;
   tracker: SaveTracker;
@@ -82,7 +80,7 @@ const QUERY_AWARENESS = new Uint8Array([MESSAGE_QUERY_AWARENESS]);
  * second invite link) must never pick up each other's unsent changes, which the server would
  * refuse under the other's session.
  */
-export function localCacheName(room: string, roomUid: string, userId: string, doc: RoomDocName): string {
+export function localCacheName(room: string, roomUid: string, userId: string, doc: DocKind): string {
   return `apparatus/${room}/${roomUid}/${encodeURIComponent(userId)}/${doc}`;
 }
 
@@ -90,7 +88,7 @@ export function localCacheName(room: string, roomUid: string, userId: string, do
  * Deletes one user's local cache of one room document (after its work was recovered onto the
  * server). Close the RoomConnection using it first: the deletion waits for open connections.
  */
-export async function dropLocalCache(room: string, roomUid: string, userId: string, doc: RoomDocName): Promise<void> {
+export async function dropLocalCache(room: string, roomUid: string, userId: string, doc: DocKind): Promise<void> {
   await clearDocument(localCacheName(room, roomUid, userId, doc));
 }
 
@@ -162,10 +160,10 @@ export class RoomConnection {
 
   /** Resolves once both documents hold the server's state (or the local cache's, when offline). */
   whenTextReady(): Promise<void> {
-    if (this.text.synced || this.text.ydoc.getXmlFragment('prosemirror').length > 0) return Promise.resolve();
+    if (this.text.synced || this.text.ydoc.getXmlFragment(TEXT_FRAGMENT_NAME).length > 0) return Promise.resolve();
     return new Promise((resolve) => {
       const check = (): void => {
-        if (this.text.synced || this.text.ydoc.getXmlFragment('prosemirror').length > 0) {
+        if (this.text.synced || this.text.ydoc.getXmlFragment(TEXT_FRAGMENT_NAME).length > 0) {
           this.text.ydoc.off('update', check);
           this.text.provider.off('sync', check);
           resolve();
@@ -296,13 +294,13 @@ export function readDenialReason(decoder: decoding.Decoder): string {
 }
 
 /** Words a refusal for the user. */
-function permissionDeniedMessage(doc: RoomDocName, reason: string): string {
+function permissionDeniedMessage(doc: DocKind, reason: string): string {
   const what = doc === 'text' ? 'change the chapter text' : 'make that change to the annotations';
   return `Your role does not allow you to ${what}; the server kept the room as it was.${reason ? ` (${reason})` : ''}`;
 }
 
 /** Creates one document, restores it from the local cache, and prepares (but does not start) its provider. */
-async function openLink(options: RoomConnectionOptions, name: RoomDocName): Promise<DocLink> {
+async function openLink(options: RoomConnectionOptions, name: DocKind): Promise<DocLink> {
   const ydoc = new Y.Doc();
   const cache = options.roomUid ? new IndexeddbPersistence(localCacheName(options.room, options.roomUid, options.userId, name), ydoc) : null;
   const restored = cache ? await restorePending(cache) : [];
@@ -318,19 +316,11 @@ async function openLink(options: RoomConnectionOptions, name: RoomDocName): Prom
   return { name, ydoc, provider, tracker, cache, status: 'connecting', synced: false };
 }
 
-async function restorePending(cache: IndexeddbPersistence): Promise<PendingChange[]> {
+async function restorePending(cache: IndexeddbPersistence): Promise<ReturnType<typeof restoredPending>> {
   await restoreQuietly(cache);
-  const raw: unknown = await cache.get(PENDING_KEY).catch(() => undefined);
-  if (typeof raw !== 'string') return [];
-  try {
-    const parsed = JSON.parse(raw) as unknown;
-    return Array.isArray(parsed) ? parsed.filter(isPendingChange) : [];
-  } catch {
-    return [];
-  }
-}
-
-function isPendingChange(value: unknown): value is PendingChange {
-  const v = value as PendingChange;
-  return typeof v === 'object' && v !== null && Number.isInteger(v.client) && Number.isInteger(v.clock) && typeof v.deleteOnly === 'boolean';
+  const stored: StoredPendingList = await cache.get(PENDING_KEY).then(
+    (value: unknown) => ({ readable: true as const, value }),
+    () => ({ readable: false as const }),
+  );
+  return restoredPending(stored, cache.doc);
 }

@@ -15,6 +15,35 @@ export interface PendingChange {
   transmitted: boolean;
 }
 
+/** What a reload reads back where the list of pending changes is kept, or that it could not read it. */
+export type StoredPendingList = { readable: true; value: unknown } | { readable: false };
+
+function isPendingChange(value: unknown): value is Omit<PendingChange, 'transmitted'> {
+  const v = value as PendingChange;
+  return typeof v === 'object' && v !== null && Number.isInteger(v.client) && Number.isInteger(v.clock) && typeof v.deleteOnly === 'boolean';
+}
+
+/**
+ * The changes still pending after a reload, from the list the last page kept (a JSON string,
+ * absent when nothing was ever pending). That list is what "Saved" rests on, so a list that
+ * cannot be read (storage error, not JSON, a malformed entry) is never taken as "nothing
+ * pending": then everything the restored document holds counts as unconfirmed, plus one
+ * deletion, until an acknowledgement from the server covers it all.
+ */
+export function restoredPending(stored: StoredPendingList, ydoc: Y.Doc): Omit<PendingChange, 'transmitted'>[] {
+  if (stored.readable && stored.value === undefined) return [];
+  if (stored.readable && typeof stored.value === 'string') {
+    try {
+      const parsed = JSON.parse(stored.value) as unknown;
+      if (Array.isArray(parsed) && parsed.every(isPendingChange)) return parsed.map(({ client, clock, deleteOnly }) => ({ client, clock, deleteOnly }));
+    } catch {
+      // Unreadable: fall through to the safe answer.
+    }
+  }
+  const held = [...Y.decodeStateVector(Y.encodeStateVector(ydoc))].map(([client, clock]) => ({ client, clock, deleteOnly: false }));
+  return [...held, { client: ydoc.clientID, clock: 0, deleteOnly: true }];
+}
+
 /** Whether a transaction came from this browser rather than the server or IndexedDB. */
 function isLocalWrite(transaction: Y.Transaction): boolean {
   // Remote updates and IndexedDB restores come through Y.applyUpdate, which marks them non-local.
@@ -35,7 +64,7 @@ export class SaveTracker {
   /** Starts tracking `ydoc`, seeded with changes still pending from an earlier page load. */
   constructor(
     private readonly ydoc: Y.Doc,
-    restored: readonly PendingChange[] = [],
+    restored: readonly Omit<PendingChange, 'transmitted'>[] = [],
   ) {
     this.pending = restored.map((change) => ({ ...change, transmitted: false }));
     ydoc.on('afterTransaction', this.onAfterTransaction);

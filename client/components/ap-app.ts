@@ -28,7 +28,12 @@ import './ap-annotation-editor.ts';
 import './ap-hover-card.ts';
 import './ap-footnote-preview.ts';
 
-type Phase = { kind: 'loading'; message: string } | { kind: 'error'; message: string } | { kind: 'name'; error: string; busy: boolean } | { kind: 'ready' };
+/** Where the shell is: booting, failed, asking for a name, or showing the room to a known member. */
+type Phase =
+  | { kind: 'loading'; message: string }
+  | { kind: 'error'; message: string }
+  | { kind: 'name'; member: RoomMember; error: string; busy: boolean }
+  | { kind: 'ready'; member: RoomMember };
 
 /**
  * The application shell. Boots the room (session, display name, documents, editor), then
@@ -61,7 +66,7 @@ export class ApApp extends LitElement {
   /** Set while a refused annotation change is being recovered (further refusals are expected). */
   private recovering = false;
   private readonly onBeforeUnload = (event: BeforeUnloadEvent): void => {
-    // Promise 2 of RELIABILITY.md: warn before closing while changes are not yet stored.
+    // Promise 2 of docs/reliability.md: warn before closing while changes are not yet stored.
     if ((this.connection?.snapshot().pending ?? 0) > 0) {
       event.preventDefault();
       event.returnValue = '';
@@ -84,14 +89,19 @@ export class ApApp extends LitElement {
     return this;
   }
 
+  // Back online, the export menu may become available (it is probed only while online).
+  private readonly onOnline = (): void => this.checkExports();
+
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener('beforeunload', this.onBeforeUnload);
+    window.addEventListener('online', this.onOnline);
     void this.boot();
   }
 
   override disconnectedCallback(): void {
     window.removeEventListener('beforeunload', this.onBeforeUnload);
+    window.removeEventListener('online', this.onOnline);
     this.readingRoom?.destroy();
     this.connection?.destroy();
     super.disconnectedCallback();
@@ -110,10 +120,10 @@ export class ApApp extends LitElement {
     if (!member.ok) return this.fail(member.error.message);
     this.member = member.value;
     if (needsDisplayName(member.value)) {
-      this.phase = { kind: 'name', error: '', busy: false };
+      this.phase = { kind: 'name', member: member.value, error: '', busy: false };
       return;
     }
-    await this.enterRoom();
+    await this.enterRoom(member.value);
   }
 
   /**
@@ -134,26 +144,27 @@ export class ApApp extends LitElement {
   }
 
   private async onNameChosen(event: CustomEvent<string>): Promise<void> {
-    const member = this.member!;
-    const renaming = this.connection !== null;
-    if (!renaming) this.phase = { kind: 'name', error: '', busy: true };
+    const member = this.member;
+    // The dialog is shown only once the server has said who this is.
+    if (!member) return;
+    const connection = this.connection;
+    if (!connection) this.phase = { kind: 'name', member, error: '', busy: true };
     const saved = await saveDisplayName(this.roomName, event.detail);
     if (!saved.ok) {
-      if (renaming) this.notify({ level: 'error', message: saved.error.message });
-      else this.phase = { kind: 'name', error: saved.error.message, busy: false };
+      if (connection) this.notify({ level: 'error', message: saved.error.message });
+      else this.phase = { kind: 'name', member, error: saved.error.message, busy: false };
       return;
     }
     rememberDisplayName(member, event.detail);
     member.name = event.detail;
     rememberMember(member);
-    if (!renaming) return this.enterRoom();
-    publishLocalUser(this.connection!.awareness, { userId: member.userId, name: member.name });
+    if (!connection) return this.enterRoom(member);
+    publishLocalUser(connection.awareness, { userId: member.userId, name: member.name });
     this.readingRoom?.rename(member.name);
     this.renaming = false;
   }
 
-  private async enterRoom(): Promise<void> {
-    const member = this.member!;
+  private async enterRoom(member: RoomMember): Promise<void> {
     this.phase = { kind: 'loading', message: 'Opening the chapter…' };
     const connection = await RoomConnection.open({
       room: this.roomName,
@@ -169,11 +180,10 @@ export class ApApp extends LitElement {
     connection.awareness.on('change', () => (this.peers = listPeers(connection.awareness)));
     this.peers = listPeers(connection.awareness);
     await connection.whenTextReady();
-    this.phase = { kind: 'ready' };
+    this.phase = { kind: 'ready', member };
     await this.updateComplete;
     this.mountRoom(connection, member);
     this.checkExports();
-    window.addEventListener('online', () => this.checkExports());
   }
 
   private onAnnotationsRefused(refusal: ChangeRefusal): void {
@@ -185,9 +195,8 @@ export class ApApp extends LitElement {
    * then drops the local annotation cache, which still holds the refused change, and reopens the room.
    */
   private async recoverRefusedWork(): Promise<void> {
-    const connection = this.connection;
-    const member = this.member!;
-    if (!connection || this.recovering) return;
+    const { connection, member } = this;
+    if (!connection || !member || this.recovering) return;
     const retry = (): void => void this.recoverRefusedWork();
     if (!navigator.onLine) return this.notify(recoveryFailedNotice('you are offline', retry));
     this.recovering = true;
@@ -208,21 +217,20 @@ export class ApApp extends LitElement {
       this.recovering = false;
       return this.notify(recoveryFailedNotice(result.error, retry));
     }
-    await this.reopenRoom();
+    await this.reopenRoom(member);
     this.recovering = false;
     this.notify(recoverySummaryNotice(result.value));
   }
 
   /** Closes the room, forgets its local annotation cache and opens it again from the server. */
-  private async reopenRoom(): Promise<void> {
-    const member = this.member!;
+  private async reopenRoom(member: RoomMember): Promise<void> {
     this.readingRoom?.destroy();
     this.connection?.destroy();
     this.readingRoom = null;
     this.connection = null;
     this.room = null;
     if (member.roomUid) await dropLocalCache(this.roomName, member.roomUid, member.userId, 'annotations');
-    await this.enterRoom();
+    await this.enterRoom(member);
   }
 
   /** Enables the export menu once the export endpoint answers (not while offline: no failed requests). */
@@ -273,12 +281,11 @@ export class ApApp extends LitElement {
         </div>
         <ap-notice></ap-notice>`;
     }
-    if (phase.kind === 'name') return this.renderNameDialog(phase.error, phase.busy);
-    return this.renderRoom();
+    if (phase.kind === 'name') return this.renderNameDialog(phase.member, phase.error, phase.busy);
+    return this.renderRoom(phase.member);
   }
 
-  private renderRoom() {
-    const member = this.member!;
+  private renderRoom(member: RoomMember) {
     const room = this.room;
     const editing = room?.editing ?? false;
     return html`<a class="ap-skip-link" href="#ap-sidebar">Skip to the annotations</a>
@@ -298,7 +305,7 @@ export class ApApp extends LitElement {
         ></ap-header>
         <main class="ap-reading" id="ap-reading" aria-label="Chapter">
           <article class="ap-page">
-            <p class="ap-page__eyebrow">${this.eyebrow(editing)}</p>
+            <p class="ap-page__eyebrow">${this.eyebrow(member.role, editing)}</p>
             <div id="ap-chapter-mount"></div>
           </article>
         </main>
@@ -329,17 +336,15 @@ export class ApApp extends LitElement {
       <ap-hover-card .annotations=${room?.hover?.annotations ?? []} .anchorRect=${room?.hover?.rect ?? null}></ap-hover-card>
       <ap-footnote-preview .peek=${room?.footnotePeek ?? null}></ap-footnote-preview>
       <ap-notice></ap-notice>
-      ${this.renaming ? this.renderNameDialog('', false) : null}`;
+      ${this.renaming ? this.renderNameDialog(member, '', false) : null}`;
   }
 
-  private renderNameDialog(error: string, busy: boolean) {
-    const member = this.member!;
+  private renderNameDialog(member: RoomMember, error: string, busy: boolean) {
     const initial = this.renaming ? member.name : suggestedDisplayName(member);
     return html`<ap-name-dialog .roomTitle=${this.roomName} .role=${member.role} .initialName=${initial} .error=${error} .busy=${busy} @ap-name-chosen=${this.onNameChosen} @ap-name-cancel=${() => (this.renaming = false)}></ap-name-dialog>`;
   }
 
-  private eyebrow(editing: boolean): string {
-    const role = this.member!.role;
+  private eyebrow(role: RoomMember['role'], editing: boolean): string {
     if (editing) return 'Editing the text · changes are shared live';
     if (role === 'viewer') return 'Reading · view only';
     return 'Select a passage to annotate it';

@@ -1,5 +1,6 @@
 import { LitElement, css, html } from 'lit';
 import type { ExportChoice } from '../collab/room-api.ts';
+import { OutsideClick } from './outside-click.ts';
 import { dropdownStyles, sharedStyles } from './shared-styles.ts';
 
 /**
@@ -15,9 +16,8 @@ export class ApExportMenu extends LitElement {
   /** The downloads on offer; null while the server is being asked, empty when it offers none. */
   declare choices: ExportChoice[] | null;
   declare open: boolean;
-  private readonly onDocumentClick = (event: MouseEvent): void => {
-    if (!event.composedPath().includes(this)) this.open = false;
-  };
+  // A click anywhere else closes the menu.
+  private readonly outsideClick = new OutsideClick(this, () => (this.open = false));
 
   constructor() {
     super();
@@ -37,16 +37,6 @@ export class ApExportMenu extends LitElement {
       .caret { font-size: 10px; }
     `,
   ];
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    document.addEventListener('click', this.onDocumentClick);
-  }
-
-  override disconnectedCallback(): void {
-    document.removeEventListener('click', this.onDocumentClick);
-    super.disconnectedCallback();
-  }
 
   override render() {
     const choices = this.choices ?? [];

@@ -1,6 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { ROLES } from '../../schema/index.ts';
 import type { Role } from '../../schema/index.ts';
+import { OutsideClick } from './outside-click.ts';
 import { dropdownStyles, sharedStyles } from './shared-styles.ts';
 
 /** An invite as the owner API lists it (`GET /api/rooms/<room>/invites`). */
@@ -77,9 +78,8 @@ export class ApInvitesPanel extends LitElement {
   declare busy: boolean;
   /** The link of the invite just created, shown until the panel closes. */
   declare created: { url: string; role: Role } | null;
-  private readonly onDocumentClick = (event: MouseEvent): void => {
-    if (this.open && !event.composedPath().includes(this)) this.close();
-  };
+  // A click anywhere else closes the panel.
+  private readonly outsideClick = new OutsideClick(this, () => this.open && this.close());
 
   constructor() {
     super();
@@ -111,16 +111,6 @@ export class ApInvitesPanel extends LitElement {
       .error { font: 12.5px/1.4 var(--ap-sans); color: var(--ap-danger); margin: 0; }
     `,
   ];
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    document.addEventListener('click', this.onDocumentClick);
-  }
-
-  override disconnectedCallback(): void {
-    document.removeEventListener('click', this.onDocumentClick);
-    super.disconnectedCallback();
-  }
 
   private get base(): string {
     return `/api/rooms/${encodeURIComponent(this.room)}/invites`;

@@ -1,7 +1,4 @@
-import type { AnnotationKind, AnnotationStatus, ClaimStatus, ProblemType } from '../../schema/index.ts';
-
-/** Where an annotation's anchor stands against the current text (see schema/anchor-index). */
-export type AnchorState = 'anchored' | 'relocated' | 'degraded' | 'orphaned';
+import type { AnchorState, AnnotationKind, AnnotationStatus, ClaimStatus, ProblemType } from '../../schema/index.ts';
 
 /** One reply in an annotation's thread, ready to display. */
 export interface ReplyView {

@@ -115,7 +115,3 @@ export function idForFinding(reading: ChapterReading, type: FindingType, rule: s
   );
 }
 
-/** Returns true when block-relative `offset` lies inside an italic span of `block`. */
-export function isEmphasised(block: ReadingBlock, start: number, end: number): boolean {
-  return block.emphasis.some((span) => span.start <= start && end <= span.end);
-}

@@ -1,5 +1,3 @@
-import type { ReadingBlock } from './chapter-reading.ts';
-
 /**
  * Words of a block with their offsets, and the English function words the detectors ignore
  * when they compare content.
@@ -24,11 +22,6 @@ export function wordTokens(text: string, offset = 0): WordToken[] {
     words.push({ text: word, start, end: start + word.length });
   }
   return words;
-}
-
-/** Returns the words of a block. */
-export function blockWords(block: ReadingBlock): WordToken[] {
-  return wordTokens(block.text);
 }
 
 /** English function words: frequent, carrying no content, never a romanised name. */

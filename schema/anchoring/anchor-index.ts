@@ -4,7 +4,7 @@ import { placeAnchorInDetail, resolutionOf } from './resolve.ts';
 import type { AnchorPlacement, AnchorPlacementDetail, AnchorResolution } from './resolve.ts';
 import { ANCHOR_CONTEXT_LENGTH } from './quote.ts';
 import type { Anchor, Annotation } from '../annotations/model.ts';
-import { annotationsMap, readAnnotationById } from '../annotations/layout.ts';
+import { annotationsMap, readAnnotationById, touchedEntryKeys } from '../annotations/layout.ts';
 import { TEXT_FRAGMENT_NAME } from '../chapter/y-text-projection.ts';
 import type { AnyYType } from '../chapter/y-text-projection.ts';
 
@@ -234,11 +234,7 @@ export class AnchorIndex {
 
   private annotationsChanged(events: Y.YEvent<AnyYType>[]): void {
     const map = annotationsMap(this.annotationsDoc);
-    const ids = new Set<string>();
-    for (const event of events) {
-      if (event.target === map) for (const key of (event as Y.YMapEvent<unknown>).keysChanged) ids.add(key);
-      else if (event.target._item?.parent === map && typeof event.target._item.parentSub === 'string') ids.add(event.target._item.parentSub);
-    }
+    const ids = touchedEntryKeys(events, map);
     const changed: string[] = [];
     const removed: string[] = [];
     for (const id of ids) this.refreshAnnotation(id, changed, removed);

@@ -24,9 +24,6 @@ import { TEXT_FRAGMENT_NAME } from '../chapter/y-text-projection.ts';
 /** How an anchor resolved. */
 export type AnchorState = 'anchored' | 'relocated' | 'degraded' | 'orphaned';
 
-/** Every anchor state, in order of confidence. */
-export const ANCHOR_STATES: readonly AnchorState[] = ['anchored', 'relocated', 'degraded', 'orphaned'];
-
 /** Where an anchor resolved to, as points in blocks (the form the incremental index keeps). */
 export interface AnchorPlacement {
   state: AnchorState;

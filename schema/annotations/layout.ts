@@ -64,6 +64,26 @@ function copyJSON<T>(value: T): T {
 export const ANNOTATION_STATUS_FIELDS = Object.freeze(['status', 'statusBy', 'statusByName', 'statusAt'] as const);
 
 /**
+ * The keys of a root map (`annotationsMap`, `repliesMap`) whose entries a batch of deep events
+ * touched: entries added, removed, or with a field changed. For `observeDeep` listeners that
+ * re-read only what changed.
+ */
+export function touchedEntryKeys(events: readonly Y.YEvent<any>[], root: Y.Map<any>): Set<string> {
+  const keys = new Set<string>();
+  for (const event of events) {
+    if (event.target === root) for (const key of (event as Y.YMapEvent<unknown>).keysChanged) keys.add(key);
+    else {
+      // A field of one entry changed: the entry's key in the root map is its item's parentSub.
+      let type = event.target as Y.AbstractType<unknown>;
+      while (type._item && type._item.parent !== root) type = type._item.parent as Y.AbstractType<unknown>;
+      const key = type._item?.parentSub;
+      if (key) keys.add(key);
+    }
+  }
+  return keys;
+}
+
+/**
  * Writes the given fields into a Y.Map (inside the caller's transaction), skipping unchanged
  * ones, except that a group in `together` is written whole when any field of it changed.
  */
@@ -118,7 +138,11 @@ export function readAnnotationById(ydoc: Y.Doc, id: string, context: ValidationC
   return read;
 }
 
-function byCreatedThenId(a: { created: string; id: string }, b: { created: string; id: string }): number {
+/**
+ * The order of annotations and of a thread's replies everywhere (lists, sidebar, exports):
+ * oldest first, ties by id, so every replica and every export lists them alike.
+ */
+export function byCreatedThenId<T extends string | number>(a: { created: T; id: string }, b: { created: T; id: string }): number {
   return a.created < b.created ? -1 : a.created > b.created ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 

@@ -148,6 +148,12 @@ export interface Reply {
 /** The field names of a reply. */
 export const REPLY_FIELDS = ['id', 'annotationId', 'authorId', 'authorName', 'body', 'created', 'modified'] as const satisfies readonly (keyof Reply)[];
 
+/** Fields of an annotation that never change once it exists: identity, authorship, layout version. */
+export const FIXED_ANNOTATION_FIELDS = ['id', 'authorId', 'authorName', 'created', 'v'] as const satisfies readonly (keyof Annotation)[];
+
+/** Fields of a reply that never change once it exists: identity, thread and authorship. */
+export const FIXED_REPLY_FIELDS = ['id', 'annotationId', 'authorId', 'authorName', 'created'] as const satisfies readonly (keyof Reply)[];
+
 /** A suggestion of the analysis assistants dismissed for the whole room. */
 export interface Dismissal {
   by: string;

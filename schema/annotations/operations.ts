@@ -46,6 +46,8 @@ export interface AnnotationChanges {
   kind?: AnnotationKind;
   claimStatus?: ClaimStatus | null;
   problemType?: ProblemType | null;
+  /** The whole list of linked footnotes; newly linked ones must exist when the context lists footnotes. */
+  footnotes?: readonly number[];
 }
 
 function sortedUnique(numbers: readonly number[]): number[] {
@@ -130,13 +132,21 @@ export function createAnnotation(ydoc: Y.Doc, input: NewAnnotation, context: Ope
 }
 
 /**
- * Updates the note, correction, kind, claim status or problem type. Changing the kind clears
- * the fields the new kind does not have (claim status, problem type, correction) unless the
- * change sets them.
+ * Updates the note, correction, kind, claim status, problem type or linked footnotes, all in
+ * one write: either every change is made or, when any is invalid, none. Changing the kind
+ * clears the fields the new kind does not have (claim status, problem type, correction) unless
+ * the change sets them.
  */
 export function updateAnnotation(ydoc: Y.Doc, id: string, changes: AnnotationChanges, context: OperationContext): ValidationResult<Annotation> {
   return changeAnnotation(ydoc, id, 'update', context, (current) => {
     const next: Annotation = { ...current };
+    if (changes.footnotes !== undefined) {
+      next.footnotes = sortedUnique(changes.footnotes);
+      // Only links made now must exist: an old link survives its footnote leaving the chapter.
+      const known = context.validation?.footnoteNumbers;
+      const missing = known ? next.footnotes.filter((n) => !current.footnotes.includes(n) && !known.has(n)) : [];
+      if (missing.length > 0) return missing.map((n) => `footnotes: the chapter has no footnote ${n}`);
+    }
     if (changes.kind !== undefined && changes.kind !== current.kind) {
       next.kind = changes.kind;
       if (changes.kind !== 'claim') next.claimStatus = null;

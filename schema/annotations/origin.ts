@@ -38,8 +38,3 @@ export class AnnotationOrigin {
     this.userId = userId;
   }
 }
-
-/** Whether a transaction origin comes from an annotation operation. */
-export function isAnnotationOrigin(origin: unknown): origin is AnnotationOrigin {
-  return origin instanceof AnnotationOrigin;
-}

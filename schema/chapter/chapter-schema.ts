@@ -72,9 +72,6 @@ export const chapterSchema = new Schema({
   },
 });
 
-/** Node type names of the chapter schema, as stored in the Yjs text document. */
-export type ChapterNodeName = 'doc' | 'heading' | 'paragraph' | 'footnote' | 'text' | 'footnote_ref' | 'page_break';
-
 /** Builds a chapter node from ProseMirror JSON, throwing a RangeError if it does not fit the schema. */
 export function chapterFromJSON(json: unknown): PMNode {
   const node = chapterSchema.nodeFromJSON(json);

@@ -64,12 +64,6 @@ function following(walk: Walk, i: number): FollowingBlock | undefined {
   return next && { kind: next.kind === 'footnote' ? 'footnote' : 'text', text: next.source.text };
 }
 
-/** True if the block after index `i` is text that starts mid-sentence. */
-function nextStartsMidSentence(walk: Walk, i: number): boolean {
-  const next = walk.blocks[i + 1];
-  return next?.kind === 'text' && startsMidSentence(next.source.text);
-}
-
 // --- footnotes -------------------------------------------------------------------------
 
 /** Reports and forgets unfinished footnotes opened in zone `lastZone` or earlier. */

@@ -25,14 +25,6 @@ export const MESSAGE_QUERY_AWARENESS = 3;
  */
 export const MESSAGE_STORED = 100;
 
-/** The message types a collaboration socket carries. */
-export type CollabMessageType =
-  | typeof MESSAGE_SYNC
-  | typeof MESSAGE_AWARENESS
-  | typeof MESSAGE_AUTH
-  | typeof MESSAGE_QUERY_AWARENESS
-  | typeof MESSAGE_STORED;
-
 /**
  * WebSocket close codes the server uses. The 44xx codes are permanent refusals: a stock
  * y-websocket 3 client stops reconnecting when it receives one.
@@ -74,14 +66,29 @@ export function readStoredMessage(decoder: decoding.Decoder): Uint8Array {
   return decoding.readVarUint8Array(decoder);
 }
 
+/** A Yjs state vector, encoded (as sent) or decoded (client id → clock). */
+export type StateVector = Uint8Array | ReadonlyMap<number, number>;
+
+function decoded(vector: StateVector): ReadonlyMap<number, number> {
+  return vector instanceof Uint8Array ? Y.decodeStateVector(vector) : vector;
+}
+
 /**
  * Returns whether the stored state vector covers every change counted by the local one, that is
  * whether everything a client has (its own edits included) is durably stored on the server.
  */
-export function stateVectorCovers(storedStateVector: Uint8Array, localStateVector: Uint8Array): boolean {
-  const stored = Y.decodeStateVector(storedStateVector);
-  for (const [clientId, clock] of Y.decodeStateVector(localStateVector)) {
+export function stateVectorCovers(storedStateVector: StateVector, localStateVector: StateVector): boolean {
+  const stored = decoded(storedStateVector);
+  for (const [clientId, clock] of decoded(localStateVector)) {
     if ((stored.get(clientId) ?? 0) < clock) return false;
   }
   return true;
+}
+
+/**
+ * Returns whether an encoded state vector is empty: the sync step 1 of a replica that holds
+ * nothing yet (a fresh client), which the whole stored state answers.
+ */
+export function isEmptyStateVector(stateVector: Uint8Array): boolean {
+  return stateVector.byteLength === 1 && stateVector[0] === 0;
 }

@@ -1,5 +1,5 @@
 /**
- * The role table of PRODUCT.md, in one place. The server enforces it on every update and
+ * The role table (docs/security.md, "Roles"), in one place. The server enforces it on every update and
  * request; the client uses the same table only to hide what a user may not do.
  */
 export type Role = 'owner' | 'reviewer' | 'annotator' | 'viewer';

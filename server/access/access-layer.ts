@@ -17,7 +17,7 @@ import type { OriginPolicy } from './origin-policy.ts';
 import { RoomFootnotes } from './room-footnotes.ts';
 
 /**
- * The access-control layer of one server (issue 6, README "Security model"), assembled from
+ * The access-control layer of one server (issue 6, docs/security.md), assembled from
  * the configuration and the stores: the update authorizer (with the server's clock and each
  * room's footnote numbers), the guard of the collaboration endpoint, the origin policy of HTTP
  * requests, and the sweep that closes connections whose credentials ended.

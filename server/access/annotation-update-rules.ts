@@ -1,8 +1,11 @@
 import * as Y from 'yjs';
 import {
+  ANNOTATION_STATUS_FIELDS,
   can,
   canEditAnnotation,
   canSetStatus,
+  FIXED_ANNOTATION_FIELDS,
+  FIXED_REPLY_FIELDS,
   normalizeAnnotation,
   validateAnnotation,
   validateAnnotationFields,
@@ -37,10 +40,10 @@ export interface UpdateActor {
 }
 
 /** The fields that record a status change; `canSetStatus` governs them. */
-const STATUS_FIELDS: ReadonlySet<string> = new Set(['status', 'statusBy', 'statusByName', 'statusAt']);
+const STATUS_FIELDS: ReadonlySet<string> = new Set(ANNOTATION_STATUS_FIELDS);
 /** Fields nobody changes once an entry exists: identity and authorship. */
-const FIXED_ANNOTATION_FIELDS: ReadonlySet<string> = new Set(['id', 'authorId', 'authorName', 'created', 'v']);
-const FIXED_REPLY_FIELDS: ReadonlySet<string> = new Set(['id', 'annotationId', 'authorId', 'authorName', 'created']);
+const FIXED_ANNOTATION: ReadonlySet<string> = new Set(FIXED_ANNOTATION_FIELDS);
+const FIXED_REPLY: ReadonlySet<string> = new Set(FIXED_REPLY_FIELDS);
 /** The times a client writes into an annotation, checked against the server's clock. */
 const ANNOTATION_TIMES = ['created', 'modified', 'statusAt', 'applied.at'] as const;
 const REPLY_TIMES = ['created', 'modified'] as const;
@@ -167,7 +170,7 @@ function checkAnnotationChange(key: string, before: Record_, changes: ReadonlyMa
   const what = `annotation ${quoted(key)}`;
   const { next, changed: written } = applyChanges(before, changes);
   if (written.length === 0) return null;
-  const fixed = written.filter((field) => FIXED_ANNOTATION_FIELDS.has(field));
+  const fixed = written.filter((field) => FIXED_ANNOTATION.has(field));
   if (fixed.length > 0) return `${what}: ${fixed.join(', ')} cannot change`;
   // Each field must be well-formed on its own, however the fields fit together.
   const fields = validateAnnotationFields(next);
@@ -218,7 +221,7 @@ function checkReplyChange(key: string, before: Record_, changes: ReadonlyMap<str
   const what = `reply ${quoted(key)}`;
   const { next, changed } = applyChanges(before, changes);
   if (changed.length === 0) return null;
-  const fixed = changed.filter((field) => FIXED_REPLY_FIELDS.has(field));
+  const fixed = changed.filter((field) => FIXED_REPLY.has(field));
   if (fixed.length > 0) return `${what}: ${fixed.join(', ')} cannot change`;
   if (!canEditAnnotation(actor.role, before.authorId === actor.userId)) return `${what}: a ${actor.role} may not edit another user's reply`;
   const valid = validateReply(next);

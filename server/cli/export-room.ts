@@ -7,8 +7,8 @@
 import Database from 'better-sqlite3';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { exportFormat, exportFormatNames } from '../../schema/index.ts';
-import type { ExportFormat } from '../../schema/index.ts';
+import { exportFormat, exportFormatNames, isRoomId } from '../../schema/index.ts';
+import type { DocKind, ExportFormat } from '../../schema/index.ts';
 import { readPublicUrl } from '../config.ts';
 import { DATABASE_FILE } from '../persistence/database.ts';
 import type { AppDatabase } from '../persistence/database.ts';
@@ -16,7 +16,8 @@ import { replayStoredDoc } from '../persistence/doc-replay.ts';
 import { RoomStore } from '../persistence/room-store.ts';
 import { UpdateStore } from '../persistence/update-store.ts';
 import { snapshotRoom } from '../http/export-import-docs.ts';
-import { docNameOf, isRoomId } from '../rooms/doc-names.ts';
+import { docNameOf } from '../rooms/doc-names.ts';
+import { parseCommandLine } from './cli-arguments.ts';
 
 const USAGE = `usage: npm run --silent export -- --room <room> --format <${exportFormatNames().replaceAll(', ', '|')}> --base-url <url> [--data-dir <dir>] [--out <file>]`;
 
@@ -31,29 +32,26 @@ interface CliArguments {
 }
 
 /** Parses the arguments, or returns the message explaining what is wrong with them. */
-function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv): CliArguments | string {
-  const values = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const option = argv[i]!;
-    if (!['--room', '--format', '--data-dir', '--base-url', '--out'].includes(option)) return `unknown argument ${option}`;
-    const value = argv[++i];
-    if (value === undefined) return `${option} needs a value`;
-    values.set(option, value);
-  }
-  const room = values.get('--room');
+function parseArguments(argv: string[], env: NodeJS.ProcessEnv): CliArguments | string {
+  const parsed = parseCommandLine({
+    args: argv,
+    options: { room: { type: 'string' }, format: { type: 'string', default: 'native' }, 'data-dir': { type: 'string' }, 'base-url': { type: 'string' }, out: { type: 'string' } },
+    allowPositionals: false,
+  });
+  if (typeof parsed === 'string') return parsed;
+  const { room, format: name = 'native', 'data-dir': dataDir, 'base-url': givenBaseUrl, out } = parsed.values;
   if (!room) return 'no --room given';
   if (!isRoomId(room)) return `--room ${JSON.stringify(room)} is not a room id (lower-case letters, digits and hyphens)`;
-  const name = values.get('--format') ?? 'native';
   const format = exportFormat(name);
   if (!format) return `--format must be one of ${exportFormatNames()}, got ${JSON.stringify(name)}`;
-  const baseUrl = readPublicUrl(values.get('--base-url') ?? env.PUBLIC_URL);
+  const baseUrl = readPublicUrl(givenBaseUrl ?? env.PUBLIC_URL);
   if (baseUrl === null) return 'no --base-url given: name the address the server is published at (e.g. --base-url https://apparatus.example.edu), which every exported IRI is built on';
-  if (typeof baseUrl === 'object') return baseUrl.error.replace('PUBLIC_URL', values.has('--base-url') ? '--base-url' : 'PUBLIC_URL');
-  return { room, format, dataDir: path.resolve(values.get('--data-dir') ?? env.DATA_DIR ?? 'data'), baseUrl, out: values.get('--out') ?? null };
+  if (typeof baseUrl === 'object') return baseUrl.error.replace('PUBLIC_URL', givenBaseUrl !== undefined ? '--base-url' : 'PUBLIC_URL');
+  return { room, format, dataDir: path.resolve(dataDir ?? env.DATA_DIR ?? 'data'), baseUrl, out: out ?? null };
 }
 
 /** Reads one stored document, replaying snapshot and log as the server does. */
-function readDoc(updates: UpdateStore, room: string, kind: 'text' | 'annotations') {
+function readDoc(updates: UpdateStore, room: string, kind: DocKind) {
   const replayed = replayStoredDoc(updates.loadDoc(docNameOf(room, kind)));
   if (!replayed.ok) throw new Error(`${room}/${kind} cannot be read: ${replayed.error}`);
   return replayed.value;

@@ -1,7 +1,7 @@
 import type * as Y from 'yjs';
 import { can } from '../../schema/index.ts';
 import type { Session } from '../auth/identity.ts';
-import type { DocKind } from '../rooms/doc-names.ts';
+import type { DocKind } from '../../schema/index.ts';
 import type { DecodedUpdate } from './message-parser.ts';
 
 /** Everything an authorizer may look at to decide whether an incoming update is stored. */

@@ -2,8 +2,8 @@ import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { COLLAB_CLOSE, encodeStoredMessage, MESSAGE_AWARENESS, MESSAGE_SYNC } from '../../schema/index.ts';
-import type { DocKind } from '../rooms/doc-names.ts';
+import { COLLAB_CLOSE, encodeStoredMessage, isEmptyStateVector, MESSAGE_AWARENESS, MESSAGE_SYNC } from '../../schema/index.ts';
+import type { DocKind } from '../../schema/index.ts';
 
 /** What a document needs from one of its connections. */
 export interface DocPeer {
@@ -45,11 +45,6 @@ function syncStep2Message(update: Uint8Array): Uint8Array {
   encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2);
   encoding.writeVarUint8Array(encoder, update);
   return encoding.toUint8Array(encoder);
-}
-
-/** Whether an encoded state vector names no client (a fresh replica: it needs everything). */
-function isEmptyStateVector(stateVector: Uint8Array): boolean {
-  return stateVector.byteLength === 1 && stateVector[0] === 0;
 }
 
 /** Encodes an awareness message for the given clients' states. */

@@ -143,7 +143,7 @@ export class CollabServer {
     }
     const decision = decideUpgrade(request, this.#options.identity);
     this.#wss.handleUpgrade(request, socket, head, (ws) => {
-      ws.on('error', (error) => this.#options.log.warn('collab.socket-error', { error: error.message }));
+      ws.on('error', (error) => this.#options.log.warn('collab.socket-error', { error }));
       const admitted = decision.ok ? (this.#options.guard?.admitConnection(request, decision.value) ?? { ok: true }) : decision;
       if (!admitted.ok) {
         this.#options.log.info('collab.refused', { code: admitted.code, reason: admitted.reason });
@@ -172,7 +172,7 @@ export class CollabServer {
         connection.receive(frame);
       } catch (error) {
         // Bad bytes are caught by the parser; this is a server bug. It costs one connection, not the process.
-        this.#options.log.error('collab.handler-failed', { doc: doc.name, user: accepted.session.userId, error, stack: (error as Error).stack });
+        this.#options.log.error('collab.handler-failed', { doc: doc.name, user: accepted.session.userId, error });
         connection.close(COLLAB_CLOSE.loadFailed, 'internal error');
       }
     });

@@ -1,13 +1,13 @@
 import type * as Y from 'yjs';
 import type { Logger } from '../logger.ts';
+import { TEXT_FRAGMENT_NAME } from '../../schema/index.ts';
 import { captureLiveSnapshot, compactLiveDoc, writeCapturedSnapshot } from '../persistence/compaction.ts';
 import type { SnapshotCapture } from '../persistence/compaction.ts';
 import { SnapshotChecker } from '../persistence/snapshot-checker.ts';
 import { replayStoredDoc } from '../persistence/doc-replay.ts';
 import { snapshotIntact } from '../persistence/update-store.ts';
 import type { StoredDoc, UpdateStore } from '../persistence/update-store.ts';
-import { TEXT_FRAGMENT } from '../rooms/chapter-seed.ts';
-import type { DocKind } from '../rooms/doc-names.ts';
+import type { DocKind } from '../../schema/index.ts';
 import { CollabDoc } from './collab-doc.ts';
 import type { DocPeer } from './collab-doc.ts';
 
@@ -86,7 +86,7 @@ export class DocRegistry {
       doc.compactable = !this.#incomplete(doc);
       this.#options.log.info('doc.loaded', { doc: doc.name, ms: Math.round(performance.now() - started), log: stored.updates.length });
     } catch (error) {
-      return this.#refuse(doc, `loading failed: ${error instanceof Error ? error.message : String(error)}`);
+      return this.#refuse(doc, error);
     }
     this.#options.onReady(doc);
     if (doc.logLength >= this.#options.compactThreshold) this.#scheduleCompaction(doc);
@@ -110,7 +110,7 @@ export class DocRegistry {
 
   /** Returns why a replayed document cannot be right, or null. A room's text is never empty. */
   #implausible(kind: DocKind, ydoc: Y.Doc): string | null {
-    if (kind === 'text' && ydoc.getXmlFragment(TEXT_FRAGMENT).length === 0) return 'stored chapter text is empty';
+    if (kind === 'text' && ydoc.getXmlFragment(TEXT_FRAGMENT_NAME).length === 0) return 'stored chapter text is empty';
     return null;
   }
 
@@ -126,7 +126,7 @@ export class DocRegistry {
     return incomplete;
   }
 
-  #refuse(doc: CollabDoc, error: string): void {
+  #refuse(doc: CollabDoc, error: unknown): void {
     this.#options.log.error('doc.load-failed', { doc: doc.name, error, refusedConnections: doc.peers.size });
     if (this.#docs.get(doc.name) === doc) this.#docs.delete(doc.name);
     doc.fail('room could not be loaded');

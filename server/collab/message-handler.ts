@@ -3,7 +3,7 @@ import * as authProtocol from 'y-protocols/auth';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import type * as Y from 'yjs';
-import { COLLAB_CLOSE, MESSAGE_AUTH, MESSAGE_SYNC } from '../../schema/index.ts';
+import { COLLAB_CLOSE, isEmptyStateVector, MESSAGE_AUTH, MESSAGE_SYNC } from '../../schema/index.ts';
 import type { Logger } from '../logger.ts';
 import type { UpdateAuthorizer } from './authorize-update.ts';
 import type { CollabConnection } from './collab-connection.ts';
@@ -42,8 +42,7 @@ function syncStep1(ydoc: Y.Doc): Uint8Array {
  * (its step 1 was sent before, and is answered with what it still lacks: usually nothing).
  */
 function vectorHeldBy(connection: CollabConnection, stateVector: Uint8Array): Uint8Array {
-  const fresh = stateVector.byteLength === 1 && stateVector[0] === 0;
-  if (!connection.answeredFromStoredState || !fresh) return stateVector;
+  if (!connection.answeredFromStoredState || !isEmptyStateVector(stateVector)) return stateVector;
   connection.answeredFromStoredState = false;
   return connection.doc.loadedStateVector;
 }

@@ -1,9 +1,8 @@
 import type { IncomingMessage } from 'node:http';
-import { COLLAB_CLOSE } from '../../schema/index.ts';
+import { COLLAB_CLOSE, isDocKind, isRoomId } from '../../schema/index.ts';
 import { readCookie, SESSION_COOKIE } from '../auth/cookies.ts';
 import type { IdentityService, Session } from '../auth/identity.ts';
-import { isDocKind, isRoomId } from '../rooms/doc-names.ts';
-import type { DocKind } from '../rooms/doc-names.ts';
+import type { DocKind } from '../../schema/index.ts';
 
 /** An upgrade the server accepts: who, which document, and whether they want acknowledgements. */
 export interface AcceptedUpgrade {

@@ -1,11 +1,9 @@
 import * as Y from 'yjs';
 import { yXmlFragmentToProsemirrorJSON } from 'y-prosemirror';
-import { readRoomSnapshot } from '../../schema/index.ts';
-import type { RoomSnapshot } from '../../schema/index.ts';
+import { readRoomSnapshot, TEXT_FRAGMENT_NAME } from '../../schema/index.ts';
+import type { DocKind, RoomSnapshot } from '../../schema/index.ts';
 import type { CollabServer } from '../collab/collab-server.ts';
 import type { CollabDoc, DocPeer } from '../collab/collab-doc.ts';
-import { TEXT_FRAGMENT } from '../rooms/chapter-seed.ts';
-import type { DocKind } from '../rooms/doc-names.ts';
 
 /**
  * Access to a room's two live documents for the export and import routes. A route holds
@@ -66,7 +64,7 @@ export async function holdRoomDocs(collab: CollabServer, room: string, timeoutMs
 
 /** Reads a room for export from its text and annotation documents. */
 export function snapshotRoom(room: { id: string; title: string }, textDoc: Y.Doc, annotationsDoc: Y.Doc): RoomSnapshot {
-  const chapter = yXmlFragmentToProsemirrorJSON(textDoc.getXmlFragment(TEXT_FRAGMENT));
+  const chapter = yXmlFragmentToProsemirrorJSON(textDoc.getXmlFragment(TEXT_FRAGMENT_NAME));
   return readRoomSnapshot({ room, chapter, textDoc, annotationsDoc });
 }
 

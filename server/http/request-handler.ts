@@ -11,18 +11,15 @@ import { roomRoutes } from './routes-rooms.ts';
 import { exportRoutes } from './routes-export.ts';
 import { importRoutes } from './routes-import.ts';
 import { iriRoutes } from './routes-iris.ts';
-import { resolveStaticPath, sendClientShell, sendStaticFile } from './static-files.ts';
+import { sendClientShell, serveStaticFile } from './static-files.ts';
 
 /** The route table of the server. Later features add their route lists here. */
 export const routes: readonly Route<HttpContext>[] = [...healthRoutes, ...roomRoutes, ...identityRoutes, ...exportRoutes, ...importRoutes, ...inviteRoutes, ...iriRoutes];
 
 /** Serves GET/HEAD requests no route claims from the built client; `/` is the client shell. */
 function serveStatic(request: IncomingMessage, response: ServerResponse, path: string, context: HttpContext): void {
-  const headOnly = request.method === 'HEAD';
-  if (path === '/' || path === '/index.html') return sendClientShell(response, context.config.staticDir, headOnly);
-  const file = resolveStaticPath(context.config.staticDir, path);
-  if (file && sendStaticFile(response, file, headOnly)) return;
-  sendError(response, 404, 'not found');
+  if (path === '/' || path === '/index.html') return sendClientShell(request, response, context.config.staticDir);
+  serveStaticFile(request, response, context.config.staticDir, () => sendError(response, 404, 'not found'));
 }
 
 /**

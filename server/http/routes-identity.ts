@@ -23,7 +23,7 @@ function publicIdentity(session: Session): { userId: string; room: string; role:
 function handleRoomPage({ request, response, params, query, context }: RouteRequest<HttpContext>): void {
   const room = params[0] ?? '';
   const invite = query.get('invite');
-  if (invite === null) return sendClientShell(response, context.config.staticDir, request.method === 'HEAD');
+  if (invite === null) return sendClientShell(request, response, context.config.staticDir);
   const resolved = context.identity.resolveToken(invite);
   if (!resolved.ok || resolved.value.via !== 'invite') {
     return sendHtmlMessage(response, 401, 'Invite not valid', 'This invite link is unknown, expired or revoked. Ask the room owner for a new one.');
@@ -37,7 +37,7 @@ function handleRoomPage({ request, response, params, query, context }: RouteRequ
   response.end();
 }
 
-/** `GET /api/rooms/<room>/me` → `{userId, room, role, name}`. */
+/** `GET /api/rooms/<room>/me` → `{userId, room, role, name, roomUid}`. */
 function handleGetMe({ request, response, params, context }: RouteRequest<HttpContext>): void {
   const caller = identifyForRoom(request, context.identity, params[0] ?? '');
   if (!caller.ok) return sendError(response, caller.status, caller.error);

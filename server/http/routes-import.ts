@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import * as Y from 'yjs';
 import { applyImport, can, DEFAULT_IMPORT_LIMITS, importParseContextOfDoc, parseImport } from '../../schema/index.ts';
 import type { AnnotationImportReport, ImportFileErrorCode, ImportLimits } from '../../schema/index.ts';
@@ -6,6 +5,7 @@ import type { HttpContext } from './http-context.ts';
 import { copyDoc, holdRoomDocs } from './export-import-docs.ts';
 import type { HeldRoomDocs } from './export-import-docs.ts';
 import { nativeSchemaValidator } from './import-native-validator.ts';
+import { readBodyText } from './json-body.ts';
 import { identifyForRoom } from './request-auth.ts';
 import { sendError, sendJson } from './responses.ts';
 import type { Route, RouteRequest } from './router.ts';
@@ -19,48 +19,8 @@ const FILE_ERROR_STATUS: Record<ImportFileErrorCode, number> = {
   'invalid-format': 422,
 };
 
-/** Import limits: the defaults, overridden by IMPORT_MAX_BYTES and IMPORT_MAX_ANNOTATIONS. */
-export function importLimits(env: NodeJS.ProcessEnv = process.env): ImportLimits {
-  const read = (name: string, fallback: number) => {
-    const value = Number(env[name]);
-    return env[name] !== undefined && Number.isSafeInteger(value) && value > 0 ? value : fallback;
-  };
-  return {
-    ...DEFAULT_IMPORT_LIMITS,
-    maxBytes: read('IMPORT_MAX_BYTES', DEFAULT_IMPORT_LIMITS.maxBytes),
-    maxAnnotations: read('IMPORT_MAX_ANNOTATIONS', DEFAULT_IMPORT_LIMITS.maxAnnotations),
-  };
-}
-
-/** Reads the body as UTF-8 text of at most `limit` bytes, or answers why not. */
-async function readBodyText(request: IncomingMessage, limit: number): Promise<{ ok: true; text: string } | { ok: false; status: number; error: string }> {
-  const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-  // A JSON content type also keeps cross-site forms out: they cannot send it without a preflight.
-  if (type !== 'application/json' && type !== 'application/ld+json') {
-    return { ok: false, status: 415, error: 'Content-Type must be application/json or application/ld+json' };
-  }
-  const tooLarge = { ok: false as const, status: 413, error: `import body larger than the limit of ${limit} bytes` };
-  if (Number(request.headers['content-length'] ?? 0) > limit) return tooLarge;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.byteLength;
-    if (size > limit) return tooLarge;
-    chunks.push(chunk);
-  }
-  return { ok: true, text: Buffer.concat(chunks).toString('utf8') };
-}
-
-/** A foreign `Origin` (a browser page on another site) is refused: imports change the room. */
-function crossSite(request: IncomingMessage): boolean {
-  const origin = request.headers.origin;
-  if (origin === undefined) return false;
-  try {
-    return new URL(origin).host !== request.headers.host;
-  } catch {
-    return true;
-  }
-}
+/** The media types an import body may have: native JSON or W3C JSON-LD. */
+const IMPORT_MEDIA_TYPES: readonly string[] = ['application/json', 'application/ld+json'];
 
 // Imports into one room run one at a time, so the idempotency check sees the previous one.
 const roomQueues = new Map<string, Promise<unknown>>();
@@ -78,19 +38,18 @@ function serialised<T>(room: string, work: () => Promise<T>): Promise<T> {
 
 /**
  * `POST /api/rooms/<room>/import[?dryRun=1]` (owner only): native annotated JSON or W3C
- * JSON-LD. All or nothing: 422 with the report when any item is refused, 200 with the
+ * JSON-LD. Cross-site requests were refused before this runs, by the server's origin policy. All or nothing: 422 with the report when any item is refused, 200 with the
  * report when everything was written (in one update through the durable write path, so it
  * is stored before it is relayed to connected clients), 200 for a dry run.
  */
 async function handleImport({ request, response, params, query, context }: RouteRequest<HttpContext>): Promise<void> {
   const room = params[0]!;
-  if (crossSite(request)) return sendError(response, 403, 'cross-site import refused');
   const caller = identifyForRoom(request, context.identity, room);
   if (!caller.ok) return sendError(response, caller.status, caller.error);
   if (!can(caller.value.role, 'import')) return sendError(response, 403, `only the room's owner may import (you are ${caller.value.role})`);
   if (!context.rooms.rooms.get(room)) return sendError(response, 404, `no room "${room}"`);
-  const limits = { ...importLimits(), maxBytes: context.config.importMaxBytes };
-  const body = await readBodyText(request, limits.maxBytes);
+  const limits: ImportLimits = { ...DEFAULT_IMPORT_LIMITS, maxBytes: context.config.importMaxBytes, maxAnnotations: context.config.importMaxAnnotations };
+  const body = await readBodyText(request, limits.maxBytes, IMPORT_MEDIA_TYPES);
   if (!body.ok) return sendError(response, body.status, body.error, body.status === 413 ? { Connection: 'close' } : {});
   const dryRun = ['1', 'true'].includes(query.get('dryRun') ?? '');
   const actor = { userId: caller.value.userId, name: caller.value.name };

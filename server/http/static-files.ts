@@ -1,51 +1,51 @@
-import { createReadStream, existsSync, statSync } from 'node:fs';
-import type { ServerResponse } from 'node:http';
-import path from 'node:path';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import sirv from 'sirv';
 import { escapeHtml, setCommonHeaders, setHtmlHeaders } from './responses.ts';
 
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.txt': 'text/plain; charset=utf-8',
-};
+/**
+ * The built client (scripts/build-client.mjs → dist/client), served by sirv:
+ *
+ * - `/assets/…` have content-hashed names (a new build makes new names), so browsers keep them
+ *   for a year without asking again (`immutable`): a repeat visit downloads only the room's state;
+ * - everything else (`index.html`, the service worker) is revalidated on every use with its ETag,
+ *   so a new build is picked up at once and an unchanged one costs a 304;
+ * - each file goes out as its precompressed `.br` or `.gz` when the browser accepts one.
+ *
+ * Files are looked up on each request (sirv's `dev` mode), so a rebuild under a running server
+ * is served correctly; a path outside the folder, or naming a dotfile, is never served.
+ */
 
-/** Returns the file under `root` that a URL path names, or null for anything outside or odd. */
-export function resolveStaticPath(root: string, urlPath: string): string | null {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(urlPath);
-  } catch {
-    return null;
-  }
-  if (decoded.includes('\0') || decoded.includes('\\') || decoded.split('/').some((part) => part === '..' || part.startsWith('.'))) return null;
-  const file = path.resolve(root, '.' + (decoded.endsWith('/') ? decoded + 'index.html' : decoded));
-  if (file !== root && !file.startsWith(root + path.sep)) return null;
-  return file;
+/** The URL folder of content-hashed files. */
+const ASSETS_PREFIX = '/assets/';
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+type FileServer = (request: IncomingMessage, response: ServerResponse, next: () => void) => void;
+const servers = new Map<string, FileServer>();
+
+function setFileHeaders(response: ServerResponse, pathname: string): void {
+  if (pathname.endsWith('.html')) return setHtmlHeaders(response);
+  setCommonHeaders(response);
+  response.setHeader('Cache-Control', pathname.startsWith(ASSETS_PREFIX) ? IMMUTABLE : 'no-cache');
 }
 
-/** Streams a file with its content type (HTML gets the CSP); returns false if it is not a file. */
-export function sendStaticFile(res: ServerResponse, file: string, headOnly: boolean): boolean {
-  if (!existsSync(file)) return false;
-  const stat = statSync(file);
-  if (!stat.isFile()) return false;
-  const type = contentTypes[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-  if (type.startsWith('text/html')) setHtmlHeaders(res);
-  else setCommonHeaders(res);
-  res.writeHead(200, { 'Content-Type': type, 'Content-Length': stat.size, 'Cache-Control': 'no-cache' });
-  if (headOnly) {
-    res.end();
-    return true;
+function fileServer(staticDir: string): FileServer {
+  let server = servers.get(staticDir);
+  if (!server) {
+    server = sirv(staticDir, { dev: true, etag: true, brotli: true, gzip: true, extensions: [], dotfiles: false, setHeaders: setFileHeaders });
+    servers.set(staticDir, server);
   }
-  createReadStream(file).on('error', () => res.destroy()).pipe(res);
-  return true;
+  return server;
+}
+
+/**
+ * Serves the file of `staticDir` that the request's path names (with the caching above), or
+ * calls `onMissing` when there is none.
+ */
+export function serveStaticFile(request: IncomingMessage, response: ServerResponse, staticDir: string, onMissing: () => void): void {
+  const path = (request.url ?? '/').split('?')[0] ?? '/';
+  // Dotfiles and path tricks: nothing the build writes looks like this.
+  if (path.split('/').some((part) => part.startsWith('.') || part.startsWith('%2e') || part.startsWith('%2E')) || path.includes('\\')) return onMissing();
+  fileServer(staticDir)(request, response, onMissing);
 }
 
 /** The page served in place of the client while `npm run build` has not produced it. */
@@ -59,11 +59,14 @@ export function placeholderPage(): string {
 `;
 }
 
-/** Serves the client shell (`index.html`), or the placeholder page when it is missing. */
-export function sendClientShell(res: ServerResponse, staticDir: string, headOnly: boolean): void {
-  if (sendStaticFile(res, path.join(staticDir, 'index.html'), headOnly)) return;
-  const html = placeholderPage();
-  setHtmlHeaders(res);
-  res.writeHead(200, { 'Content-Length': Buffer.byteLength(html) });
-  res.end(headOnly ? undefined : html);
+/** Serves the client shell (`index.html`, revalidated by ETag), or the placeholder page when it is missing. */
+export function sendClientShell(request: IncomingMessage, response: ServerResponse, staticDir: string): void {
+  // The shell answers every page of the app (`/`, `/r/<room>`): it is asked for by that path.
+  const shellRequest = Object.create(request, { url: { value: '/index.html' } }) as IncomingMessage;
+  serveStaticFile(shellRequest, response, staticDir, () => {
+    const html = placeholderPage();
+    setHtmlHeaders(response);
+    response.writeHead(200, { 'Content-Length': Buffer.byteLength(html) });
+    response.end(request.method === 'HEAD' ? undefined : html);
+  });
 }

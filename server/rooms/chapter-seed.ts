@@ -1,17 +1,14 @@
 import { prosemirrorJSONToYXmlFragment } from 'y-prosemirror';
 import * as Y from 'yjs';
-import { chapterFromJSON, chapterSchema } from '../../schema/index.ts';
+import { chapterFromJSON, chapterSchema, TEXT_FRAGMENT_NAME } from '../../schema/index.ts';
 import type { ChapterJSON } from '../../schema/index.ts';
 
 /** The typed origin of the one transaction that seeds a room's text document. */
 export const SEED_ORIGIN = { kind: 'seed' } as const;
 
-/** The name of the ProseMirror fragment in a text document (y-prosemirror's default). */
-export const TEXT_FRAGMENT = 'prosemirror';
-
 /**
  * Encodes an imported chapter as the initial Yjs update of a room's text document: the
- * chapter in `getXmlFragment('prosemirror')`, in y-prosemirror's representation. This runs once,
+ * chapter in `getXmlFragment(TEXT_FRAGMENT_NAME)`, in y-prosemirror's representation. This runs once,
  * on the server, when a room is created; clients never seed (duplicate text otherwise:
  * suitenumerique/docs #471). Throws a RangeError if the JSON does not fit the chapter schema.
  */
@@ -20,7 +17,7 @@ export function encodeChapterSeed(chapter: ChapterJSON): Uint8Array {
   const ydoc = new Y.Doc();
   try {
     ydoc.transact(() => {
-      prosemirrorJSONToYXmlFragment(chapterSchema, chapter, ydoc.getXmlFragment(TEXT_FRAGMENT));
+      prosemirrorJSONToYXmlFragment(chapterSchema, chapter, ydoc.getXmlFragment(TEXT_FRAGMENT_NAME));
     }, SEED_ORIGIN);
     return Y.encodeStateAsUpdate(ydoc);
   } finally {

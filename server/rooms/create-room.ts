@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { importChapter, ROLES } from '../../schema/index.ts';
+import { importChapter, isRoomId, ROLES, ROOM_ID_PATTERN } from '../../schema/index.ts';
 import type { Role } from '../../schema/index.ts';
 import { generateToken, hashToken } from '../auth/tokens.ts';
 import type { AppDatabase } from '../persistence/database.ts';
@@ -7,7 +7,7 @@ import type { InviteStore } from '../persistence/invite-store.ts';
 import type { RoomStore } from '../persistence/room-store.ts';
 import type { UpdateStore } from '../persistence/update-store.ts';
 import { encodeChapterSeed, SEED_ORIGIN } from './chapter-seed.ts';
-import { docNameOf, isRoomId, ROOM_ID_PATTERN } from './doc-names.ts';
+import { docNameOf } from './doc-names.ts';
 
 /** One invite token per role. */
 export type RoleInvites = Record<Role, string>;

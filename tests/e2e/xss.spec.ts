@@ -3,7 +3,7 @@ import { test, expect } from './support/fixtures.ts';
 import { cardOf, highlightOf, selectWords } from './support/room-page.ts';
 import { createRoom } from './support/server-process.ts';
 
-// W1 and W2 of RELIABILITY.md. Hostile strings in notes, replies and display names must show
+// W1 and W2 of docs/reliability.md. Hostile strings in notes, replies and display names must show
 // as text in the sidebar, the thread, the hover card and presence, in exports and after an
 // import: no dialog, no script, no request for an injected resource, and (checked by the
 // fixture on every page) no console error and no CSP violation.
@@ -144,8 +144,12 @@ test('W2: every HTML response carries the strict CSP, nosniff and no-referrer', 
     }
     expect(csp, path).not.toMatch(/unsafe-inline|unsafe-eval|\*|ws:|wss:/);
   }
-  for (const asset of ['/app.js', '/app.css', '/api/rooms/nope/me', '/healthz']) {
+  const shell = await (await request.get(`${room.baseUrl}/`)).text();
+  const built = [...shell.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((match) => match[1]!);
+  expect(built.length).toBeGreaterThanOrEqual(3);
+  for (const asset of [...built, '/sw.js', '/api/rooms/nope/me', '/healthz']) {
     const response = await request.get(`${room.baseUrl}${asset}`);
+    expect(response.status(), asset).toBeLessThan(500);
     expect(response.headers()['x-content-type-options'], asset).toBe('nosniff');
   }
 });

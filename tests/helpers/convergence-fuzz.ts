@@ -32,7 +32,7 @@ import { TextEditor, textDocFrom } from './text-doc-harness.ts';
 import { mulberry32 } from './seeded-random.ts';
 
 /**
- * The convergence fuzz engine (RELIABILITY.md C1), shared by the short test and the long
+ * The convergence fuzz engine (docs/reliability.md C1), shared by the short test and the long
  * script. Five replicas each hold both documents (text and annotations) with an editor and
  * an `AnchorIndex`. A seeded PRNG drives annotation operations by every replica, owner text
  * edits (insert, delete, replace, split, join, delete paragraph, undo, redo, apply

@@ -166,6 +166,20 @@ export class RawClient {
     await waitUntil(() => this.synced, 'the server’s sync step 2', timeoutMs);
   }
 
+  /**
+   * A round trip on this connection: sends a sync step 1 and waits for the step 2 that answers
+   * it. The server handles a connection's messages in order and each socket delivers in order,
+   * so once this resolves, whatever the server sent this client because of earlier messages (or
+   * of anything it handled before them) is in `frames`. Tests that assert that something did
+   * *not* happen wait for this rather than for a fixed time.
+   */
+  async barrier(timeoutMs = 5000): Promise<void> {
+    const isStep2 = (frame: Uint8Array) => frame[0] === MESSAGE_SYNC && frame[1] === 1;
+    const answered = this.frames.filter(isStep2).length;
+    this.send(syncStep1Message(this.doc));
+    await waitUntil(() => this.frames.filter(isStep2).length > answered, 'the answer to a round trip', timeoutMs);
+  }
+
   /** Sends what a change to the replica produces, as a sync update (or step 2); returns the update. */
   change(fn: (doc: Y.Doc) => void, as: 'update' | 'step2' = 'update'): Uint8Array {
     const updates: Uint8Array[] = [];

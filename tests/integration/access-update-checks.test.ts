@@ -16,7 +16,7 @@ import {
   updateAnnotation,
 } from '../../schema/index.ts';
 import { createAccessAuthorizer } from '../../server/index.ts';
-import { annotateAs, anchorOf, AuthorizerHarness, contextOf, sessionOf } from '../helpers/access-builders.ts';
+import { annotateAs, AuthorizerHarness, contextOf, sessionOf } from '../helpers/access-builders.ts';
 
 // The update check of the access layer, driven with real schema operations on client replicas
 // and with hand-made updates no honest client would send.

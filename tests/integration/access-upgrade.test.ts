@@ -7,7 +7,7 @@ import { RawClient, rawUpgrade, waitUntil } from '../helpers/raw-client.ts';
 import { createRoomViaApi, startTestServer } from '../helpers/test-server.ts';
 import type { RoleTokens, TestServer } from '../helpers/test-server.ts';
 
-// A4, A5 and W3 of RELIABILITY.md, and the owner's invite API: canonical rooms only, tokens
+// A4, A5 and W3 of docs/reliability.md, and the owner's invite API: canonical rooms only, tokens
 // that end close their sockets, foreign origins refused on sockets and state changes.
 
 const EVIL = 'http://evil.example';
@@ -133,6 +133,16 @@ describe('upgrades, invites and origins', () => {
       expect((await rawUpgrade(listed.url, path, headers('https://apparatus.example.org'), 300)).status).toBe(101);
       expect((await rawUpgrade(listed.url, path, headers(listed.url))).status).toBe(403);
       expect((await rawUpgrade(listed.url, path, headers('https://apparatus.example.org.evil.example'))).status).toBe(403);
+      // Imports follow the same list: the listed page (behind a proxy that rewrites Host) may import, others may not.
+      const exported = await (await fetch(`${listed.url}/api/rooms/chapter-5/export?format=native`, { headers: { authorization: `Bearer ${listed.invites.owner}` } })).text();
+      const importFrom = (origin: string) =>
+        fetch(`${listed.url}/api/rooms/chapter-5/import?dryRun=1`, {
+          method: 'POST',
+          headers: { origin, authorization: `Bearer ${listed.invites.owner}`, 'content-type': 'application/json' },
+          body: exported,
+        });
+      expect((await importFrom('https://apparatus.example.org')).status).toBe(200);
+      expect((await importFrom(listed.url)).status).toBe(403);
     } finally {
       await listed.stop();
     }
@@ -219,5 +229,14 @@ describe('upgrades, invites and origins', () => {
     expect(defaults.ok && defaults.value).toMatchObject({ allowedOrigins: null, messagesPerSecond: 100, maxSocketsPerAddress: 256, awarenessMaxBytes: 4096 });
     expect(loadConfig({ ALLOWED_ORIGINS: 'https://a.example/path' })).toMatchObject({ ok: false, error: expect.stringContaining('ALLOWED_ORIGINS') });
     expect(loadConfig({ MAX_SOCKETS_PER_ROOM: '0' })).toMatchObject({ ok: false, error: expect.stringContaining('MAX_SOCKETS_PER_ROOM') });
+  });
+
+  it('reads the import limits once, with the other limits, and refuses bad values instead of ignoring them', () => {
+    expect(loadConfig({ IMPORT_MAX_BYTES: '2048', IMPORT_MAX_ANNOTATIONS: '25' })).toMatchObject({ ok: true, value: { importMaxBytes: 2048, importMaxAnnotations: 25 } });
+    expect(loadConfig({})).toMatchObject({ ok: true, value: { importMaxBytes: 10 * 1024 * 1024, importMaxAnnotations: 50_000 } });
+    for (const bad of ['0', '-5', '1.5', 'many']) {
+      expect(loadConfig({ IMPORT_MAX_ANNOTATIONS: bad }), bad).toMatchObject({ ok: false, error: expect.stringContaining('IMPORT_MAX_ANNOTATIONS') });
+    }
+    expect(loadConfig({ IMPORT_MAX_BYTES: 'ten' })).toMatchObject({ ok: false, error: expect.stringContaining('IMPORT_MAX_BYTES') });
   });
 });

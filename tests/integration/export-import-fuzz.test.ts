@@ -120,9 +120,9 @@ describe('import fuzz (W4)', () => {
     await expectRefusedAndUnchanged(JSON.stringify(notInText), 422, /quote "words this chapter never says" is not in the text/);
   });
 
-  it('never fails with a 5xx, and changes nothing when it refuses, on randomly broken files (seeded)', async () => {
-    const seed = Number(process.env.SEED ?? Date.now() % 1_000_000);
-    console.log(`import fuzz seed ${seed} (replay with SEED=${seed})`);
+  // A fixed seed, so that every run tries the same files; SEED=<n> explores (and replays) others.
+  const seed = Number(process.env.SEED ?? 20_240);
+  it(`never fails with a 5xx, and changes nothing when it refuses, on randomly broken files (seed ${seed})`, async () => {
     const random = prng(seed);
     for (let round = 0; round < 40; round++) {
       const body = mutate(valid, random);

@@ -197,6 +197,19 @@ describe('export and import over HTTP', () => {
     expect(run('csv').split('\r\n')[0]).toBe(CSV_COLUMNS.join(','));
   });
 
+  it('refuses a file over the configured number of annotations (IMPORT_MAX_ANNOTATIONS, read once at start)', async () => {
+    const small = await startTestServer({ importMaxAnnotations: 2 });
+    try {
+      const { status, json } = await post(small, ROOM, small.invites.owner, HAND_WRITTEN);
+      expect(status, JSON.stringify(json)).toBe(413);
+      expect(json.error).toMatch(/2/);
+      const fits = { ...HAND_WRITTEN, total: 2, first: { ...HAND_WRITTEN.first, items: HAND_WRITTEN.first.items.slice(0, 2) } };
+      expect((await post(small, ROOM, small.invites.owner, fits, '?dryRun=1')).status).toBe(200);
+    } finally {
+      await small.stop();
+    }
+  });
+
   it('reports without writing on a dry run', async () => {
     const source = (await exportRoom(server, ROOM, server.invites.owner)).text;
     const owner = (await createRoomViaApi(server, 'dry-run-2')).owner;

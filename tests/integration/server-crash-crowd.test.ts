@@ -8,7 +8,7 @@ import type { ServerProcess } from '../helpers/test-server.ts';
 import { connectClient, waitFor } from '../helpers/yws-client.ts';
 import type { TestClient } from '../helpers/yws-client.ts';
 
-// RELIABILITY.md D1 at full size: a seminar of 20 writing real annotations (checked by the
+// docs/reliability.md D1 at full size: a seminar of 20 writing real annotations (checked by the
 // access layer, authorship stamped from each session), the server killed the moment the last
 // one is acknowledged, the store read before anyone reconnects.
 const CLIENTS = 20;

@@ -1,4 +1,5 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -6,6 +7,13 @@ import { MESSAGE_SYNC } from '../../schema/index.ts';
 import { chapterText, makeDataDir, startTestServer } from '../helpers/test-server.ts';
 import type { TestServer } from '../helpers/test-server.ts';
 import { connectClient } from '../helpers/yws-client.ts';
+
+/** Writes a file with its precompressed copies, as the client build does. */
+function writeBuilt(file: string, text: string): void {
+  writeFileSync(file, text);
+  writeFileSync(`${file}.br`, brotliCompressSync(Buffer.from(text)));
+  writeFileSync(`${file}.gz`, gzipSync(Buffer.from(text)));
+}
 
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; font-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
@@ -24,7 +32,10 @@ describe('HTTP API', () => {
     staticRoot = makeDataDir();
     const staticDir = path.join(staticRoot, 'client');
     mkdirSync(staticDir, { recursive: true });
-    writeFileSync(path.join(staticDir, 'app.js'), 'console.log(1);\n');
+    mkdirSync(path.join(staticDir, 'assets'));
+    // A build as scripts/build-client.mjs makes it: a hashed bundle with precompressed copies, and the service worker.
+    writeBuilt(path.join(staticDir, 'assets', 'app-TESTHASH.js'), 'console.log("the bundle");\n'.repeat(50));
+    writeBuilt(path.join(staticDir, 'sw.js'), 'self.addEventListener("fetch", () => {});\n');
     server = await startTestServer({ staticDir, maxJsonBodyBytes: 200_000 });
   });
   afterAll(async () => {
@@ -150,9 +161,51 @@ describe('HTTP API', () => {
       expect(response.headers.get('x-content-type-options'), page).toBe('nosniff');
     }
     expect(await (await api('/r/chapter-5')).text()).toContain('not been built');
-    const script = await api('/app.js');
-    expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
     expect((await api('/../package.json')).status).toBe(404);
     expect((await api('/%2e%2e/package.json')).status).toBe(404);
+    expect((await api('/assets/../../package.json')).status).toBe(404);
+  });
+
+  it('serves hashed assets immutable and precompressed (brotli, gzip), the rest revalidated by ETag', async () => {
+    const asset = '/assets/app-TESTHASH.js';
+    const brotli = await api(asset, { headers: { 'accept-encoding': 'br, gzip' } });
+    expect(brotli.status).toBe(200);
+    expect(brotli.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(brotli.headers.get('content-encoding')).toBe('br');
+    expect(brotli.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect(brotli.headers.get('vary')).toBe('Accept-Encoding');
+    expect(brotli.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(await brotli.text()).toContain('the bundle');
+    expect((await api(asset, { headers: { 'accept-encoding': 'gzip' } })).headers.get('content-encoding')).toBe('gzip');
+    const plain = await api(asset, { headers: { 'accept-encoding': 'identity' } });
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(Number(plain.headers.get('content-length'))).toBe('console.log("the bundle");\n'.length * 50);
+    const worker = await api('/sw.js');
+    expect(worker.headers.get('cache-control')).toBe('no-cache');
+    expect(worker.headers.get('etag')).toBeTruthy();
+    expect((await api('/assets/app-OTHER.js')).status).toBe(404);
+  });
+
+  it('serves the shell on every app page with an ETag: unchanged, it costs a 304; rebuilt, the new one is served', async () => {
+    writeBuilt(path.join(server.config.staticDir, 'index.html'), '<!doctype html><title>Apparatus</title><script type="module" src="/assets/app-TESTHASH.js"></script>');
+    for (const page of ['/', '/r/chapter-5']) {
+      const first = await api(page, { headers: { 'accept-encoding': 'br' } });
+      expect(first.status, page).toBe(200);
+      expect(first.headers.get('content-security-policy'), page).toBe(CSP);
+      expect(first.headers.get('cache-control'), page).toBe('no-cache');
+      expect(first.headers.get('content-encoding'), page).toBe('br');
+      expect(await first.text()).toContain('app-TESTHASH.js');
+      const etag = first.headers.get('etag');
+      expect(etag, page).toBeTruthy();
+      const again = await api(page, { headers: { 'accept-encoding': 'br', 'if-none-match': etag! } });
+      expect(again.status, page).toBe(304);
+    }
+    const etag = (await api('/', { headers: { 'accept-encoding': 'identity' } })).headers.get('etag')!;
+    // A rebuild writes a new shell (another size and time): the old ETag no longer matches.
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    writeBuilt(path.join(server.config.staticDir, 'index.html'), '<!doctype html><title>Apparatus</title><script type="module" src="/assets/app-NEWHASH.js"></script>');
+    const rebuilt = await api('/', { headers: { 'accept-encoding': 'identity', 'if-none-match': etag } });
+    expect(rebuilt.status).toBe(200);
+    expect(await rebuilt.text()).toContain('app-NEWHASH.js');
   });
 });

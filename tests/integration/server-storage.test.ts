@@ -9,7 +9,6 @@ import type { TestServer } from '../helpers/test-server.ts';
 import { connectClient, waitFor } from '../helpers/yws-client.ts';
 import type { TestClient } from '../helpers/yws-client.ts';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function storeState(server: TestServer): Promise<string> {
   return ((await (await fetch(`${server.url}/healthz`)).json()) as { store: string }).store;
@@ -53,7 +52,12 @@ describe('storage', () => {
     for (let i = 0; i < 5; i++) alice.ydoc.transact(() => alice.ydoc.getMap('annotations').set(`during-${i}`, i), 'test');
     bob.ydoc.transact(() => bob.ydoc.getMap('annotations').set('bob-during', true), 'test');
     await waitFor(() => bob.ydoc.getMap('annotations').has('during-4') && alice.ydoc.getMap('annotations').has('bob-during'), 'edits to flow while the store fails');
-    await sleep(300);
+    // Two failed commits of those edits (the first try and a retry); an acknowledgement, had
+    // either sent one, was written to alice before bob's marker below is relayed to her.
+    const failures = () => server.log.entries.filter((e) => e.event === 'store.append-failed').length;
+    await waitFor(() => failures() >= 2, 'two failed commits');
+    bob.provider.awareness.setLocalStateField('marker', 'after the failed commits');
+    await waitFor(() => alice.provider.awareness.getStates().get(bob.ydoc.clientID)?.marker === 'after the failed commits', 'bob’s marker to reach alice');
     expect(alice.storedStateVector).toEqual(ackBeforeFault);
     expect(stateVectorCovers(alice.storedStateVector ?? new Uint8Array([0]), Y.encodeStateVector(alice.ydoc))).toBe(false);
     expect(await storeState(server)).toBe('failing');

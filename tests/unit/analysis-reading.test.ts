@@ -79,8 +79,8 @@ describe('finding ids and quotes', () => {
     expect(new Set(before).size).toBe(before.length);
   });
 
-  it('keeps ids under random edits of another paragraph (seeded; replay with ANALYSIS_SEED)', () => {
-    const seed = Number(process.env.ANALYSIS_SEED ?? Math.floor(Math.random() * 2 ** 31));
+  it('keeps ids under random edits of another paragraph (fixed seed; ANALYSIS_SEED=<n> explores others)', () => {
+    const seed = Number(process.env.ANALYSIS_SEED ?? 31);
     console.log(`analysis id stability seed: ${seed}`);
     const random = mulberry32(seed);
     const words = ['the', 'plan', 'Stalin', 'in', '1934', 'party', 'grew', '4.5%', 'Khlevnjuk', 'quietly', 'moderate'];

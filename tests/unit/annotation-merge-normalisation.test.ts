@@ -167,7 +167,7 @@ describe('reading a record that concurrent writes left inconsistent', () => {
 });
 
 describe('normalizeAnnotation', () => {
-  const seed = Number(process.env.SEED ?? Math.floor(Math.random() * 1_000_000));
+  const seed = Number(process.env.SEED ?? 17); // fixed; SEED=<n> explores (and replays) others
 
   /** A record whose every field is well-formed on its own, with the cross-field choices random. */
   function randomFields(next: () => number): Annotation {
@@ -230,7 +230,7 @@ describe('normalizeAnnotation', () => {
 });
 
 describe('random concurrent edits on three replicas', () => {
-  const seed = Number(process.env.SEED ?? Math.floor(Math.random() * 1_000_000));
+  const seed = Number(process.env.SEED ?? 17); // fixed; SEED=<n> explores (and replays) others
   const users = [author, reviewer, owner];
 
   /** One random edit: an operation, or a single well-formed field written raw (as a minimal client would). */

@@ -107,6 +107,26 @@ describe('creating and updating annotations', () => {
     expect(unlinkFootnote(doc, claim.id, 131, ada)).toEqual({ ok: false, errors: ['footnote 131 is not linked'] });
   });
 
+  it('saves a note and footnote links in one write, or nothing when a new link is invalid', () => {
+    const editor = chapter();
+    const doc = new Y.Doc();
+    const claim = create(doc, { kind: 'claim', claimStatus: 'sourced', footnotes: [131], note: 'before', anchor: anchorOn(editor, 'moderate turn') });
+    const seen = watch(doc);
+    expect(updateAnnotation(doc, claim.id, { note: 'after', footnotes: [500, 130] }, ada)).toEqual({ ok: false, errors: ['footnotes: the chapter has no footnote 500'] });
+    expect(readAnnotationById(doc, claim.id)).toMatchObject({ ok: true, value: { note: 'before', footnotes: [131] } });
+    expect(seen).toEqual([]);
+    expect(updateAnnotation(doc, claim.id, { note: 'after', footnotes: [130] }, ada)).toMatchObject({ ok: true, value: { note: 'after', footnotes: [130] } });
+    expect(seen).toEqual([{ origin: new AnnotationOrigin('update', 'u-ada'), keys: ['footnotes', 'modified', 'note'] }]);
+  });
+
+  it('keeps an old link whose footnote left the chapter when the annotation is saved again', () => {
+    const editor = chapter();
+    const doc = new Y.Doc();
+    const claim = create(doc, { kind: 'claim', claimStatus: 'sourced', footnotes: [131], anchor: anchorOn(editor, 'moderate turn') });
+    const footnote131Gone: OperationContext = { ...ada, validation: { footnoteNumbers: new Set([130]) } };
+    expect(updateAnnotation(doc, claim.id, { note: 'still linked', footnotes: [131, 130] }, footnote131Gone)).toMatchObject({ ok: true, value: { footnotes: [130, 131] } });
+  });
+
   it('merges concurrent edits of different fields from two replicas', () => {
     const editor = chapter();
     const a = new Y.Doc();

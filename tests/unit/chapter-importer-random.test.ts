@@ -9,7 +9,8 @@ import { mulberry32 as random } from '../helpers/seeded-random.ts';
 // IMPORT_SEED=<seed> npx vitest run tests/unit/chapter-importer-random.test.ts (IMPORT_RUNS=<n> for more runs)
 
 const RUNS = Number(process.env.IMPORT_RUNS ?? 60);
-const baseSeed = Number(process.env.IMPORT_SEED ?? Math.floor(Math.random() * 2 ** 31));
+// A fixed base seed, so every run imports the same texts; IMPORT_SEED=<n> explores (and replays) others.
+const baseSeed = Number(process.env.IMPORT_SEED ?? 1_000);
 
 const WORDS = ['plan', 'party', 'workers', 'growth', 'famine', 'decree', 'villages', 'industry', 'policy', 'terror', 'purge',
   'congress', 'peasants', 'kolkhoz', 'cities', 'the', 'of', 'and', 'in', 'was', 'were', 'had', 'its', 'new', 'old', 'soviet',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { SaveTracker } from '../../client/collab/save-tracker.ts';
+import { restoredPending, SaveTracker } from '../../client/collab/save-tracker.ts';
 import { saveStatusLabel } from '../../client/components/save-status-label.ts';
 import type { ConnectionSnapshot } from '../../client/collab/room-connection.ts';
 
@@ -98,5 +98,34 @@ describe('the save status wording', () => {
     const blocked = saveStatusLabel({ ...base, pending: 3, blockedByRefusal: true });
     expect(blocked).toMatchObject({ tone: 'error', text: 'Not saved — 3 changes blocked' });
     expect(blocked.detail).toMatch(/Recover/);
+  });
+});
+
+describe('the pending list read back after a reload', () => {
+  const restoredDoc = () => {
+    const ydoc = new Y.Doc();
+    ydoc.getMap('annotations').set('unsaved', 1);
+    return ydoc;
+  };
+
+  it('restores the list the last page kept, and nothing when none was kept', () => {
+    const ydoc = restoredDoc();
+    const kept = [{ client: 7, clock: 3, deleteOnly: false }];
+    expect(restoredPending({ readable: true, value: JSON.stringify(kept) }, ydoc)).toEqual(kept);
+    expect(restoredPending({ readable: true, value: undefined }, ydoc)).toEqual([]);
+  });
+
+  it('never takes an unreadable list for "nothing pending": everything held stays unconfirmed until the server covers it', () => {
+    for (const stored of [{ readable: false as const }, { readable: true as const, value: '{not json' }, { readable: true as const, value: '[{"client":"x"}]' }, { readable: true as const, value: 42 }]) {
+      const ydoc = restoredDoc();
+      const tracker = new SaveTracker(ydoc, restoredPending(stored, ydoc));
+      expect(tracker.pendingCount, JSON.stringify(stored)).toBeGreaterThan(0);
+      tracker.setConnected(true);
+      tracker.acknowledge(new Map());
+      // The first acknowledgement that covers the whole document settles it.
+      expect(tracker.pendingCount).toBeGreaterThan(0);
+      tracker.acknowledge(Y.decodeStateVector(Y.encodeStateVector(ydoc)));
+      expect(tracker.pendingCount).toBe(0);
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runConvergenceFuzz } from '../helpers/convergence-fuzz.ts';
 
-// RELIABILITY.md C1, short run. Replay one seed with FUZZ_SEED=<n> (and FUZZ_OPS=<n>);
+// docs/reliability.md C1, short run. Replay one seed with FUZZ_SEED=<n> (and FUZZ_OPS=<n>);
 // the long run is `node --import tsx scripts/fuzz-convergence.ts --seeds 50 --ops 2000`.
 const replaySeed = process.env.FUZZ_SEED === undefined ? null : Number(process.env.FUZZ_SEED);
 const ops = Number(process.env.FUZZ_OPS ?? 200);

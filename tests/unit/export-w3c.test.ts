@@ -109,9 +109,9 @@ describe('W3C export', () => {
 });
 
 describe('codePointIndex', () => {
-  it('converts UTF-16 offsets to code points and back on random astral text (seeded)', () => {
-    const seed = Number(process.env.SEED ?? Date.now() % 1_000_000);
-    console.log(`codePointIndex seed ${seed} (replay with SEED=${seed})`);
+  // A fixed seed, so that every run checks the same texts; SEED=<n> explores (and replays) others.
+  const seed = Number(process.env.SEED ?? 7);
+  it(`converts UTF-16 offsets to code points and back on random astral text (seed ${seed})`, () => {
     const random = prng(seed);
     const alphabet = ['a', 'b', ' ', 'é', '𝔊', '😀', '\n'];
     for (let round = 0; round < 50; round++) {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-// STYLE.md: client → schema ← server, schema/ pure. tsconfig lib/types catch DOM and Node
+// The layer rule (README, "Architecture"): client → schema ← server, schema/ pure. tsconfig lib/types catch DOM and Node
 // globals; this test catches the imports a type check cannot see, and import cycles.
 const root = path.resolve(import.meta.dirname, '../..');
 const importPattern = /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;

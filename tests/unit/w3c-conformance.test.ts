@@ -10,11 +10,13 @@ import { EXPORT_OPTIONS, sampleRoom, snapshotOf } from '../helpers/export-builde
 // The W3C Web Annotation test suite (web-platform-tests annotation-model/) does not live in the
 // repository: W3C_ANNOTATION_SUITE names its folder (`.ci/run` sets it). Without it this file is
 // reported as skipped, with the reason in its title; the project's own checks of the model's
-// MUSTs (tests/unit/export-w3c.test.ts) run either way. A variable that names a folder without the
+// MUSTs (tests/unit/w3c-model-musts.test.ts, tests/unit/export-w3c.test.ts) run either way. A variable that names a folder without the
 // suite fails, never skips.
 const suiteRoot = process.env.W3C_ANNOTATION_SUITE ?? '';
 const suiteNamed = suiteRoot !== '';
 const SKIP_REASON = 'not run: set W3C_ANNOTATION_SUITE to the W3C annotation-model test suite';
+// Said once in the run's output as well: a skipped file's test names are not printed.
+if (!suiteNamed) console.warn(`W3C Web Annotation test suite ${SKIP_REASON} (tests/unit/w3c-model-musts.test.ts checks the model's MUSTs either way)`);
 
 interface Assertion {
   file: string;

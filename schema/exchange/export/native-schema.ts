@@ -1,4 +1,4 @@
-import { ANNOTATION_ID_PATTERN, ANNOTATION_LAYOUT_VERSION, LIMITS, REPLY_ID_PATTERN } from '../../annotations/model.ts';
+import { ANNOTATION_FIELDS, ANNOTATION_ID_PATTERN, ANNOTATION_LAYOUT_VERSION, LIMITS, REPLY_FIELDS, REPLY_ID_PATTERN } from '../../annotations/model.ts';
 import { ANNOTATION_KINDS, ANNOTATION_STATUSES, CLAIM_STATUSES, PROBLEM_TYPES, RELATION_TYPES } from '../../annotations/vocabulary.ts';
 
 /** The `format` value of a native annotated JSON document. */
@@ -92,11 +92,7 @@ export const NATIVE_EXPORT_SCHEMA = {
     },
     annotation: {
       type: 'object',
-      required: [
-        'id', 'kind', 'claimStatus', 'problemType', 'footnotes', 'note', 'correction', 'status', 'statusBy', 'statusByName',
-        'statusAt', 'authorId', 'authorName', 'created', 'modified', 'related', 'anchor', 'provenance', 'applied', 'v',
-        'replies', 'resolved',
-      ],
+      required: [...ANNOTATION_FIELDS, 'replies', 'resolved'],
       additionalProperties: false,
       properties: {
         id: { type: 'string', pattern: ANNOTATION_ID_PATTERN.source },
@@ -177,7 +173,7 @@ export const NATIVE_EXPORT_SCHEMA = {
     },
     reply: {
       type: 'object',
-      required: ['id', 'annotationId', 'authorId', 'authorName', 'body', 'created', 'modified'],
+      required: [...REPLY_FIELDS],
       additionalProperties: false,
       properties: {
         id: { type: 'string', pattern: REPLY_ID_PATTERN.source },

@@ -1,6 +1,6 @@
 import type * as Y from 'yjs';
 import type { Annotation, Reply } from '../../annotations/model.ts';
-import { annotationsMap, listDismissed, repliesMap } from '../../annotations/layout.ts';
+import { annotationsMap, byCreatedThenId, listDismissed, repliesMap } from '../../annotations/layout.ts';
 import { normalizeAnnotation } from '../../annotations/normalization.ts';
 import { resolveAnchors } from '../../anchoring/resolve.ts';
 import type { AnchorState } from '../../anchoring/resolve.ts';
@@ -88,7 +88,7 @@ export function readRoomSnapshot(source: RoomSnapshotSource): RoomSnapshot {
   const resolutions = resolveAnchors(textDoc, annotations.records);
   const entries = annotations.records.map((annotation): SnapshotAnnotation => {
     const { state, start, end } = resolutions.get(annotation.id)!;
-    const thread = (repliesByParent.get(annotation.id) ?? []).sort((a, b) => compareText(a.created, b.created) || compareText(a.id, b.id));
+    const thread = (repliesByParent.get(annotation.id) ?? []).sort(byCreatedThenId);
     return { annotation, replies: thread, resolved: { state, start, end } };
   });
   entries.sort(compareReadingOrder);
@@ -139,13 +139,9 @@ function isReplyShaped(r: Record<string, unknown>): boolean {
   return [r.annotationId, r.authorId, r.authorName, r.body, r.created, r.modified].every(isString);
 }
 
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 function compareReadingOrder(a: SnapshotAnnotation, b: SnapshotAnnotation): number {
   const startA = a.resolved.start ?? Number.POSITIVE_INFINITY;
   const startB = b.resolved.start ?? Number.POSITIVE_INFINITY;
   if (startA !== startB) return startA < startB ? -1 : 1;
-  return compareText(a.annotation.created, b.annotation.created) || compareText(a.annotation.id, b.annotation.id);
+  return byCreatedThenId(a.annotation, b.annotation);
 }

@@ -1,5 +1,4 @@
-import type { Anchor, RelatedLink } from '../../annotations/model.ts';
-import type { AnnotationKind, AnnotationStatus, ClaimStatus, ProblemType } from '../../annotations/vocabulary.ts';
+import type { Anchor, Annotation } from '../../annotations/model.ts';
 import type { ImportSelectors } from './anchor.ts';
 
 /**
@@ -37,21 +36,14 @@ export interface ImportReply {
   origin: ImportOrigin;
 }
 
-/** One annotation to create. */
-export interface ImportItem {
+/** One annotation to create: the fields it takes from the file, and how to place and credit it. */
+export interface ImportItem
+  extends Pick<Annotation, 'kind' | 'claimStatus' | 'problemType' | 'footnotes' | 'note' | 'correction' | 'status' | 'related'> {
   index: number;
   /** The local annotation id it will have (the file's own, or derived from its IRI). */
   id: string;
   /** The id or IRI the file gives it. */
   sourceId: string;
-  kind: AnnotationKind;
-  claimStatus: ClaimStatus | null;
-  problemType: ProblemType | null;
-  footnotes: number[];
-  note: string;
-  correction: string | null;
-  status: AnnotationStatus;
-  related: RelatedLink[];
   /** Where to anchor it: UTF-16 selectors on the target text; null keeps it orphaned. */
   selectors: ImportSelectors | null;
   /**
