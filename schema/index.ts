@@ -17,7 +17,10 @@ export type { Role, Action } from './room/roles.ts';
 // --- chapter importer ---
 export { importChapter } from './chapter/importer.ts';
 export type { ImportOptions, ImportResult } from './chapter/importer.ts';
-export { formatFinding } from './chapter/import-report.ts';
+export { importMarkdownChapter } from './chapter/markdown-reader.ts';
+export { buildStructuredChapter } from './chapter/structured-chapter.ts';
+export type { SourceBlock, SourceInline, SourceNote, StructuredSource } from './chapter/structured-chapter.ts';
+export { formatFinding, importFinding } from './chapter/import-report.ts';
 export type { ImportFinding, ImportFindingCode, ImportReport, ImportStats } from './chapter/import-report.ts';
 export type {
   ChapterJSON, ChapterBlockJSON, ChapterInlineJSON, HeadingJSON, ParagraphJSON, FootnoteJSON, TextJSON,
