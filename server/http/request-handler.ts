@@ -5,6 +5,7 @@ import type { HttpContext } from './http-context.ts';
 import { sendError } from './responses.ts';
 import { matchRoute } from './router.ts';
 import type { Route } from './router.ts';
+import { authRoutes } from './routes-auth.ts';
 import { healthRoutes } from './routes-health.ts';
 import { identityRoutes } from './routes-identity.ts';
 import { roomRoutes } from './routes-rooms.ts';
@@ -14,7 +15,7 @@ import { iriRoutes } from './routes-iris.ts';
 import { sendClientShell, serveStaticFile } from './static-files.ts';
 
 /** The route table of the server. Later features add their route lists here. */
-export const routes: readonly Route<HttpContext>[] = [...healthRoutes, ...roomRoutes, ...identityRoutes, ...exportRoutes, ...importRoutes, ...inviteRoutes, ...iriRoutes];
+export const routes: readonly Route<HttpContext>[] = [...healthRoutes, ...roomRoutes, ...identityRoutes, ...exportRoutes, ...importRoutes, ...inviteRoutes, ...iriRoutes, ...authRoutes];
 
 /** Serves GET/HEAD requests no route claims from the built client; `/` is the client shell. */
 function serveStatic(request: IncomingMessage, response: ServerResponse, path: string, context: HttpContext): void {
