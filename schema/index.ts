@@ -100,6 +100,8 @@ export type { DocKind } from './room/room-names.ts';
 // --- export / import ---
 export { readRoomSnapshot } from './exchange/export/snapshot.ts';
 export type { RoomSnapshot, RoomSnapshotSource, SnapshotAnnotation, ResolvedRange, DismissedEntry, ExportOptions } from './exchange/export/snapshot.ts';
+export { attributeToPeople, snapshotAuthorIds } from './exchange/export/linked-authors.ts';
+export type { PeopleMap } from './exchange/export/linked-authors.ts';
 export { exportNative } from './exchange/export/native.ts';
 export type { NativeExport, NativeAnnotation, NativeBlock } from './exchange/export/native.ts';
 export { NATIVE_EXPORT_SCHEMA, NATIVE_FORMAT, NATIVE_VERSION, NATIVE_SCHEMA_ID } from './exchange/export/native-schema.ts';

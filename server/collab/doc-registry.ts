@@ -257,22 +257,24 @@ export class DocRegistry {
    * Takes a room's documents out of memory for good, because the room is being deleted: closes
    * their peers with `code`, waits (`stored`) until everything they sent is stored and for any
    * compaction to end, and unloads them without writing anything. Until `endEviction` (called
-   * once the room's rows are deleted), opening its documents gives refused ones.
+   * once the room's rows are deleted), opening its documents gives refused ones. Returns false,
+   * leaving the documents loaded, when what was sent could not be stored (`stored` said so).
    */
-  async evictRoom(room: string, code: number, reason: string, stored: () => Promise<void>): Promise<void> {
+  async evictRoom(room: string, code: number, reason: string, stored: () => Promise<boolean>): Promise<boolean> {
     this.#evicting.add(room);
     const docs = [...this.#docs.values()].filter((doc) => doc.room === room);
     for (const doc of docs) {
       for (const peer of [...doc.peers]) peer.close(code, reason);
       doc.peers.clear();
     }
-    await stored();
+    if (!(await stored())) return false;
     while (docs.some((doc) => this.#compacting.has(doc.name))) await new Promise((resolve) => setTimeout(resolve, 5));
     for (const doc of docs) {
       this.#docs.delete(doc.name);
       if (doc.state === 'ready') doc.unload();
       else if (doc.state === 'loading') doc.fail(reason);
     }
+    return true;
   }
 
   /** Lets a room's documents be opened again (its rows are gone: a new room may take its id). */
