@@ -20,7 +20,7 @@ export class BrowserClient {
     const init: RequestInit = { method, redirect: 'manual', headers: { origin: this.origin, ...headers } };
     if (this.session) (init.headers as Record<string, string>).cookie = `ap_session=${encodeURIComponent(this.session)}`;
     if (body instanceof Uint8Array) {
-      init.body = body;
+      init.body = body as Uint8Array<ArrayBuffer>;
       (init.headers as Record<string, string>)['content-type'] ??= 'application/octet-stream';
     } else if (body !== undefined) {
       init.body = JSON.stringify(body);
