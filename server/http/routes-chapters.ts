@@ -30,9 +30,9 @@ import type { Route, RouteRequest } from './router.ts';
 
 const SEMINAR = '([a-z0-9-]{1,64})';
 const ROOM = '([a-z0-9-]{1,64})';
-// A cross-site form can send only these types; an upload never comes as one (defence in depth,
-// after the origin check).
-const FORM_TYPES = new Set(['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain']);
+// A cross-site form can send only the first three types; an upload never comes as one (defence in
+// depth, after the origin check). JSON is the API's other bodies, never a file.
+const FORM_TYPES = new Set(['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain', 'application/json']);
 
 /** Reads a raw upload of at most `limit` bytes; 415 for form types, 413 beyond the limit. */
 async function readUpload(request: IncomingMessage, limit: number): Promise<{ ok: true; value: Uint8Array } | { ok: false; status: number; error: string }> {
