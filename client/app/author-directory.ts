@@ -19,6 +19,10 @@ export class AuthorDirectory {
   readonly #waiting = new Set<string>();
   #timer: ReturnType<typeof setTimeout> | null = null;
   #member: RoomMember;
+  // Offline, nothing is asked (a failed request is only noise): the batch waits for the network.
+  readonly #onOnline = (): void => {
+    if (this.#waiting.size > 0) this.#timer ??= setTimeout(() => void this.#lookUp(), 0);
+  };
 
   constructor(
     private readonly room: string,
@@ -27,6 +31,7 @@ export class AuthorDirectory {
   ) {
     this.#member = member;
     this.#rememberSelf();
+    window.addEventListener('online', this.#onOnline);
   }
 
   /** The reader's own ids are known without asking. */
@@ -60,6 +65,7 @@ export class AuthorDirectory {
 
   async #lookUp(): Promise<void> {
     this.#timer = null;
+    if (!navigator.onLine) return;
     const ids = [...this.#waiting].slice(0, 400);
     for (const id of ids) this.#waiting.delete(id);
     if (this.#waiting.size > 0) this.#timer = setTimeout(() => void this.#lookUp(), 0);
@@ -72,5 +78,6 @@ export class AuthorDirectory {
   /** Stops asking. */
   destroy(): void {
     if (this.#timer) clearTimeout(this.#timer);
+    window.removeEventListener('online', this.#onOnline);
   }
 }
