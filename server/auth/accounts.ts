@@ -99,6 +99,11 @@ export class AccountService {
     this.#options.stores.settings.set(SIGN_UP_OPEN_KEY, open ? 'true' : 'false');
   }
 
+  /** Counts an attempt of another kind from `address` (joining as a new guest); its refusal, or null. */
+  admitAttempt(address: string): AccountRefusal | null {
+    return this.#admit(address, null);
+  }
+
   /** Refuses an attempt over the per-address or per-account limits; counts it otherwise. */
   #admit(address: string, email: string | null): AccountRefusal | null {
     const refusal = this.#options.limiter.admit(address, email?.toLowerCase() ?? null);

@@ -1,3 +1,4 @@
+import { remoteAddressOf } from '../access/collab-guard.ts';
 import { sessionCookie } from '../auth/cookies.ts';
 import { validateDisplayName } from '../auth/display-name.ts';
 import { absorbGuest } from '../auth/guest-merge.ts';
@@ -54,6 +55,9 @@ async function handleJoin({ request, response, params, context }: RouteRequest<H
     return sendJson(response, 200, { seminarId: invite.value.seminarId, userId: prior.userId, added }, headers);
   }
   if (body.value.as !== 'guest') return sendError(response, 400, 'as must be "me" or "guest"');
+  // New guests are new people: as many per network address as sign-in attempts, no more.
+  const limited = context.accounts.admitAttempt(remoteAddressOf(request));
+  if (limited) return sendError(response, limited.status, limited.error, { 'Retry-After': String(Math.ceil((limited.retryAfterMs ?? 60_000) / 1000)) });
   const name = validateDisplayName(body.value.name);
   if (!name.ok) return sendError(response, 400, name.error);
   const userId = generateUserId();
