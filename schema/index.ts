@@ -13,11 +13,15 @@ export type { PageLocator } from './chapter/page-numbers.ts';
 // --- roles ---
 export { ROLES, can, isRole, canEditAnnotation, canSetStatus } from './room/roles.ts';
 export type { Role, Action } from './room/roles.ts';
+export { INVITE_ID_LENGTH, summarizeStoredInvite } from './room/invite-summary.ts';
+export type { InviteSummary, StoredInviteFields } from './room/invite-summary.ts';
 
 // --- chapter importer ---
 export { importChapter } from './chapter/importer.ts';
 export type { ImportOptions, ImportResult } from './chapter/importer.ts';
 export { importMarkdownChapter } from './chapter/markdown-reader.ts';
+export { previewOf, UPLOAD_FORMATS } from './chapter/chapter-preview.ts';
+export type { ChapterPreview, UploadFormat } from './chapter/chapter-preview.ts';
 export { buildStructuredChapter } from './chapter/structured-chapter.ts';
 export type { SourceBlock, SourceInline, SourceNote, StructuredSource } from './chapter/structured-chapter.ts';
 export { formatFinding, importFinding } from './chapter/import-report.ts';

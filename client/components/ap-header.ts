@@ -3,6 +3,8 @@ import { can, isRole } from '../../schema/index.ts';
 import type { Peer } from '../collab/presence.ts';
 import type { ConnectionSnapshot } from '../collab/room-connection.ts';
 import type { ExportChoice } from '../collab/room-api.ts';
+import { ROLE_LABELS } from '../model/role-labels.ts';
+import { apparatusLogo } from './apparatus-logo.ts';
 import { sharedStyles } from './shared-styles.ts';
 import './ap-presence-bar.ts';
 import './ap-save-status.ts';
@@ -14,7 +16,6 @@ export const TOGGLE_EDITING = 'ap-toggle-editing';
 /** The event the user chip sends to change the display name. */
 export const RENAME_REQUEST = 'ap-rename-request';
 
-const ROLE_LABELS: Record<string, string> = { owner: 'Owner', reviewer: 'Reviewer', annotator: 'Annotator', viewer: 'Viewer' };
 
 /**
  * The room's header: the chapter title, who is here, the honest save status, the owner's
@@ -87,11 +88,7 @@ export class ApHeader extends LitElement {
     return html`<header>
       <div class="brand">
         <a class="home" href=${this.home.href} title=${`Back to ${this.home.label}`} aria-label=${`Apparatus — back to ${this.home.label}`}>
-          <svg class="logo" viewBox="0 0 32 32" aria-hidden="true">
-            <rect width="32" height="32" rx="7" fill="#26324b"></rect>
-            <path d="M9 24 L16 7 L23 24" fill="none" stroke="#f4efe3" stroke-width="2.6" stroke-linejoin="round" stroke-linecap="round"></path>
-            <path d="M11.6 18 H20.4" stroke="#e0a43a" stroke-width="2.6" stroke-linecap="round"></path>
-          </svg>
+          ${apparatusLogo}
           <span class="name">Apparatus</span>
         </a>
         <span class="sep" aria-hidden="true">/</span>
@@ -111,7 +108,7 @@ export class ApHeader extends LitElement {
         <span class="me">
           ${this.signUpHref ? html`<a class="btn btn--primary btn--small signup" href=${this.signUpHref} title="Sign up to keep your work on every device; everything you did here stays yours">Sign up</a>` : null}
           <button class="btn btn--quiet" type="button" title="Change your display name" @click=${this.rename}>${this.userName}</button>
-          <span class="role" title="Your role in this room">${ROLE_LABELS[this.role] ?? this.role}</span>
+          <span class="role" title="Your role in this room">${isRole(this.role) ? ROLE_LABELS[this.role] : this.role}</span>
         </span>
       </div>
     </header>`;

@@ -1,5 +1,6 @@
 import { LitElement, css, html } from 'lit';
 import { sharedStyles } from '../components/shared-styles.ts';
+import { ROLE_LABELS } from '../model/role-labels.ts';
 import { formatFullTime, formatRelativeTime } from '../components/relative-time.ts';
 import type { ConfirmRequest } from './ap-confirm-dialog.ts';
 import { callApi, segment } from './site-api.ts';
@@ -8,8 +9,6 @@ import { siteStyles } from './site-styles.ts';
 
 /** The event sent when the seminar changed and the page should load it again. */
 export const SEMINAR_CHANGED = 'ap-seminar-changed';
-
-const ROLE_NAMES: Record<string, string> = { owner: 'Owner', reviewer: 'Reviewer', annotator: 'Annotator', viewer: 'Viewer' };
 
 /**
  * A seminar's chapters: each with its annotations, open problems, last activity and the
@@ -44,7 +43,6 @@ export class ApChapterList extends LitElement {
     sharedStyles,
     siteStyles,
     css`
-      :host { display: grid; gap: 12px; }
       .rename { display: flex; gap: 6px; flex-wrap: wrap; }
       .rename input { flex: 1 1 200px; }
       .problems { color: var(--ap-problem); font-weight: 600; }
@@ -93,7 +91,7 @@ export class ApChapterList extends LitElement {
       <td class="num" data-label="Annotations">${chapter.annotations}</td>
       <td class="num ${chapter.openProblems > 0 ? 'problems' : ''}" data-label="Open problems">${chapter.openProblems}</td>
       <td data-label="Last activity"><span title=${last ? formatFullTime(last) : ''}>${last ? formatRelativeTime(last) : '—'}</span></td>
-      <td data-label="Your role"><span class="role-chip">${chapter.yourRole ? ROLE_NAMES[chapter.yourRole] : '—'}</span></td>
+      <td data-label="Your role"><span class="role-chip">${chapter.yourRole ? ROLE_LABELS[chapter.yourRole] : '—'}</span></td>
       ${this.owner
         ? html`<td>
             <div class="actions">

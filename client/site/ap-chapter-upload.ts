@@ -2,7 +2,7 @@ import { LitElement, css, html } from 'lit';
 import { sharedStyles } from '../components/shared-styles.ts';
 import { SEMINAR_CHANGED } from './ap-chapter-list.ts';
 import { callApi, segment } from './site-api.ts';
-import type { ChapterPreview } from './site-api.ts';
+import type { ChapterPreview } from '../../schema/index.ts';
 import { siteStyles } from './site-styles.ts';
 
 const FORMAT_NAMES: Record<ChapterPreview['format'], string> = {
@@ -55,7 +55,6 @@ export class ApChapterUpload extends LitElement {
     sharedStyles,
     siteStyles,
     css`
-      :host { display: grid; gap: 12px; }
       .drop { border: 2px dashed var(--ap-rule-strong); border-radius: 12px; padding: 26px 18px; display: grid; gap: 10px; justify-items: center; text-align: center; background: var(--ap-surface-sunk); transition: background 120ms, border-color 120ms; }
       .drop--over { border-color: var(--ap-focus); background: #e8f0fd; }
       .drop p { max-width: 520px; }

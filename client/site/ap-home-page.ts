@@ -1,11 +1,10 @@
 import { LitElement, css, html } from 'lit';
 import { sharedStyles } from '../components/shared-styles.ts';
+import { ROLE_LABELS } from '../model/role-labels.ts';
 import { formatFullTime, formatRelativeTime } from '../components/relative-time.ts';
 import { callApi, segment } from './site-api.ts';
 import type { HomeData, SitePerson } from './site-api.ts';
 import { siteStyles } from './site-styles.ts';
-
-const ROLE_NAMES: Record<string, string> = { owner: 'Owner', reviewer: 'Reviewer', annotator: 'Annotator', viewer: 'Viewer' };
 
 /**
  * The home page `/`: my seminars (with chapters, members and last activity), a form to create
@@ -87,7 +86,7 @@ export class ApHomePage extends LitElement {
         (seminar) => html`<a class="seminar" role="listitem" href="/s/${segment(seminar.id)}">
           <span class="seminar__title">${seminar.title}</span>
           <span class="seminar__meta">
-            <span class="role-chip">${ROLE_NAMES[seminar.role] ?? seminar.role}</span>
+            <span class="role-chip">${ROLE_LABELS[seminar.role] ?? seminar.role}</span>
             <span>${seminar.chapters} ${seminar.chapters === 1 ? 'chapter' : 'chapters'}</span>
             <span>${seminar.members} ${seminar.members === 1 ? 'member' : 'members'}</span>
             ${seminar.lastActivityAt ? html`<span title=${formatFullTime(Date.parse(seminar.lastActivityAt))}>active ${formatRelativeTime(Date.parse(seminar.lastActivityAt))}</span>` : null}
@@ -112,7 +111,7 @@ export class ApHomePage extends LitElement {
     return html`<section class="panel" aria-labelledby="shared-title">
       <h2 id="shared-title">Chapters shared with you</h2>
       <ul class="plain">
-        ${data.sharedRooms.map((room) => html`<li><a class="title-link" href="/r/${segment(room.id)}">${room.title}</a><span class="role-chip">${ROLE_NAMES[room.role]}</span></li>`)}
+        ${data.sharedRooms.map((room) => html`<li><a class="title-link" href="/r/${segment(room.id)}">${room.title}</a><span class="role-chip">${ROLE_LABELS[room.role]}</span></li>`)}
       </ul>
     </section>`;
   }

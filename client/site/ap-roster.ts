@@ -1,15 +1,13 @@
 import { LitElement, css, html } from 'lit';
 import { ROLES } from '../../schema/index.ts';
-import type { Role } from '../../schema/index.ts';
 import { sharedStyles } from '../components/shared-styles.ts';
+import { ROLE_LABELS } from '../model/role-labels.ts';
 import { formatFullTime, formatRelativeTime } from '../components/relative-time.ts';
 import type { ConfirmRequest } from './ap-confirm-dialog.ts';
 import { SEMINAR_CHANGED } from './ap-chapter-list.ts';
 import { callApi, roleOrNull, segment } from './site-api.ts';
 import type { ChapterSummary, MemberSummary } from './site-api.ts';
 import { siteStyles } from './site-styles.ts';
-
-const ROLE_NAMES: Record<Role, string> = { owner: 'Owner', reviewer: 'Reviewer', annotator: 'Annotator', viewer: 'Viewer' };
 
 /**
  * A seminar's roster: every member once (a guest who signed up or in is one person), their role
@@ -50,7 +48,6 @@ export class ApRoster extends LitElement {
     sharedStyles,
     siteStyles,
     css`
-      :host { display: grid; gap: 12px; }
       .person { display: grid; gap: 2px; }
       .person strong { font-weight: 600; }
       .email { font-size: 12.5px; color: var(--ap-muted); word-break: break-all; }
@@ -85,10 +82,10 @@ export class ApRoster extends LitElement {
         ${this.owner
           ? html`<label class="ap-visually-hidden" for="role-${member.userId}">Role of ${member.name}</label>
               <select class="role" id="role-${member.userId}" @change=${(event: Event) => this.setRole(member, (event.target as HTMLSelectElement).value)}>
-                ${ROLES.map((role) => html`<option value=${role} ?selected=${role === member.role}>${ROLE_NAMES[role]}</option>`)}
+                ${ROLES.map((role) => html`<option value=${role} ?selected=${role === member.role}>${ROLE_LABELS[role]}</option>`)}
               </select>
               ${this.chapters.length > 0 ? this.renderOverrides(member, overrides) : null}`
-          : html`<span class="role-chip">${ROLE_NAMES[member.role]}</span>`}
+          : html`<span class="role-chip">${ROLE_LABELS[member.role]}</span>`}
       </td>
       <td data-label="Joined"><span title=${formatFullTime(joined)}>${formatRelativeTime(joined)}</span></td>
       ${this.owner
@@ -105,8 +102,8 @@ export class ApRoster extends LitElement {
           const current = member.chapterRoles?.[chapter.id] ?? '';
           return html`<label>${chapter.title}
             <select @change=${(event: Event) => this.setChapterRole(member, chapter.id, (event.target as HTMLSelectElement).value)}>
-              <option value="" ?selected=${current === ''}>Seminar role (${ROLE_NAMES[member.role]})</option>
-              ${ROLES.map((role) => html`<option value=${role} ?selected=${role === current}>${ROLE_NAMES[role]}</option>`)}
+              <option value="" ?selected=${current === ''}>Seminar role (${ROLE_LABELS[member.role]})</option>
+              ${ROLES.map((role) => html`<option value=${role} ?selected=${role === current}>${ROLE_LABELS[role]}</option>`)}
             </select>
           </label>`;
         })}

@@ -1,7 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { ROLES } from '../../schema/index.ts';
-import type { Role } from '../../schema/index.ts';
 import { sharedStyles } from '../components/shared-styles.ts';
+import { ROLE_LABELS } from '../model/role-labels.ts';
 import { formatFullTime, formatRelativeTime } from '../components/relative-time.ts';
 import type { ConfirmRequest } from './ap-confirm-dialog.ts';
 import { SEMINAR_CHANGED } from './ap-chapter-list.ts';
@@ -9,7 +9,6 @@ import { callApi, segment } from './site-api.ts';
 import type { SeminarInvite } from './site-api.ts';
 import { siteStyles } from './site-styles.ts';
 
-const ROLE_NAMES: Record<Role, string> = { owner: 'Owner', reviewer: 'Reviewer', annotator: 'Annotator', viewer: 'Viewer' };
 const LIFETIMES: Array<[string, number | null]> = [['Never expires', null], ['1 day', 86_400], ['7 days', 7 * 86_400], ['30 days', 30 * 86_400], ['Until the end of term (120 days)', 120 * 86_400]];
 const STATES: Record<SeminarInvite['state'], string> = { active: 'Active', expired: 'Expired', revoked: 'Revoked' };
 
@@ -51,7 +50,6 @@ export class ApSeminarInvites extends LitElement {
     sharedStyles,
     siteStyles,
     css`
-      :host { display: grid; gap: 14px; }
       .new { display: grid; grid-template-columns: 150px 1fr 190px auto; gap: 10px; align-items: end; }
       .link { display: flex; gap: 8px; flex-wrap: wrap; align-items: center; background: #e7f4ea; border-radius: 8px; padding: 10px 12px; }
       .link input { flex: 1 1 260px; font: 13px var(--ap-mono); }
@@ -64,7 +62,7 @@ export class ApSeminarInvites extends LitElement {
   override render() {
     return html`<form class="new" @submit=${this.create} aria-label="New invite link">
         <label class="field">Role
-          <select name="role">${ROLES.map((role) => html`<option value=${role} ?selected=${role === 'annotator'}>${ROLE_NAMES[role]}</option>`)}</select>
+          <select name="role">${ROLES.map((role) => html`<option value=${role} ?selected=${role === 'annotator'}>${ROLE_LABELS[role]}</option>`)}</select>
         </label>
         <label class="field">Label
           <input type="text" name="label" maxlength="80" placeholder="Who it is for, e.g. Tuesday group" />
@@ -79,7 +77,7 @@ export class ApSeminarInvites extends LitElement {
             <label class="ap-visually-hidden" for="new-link">New invite link</label>
             <input id="new-link" type="text" readonly .value=${this.created.url} @focus=${(event: FocusEvent) => (event.target as HTMLInputElement).select()} />
             <button class="btn btn--small" type="button" @click=${this.copy}>${this.copied ? 'Copied' : 'Copy link'}</button>
-            <span class="hint">Shown once: copy it now and send it to the ${ROLE_NAMES[this.created.invite.role].toLowerCase()}s.</span>
+            <span class="hint">Shown once: copy it now and send it to the ${ROLE_LABELS[this.created.invite.role].toLowerCase()}s.</span>
           </div>`
         : null}
       <p class="error" role="alert">${this.error}</p>
@@ -96,7 +94,7 @@ export class ApSeminarInvites extends LitElement {
     const created = Date.parse(invite.createdAt);
     return html`<tr>
       <td class="main"><span class="label">${invite.label ?? 'Unlabelled link'}</span> <span class="hint" title=${formatFullTime(created)}>made ${formatRelativeTime(created)}</span></td>
-      <td data-label="Role"><span class="role-chip">${ROLE_NAMES[invite.role]}</span></td>
+      <td data-label="Role"><span class="role-chip">${ROLE_LABELS[invite.role]}</span></td>
       <td data-label="Expires">${expires ? html`<span title=${formatFullTime(expires)}>${new Date(expires).toLocaleDateString()}</span>` : 'never'}</td>
       <td data-label="State"><span class="state-${invite.state}">${STATES[invite.state]}</span></td>
       <td>

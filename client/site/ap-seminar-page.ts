@@ -1,5 +1,6 @@
 import { LitElement, css, html } from 'lit';
 import { sharedStyles } from '../components/shared-styles.ts';
+import { ROLE_LABELS } from '../model/role-labels.ts';
 import type { ApConfirmDialog, ConfirmRequest } from './ap-confirm-dialog.ts';
 import { SEMINAR_CHANGED } from './ap-chapter-list.ts';
 import { callApi, segment } from './site-api.ts';
@@ -10,8 +11,6 @@ import './ap-chapter-upload.ts';
 import './ap-confirm-dialog.ts';
 import './ap-roster.ts';
 import './ap-seminar-invites.ts';
-
-const ROLE_NAMES: Record<string, string> = { owner: 'Owner', reviewer: 'Reviewer', annotator: 'Annotator', viewer: 'Viewer' };
 
 /**
  * A seminar's page `/s/<id>`: its chapters (with figures; owners add, rename, archive and delete
@@ -80,7 +79,7 @@ export class ApSeminarPage extends LitElement {
       <nav class="crumbs" aria-label="Breadcrumb"><a href="/">← Your seminars</a></nav>
       <div class="head">
         <div>
-          <p class="eyebrow">Seminar · you are ${ROLE_NAMES[data.you.role]?.toLowerCase()}</p>
+          <p class="eyebrow">Seminar · you are ${ROLE_LABELS[data.you.role]?.toLowerCase()}</p>
           ${this.renaming
             ? html`<form class="title-form" @submit=${this.rename} @keydown=${(event: KeyboardEvent) => event.key === 'Escape' && (this.renaming = false)}>
                 <label class="ap-visually-hidden" for="seminar-title">Seminar title</label>

@@ -1,4 +1,5 @@
 import { LitElement, css, html } from 'lit';
+import { apparatusLogo } from '../components/apparatus-logo.ts';
 import { sharedStyles } from '../components/shared-styles.ts';
 import type { SitePerson } from './site-api.ts';
 import { callApi } from './site-api.ts';
@@ -47,11 +48,7 @@ export class ApSiteHeader extends LitElement {
     const person = this.person;
     return html`<header>
       <a class="brand" href="/" aria-label="Apparatus — your seminars">
-        <svg class="logo" viewBox="0 0 32 32" aria-hidden="true">
-          <rect width="32" height="32" rx="7" fill="#26324b"></rect>
-          <path d="M9 24 L16 7 L23 24" fill="none" stroke="#f4efe3" stroke-width="2.6" stroke-linejoin="round" stroke-linecap="round"></path>
-          <path d="M11.6 18 H20.4" stroke="#e0a43a" stroke-width="2.6" stroke-linecap="round"></path>
-        </svg>
+        ${apparatusLogo}
         <span class="name">Apparatus</span>
       </a>
       <nav aria-label="Account">

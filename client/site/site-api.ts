@@ -1,5 +1,5 @@
 import { isRole } from '../../schema/index.ts';
-import type { ImportFinding, ImportStats, Role } from '../../schema/index.ts';
+import type { InviteSummary, Role } from '../../schema/index.ts';
 
 /**
  * The site's calls to the server (accounts, seminars, invite links, chapters), at the network
@@ -66,14 +66,7 @@ export interface MemberSummary {
 }
 
 /** An invite link as its owners see it. */
-export interface SeminarInvite {
-  id: string;
-  role: Role;
-  label: string | null;
-  createdAt: string;
-  expiresAt: string | null;
-  state: 'active' | 'expired' | 'revoked';
-}
+export type SeminarInvite = InviteSummary;
 
 /** A seminar page. */
 export interface SeminarData {
@@ -82,18 +75,6 @@ export interface SeminarData {
   chapters: ChapterSummary[];
   members: MemberSummary[];
   invites: SeminarInvite[] | null;
-}
-
-/** What the importer found in an uploaded file. */
-export interface ChapterPreview {
-  format: 'typeset' | 'markdown' | 'docx';
-  title: string;
-  stats: ImportStats;
-  findingsAt: 'line' | 'paragraph';
-  findings: ImportFinding[];
-  headings: string[];
-  opening: string[];
-  footnoteRange: [number, number] | null;
 }
 
 /** An invite link opened by someone: the seminar, its role, and who this browser is. */

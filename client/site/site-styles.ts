@@ -6,7 +6,7 @@ import { css } from 'lit';
  * become cards at phone width, notices. Tokens come from app.css.
  */
 export const siteStyles = css`
-  :host { display: block; }
+  :host { display: grid; gap: 12px; }
   .page { max-width: 1040px; margin: 0 auto; padding: 28px 24px 64px; display: grid; gap: 22px; }
   .page--narrow { max-width: 460px; }
   h1 { margin: 0; font: 600 28px/1.2 var(--ap-serif); color: var(--ap-accent); letter-spacing: -0.005em; }

@@ -1,10 +1,10 @@
 import type { Role } from '../../schema/index.ts';
-import { COLLAB_CLOSE } from '../../schema/index.ts';
+import { COLLAB_CLOSE, summarizeStoredInvite } from '../../schema/index.ts';
 import { closeConnectionsWhere } from '../access/credential-sweeper.ts';
 import { roomRoleOf } from '../access/room-roles.ts';
 import type { WebPerson } from '../auth/identity.ts';
 import type { SeminarRecord } from '../persistence/seminar-store.ts';
-import { createSeminarInvite, revokeSeminarInvite, summarizeSeminarInvite } from '../seminars/seminar-invites.ts';
+import { createSeminarInvite, revokeSeminarInvite } from '../seminars/seminar-invites.ts';
 import { createSeminar, removeMember, renameSeminar, setChapterRole, setMemberRole } from '../seminars/seminars.ts';
 import type { SeminarOutcome } from '../seminars/seminars.ts';
 import type { HttpContext } from './http-context.ts';
@@ -135,7 +135,7 @@ function seminarView(context: HttpContext, caller: SeminarCaller): Record<string
     joinedAt: new Date(member.joinedAt).toISOString(),
     ...(owner ? { email: member.email, chapterRoles: Object.fromEntries(overrides.filter((o) => o.userId === member.userId).map((o) => [o.room, o.role])) } : {}),
   }));
-  const invites = owner ? stores.seminarInvites.listForSeminar(seminar.id).map((invite) => summarizeSeminarInvite(invite, now)) : null;
+  const invites = owner ? stores.seminarInvites.listForSeminar(seminar.id).map((invite) => summarizeStoredInvite(invite, now)) : null;
   return { seminar: { id: seminar.id, title: seminar.title, createdAt: new Date(seminar.createdAt).toISOString() }, you: { userId: person.userId, role, isGuest: person.account === null }, chapters, members, invites };
 }
 
