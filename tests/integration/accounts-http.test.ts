@@ -38,7 +38,8 @@ describe('first start', () => {
   });
 });
 
-describe('signing up, in and out', () => {
+// Each sign-in costs a scrypt hash (~0.3–1 s on a loaded 2-core machine): these take their time.
+describe('signing up, in and out', { timeout: 90_000 }, () => {
   let admin: BrowserClient;
   beforeAll(async () => {
     admin = new BrowserClient(server.url);
@@ -127,7 +128,7 @@ describe('signing up, in and out', () => {
   });
 });
 
-describe('wrong passwords, lock-out and account enumeration', () => {
+describe('wrong passwords, lock-out and account enumeration', { timeout: 90_000 }, () => {
   it('answers a wrong password and an unknown address with the same status and message', async () => {
     const browser = new BrowserClient(server.url);
     const wrong = await browser.request('POST', '/api/auth/sign-in', { email: 'lecturer@example.org', password: 'not the password' });
@@ -152,9 +153,11 @@ describe('wrong passwords, lock-out and account enumeration', () => {
     expect(lockedAnswers[0]).toEqual({ error: 'Too many failed sign-ins for this address. Try again in 15 minutes.' });
   });
 
-  it('takes as long to refuse an unknown address as a wrong password (interleaved medians within 25 %)', async () => {
+  it('takes as long to refuse an unknown address as a wrong password (interleaved medians within 40 %)', { timeout: 120_000 }, async () => {
     const timings: Record<'known' | 'unknown', number[]> = { known: [], unknown: [] };
     const browser = new BrowserClient(server.url);
+    // Interleaved, so that load from elsewhere on the machine falls on both kinds alike. A check
+    // that skipped the hash for a missing account answers in ~1 ms against hundreds.
     for (let round = 0; round < 12; round++) {
       for (const kind of round % 2 === 0 ? (['known', 'unknown'] as const) : (['unknown', 'known'] as const)) {
         // A fresh address each time for the unknown one, and few enough failures for the known one.
@@ -168,7 +171,7 @@ describe('wrong passwords, lock-out and account enumeration', () => {
     }
     const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
     const [known, unknown] = [median(timings.known), median(timings.unknown)];
-    expect(Math.abs(known - unknown), `median known ${known.toFixed(1)} ms, unknown ${unknown.toFixed(1)} ms`).toBeLessThan(0.25 * Math.max(known, unknown));
+    expect(Math.abs(known - unknown), `median known ${known.toFixed(1)} ms, unknown ${unknown.toFixed(1)} ms`).toBeLessThan(0.4 * Math.max(known, unknown));
   });
 });
 
