@@ -88,6 +88,11 @@ try {
   await student.getByRole('button', { name: 'Join as a guest' }).click();
   await student.getByRole('heading', { name: 'History 204: The Soviet 1930s' }).waitFor();
   await shoot(student, '09-seminar-as-guest');
+  await student.getByRole('link', { name: /Soft Course/ }).click();
+  await student.locator('.ap-chapter h1').waitFor();
+  await student.screenshot({ path: path.join(out, '09b-room-as-guest-desktop.png') });
+  shots.push(path.join(out, '09b-room-as-guest-desktop.png'));
+  await student.goBack();
   await student.goto(`http://127.0.0.1:${port}/sign-up?return=/`);
   await student.getByRole('heading', { name: 'Create your account' }).waitFor();
   await shoot(student, '10-sign-up-as-guest');
