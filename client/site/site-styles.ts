@@ -23,16 +23,6 @@ export const siteStyles = css`
   .stack { display: grid; gap: 14px; }
   .row { display: flex; gap: 10px; align-items: end; flex-wrap: wrap; }
   .row > .grow { flex: 1 1 220px; min-width: 0; }
-  input[type='email'], input[type='password'], input[type='datetime-local'], input[type='number'] {
-    font: 14px/1.4 var(--ap-sans);
-    color: var(--ap-ink);
-    background: var(--ap-surface);
-    border: 1px solid var(--ap-rule-strong);
-    border-radius: 6px;
-    padding: 9px 10px;
-    width: 100%;
-  }
-  input:focus-visible { outline: 2px solid var(--ap-focus); outline-offset: 0; border-color: var(--ap-focus); }
   .hint { font-size: 12.5px; color: var(--ap-muted); font-weight: 400; }
   .error { color: var(--ap-danger); font-size: 13.5px; line-height: 1.4; }
   .error:empty { display: none; }
