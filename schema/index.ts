@@ -13,11 +13,18 @@ export type { PageLocator } from './chapter/page-numbers.ts';
 // --- roles ---
 export { ROLES, can, isRole, canEditAnnotation, canSetStatus } from './room/roles.ts';
 export type { Role, Action } from './room/roles.ts';
+export { INVITE_ID_LENGTH, summarizeStoredInvite } from './room/invite-summary.ts';
+export type { InviteSummary, StoredInviteFields } from './room/invite-summary.ts';
 
 // --- chapter importer ---
 export { importChapter } from './chapter/importer.ts';
 export type { ImportOptions, ImportResult } from './chapter/importer.ts';
-export { formatFinding } from './chapter/import-report.ts';
+export { importMarkdownChapter } from './chapter/markdown-reader.ts';
+export { previewOf, UPLOAD_FORMATS } from './chapter/chapter-preview.ts';
+export type { ChapterPreview, UploadFormat } from './chapter/chapter-preview.ts';
+export { buildStructuredChapter } from './chapter/structured-chapter.ts';
+export type { SourceBlock, SourceInline, SourceNote, StructuredSource } from './chapter/structured-chapter.ts';
+export { formatFinding, importFinding } from './chapter/import-report.ts';
 export type { ImportFinding, ImportFindingCode, ImportReport, ImportStats } from './chapter/import-report.ts';
 export type {
   ChapterJSON, ChapterBlockJSON, ChapterInlineJSON, HeadingJSON, ParagraphJSON, FootnoteJSON, TextJSON,
@@ -97,6 +104,8 @@ export type { DocKind } from './room/room-names.ts';
 // --- export / import ---
 export { readRoomSnapshot } from './exchange/export/snapshot.ts';
 export type { RoomSnapshot, RoomSnapshotSource, SnapshotAnnotation, ResolvedRange, DismissedEntry, ExportOptions } from './exchange/export/snapshot.ts';
+export { attributeToPeople, snapshotAuthorIds } from './exchange/export/linked-authors.ts';
+export type { PeopleMap } from './exchange/export/linked-authors.ts';
 export { exportNative } from './exchange/export/native.ts';
 export type { NativeExport, NativeAnnotation, NativeBlock } from './exchange/export/native.ts';
 export { NATIVE_EXPORT_SCHEMA, NATIVE_FORMAT, NATIVE_VERSION, NATIVE_SCHEMA_ID } from './exchange/export/native-schema.ts';

@@ -74,6 +74,17 @@ export interface ServerConfig {
    * times are refused; earlier ones never are (offline work may be days old).
    */
   clockSkewMs: number;
+  /* --- accounts (docs/accounts-and-seminars.md) --- */
+  /** Failed sign-ins per typed address within signInWindowMs before it is locked out until the oldest ages out. */
+  signInFailuresPerAccount: number;
+  /** Sign-in, sign-up, setup and password attempts per network address within signInWindowMs. */
+  signInAttemptsPerAddress: number;
+  signInWindowMs: number;
+  /**
+   * Single sign-on through OpenID Connect, or null for none: the issuer URL (discovered at
+   * start), the client registered there, and the label of the sign-in button.
+   */
+  oidc: { issuer: string; clientId: string; clientSecret: string; label: string; redirectUri: string | null } | null;
 }
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -111,7 +122,26 @@ export function defaultConfig(): ServerConfig {
     importMaxAnnotations: DEFAULT_IMPORT_LIMITS.maxAnnotations,
     credentialCheckMs: 1000,
     clockSkewMs: 5 * 60_000,
+    signInFailuresPerAccount: 5,
+    signInAttemptsPerAddress: 30,
+    signInWindowMs: 15 * 60_000,
+    oidc: null,
   };
+}
+
+/** Reads OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET (all or none), OIDC_LABEL and OIDC_REDIRECT_URI. */
+function readOidc(env: NodeJS.ProcessEnv): ServerConfig['oidc'] | string {
+  const { OIDC_ISSUER: issuer, OIDC_CLIENT_ID: clientId, OIDC_CLIENT_SECRET: clientSecret } = env;
+  if (!issuer && !clientId && !clientSecret) return null;
+  if (!issuer || !clientId || !clientSecret) return 'OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together';
+  try {
+    const url = new URL(issuer);
+    if (url.protocol !== 'https:' && !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) return 'OIDC_ISSUER must be an https URL (http only for localhost)';
+  } catch {
+    return `OIDC_ISSUER "${issuer}" is not a URL`;
+  }
+  const redirectUri = env.OIDC_REDIRECT_URI || null;
+  return { issuer, clientId, clientSecret, label: env.OIDC_LABEL || 'your institution', redirectUri };
 }
 
 /** Reads ALLOWED_ORIGINS: comma-separated `scheme://host[:port]` origins, or an error naming the bad one. */
@@ -168,8 +198,10 @@ function readInteger(env: NodeJS.ProcessEnv, name: string, fallback: number, min
  * and the limits of docs/security.md: ALLOWED_ORIGINS, MAX_MESSAGES_PER_SECOND,
  * MAX_BYTES_PER_SECOND, CONNECTIONS_PER_MINUTE, MAX_SOCKETS_PER_ADDRESS, MAX_SOCKETS_PER_ROOM,
  * AWARENESS_MAX_BYTES, AWARENESS_PER_SECOND, SEND_BUFFER_LIMIT_BYTES, IMPORT_MAX_BYTES,
- * IMPORT_MAX_ANNOTATIONS and CLOCK_SKEW_MS, the clock skew allowance of times clients write; and
- * PUBLIC_URL, the base of exported IRIs and invite links).
+ * IMPORT_MAX_ANNOTATIONS and CLOCK_SKEW_MS, the clock skew allowance of times clients write;
+ * PUBLIC_URL, the base of exported IRIs and invite links; and of accounts
+ * (docs/accounts-and-seminars.md): SIGN_IN_FAILURES_PER_ACCOUNT, SIGN_IN_ATTEMPTS_PER_ADDRESS
+ * and the OIDC_* variables).
  * Returns an error naming the first invalid variable instead of throwing.
  */
 export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
@@ -191,6 +223,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
     importMaxBytes: readInteger(env, 'IMPORT_MAX_BYTES', base.importMaxBytes, 1024, 1024 * MiB),
     importMaxAnnotations: readInteger(env, 'IMPORT_MAX_ANNOTATIONS', base.importMaxAnnotations, 1, 10_000_000),
     clockSkewMs: readInteger(env, 'CLOCK_SKEW_MS', base.clockSkewMs, 0, 24 * 3600 * 1000),
+    signInFailuresPerAccount: readInteger(env, 'SIGN_IN_FAILURES_PER_ACCOUNT', base.signInFailuresPerAccount, 1, 1000),
+    signInAttemptsPerAddress: readInteger(env, 'SIGN_IN_ATTEMPTS_PER_ADDRESS', base.signInAttemptsPerAddress, 1, 1_000_000),
   };
   for (const value of Object.values(numbers)) if (typeof value === 'string') return { ok: false, error: value };
   const synchronous = (env.SQLITE_SYNCHRONOUS ?? base.synchronous).toUpperCase();
@@ -201,6 +235,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
   if (typeof allowedOrigins === 'string') return { ok: false, error: allowedOrigins };
   const publicUrl = readPublicUrl(env.PUBLIC_URL);
   if (typeof publicUrl === 'object' && publicUrl !== null) return { ok: false, error: publicUrl.error };
+  const oidc = readOidc(env);
+  if (typeof oidc === 'string') return { ok: false, error: oidc };
   const adminToken = env.ADMIN_TOKEN ? env.ADMIN_TOKEN : null;
   if (adminToken !== null && adminToken.length < 16) return { ok: false, error: 'ADMIN_TOKEN must be at least 16 characters long' };
   return {
@@ -214,6 +250,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
       synchronous,
       allowedOrigins,
       publicUrl,
+      oidc,
     },
   };
 }

@@ -12,6 +12,8 @@ const SHUTDOWN_DEADLINE_MS = 9500;
 /** Prints what a user needs, on every start: terminal output is easily lost. */
 function printBanner(server: RunningServer): void {
   const lines = [`Apparatus listening on ${server.url}`];
+  const setupUrl = server.setupUrl();
+  if (setupUrl) lines.push(`First start: open this link to create the administrator account (it works once): ${setupUrl}`);
   lines.push(
     server.adminTokenGenerated
       ? `Admin token (derived from DATA_DIR/server-secret; set ADMIN_TOKEN to choose one): ${server.adminToken}`

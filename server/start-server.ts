@@ -1,9 +1,14 @@
 import { createServer } from 'node:http';
+import type * as Y from 'yjs';
+import type { DocKind } from '../schema/index.ts';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAccessLayer } from './access/access-layer.ts';
 import type { AccessLayer } from './access/access-layer.ts';
+import { AccountService } from './auth/accounts.ts';
 import { IdentityService } from './auth/identity.ts';
+import { SignInLimiter } from './auth/sign-in-limits.ts';
+import { SingleSignOn } from './auth/single-sign-on.ts';
 import { deriveToken } from './auth/tokens.ts';
 import type { UpdateAuthorizer } from './collab/authorize-update.ts';
 import { CollabServer } from './collab/collab-server.ts';
@@ -16,16 +21,13 @@ import { createConsoleLogger } from './logger.ts';
 import type { Logger } from './logger.ts';
 import { openDatabase } from './persistence/database.ts';
 import type { AppDatabase } from './persistence/database.ts';
-import { InviteStore } from './persistence/invite-store.ts';
-import { ProfileStore } from './persistence/profile-store.ts';
-import { RoomStore } from './persistence/room-store.ts';
 import { readOrCreateServerSecret } from './persistence/server-secret.ts';
-import { SessionStore } from './persistence/session-store.ts';
-import { UpdateStore } from './persistence/update-store.ts';
+import { openServerStores } from './persistence/server-stores.ts';
 import { openUpdateLog } from './persistence/update-log.ts';
 import type { UpdateLog } from './persistence/update-log.ts';
 import type { RoomStores } from './rooms/create-room.ts';
 import { ensureDefaultRoom } from './rooms/default-room.ts';
+import { RoomStats } from './rooms/room-stats.ts';
 import type { DefaultRoomInvites } from './rooms/default-room.ts';
 
 /** Options of startServer: any config field (defaults from `defaultConfig()`), plus seams. */
@@ -56,22 +58,13 @@ export interface RunningServer {
   access: AccessLayer;
   /** Returns the browser entry URL for an invite: `<PUBLIC_URL or http://HOST:PORT>/r/<room>?invite=TOKEN`. */
   inviteUrl(room: string, token: string): string;
+  /** The one-time link that creates the first administrator, or null once one exists. */
+  setupUrl(): string | null;
   close(): Promise<void>;
 }
 
 /** Time allowed to store pending updates on close; the process exits within 10 s (D2). */
 const SHUTDOWN_FLUSH_MS = 8000;
-
-function openStores(db: AppDatabase): RoomStores & { sessions: SessionStore; profiles: ProfileStore } {
-  return {
-    db,
-    rooms: new RoomStore(db),
-    invites: new InviteStore(db),
-    updates: new UpdateStore(db),
-    sessions: new SessionStore(db),
-    profiles: new ProfileStore(db),
-  };
-}
 
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -95,6 +88,12 @@ function prepareDefaultRoom(config: ServerConfig, stores: RoomStores, secret: Bu
   return result.value;
 }
 
+/** A room's live document when it is loaded and ready, else null. */
+function liveDoc(collab: CollabServer, room: string, kind: DocKind): Y.Doc | null {
+  for (const doc of collab.registry.docs()) if (doc.room === room && doc.kind === kind && doc.state === 'ready') return doc.ydoc;
+  return null;
+}
+
 /** The HTTP server: routes and static files, upgrades to `/collab/…` handed to the collaboration server. */
 function createHttpServer(context: HttpContext): Server {
   const { collab, log } = context;
@@ -112,7 +111,7 @@ function createHttpServer(context: HttpContext): Server {
 }
 
 /** Returns the idempotent close of a running server: stop listening, flush, close sockets, close the database. */
-function closer(http: Server, collab: CollabServer, access: AccessLayer, db: AppDatabase, updateLog: UpdateLog, log: Logger): () => Promise<void> {
+function closer(http: Server, collab: CollabServer, access: AccessLayer, db: AppDatabase, updateLog: UpdateLog, log: Logger, beforeDbClose: () => void): () => Promise<void> {
   let closing: Promise<void> | null = null;
   return () => {
     closing ??= (async () => {
@@ -122,6 +121,7 @@ function closer(http: Server, collab: CollabServer, access: AccessLayer, db: App
       const flushed = await collab.shutdown(Date.now() + SHUTDOWN_FLUSH_MS);
       http.closeAllConnections();
       await updateLog.close();
+      beforeDbClose();
       db.close();
       if (flushed) log.info('server.stopped', { flushed });
       else log.error('server.stopped', { flushed, note: 'some accepted updates could not be stored; they were never acknowledged' });
@@ -141,21 +141,37 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const log = logger ?? createConsoleLogger();
   const db = openDatabase(config.dataDir, config.synchronous);
   const secret = readOrCreateServerSecret(config.dataDir);
-  const stores = openStores(db);
+  const stores = openServerStores(db);
   const adminToken = config.adminToken ?? deriveToken(secret, 'admin');
+  // Printed on every start until the first administrator exists; useless afterwards.
+  const setupToken = deriveToken(secret, 'setup|1');
   const defaultRoom = prepareDefaultRoom(config, stores, secret, log);
   stores.sessions.deleteExpired(Date.now());
+  stores.webSessions.deleteExpired(Date.now());
 
   // Phase 2: the collaboration endpoint and the HTTP server around it.
   const identity = new IdentityService(stores, config.sessionTtlMs);
-  const access = createAccessLayer({ config, db, invites: stores.invites, profiles: stores.profiles, log });
+  const access = createAccessLayer({ config, db, invites: stores.invites, profiles: stores.profiles, log, identity });
   const settings = { ...config, heartbeatMs: heartbeatMs ?? 30_000 };
   // The update log has its own connection: relayed once in the WAL, acknowledged once fsynced (update-log.ts).
   const updateLog = openUpdateLog(config.dataDir, config.synchronous);
-  const collab = new CollabServer({ store: updateLog.store, syncStored: updateLog.syncStored, identity, log, authorizeUpdate: authorizeUpdate ?? access.authorizeUpdate, guard: access.guard, hooks, settings });
+  const roomStats: RoomStats = new RoomStats({ stats: stores.roomStats, rooms: stores.rooms, updates: stores.updates, log, liveAnnotations: (room) => liveDoc(collab, room, 'annotations') });
+  const collab: CollabServer = new CollabServer({
+    store: updateLog.store,
+    syncStored: updateLog.syncStored,
+    identity,
+    log,
+    authorizeUpdate: authorizeUpdate ?? access.authorizeUpdate,
+    guard: access.guard,
+    hooks,
+    settings,
+    onCommitted: (docs) => roomStats.committed(docs),
+  });
   access.watch(() => collab.connections());
-  const http = createHttpServer({ config, log, identity, adminToken, rooms: stores, collab, origins: access.origins, startedAt: Date.now() });
-  const close = closer(http, collab, access, db, updateLog, log);
+  const accounts = new AccountService({ stores, identity, limiter: new SignInLimiter({ failuresPerAccount: config.signInFailuresPerAccount, attemptsPerAddress: config.signInAttemptsPerAddress, windowMs: config.signInWindowMs }), setupToken });
+  const singleSignOn = config.oidc ? new SingleSignOn(config.oidc, log) : null;
+  const http = createHttpServer({ config, log, identity, adminToken, rooms: stores, stores, collab, origins: access.origins, startedAt: Date.now(), accounts, singleSignOn, roomStats });
+  const close = closer(http, collab, access, db, updateLog, log, () => roomStats.flush());
 
   // Phase 3: listen.
   let port: number;
@@ -178,6 +194,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     access,
     // Printed for people to open: the published address when there is one (PUBLIC_URL).
     inviteUrl: (room, token) => `${config.publicUrl ?? url}/r/${room}?invite=${encodeURIComponent(token)}`,
+    setupUrl: () => (accounts.setupNeeded() ? `${config.publicUrl ?? url}/setup#${setupToken}` : null),
     close,
   };
 }

@@ -38,6 +38,8 @@ export interface AnnotationLayerOptions {
   actor: Actor;
   /** The chapter editor (created after the layer, so read lazily). */
   getView: () => EditorView | undefined;
+  /** Reads authorship as people (a guest identity that became part of an account is that account); none: as stored. */
+  authors?: { author(authorId: string, authorName: string): { id: string; name: string } };
 }
 
 function failure(result: { ok: false; errors: string[] }, what: string): { ok: false; error: string } {
@@ -48,8 +50,8 @@ function toResult<T>(result: ValidationResult<T>, what: string): LayerResult {
   return result.ok ? { ok: true, value: undefined } : failure(result, what);
 }
 
-function replyView(reply: Reply): ReplyView {
-  return { id: reply.id, authorId: reply.authorId, authorName: reply.authorName, body: reply.body, created: Date.parse(reply.created), modified: Date.parse(reply.modified) };
+function replyView(reply: Reply, author: { id: string; name: string }): ReplyView {
+  return { id: reply.id, authorId: author.id, authorName: author.name, body: reply.body, created: Date.parse(reply.created), modified: Date.parse(reply.modified) };
 }
 
 /**
@@ -293,6 +295,7 @@ export class AnnotationLayer implements AnnotationLayerApi, HighlightSource {
     }
     const resolution = this.index.get(id);
     const thread = [...(this.threads.get(id)?.values() ?? [])].sort(byCreatedThenId);
+    const author = this.authorOf(record.authorId, record.authorName);
     this.views_.set(id, {
       id,
       kind: record.kind,
@@ -302,8 +305,8 @@ export class AnnotationLayer implements AnnotationLayerApi, HighlightSource {
       note: record.note,
       correction: record.correction ?? '',
       footnotes: record.footnotes,
-      authorId: record.authorId,
-      authorName: record.authorName,
+      authorId: author.id,
+      authorName: author.name,
       created: Date.parse(record.created),
       modified: Date.parse(record.modified),
       quote: record.anchor.quote.exact,
@@ -314,8 +317,18 @@ export class AnnotationLayer implements AnnotationLayerApi, HighlightSource {
       findingId: typeof record.provenance?.findingId === 'string' ? record.provenance.findingId : null,
       statusByName: record.statusByName,
       appliedOriginal: record.applied?.original ?? null,
-      replies: thread.map(replyView),
+      replies: thread.map((reply) => replyView(reply, this.authorOf(reply.authorId, reply.authorName))),
     });
+  }
+
+  private authorOf(authorId: string, authorName: string): { id: string; name: string } {
+    return this.options.authors?.author(authorId, authorName) ?? { id: authorId, name: authorName };
+  }
+
+  /** Reads every annotation's authorship again (the directory learnt who some authors are). */
+  refreshAuthors(): void {
+    for (const id of this.records.keys()) this.dirty.add(id);
+    this.refresh();
   }
 
   private highlightOf(id: string): HighlightSpec | null {

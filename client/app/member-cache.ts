@@ -18,7 +18,9 @@ export function recallMember(room: string): RoomMember | null {
     const raw = localStorage.getItem(key(room));
     const value = raw ? (JSON.parse(raw) as Partial<RoomMember>) : null;
     if (!value || typeof value.userId !== 'string' || !isRole(value.role) || value.room !== room) return null;
-    return { userId: value.userId, role: value.role, name: typeof value.name === 'string' ? value.name : '', room, roomUid: typeof value.roomUid === 'string' ? value.roomUid : null };
+    const identities = Array.isArray(value.identities) ? value.identities.filter((id): id is string => typeof id === 'string') : [value.userId];
+    const seminar = value.seminar && typeof value.seminar.id === 'string' && typeof value.seminar.title === 'string' ? { id: value.seminar.id, title: value.seminar.title } : null;
+    return { userId: value.userId, role: value.role, name: typeof value.name === 'string' ? value.name : '', room, roomUid: typeof value.roomUid === 'string' ? value.roomUid : null, identities, seminar, isAccount: value.isAccount === true };
   } catch {
     return null;
   }

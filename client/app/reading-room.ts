@@ -22,6 +22,7 @@ import type { AnnotationAction, AnnotationDraft, ToolbarChoice } from '../compon
 import { EDITOR_CANCEL, EDITOR_SUBMIT } from '../components/ap-annotation-editor.ts';
 import type { FootnotePeek } from '../components/ap-footnote-preview.ts';
 import { AnnotationLayer } from './annotation-layer.ts';
+import { AuthorDirectory } from './author-directory.ts';
 import { Suggestions } from './suggestions.ts';
 import type { AnnotatedRange } from './related-passage.ts';
 import { SUGGESTION_ACTION } from '../components/ap-suggestions-panel.ts';
@@ -85,15 +86,19 @@ export class ReadingRoom {
   private readonly cleanups: Array<() => void> = [];
   /** Who acts; shared with the layer and the assistants, so a rename reaches every new write. */
   private readonly actor: { userId: string; name: string };
+  /** Authors as people: a guest identity that became part of an account reads as that account. */
+  private readonly authors: AuthorDirectory;
 
   constructor(private readonly options: ReadingRoomOptions) {
     const { connection, member } = options;
     this.actor = { userId: member.userId, name: member.name };
+    this.authors = new AuthorDirectory(member.room, member, () => this.layer.refreshAuthors());
     this.layer = new AnnotationLayer({
       annotationsDoc: connection.annotations.ydoc,
       textDoc: connection.text.ydoc,
       actor: this.actor,
       getView: () => this.view,
+      authors: this.authors,
     });
     this.suggestions = new Suggestions(connection.annotations.ydoc, connection.text.ydoc, this.actor);
     this.popover = new EditorPopover(() => this.view, () => this.emit());
@@ -119,6 +124,8 @@ export class ReadingRoom {
   /** Uses the user's new display name for what they write from now on (the server checks it). */
   rename(name: string): void {
     this.actor.name = name;
+    this.authors.rename(name);
+    this.layer.refreshAuthors();
   }
 
   /** Switches the owner's text editing on or off. */
@@ -134,6 +141,7 @@ export class ReadingRoom {
     for (const cleanup of this.cleanups) cleanup();
     this.hover.detach();
     this.suggestions.destroy();
+    this.authors.destroy();
     this.layer.destroy();
     this.view.destroy();
   }

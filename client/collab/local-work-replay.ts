@@ -51,6 +51,8 @@ export interface ReplayOptions {
   footnoteNumbers?: ReadonlySet<number>;
   /** The clock stamped on the replayed changes; the current time by default. */
   now?: () => Date;
+  /** Every user id that is the actor (their account's and guest identities it took in); default: the actor's. */
+  identities?: ReadonlySet<string>;
 }
 
 /** One piece of local work that was not replayed, and why. */
@@ -135,6 +137,11 @@ class Replay {
     return this.options.actor.userId;
   }
 
+  /** Whether something written under `authorId` is the actor's own (under any of their ids). */
+  private isMine(authorId: unknown): boolean {
+    return authorId === this.me || (typeof authorId === 'string' && (this.options.identities?.has(authorId) ?? false));
+  }
+
   /** "an annotator", "a reviewer": the role as the reasons name it. */
   private get aRole(): string {
     return `${/^[aeiou]/.test(this.options.role) ? 'an' : 'a'} ${this.options.role}`;
@@ -188,7 +195,7 @@ class Replay {
     const server = readAnnotation(annotationsMap(this.serverDoc).get(id)!);
     if (!local.ok || !server.ok) return this.drop(`annotation ${id}`, 'it is not a valid annotation');
     const what = describeAnnotation(local.value, id);
-    const own = server.value.authorId === this.me;
+    const own = this.isMine(server.value.authorId);
     const fixed = [...fields].filter((f) => FIXED_FIELDS.has(f) && JSON.stringify(yLocal.get(f)) !== JSON.stringify(annotationsMap(this.serverDoc).get(id)!.get(f)));
     if (fixed.length > 0) this.drop(what, `its ${fixed.join(', ')} cannot change`);
     const edits = this.editsOf(local.value, server.value, fields);
@@ -233,7 +240,7 @@ class Replay {
       if (local.has(id) || !this.work.seenLocally(server._map.get(id))) continue;
       const read = readAnnotation(yServer);
       const what = `deletion of ${describeAnnotation(read.ok ? read.value : null, id)}`;
-      if (!canEditAnnotation(this.options.role, read.ok && read.value.authorId === this.me)) this.drop(what, `${this.aRole} may not delete another user's annotation`);
+      if (!canEditAnnotation(this.options.role, read.ok && this.isMine(read.value.authorId))) this.drop(what, `${this.aRole} may not delete another user's annotation`);
       else this.outcome(what, deleteAnnotation(this.serverDoc, id, this.context));
     }
   }
@@ -252,7 +259,7 @@ class Replay {
     }
     for (const [id, yServer] of [...server.entries()]) {
       if (local.has(id) || !this.work.seenLocally(server._map.get(id))) continue;
-      const own = yServer.get('authorId') === this.me;
+      const own = this.isMine(yServer.get('authorId'));
       if (!canEditAnnotation(this.options.role, own)) this.drop('deletion of a reply', `${this.aRole} may not delete another user's reply`);
       else this.outcome('deletion of a reply', deleteReply(this.serverDoc, id, this.context));
     }
@@ -273,7 +280,7 @@ class Replay {
     const read = readReply(yLocal);
     if (!read.ok) return this.drop(`reply ${id}`, 'it is not a valid reply');
     const what = 'edit of a reply';
-    if (!canEditAnnotation(this.options.role, repliesMap(this.serverDoc).get(id)!.get('authorId') === this.me)) return this.drop(what, `${this.aRole} may not edit another user's reply`);
+    if (!canEditAnnotation(this.options.role, this.isMine(repliesMap(this.serverDoc).get(id)!.get('authorId')))) return this.drop(what, `${this.aRole} may not edit another user's reply`);
     this.outcome(what, editReply(this.serverDoc, id, read.value.body, this.context));
   }
 

@@ -13,6 +13,15 @@ export interface RoomMember {
    * by it so that a room deleted and created again never merges an old chapter into a new one.
    */
   roomUid: string | null;
+  /**
+   * Every user id this person wrote under (their account's and guest identities that became part
+   * of it): what carries any of them is their own. At least `userId`.
+   */
+  identities: string[];
+  /** The seminar the chapter belongs to, or null. */
+  seminar: { id: string; title: string } | null;
+  /** Whether this browser is signed in to an account (not a guest, nor a room invite's session). */
+  isAccount: boolean;
 }
 
 /** An expected failure talking to the server, with a message fit for the user. */
@@ -29,8 +38,8 @@ function roomPath(room: string): string {
 }
 
 function explainStatus(status: number): string {
-  if (status === 401) return 'This browser has no session for the room. Open the invite link you were given.';
-  if (status === 403) return 'Your invite does not give access to this room (it may have been revoked).';
+  if (status === 401) return 'This browser is not signed in for this chapter. Sign in, or open the invite link you were given.';
+  if (status === 403) return 'You have no access to this chapter (your invite may have been revoked, or you are not a member of its seminar).';
   if (status === 404) return 'There is no such room.';
   return `The server answered ${status}.`;
 }
@@ -53,12 +62,18 @@ function parseMember(body: unknown, room: string): RoomMember | null {
   const record = body as Record<string, unknown>;
   if (typeof record.userId !== 'string' || !isRole(record.role)) return null;
   const uid = record.roomUid;
+  const identities = Array.isArray(record.identities) ? record.identities.filter((id): id is string => typeof id === 'string') : [];
+  const seminar = record.seminar as { id?: unknown; title?: unknown } | null | undefined;
+  const person = record.person as { isGuest?: unknown } | null | undefined;
   return {
     userId: record.userId,
     role: record.role,
     name: typeof record.name === 'string' ? record.name : '',
     room: typeof record.room === 'string' ? record.room : room,
     roomUid: typeof uid === 'string' || typeof uid === 'number' ? String(uid) : null,
+    identities: identities.includes(record.userId) ? identities : [record.userId, ...identities],
+    seminar: seminar && typeof seminar.id === 'string' && typeof seminar.title === 'string' ? { id: seminar.id, title: seminar.title } : null,
+    isAccount: person !== null && person !== undefined && person.isGuest === false,
   };
 }
 
@@ -127,4 +142,21 @@ export async function fetchExportChoices(room: string): Promise<ExportChoice[]> 
   } catch {
     return [];
   }
+}
+
+/** Who wrote under some user ids now, by the room's people endpoint: author id → the person's id and name. */
+export async function fetchPeople(room: string, authorIds: readonly string[]): Promise<Map<string, { userId: string; name: string }>> {
+  const people = new Map<string, { userId: string; name: string }>();
+  if (authorIds.length === 0) return people;
+  try {
+    const response = await fetch(`${roomPath(room)}/people?ids=${authorIds.map(encodeURIComponent).join(',')}`, { credentials: 'same-origin', headers: { accept: 'application/json' } });
+    if (!response.ok) return people;
+    const body = (await response.json()) as { people?: Record<string, { userId?: unknown; name?: unknown }> };
+    for (const [id, person] of Object.entries(body.people ?? {})) {
+      if (typeof person.userId === 'string' && typeof person.name === 'string') people.set(id, { userId: person.userId, name: person.name });
+    }
+  } catch {
+    // Offline or refused: authorship reads as stored until the next try.
+  }
+  return people;
 }

@@ -94,8 +94,8 @@ export async function dropLocalCache(room: string, roomUid: string, userId: stri
 
 /** Explains a close code the server uses to refuse a session. */
 function refusalMessage(code: number): string {
-  if (code === COLLAB_CLOSE.unauthorized) return 'The server did not recognise your session. Open your invite link again.';
-  if (code === COLLAB_CLOSE.forbidden) return 'Your invite does not allow access to this room any more.';
+  if (code === COLLAB_CLOSE.unauthorized) return 'You were signed out, or the server did not recognise your session. Sign in again, or open your invite link again.';
+  if (code === COLLAB_CLOSE.forbidden) return 'You no longer have access to this chapter, or your role in it changed (reload the page to see which).';
   return `The server closed the connection (code ${code}).`;
 }
 

@@ -27,13 +27,15 @@ import './ap-selection-toolbar.ts';
 import './ap-annotation-editor.ts';
 import './ap-hover-card.ts';
 import './ap-footnote-preview.ts';
+import '../site/ap-site.ts';
 
 /** Where the shell is: booting, failed, asking for a name, or showing the room to a known member. */
 type Phase =
   | { kind: 'loading'; message: string }
-  | { kind: 'error'; message: string }
+  | { kind: 'error'; message: string; signIn?: boolean }
   | { kind: 'name'; member: RoomMember; error: string; busy: boolean }
-  | { kind: 'ready'; member: RoomMember };
+  | { kind: 'ready'; member: RoomMember }
+  | { kind: 'site' };
 
 /**
  * The application shell. Boots the room (session, display name, documents, editor), then
@@ -114,10 +116,14 @@ export class ApApp extends LitElement {
 
   private async boot(): Promise<void> {
     const room = roomFromPath(location.pathname);
-    if (!room) return this.fail('This address does not name a room. Open the invite link you were given.');
+    // Every other address is a page of the site around the rooms (home, sign-in, seminars…).
+    if (!room) {
+      this.phase = { kind: 'site' };
+      return;
+    }
     this.roomName = room;
     const member = await this.identify(room);
-    if (!member.ok) return this.fail(member.error.message);
+    if (!member.ok) return this.fail(member.error.message, member.error.status === 401);
     this.member = member.value;
     if (needsDisplayName(member.value)) {
       this.phase = { kind: 'name', member: member.value, error: '', busy: false };
@@ -139,8 +145,8 @@ export class ApApp extends LitElement {
     return member;
   }
 
-  private fail(message: string): void {
-    this.phase = { kind: 'error', message };
+  private fail(message: string, signIn = false): void {
+    this.phase = { kind: 'error', message, signIn };
   }
 
   private async onNameChosen(event: CustomEvent<string>): Promise<void> {
@@ -208,6 +214,7 @@ export class ApApp extends LitElement {
       localDoc: connection.annotations.ydoc,
       replay: {
         actor: { userId: member.userId, name: member.name },
+        identities: new Set(member.identities),
         role: member.role,
         ownClients: new Set([...connection.unsavedAnnotationClients(), connection.annotations.ydoc.clientID]),
         ...(footnotes.length > 0 ? { footnoteNumbers: new Set(footnotes) } : {}),
@@ -273,10 +280,12 @@ export class ApApp extends LitElement {
 
   override render() {
     const phase = this.phase;
+    if (phase.kind === 'site') return html`<ap-site></ap-site>`;
     if (phase.kind === 'loading' || phase.kind === 'error') {
       return html`<div class="ap-boot ${phase.kind === 'error' ? 'ap-boot--error' : ''}" role=${phase.kind === 'error' ? 'alert' : 'status'} aria-live="polite">
           <p class="ap-boot__title">Apparatus</p>
           <p class="ap-boot__text">${phase.message}</p>
+          ${phase.kind === 'error' && phase.signIn ? html`<p class="ap-boot__text"><a href="/sign-in?return=${encodeURIComponent(location.pathname)}">Sign in</a> · <a href="/">Your seminars</a></p>` : null}
           ${this.snapshot && phase.kind === 'loading' ? html`<p class="ap-boot__text"><ap-save-status .snapshot=${this.snapshot}></ap-save-status></p>` : null}
         </div>
         <ap-notice></ap-notice>`;
@@ -300,6 +309,8 @@ export class ApApp extends LitElement {
           .exportChoices=${this.exportChoices}
           .canEditText=${can(member.role, 'edit-text')}
           .editing=${editing}
+          .home=${member.seminar ? { href: `/s/${encodeURIComponent(member.seminar.id)}`, label: member.seminar.title } : { href: '/', label: 'your seminars' }}
+          .signUpHref=${member.isAccount ? null : `/sign-up?return=${encodeURIComponent(location.pathname)}`}
           @ap-toggle-editing=${(e: CustomEvent<boolean>) => this.readingRoom?.setEditing(e.detail)}
           @ap-rename-request=${() => (this.renaming = true)}
         ></ap-header>

@@ -3,6 +3,8 @@ import { can, isRole } from '../../schema/index.ts';
 import type { Peer } from '../collab/presence.ts';
 import type { ConnectionSnapshot } from '../collab/room-connection.ts';
 import type { ExportChoice } from '../collab/room-api.ts';
+import { ROLE_LABELS } from '../model/role-labels.ts';
+import { apparatusLogo } from './apparatus-logo.ts';
 import { sharedStyles } from './shared-styles.ts';
 import './ap-presence-bar.ts';
 import './ap-save-status.ts';
@@ -14,7 +16,6 @@ export const TOGGLE_EDITING = 'ap-toggle-editing';
 /** The event the user chip sends to change the display name. */
 export const RENAME_REQUEST = 'ap-rename-request';
 
-const ROLE_LABELS: Record<string, string> = { owner: 'Owner', reviewer: 'Reviewer', annotator: 'Annotator', viewer: 'Viewer' };
 
 /**
  * The room's header: the chapter title, who is here, the honest save status, the owner's
@@ -31,6 +32,8 @@ export class ApHeader extends LitElement {
     exportChoices: { attribute: false },
     canEditText: { attribute: false },
     editing: { attribute: false },
+    home: { attribute: false },
+    signUpHref: { attribute: false },
   };
   declare chapterTitle: string;
   declare room: string;
@@ -41,6 +44,10 @@ export class ApHeader extends LitElement {
   declare exportChoices: ExportChoice[] | null;
   declare canEditText: boolean;
   declare editing: boolean;
+  /** Where the brand leads: the chapter's seminar, or the home page. */
+  declare home: { href: string; label: string };
+  /** For a guest: where to sign up and keep their work; null when signed in to an account. */
+  declare signUpHref: string | null;
 
   constructor() {
     super();
@@ -53,6 +60,8 @@ export class ApHeader extends LitElement {
     this.exportChoices = null;
     this.canEditText = false;
     this.editing = false;
+    this.home = { href: '/', label: 'Your seminars' };
+    this.signUpHref = null;
   }
 
   static override styles = [
@@ -61,6 +70,7 @@ export class ApHeader extends LitElement {
       :host { display: block; background: var(--ap-surface); border-bottom: 1px solid var(--ap-rule); }
       header { height: var(--ap-header-height); display: flex; align-items: center; gap: 14px; padding: 0 16px 0 18px; }
       .brand { display: flex; align-items: center; gap: 10px; min-width: 0; flex: 1; }
+      .home { display: inline-flex; align-items: center; gap: 10px; text-decoration: none; flex: none; border-radius: 6px; }
       .logo { width: 26px; height: 26px; flex: none; }
       .name { font: 700 15px/1 var(--ap-sans); letter-spacing: 0.01em; color: var(--ap-accent); }
       .sep { color: var(--ap-rule-strong); }
@@ -70,18 +80,17 @@ export class ApHeader extends LitElement {
       .role { font: 600 10.5px/1 var(--ap-sans); letter-spacing: 0.08em; text-transform: uppercase; color: var(--ap-muted); padding: 4px 6px; border: 1px solid var(--ap-rule-strong); border-radius: 4px; }
       .editing[aria-pressed='true'] { background: #e8f0fd; border-color: var(--ap-focus); color: #123f86; }
       .divider { width: 1px; height: 24px; background: var(--ap-rule); }
+      a.btn { text-decoration: none; }
     `,
   ];
 
   override render() {
     return html`<header>
       <div class="brand">
-        <svg class="logo" viewBox="0 0 32 32" aria-hidden="true">
-          <rect width="32" height="32" rx="7" fill="#26324b"></rect>
-          <path d="M9 24 L16 7 L23 24" fill="none" stroke="#f4efe3" stroke-width="2.6" stroke-linejoin="round" stroke-linecap="round"></path>
-          <path d="M11.6 18 H20.4" stroke="#e0a43a" stroke-width="2.6" stroke-linecap="round"></path>
-        </svg>
-        <span class="name">Apparatus</span>
+        <a class="home" href=${this.home.href} title=${`Back to ${this.home.label}`} aria-label=${`Apparatus — back to ${this.home.label}`}>
+          ${apparatusLogo}
+          <span class="name">Apparatus</span>
+        </a>
         <span class="sep" aria-hidden="true">/</span>
         <h1 class="title" title=${this.chapterTitle}>${this.chapterTitle}</h1>
       </div>
@@ -97,8 +106,9 @@ export class ApHeader extends LitElement {
         ${isRole(this.role) && can(this.role, 'manage-invites') ? html`<ap-invites-panel .room=${this.room}></ap-invites-panel>` : null}
         <ap-export-menu .choices=${this.exportChoices}></ap-export-menu>
         <span class="me">
+          ${this.signUpHref ? html`<a class="btn btn--primary btn--small signup" href=${this.signUpHref} title="Sign up to keep your work on every device; everything you did here stays yours">Sign up</a>` : null}
           <button class="btn btn--quiet" type="button" title="Change your display name" @click=${this.rename}>${this.userName}</button>
-          <span class="role" title="Your role in this room">${ROLE_LABELS[this.role] ?? this.role}</span>
+          <span class="role" title="Your role in this room">${isRole(this.role) ? ROLE_LABELS[this.role] : this.role}</span>
         </span>
       </div>
     </header>`;

@@ -1,19 +1,12 @@
 import { LitElement, css, html } from 'lit';
 import { ROLES } from '../../schema/index.ts';
-import type { Role } from '../../schema/index.ts';
 import { OutsideClick } from './outside-click.ts';
+import type { InviteSummary, Role } from '../../schema/index.ts';
+import { ROLE_LABELS } from '../model/role-labels.ts';
 import { dropdownStyles, sharedStyles } from './shared-styles.ts';
 
-/** An invite as the owner API lists it (`GET /api/rooms/<room>/invites`). */
-interface InviteRow {
-  id: string;
-  role: Role;
-  label: string | null;
-  createdAt: string;
-  expiresAt: string | null;
-  state: 'active' | 'expired' | 'revoked';
-  yours: boolean;
-}
+/** An invite as the owner API lists it (`GET /api/rooms/<room>/invites`): whether it is the one you came in with, too. */
+type InviteRow = InviteSummary & { yours: boolean };
 
 /** Lifetimes offered when creating an invite, in seconds (null: never expires). */
 const LIFETIMES: Array<{ label: string; seconds: number | null }> = [
@@ -22,8 +15,6 @@ const LIFETIMES: Array<{ label: string; seconds: number | null }> = [
   { label: 'Expires in 7 days', seconds: 7 * 24 * 3600 },
   { label: 'Expires in 30 days', seconds: 30 * 24 * 3600 },
 ];
-
-const ROLE_LABELS: Record<Role, string> = { owner: 'Owner', reviewer: 'Reviewer', annotator: 'Annotator', viewer: 'Viewer' };
 
 /** Validates the untrusted listing once, at the edge; rows that do not fit are left out. */
 function parseRows(body: unknown): InviteRow[] {

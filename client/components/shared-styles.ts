@@ -41,7 +41,7 @@ export const sharedStyles = css`
     opacity: 0.75;
   }
 
-  input[type='text'], input[type='search'], textarea, select {
+  input[type='text'], input[type='search'], input[type='email'], input[type='password'], textarea, select {
     font: 14px/1.4 var(--ap-sans);
     color: var(--ap-ink);
     background: var(--ap-surface);

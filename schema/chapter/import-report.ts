@@ -25,6 +25,9 @@
  *   such as `km²`); kept as text.
  * - `missing-title`: the first block is not a title line; the chapter has no level-1 heading.
  * - `control-characters`: invisible control characters were removed.
+ * - `left-out`: something a chapter cannot hold (an image, an equation, a drawing) was left
+ *   out; Markdown and Word sources only.
+ * - `flattened`: a table or list became plain paragraphs; Word and Markdown sources only.
  */
 export type ImportFindingCode =
   | 'marker-without-footnote'
@@ -41,7 +44,9 @@ export type ImportFindingCode =
   | 'unmatched-asterisk'
   | 'superscript-not-marker'
   | 'missing-title'
-  | 'control-characters';
+  | 'control-characters'
+  | 'left-out'
+  | 'flattened';
 
 /** One finding: what, where (1-based input line) and, for footnote findings, which number. */
 export interface ImportFinding {

@@ -1,3 +1,4 @@
+import { identitiesOf } from '../auth/identity.ts';
 import { defaultAuthorizeUpdate } from '../collab/authorize-update.ts';
 import type { UpdateAuthorizationRequest, UpdateAuthorization, UpdateAuthorizer } from '../collab/authorize-update.ts';
 import { defaultConfig } from '../config.ts';
@@ -56,7 +57,8 @@ function checkAnnotationUpdate(request: UpdateAuthorizationRequest, options: Set
   // Phase 1: where does every struct and deletion land? (From the parser's decoding, when given.)
   const touches = mapUpdateTouches(shadow.doc, update, request.decoded);
   if (!touches.ok) return { ok: false, reason: touches.error, resync: touches.missing };
-  const squatted = foreignClient(shadow, touches.value.clients, session.userId);
+  const identities = identitiesOf(session);
+  const squatted = foreignClient(shadow, touches.value.clients, identities);
   if (squatted !== null) return { ok: false, reason: `Yjs client id ${squatted} writes for another user` };
   // Phase 2: what happens to each entry?
   const effects = collectEntryEffects(shadow.doc, touches.value);
@@ -65,7 +67,7 @@ function checkAnnotationUpdate(request: UpdateAuthorizationRequest, options: Set
   const names = new Set([session.name]);
   const chosen = options.currentName?.(session.userId);
   if (chosen) names.add(chosen);
-  const problem = checkEntryEffects(effects.value, { userId: session.userId, role: session.role, names }, checkContextOf(request, options));
+  const problem = checkEntryEffects(effects.value, { userId: session.userId, identities, role: session.role, names }, checkContextOf(request, options));
   if (problem) return { ok: false, reason: problem };
   acceptIntoShadow(shadow, update, touches.value.clients, session.userId);
   return { ok: true };

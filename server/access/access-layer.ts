@@ -1,4 +1,5 @@
 import type * as Y from 'yjs';
+import type { IdentityService } from '../auth/identity.ts';
 import type { UpdateAuthorizer } from '../collab/authorize-update.ts';
 import type { CollabConnection } from '../collab/collab-connection.ts';
 import type { ServerConfig } from '../config.ts';
@@ -40,6 +41,8 @@ export interface AccessLayerOptions {
   invites: InviteStore;
   profiles: ProfileStore;
   log: Logger;
+  /** Re-checks people's browser sessions on open sockets (signed out, removed, role changed). */
+  identity?: IdentityService;
 }
 
 /** The loaded text document of a room, found among the open connections (its peers). */
@@ -67,7 +70,7 @@ function storedTextDocReader(db: AppDatabase, log: Logger): (room: string) => Y.
 
 /** Builds the access layer. Nothing runs until `watch()`. */
 export function createAccessLayer(options: AccessLayerOptions): AccessLayer {
-  const { config, db, invites, profiles, log } = options;
+  const { config, db, invites, profiles, log, identity } = options;
   const currentName = (userId: string) => profiles.getName(userId);
   const origins = createOriginPolicy(config.allowedOrigins);
   const guard = new CollabGuard({ limits: config, origins, log, currentName });
@@ -91,7 +94,7 @@ export function createAccessLayer(options: AccessLayerOptions): AccessLayer {
     origins,
     watch(connections) {
       openConnections = connections;
-      sweeper ??= new CredentialSweeper({ connections, invites, sessions: new SessionExpiry(db), intervalMs: config.credentialCheckMs, log });
+      sweeper ??= new CredentialSweeper({ connections, invites, sessions: new SessionExpiry(db), identity, intervalMs: config.credentialCheckMs, log });
       sweeper.start();
     },
     sweeper: () => sweeper,

@@ -112,11 +112,14 @@ export function acceptIntoShadow(shadow: AnnotationShadow, update: Uint8Array, c
   for (const client of clients) if (!shadow.clientOwners.has(client)) shadow.clientOwners.set(client, userId);
 }
 
-/** Returns a client id of the update that another user already writes under, or null. */
-export function foreignClient(shadow: AnnotationShadow, clients: readonly number[], userId: string): number | null {
+/**
+ * Returns a client id of the update that another person already writes under, or null. A
+ * person is every user id in `identities` (an account and the guest identities it took in).
+ */
+export function foreignClient(shadow: AnnotationShadow, clients: readonly number[], identities: ReadonlySet<string>): number | null {
   for (const client of clients) {
     const owner = shadow.clientOwners.get(client);
-    if (owner !== undefined && owner !== userId) return client;
+    if (owner !== undefined && !identities.has(owner)) return client;
   }
   return null;
 }

@@ -33,7 +33,13 @@ import type { UpdateCheckContext } from './update-fact-checks.ts';
 
 /** Who sends the update, from the server's records. */
 export interface UpdateActor {
+  /** The user id the sender writes under now: new entries and stamps must carry it. */
   userId: string;
+  /**
+   * Every user id that is the sender (their account's and the guest identities it took in):
+   * what they wrote under any of them is their own. Absent: `userId` alone.
+   */
+  identities?: ReadonlySet<string>;
   role: Role;
   /** Display names the user may stamp: the session's, and the one chosen since it began. */
   names: ReadonlySet<string>;
@@ -80,6 +86,11 @@ function applyChanges(before: Record_, changes: ReadonlyMap<string, FieldChange>
     }
   }
   return { next, changed };
+}
+
+/** Whether something written under `authorId` is the sender's own. */
+function isOwn(actor: UpdateActor, authorId: unknown): boolean {
+  return typeof authorId === 'string' && (authorId === actor.userId || (actor.identities?.has(authorId) ?? false));
 }
 
 /** Refuses a record whose authorship is not the sender's. */
@@ -181,7 +192,7 @@ function checkAnnotationChange(key: string, before: Record_, changes: ReadonlyMa
   const changed = written.filter((field) => JSON.stringify(next[field]) !== JSON.stringify(was[field]));
   if (changed.length === 0) return null;
   const reading = normalizeAnnotation(fields.value) as unknown as Record_;
-  const permission = annotationPermissionProblem({ what, changed, next, was, reading, own: before.authorId === actor.userId }, actor);
+  const permission = annotationPermissionProblem({ what, changed, next, was, reading, own: isOwn(actor, before.authorId) }, actor);
   if (permission) return permission;
   const times = ANNOTATION_TIMES.filter((field) => changed.includes(field === 'applied.at' ? 'applied' : field));
   const fact = futureTimesProblem(what, next, times, context) ?? (changed.includes('footnotes') ? footnoteLinkProblem(what, next.footnotes, was.footnotes, context) : null);
@@ -193,7 +204,7 @@ function checkAnnotationChange(key: string, before: Record_, changes: ReadonlyMa
 
 function checkAnnotationEffect(effect: EntryEffect, actor: UpdateActor, context: UpdateCheckContext): string | null {
   const before = plainFields(effect.before);
-  const own = before?.authorId === actor.userId;
+  const own = isOwn(actor, before?.authorId);
   if (effect.removesBefore && effect.before !== undefined && !canEditAnnotation(actor.role, own)) {
     return `annotation ${quoted(effect.key)}: a ${actor.role} may not delete another user's annotation`;
   }
@@ -223,7 +234,7 @@ function checkReplyChange(key: string, before: Record_, changes: ReadonlyMap<str
   if (changed.length === 0) return null;
   const fixed = changed.filter((field) => FIXED_REPLY.has(field));
   if (fixed.length > 0) return `${what}: ${fixed.join(', ')} cannot change`;
-  if (!canEditAnnotation(actor.role, before.authorId === actor.userId)) return `${what}: a ${actor.role} may not edit another user's reply`;
+  if (!canEditAnnotation(actor.role, isOwn(actor, before.authorId))) return `${what}: a ${actor.role} may not edit another user's reply`;
   const valid = validateReply(next);
   if (!valid.ok) return `${what} would be invalid: ${firstErrors(valid.errors)}`;
   return futureTimesProblem(what, next, REPLY_TIMES.filter((field) => changed.includes(field)), context);
@@ -232,7 +243,7 @@ function checkReplyChange(key: string, before: Record_, changes: ReadonlyMap<str
 function checkReplyEffect(effect: EntryEffect, actor: UpdateActor, removedAnnotations: ReadonlySet<string>, context: UpdateCheckContext): string | null {
   const before = plainFields(effect.before);
   if (effect.removesBefore && effect.before !== undefined) {
-    const own = before?.authorId === actor.userId;
+    const own = isOwn(actor, before?.authorId);
     // Deleting an annotation deletes its whole thread, whoever wrote the replies.
     const threadGoes = typeof before?.annotationId === 'string' && removedAnnotations.has(before.annotationId);
     if (!canEditAnnotation(actor.role, own) && !threadGoes) return `reply ${quoted(effect.key)}: a ${actor.role} may not delete another user's reply`;
@@ -250,7 +261,7 @@ function checkReplyEffect(effect: EntryEffect, actor: UpdateActor, removedAnnota
 function checkDismissalEffect(effect: EntryEffect, actor: UpdateActor, context: UpdateCheckContext): string | null {
   const what = `dismissal ${quoted(effect.key)}`;
   if (effect.removesBefore && effect.before !== undefined) {
-    const own = (effect.before as { by?: unknown } | null)?.by === actor.userId;
+    const own = isOwn(actor, (effect.before as { by?: unknown } | null)?.by);
     if (!canEditAnnotation(actor.role, own)) return `${what}: a ${actor.role} may not undo another user's dismissal`;
   }
   for (const created of effect.created) {

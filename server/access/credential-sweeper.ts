@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import { COLLAB_CLOSE } from '../../schema/index.ts';
+import type { IdentityService } from '../auth/identity.ts';
 import type { CollabConnection } from '../collab/collab-connection.ts';
 import type { Logger } from '../logger.ts';
 import type { AppDatabase } from '../persistence/database.ts';
@@ -7,7 +8,9 @@ import type { InviteStore } from '../persistence/invite-store.ts';
 
 /**
  * Closes collaboration connections whose credential stopped being valid while they were open:
- * the invite behind them was revoked or expired, or the browser session expired. Revoking
+ * the invite behind them was revoked or expired, the room session expired, or — for people
+ * signed in — their browser session ended (signed out, everywhere too) or their role in the
+ * room changed (removed from the seminar, another role given: 4403). Revoking
  * through the API closes the invite's connections at once (`closeConnectionsOfInvite`); the
  * sweep (every `intervalMs`, default 1 s) catches expiry and revocations made any other way.
  */
@@ -37,10 +40,18 @@ function inviteProblem(invites: InviteStore, inviteHash: string, now: number): s
 
 /** Closes every open connection made with the invite `inviteHash`; returns how many. */
 export function closeConnectionsOfInvite(connections: Iterable<CollabConnection>, inviteHash: string, reason: string): number {
+  return closeConnectionsWhere(connections, (connection) => connection.session.inviteHash === inviteHash, COLLAB_CLOSE.unauthorized, reason);
+}
+
+/**
+ * Closes every open connection whose identity matches `predicate` with `code` (a member removed
+ * from a seminar: 4403; every session of a person ended: 4401); returns how many.
+ */
+export function closeConnectionsWhere(connections: Iterable<CollabConnection>, predicate: (connection: CollabConnection) => boolean, code: number, reason: string): number {
   let closed = 0;
   for (const connection of [...connections]) {
-    if (connection.session.inviteHash !== inviteHash || !connection.open) continue;
-    connection.close(COLLAB_CLOSE.unauthorized, reason);
+    if (!connection.open || !predicate(connection)) continue;
+    connection.close(code, reason);
     closed++;
   }
   return closed;
@@ -51,6 +62,8 @@ export interface CredentialSweeperOptions {
   connections: () => Iterable<CollabConnection>;
   invites: InviteStore;
   sessions: SessionExpiry;
+  /** Checks browser sessions of people again (signed out, removed, role changed); none: not checked. */
+  identity?: IdentityService | undefined;
   intervalMs: number;
   log: Logger;
 }
@@ -84,6 +97,10 @@ export class CredentialSweeper {
       for (const connection of [...this.#options.connections()]) {
         if (!connection.open) continue;
         const { inviteHash, userId, via } = connection.session;
+        if (via === 'web') {
+          closed += this.#recheckPerson(connection, now);
+          continue;
+        }
         if (!verdicts.has(inviteHash)) verdicts.set(inviteHash, inviteProblem(invites, inviteHash, now));
         let problem = verdicts.get(inviteHash) ?? null;
         const sessionEnds = via === 'session' ? sessions.expiresAt(userId) : null;
@@ -98,5 +115,14 @@ export class CredentialSweeper {
       log.warn('collab.credential-sweep-failed', { error });
     }
     return closed;
+  }
+
+  /** Closes a person's connection whose session ended or whose role in the room changed; returns 1 if it did. */
+  #recheckPerson(connection: CollabConnection, now: number): number {
+    const problem = this.#options.identity?.recheck(connection.session, now) ?? null;
+    if (!problem) return 0;
+    connection.close(COLLAB_CLOSE[problem.code], problem.reason);
+    this.#options.log.info('collab.credential-ended', { doc: connection.doc.name, user: connection.session.userId, reason: problem.reason });
+    return 1;
   }
 }

@@ -1,5 +1,5 @@
-import { isRole, ROLES } from '../../schema/index.ts';
-import type { Role } from '../../schema/index.ts';
+import { INVITE_ID_LENGTH, isRole, ROLES, summarizeStoredInvite } from '../../schema/index.ts';
+import type { InviteSummary, Role } from '../../schema/index.ts';
 import { generateToken, hashToken } from '../auth/tokens.ts';
 import type { InviteRecord, InviteStore } from '../persistence/invite-store.ts';
 
@@ -10,21 +10,12 @@ import type { InviteRecord, InviteStore } from '../persistence/invite-store.ts';
  * without giving anything that opens the room.
  */
 
-/** Length of an invite's public id (hex digits of its token hash). */
-const INVITE_ID_LENGTH = 24;
-/** The longest invite label, in characters. */
-export const MAX_INVITE_LABEL_LENGTH = 80;
-/** The longest lifetime an invite may be given. */
-export const MAX_INVITE_LIFETIME_MS = 366 * 24 * 3600 * 1000;
-
 /** An invite as the owner API shows it. */
-export interface InviteSummary {
-  id: string;
-  role: Role;
-  label: string | null;
-  createdAt: string;
-  expiresAt: string | null;
-  state: 'active' | 'expired' | 'revoked';
+export type { InviteSummary };
+
+/** Returns an invite's public id. */
+export function inviteIdOf(tokenHash: string): string {
+  return tokenHash.slice(0, INVITE_ID_LENGTH);
 }
 
 /** A validated request to create an invite. */
@@ -34,22 +25,14 @@ export interface NewInvite {
   expiresAt: number | null;
 }
 
-/** Returns an invite's public id. */
-export function inviteIdOf(tokenHash: string): string {
-  return tokenHash.slice(0, INVITE_ID_LENGTH);
-}
+/** The longest invite label, in characters. */
+export const MAX_INVITE_LABEL_LENGTH = 80;
+/** The longest lifetime an invite may be given. */
+export const MAX_INVITE_LIFETIME_MS = 366 * 24 * 3600 * 1000;
 
 /** Returns the owner-facing summary of an invite at time `now`. */
 export function summarizeInvite(invite: InviteRecord, now: number): InviteSummary {
-  const expired = invite.expiresAt !== null && invite.expiresAt <= now;
-  return {
-    id: inviteIdOf(invite.tokenHash),
-    role: invite.role,
-    label: invite.label,
-    createdAt: new Date(invite.createdAt).toISOString(),
-    expiresAt: invite.expiresAt === null ? null : new Date(invite.expiresAt).toISOString(),
-    state: invite.revoked ? 'revoked' : expired ? 'expired' : 'active',
-  };
+  return summarizeStoredInvite(invite, now);
 }
 
 // Control characters and bidi overrides: a label is shown to the owner as text.
@@ -90,8 +73,13 @@ export function createInvite(invites: InviteStore, room: string, invite: NewInvi
   return { token, summary: summarizeInvite({ ...record, revoked: false }, now) };
 }
 
+/** Finds the invite with a public id among `invites` (a room's invites, a seminar's links). */
+export function inviteWithId<T extends { tokenHash: string }>(invites: readonly T[], id: string): T | null {
+  if (!/^[0-9a-f]{24}$/.test(id)) return null;
+  return invites.find((invite) => inviteIdOf(invite.tokenHash) === id) ?? null;
+}
+
 /** Finds a room's invite by public id. */
 export function findInvite(invites: InviteStore, room: string, id: string): InviteRecord | null {
-  if (!/^[0-9a-f]{24}$/.test(id)) return null;
-  return invites.listForRoom(room).find((invite) => inviteIdOf(invite.tokenHash) === id) ?? null;
+  return inviteWithId(invites.listForRoom(room), id);
 }

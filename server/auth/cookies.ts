@@ -22,3 +22,8 @@ export function readCookie(header: string | undefined, name: string): string | n
 export function sessionCookie(token: string, maxAgeMs: number): string {
   return `${SESSION_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Lax; Path=/; Max-Age=${Math.floor(maxAgeMs / 1000)}`;
 }
+
+/** Returns the Set-Cookie value that removes the session cookie (sign out). */
+export function clearedSessionCookie(): string {
+  return `${SESSION_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0`;
+}

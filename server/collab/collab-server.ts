@@ -51,6 +51,8 @@ export interface CollabServerOptions {
   guard?: ConnectionGuard | undefined;
   /** Makes appends durable before acknowledgements (WalSync); none when `store` commits durably itself. */
   syncStored?: (() => Promise<void>) | undefined;
+  /** Told which documents had changes durably stored (after they were acknowledged): chapter figures. */
+  onCommitted?: ((docs: Iterable<CollabDoc>) => void) | undefined;
 }
 
 /**
@@ -109,7 +111,10 @@ export class CollabServer {
       retryMaxMs: settings.storeRetryMaxMs,
       beforeCommit: hooks?.beforeCommit,
       syncStored: options.syncStored,
-      onCommitted: (committed, storedVectors) => this.registry.afterCommit(committed, storedVectors),
+      onCommitted: (committed, storedVectors) => {
+        this.registry.afterCommit(committed, storedVectors);
+        options.onCommitted?.(committed.keys());
+      },
       onRecovered: () => this.registry.acknowledgeAll(),
     });
     const guard = options.guard;

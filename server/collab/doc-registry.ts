@@ -41,6 +41,8 @@ export class DocRegistry {
   readonly #docs = new Map<string, CollabDoc>();
   readonly #options: DocRegistryOptions;
   readonly #compacting = new Set<string>();
+  /** Rooms being deleted: their documents are refused until `endEviction`. */
+  readonly #evicting = new Set<string>();
   readonly #checker = new SnapshotChecker();
   #closed = false;
 
@@ -56,6 +58,11 @@ export class DocRegistry {
   /** Returns the live document for a room and kind, loading it if needed. */
   open(room: string, kind: DocKind): CollabDoc {
     const name = `${room}/${kind}`;
+    if (this.#evicting.has(room)) {
+      const refused = new CollabDoc(room, kind);
+      refused.fail('room deleted');
+      return refused;
+    }
     let doc = this.#docs.get(name);
     if (!doc) {
       doc = new CollabDoc(room, kind);
@@ -79,6 +86,8 @@ export class DocRegistry {
       await this.#offerStoredState(doc, stored);
       if (this.#closed) return;
       const replayed = replayStoredDoc(stored);
+      // Evicted while loading (its room is being deleted): nothing may be served or written.
+      if (this.#docs.get(doc.name) !== doc) return;
       if (!replayed.ok) return this.#refuse(doc, replayed.error);
       const problem = this.#implausible(doc.kind, replayed.value);
       if (problem) return this.#refuse(doc, problem);
@@ -190,7 +199,7 @@ export class DocRegistry {
         return 0;
       }
       // Shut down while checking: the database may be closed; the log stays as it is.
-      if (this.#closed) return 0;
+      if (this.#closed || this.#evicting.has(capture.docName.slice(0, capture.docName.lastIndexOf('/')))) return 0;
       const report = writeCapturedSnapshot(this.#options.store, capture);
       this.#options.log.info('store.compacted', { ...report, ms: Math.round(performance.now() - started), offLoop: true });
       return capture.folded;
@@ -242,6 +251,35 @@ export class DocRegistry {
     } catch (error) {
       this.#options.log.error('store.compaction-failed', { doc: doc.name, error });
     }
+  }
+
+  /**
+   * Takes a room's documents out of memory for good, because the room is being deleted: closes
+   * their peers with `code`, waits (`stored`) until everything they sent is stored and for any
+   * compaction to end, and unloads them without writing anything. Until `endEviction` (called
+   * once the room's rows are deleted), opening its documents gives refused ones. Returns false,
+   * leaving the documents loaded, when what was sent could not be stored (`stored` said so).
+   */
+  async evictRoom(room: string, code: number, reason: string, stored: () => Promise<boolean>): Promise<boolean> {
+    this.#evicting.add(room);
+    const docs = [...this.#docs.values()].filter((doc) => doc.room === room);
+    for (const doc of docs) {
+      for (const peer of [...doc.peers]) peer.close(code, reason);
+      doc.peers.clear();
+    }
+    if (!(await stored())) return false;
+    while (docs.some((doc) => this.#compacting.has(doc.name))) await new Promise((resolve) => setTimeout(resolve, 5));
+    for (const doc of docs) {
+      this.#docs.delete(doc.name);
+      if (doc.state === 'ready') doc.unload();
+      else if (doc.state === 'loading') doc.fail(reason);
+    }
+    return true;
+  }
+
+  /** Lets a room's documents be opened again (its rows are gone: a new room may take its id). */
+  endEviction(room: string): void {
+    this.#evicting.delete(room);
   }
 
   /** Closes every peer with `code` and unloads every document (shutdown, after the final flush). */

@@ -22,7 +22,8 @@ export const COLLAB_PATH_PREFIX = '/collab/';
  * Decides on a collaboration upgrade (`/collab/<room>/<text|annotations>?token=…`).
  * The credential is the `token` query parameter (invite or session token) or the session
  * cookie. Order matters: an unauthenticated caller learns nothing about rooms (4401 first);
- * a token of another room gets 4403; a path naming no document gets 4404.
+ * a path naming no document gets 4404; a token of another room, or a person without a role
+ * in this one, gets 4403.
  */
 export function decideUpgrade(request: IncomingMessage, identity: IdentityService): UpgradeDecision {
   const rawUrl = request.url ?? '/';
@@ -32,13 +33,18 @@ export function decideUpgrade(request: IncomingMessage, identity: IdentityServic
   const query = new URLSearchParams(queryStart < 0 ? '' : rawUrl.slice(queryStart + 1));
   const token = query.get('token') || readCookie(request.headers.cookie, SESSION_COOKIE);
   if (!token) return { ok: false, code: COLLAB_CLOSE.unauthorized, reason: 'missing token' };
-  const resolved = identity.resolveToken(token);
-  if (!resolved.ok) return { ok: false, code: COLLAB_CLOSE.unauthorized, reason: `${resolved.error} token` };
+  const problem = identity.credentialProblem(token);
+  if (problem) return { ok: false, code: COLLAB_CLOSE.unauthorized, reason: `${problem} token` };
   const parts = path.slice(COLLAB_PATH_PREFIX.length).split('/');
   const [room, kind] = parts;
   if (parts.length !== 2 || !isRoomId(room) || !isDocKind(kind)) {
     return { ok: false, code: COLLAB_CLOSE.notFound, reason: 'no such document' };
   }
-  if (resolved.value.room !== room) return { ok: false, code: COLLAB_CLOSE.forbidden, reason: 'token is for another room' };
+  const resolved = identity.resolveForRoom(token, room);
+  if (!resolved.ok) {
+    return resolved.error === 'forbidden'
+      ? { ok: false, code: COLLAB_CLOSE.forbidden, reason: 'no access to this room' }
+      : { ok: false, code: COLLAB_CLOSE.unauthorized, reason: `${resolved.error} token` };
+  }
   return { ok: true, value: { session: resolved.value, room, kind, wantsAcks: query.get('acks') === '1' } };
 }

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { can } from '../../schema/index.ts';
+import { attributeToPeople, can, snapshotAuthorIds } from '../../schema/index.ts';
 import type { RoomSnapshot } from '../../schema/index.ts';
 import type { Session } from '../auth/identity.ts';
 import { holdRoomDocs, snapshotRoom } from './export-import-docs.ts';
@@ -26,15 +26,18 @@ export function authorizeExport(request: IncomingMessage, context: HttpContext, 
 }
 
 /**
- * Reads a room's snapshot, holding its documents only while it reads. Logs entries left out as
- * malformed, where an operator will look.
+ * Reads a room's snapshot, holding its documents only while it reads, with authorship read as
+ * people (docs/accounts-and-seminars.md). Logs entries left out as malformed, where an operator
+ * will look.
  */
 export async function readRoomForExport(context: HttpContext, room: string, title: string): Promise<{ ok: true; snapshot: RoomSnapshot } | { ok: false; error: string }> {
   const held = await holdRoomDocs(context.collab, room);
   if (!held.ok) return held;
   let snapshot: RoomSnapshot;
   try {
-    snapshot = snapshotRoom({ id: room, title }, held.value.text.ydoc, held.value.annotations.ydoc);
+    const read = snapshotRoom({ id: room, title }, held.value.text.ydoc, held.value.annotations.ydoc);
+    // One person, one author: guest identities that became part of an account read as the account.
+    snapshot = attributeToPeople(read, context.identity.people.linkedAuthors(snapshotAuthorIds(read)));
   } finally {
     held.value.release();
   }

@@ -13,15 +13,21 @@ export function bearerToken(request: IncomingMessage): string | null {
   return match?.[1] ?? null;
 }
 
+/** The caller's credential: a Bearer token, else the session cookie, else null. */
+export function requestToken(request: IncomingMessage): string | null {
+  return bearerToken(request) ?? readCookie(request.headers.cookie, SESSION_COOKIE);
+}
+
 /**
- * Identifies the caller of a room's API: a bearer token (invite or session) or else the
- * session cookie. 401 without a usable credential, 403 when it belongs to another room.
+ * Identifies the caller of a room's API: a bearer token (invite, room session or browser
+ * session) or else the session cookie. 401 without a usable credential, 403 when it gives no
+ * access to this room (another room's token, or a person who is not a member).
  */
 export function identifyForRoom(request: IncomingMessage, identity: IdentityService, room: string): RequestIdentity {
-  const token = bearerToken(request) ?? readCookie(request.headers.cookie, SESSION_COOKIE);
+  const token = requestToken(request);
   if (!token) return { ok: false, status: 401, error: 'missing credentials: send an invite or session token as Bearer, or a session cookie' };
-  const resolved = identity.resolveToken(token);
-  if (!resolved.ok) return { ok: false, status: 401, error: `${resolved.error} token` };
-  if (resolved.value.room !== room) return { ok: false, status: 403, error: 'token is for another room' };
-  return resolved;
+  const resolved = identity.resolveForRoom(token, room);
+  if (resolved.ok) return resolved;
+  if (resolved.error === 'forbidden') return { ok: false, status: 403, error: 'your credentials give no access to this room' };
+  return { ok: false, status: 401, error: `${resolved.error} token` };
 }

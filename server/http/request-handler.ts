@@ -5,6 +5,12 @@ import type { HttpContext } from './http-context.ts';
 import { sendError } from './responses.ts';
 import { matchRoute } from './router.ts';
 import type { Route } from './router.ts';
+import { authRoutes } from './routes-auth.ts';
+import { chapterRoutes } from './routes-chapters.ts';
+import { joinRoutes } from './routes-join.ts';
+import { pageRoutes } from './routes-pages.ts';
+import { seminarRoutes } from './routes-seminars.ts';
+import { singleSignOnRoutes } from './routes-sso.ts';
 import { healthRoutes } from './routes-health.ts';
 import { identityRoutes } from './routes-identity.ts';
 import { roomRoutes } from './routes-rooms.ts';
@@ -14,7 +20,7 @@ import { iriRoutes } from './routes-iris.ts';
 import { sendClientShell, serveStaticFile } from './static-files.ts';
 
 /** The route table of the server. Later features add their route lists here. */
-export const routes: readonly Route<HttpContext>[] = [...healthRoutes, ...roomRoutes, ...identityRoutes, ...exportRoutes, ...importRoutes, ...inviteRoutes, ...iriRoutes];
+export const routes: readonly Route<HttpContext>[] = [...healthRoutes, ...roomRoutes, ...identityRoutes, ...exportRoutes, ...importRoutes, ...inviteRoutes, ...iriRoutes, ...authRoutes, ...seminarRoutes, ...joinRoutes, ...chapterRoutes, ...singleSignOnRoutes, ...pageRoutes];
 
 /** Serves GET/HEAD requests no route claims from the built client; `/` is the client shell. */
 function serveStatic(request: IncomingMessage, response: ServerResponse, path: string, context: HttpContext): void {

@@ -1,9 +1,10 @@
 import { validateDisplayName } from '../auth/display-name.ts';
 import { sessionCookie } from '../auth/cookies.ts';
 import type { Session } from '../auth/identity.ts';
+import { identitiesOf } from '../auth/identity.ts';
 import type { HttpContext } from './http-context.ts';
 import { readJsonBody } from './json-body.ts';
-import { bearerToken, identifyForRoom } from './request-auth.ts';
+import { bearerToken, identifyForRoom, requestToken } from './request-auth.ts';
 import { sendError, sendHtmlMessage, sendJson, setCommonHeaders } from './responses.ts';
 import type { Route, RouteRequest } from './router.ts';
 import { sendClientShell } from './static-files.ts';
@@ -29,6 +30,18 @@ function handleRoomPage({ request, response, params, query, context }: RouteRequ
     return sendHtmlMessage(response, 401, 'Invite not valid', 'This invite link is unknown, expired or revoked. Ask the room owner for a new one.');
   }
   if (resolved.value.room !== room) return sendHtmlMessage(response, 403, 'Wrong room', 'This invite link belongs to another room.');
+  // Signed in (or a guest of a seminar): the room is added to that person, who stays who they are.
+  const cookie = requestToken(request);
+  const person = cookie ? context.identity.personOf(cookie) : null;
+  if (person?.ok) {
+    const { role, inviteHash } = resolved.value;
+    context.stores.grants.insert({ room, userId: person.value.userId, role, inviteHash, grantedAt: Date.now() });
+    context.log.info('room.granted', { room, role, user: person.value.userId });
+    setCommonHeaders(response);
+    response.writeHead(303, { Location: `/r/${room}`, 'Cache-Control': 'no-store', 'Content-Length': 0 });
+    response.end();
+    return;
+  }
   const created = context.identity.createSession(invite);
   if (!created.ok) return sendHtmlMessage(response, 401, 'Invite not valid', 'This invite link is unknown, expired or revoked.');
   context.log.info('session.created', { room, role: created.value.session.role, user: created.value.session.userId, via: 'browser' });
@@ -44,7 +57,30 @@ function handleGetMe({ request, response, params, context }: RouteRequest<HttpCo
   // roomUid: the room's creation time, so the client keys its IndexedDB cache by incarnation
   // and a room deleted and re-created never merges an old chapter into the new one.
   const room = context.rooms.rooms.get(caller.value.room);
-  sendJson(response, 200, { ...publicIdentity(caller.value), roomUid: room ? `${room.id}@${room.createdAt}` : null });
+  const seminar = room?.seminarId ? context.stores.seminars.get(room.seminarId) : null;
+  const account = caller.value.via === 'web' ? context.stores.accounts.get(caller.value.userId) : null;
+  sendJson(response, 200, {
+    ...publicIdentity(caller.value),
+    roomUid: room ? `${room.id}@${room.createdAt}` : null,
+    // Everything this person wrote under: their annotations under any of these are their own.
+    identities: [...identitiesOf(caller.value)],
+    person: caller.value.via === 'web' ? { isGuest: account === null, email: account?.email ?? null } : null,
+    seminar: seminar ? { id: seminar.id, title: seminar.title } : null,
+    archived: room?.archivedAt !== null && room?.archivedAt !== undefined,
+  });
+}
+
+/**
+ * `GET /api/rooms/<room>/people?ids=a,b,…` → `{people: {<authorId>: {userId, name}}}`: for the
+ * author ids asked about, those that belong to an account (its own, or a guest identity that
+ * became part of it), with the account's user id and current name. The author filter and the
+ * cards read authorship through it, so one person shows once.
+ */
+function handlePeople({ request, response, params, query, context }: RouteRequest<HttpContext>): void {
+  const caller = identifyForRoom(request, context.identity, params[0] ?? '');
+  if (!caller.ok) return sendError(response, caller.status, caller.error);
+  const ids = (query.get('ids') ?? '').split(',').filter((id) => /^[A-Za-z0-9_-]{1,64}$/.test(id)).slice(0, 500);
+  sendJson(response, 200, { people: Object.fromEntries(context.identity.people.linkedAuthors(ids)) });
 }
 
 /** `PUT /api/rooms/<room>/me` `{name}` → the identity with its new display name. */
@@ -78,4 +114,5 @@ export const identityRoutes: readonly Route<HttpContext>[] = [
   { method: 'GET', pattern: new RegExp(`^/api/rooms/${ROOM}/me$`), handle: handleGetMe },
   { method: 'PUT', pattern: new RegExp(`^/api/rooms/${ROOM}/me$`), handle: handlePutMe },
   { method: 'POST', pattern: new RegExp(`^/api/rooms/${ROOM}/sessions$`), handle: handleCreateSession },
+  { method: 'GET', pattern: new RegExp(`^/api/rooms/${ROOM}/people$`), handle: handlePeople },
 ];

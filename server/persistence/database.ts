@@ -65,7 +65,99 @@ const migrations: readonly string[] = [
   // is written), so that a loader can tell the stored bytes are still those. NULL for snapshots
   // written before this version: they are read as before.
   `ALTER TABLE doc_snapshots ADD COLUMN snapshot_sha256 BLOB;`,
+  // Accounts and seminars (issue 16, docs/accounts-and-seminars.md). Everything existing keeps
+  // working unchanged: rooms without a seminar are reached through their invites as before, the
+  // room-scoped `sessions` stay valid, and display names stay in `user_profiles` (accounts keep
+  // theirs there too, so the access checks read one table).
+  `
+  CREATE TABLE accounts (
+    user_id TEXT PRIMARY KEY,
+    email TEXT UNIQUE COLLATE NOCASE,
+    password_hash TEXT,
+    is_admin INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    password_changed_at INTEGER
+  );
+  CREATE TABLE account_logins (
+    issuer TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    user_id TEXT NOT NULL REFERENCES accounts (user_id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (issuer, subject)
+  );
+  CREATE TABLE identity_links (
+    alias_id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES accounts (user_id) ON DELETE CASCADE,
+    linked_at INTEGER NOT NULL
+  );
+  CREATE INDEX identity_links_by_user ON identity_links (user_id);
+  CREATE TABLE web_sessions (
+    token_hash TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX web_sessions_by_user ON web_sessions (user_id);
+  CREATE TABLE seminars (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    created_by TEXT NOT NULL
+  );
+  CREATE TABLE seminar_members (
+    seminar_id TEXT NOT NULL REFERENCES seminars (id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('owner', 'reviewer', 'annotator', 'viewer')),
+    joined_at INTEGER NOT NULL,
+    PRIMARY KEY (seminar_id, user_id)
+  );
+  CREATE INDEX seminar_members_by_user ON seminar_members (user_id);
+  CREATE TABLE seminar_invites (
+    token_hash TEXT PRIMARY KEY,
+    seminar_id TEXT NOT NULL REFERENCES seminars (id) ON DELETE CASCADE,
+    role TEXT NOT NULL CHECK (role IN ('owner', 'reviewer', 'annotator', 'viewer')),
+    label TEXT,
+    created_at INTEGER NOT NULL,
+    created_by TEXT NOT NULL,
+    expires_at INTEGER,
+    revoked INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX seminar_invites_by_seminar ON seminar_invites (seminar_id);
+  ALTER TABLE rooms ADD COLUMN seminar_id TEXT REFERENCES seminars (id);
+  ALTER TABLE rooms ADD COLUMN position INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE rooms ADD COLUMN archived_at INTEGER;
+  CREATE INDEX rooms_by_seminar ON rooms (seminar_id, position);
+  CREATE TABLE chapter_roles (
+    room TEXT NOT NULL REFERENCES rooms (id),
+    user_id TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('owner', 'reviewer', 'annotator', 'viewer')),
+    PRIMARY KEY (room, user_id)
+  );
+  CREATE TABLE room_grants (
+    room TEXT NOT NULL REFERENCES rooms (id),
+    user_id TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('owner', 'reviewer', 'annotator', 'viewer')),
+    invite_hash TEXT NOT NULL,
+    granted_at INTEGER NOT NULL,
+    PRIMARY KEY (user_id, room, invite_hash)
+  );
+  CREATE INDEX room_grants_by_room ON room_grants (room);
+  CREATE TABLE room_stats (
+    room TEXT PRIMARY KEY REFERENCES rooms (id),
+    annotations INTEGER NOT NULL,
+    open_problems INTEGER NOT NULL,
+    last_activity_at INTEGER,
+    stale INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  `,
 ];
+
+/** The schema version a database has once every migration ran (`PRAGMA user_version`). */
+export const SCHEMA_VERSION = migrations.length;
 
 /** Applies the migrations the database has not seen yet, each in its own transaction. */
 function migrate(db: AppDatabase): void {

@@ -42,6 +42,7 @@ export class InviteStore {
   readonly #select: Statement<[string], InviteRow>;
   readonly #selectByRoom: Statement<[string], InviteRow>;
   readonly #revoke: Statement<[string]>;
+  readonly #deleteOfRoom: Statement<[string]>;
 
   constructor(db: AppDatabase) {
     // OR IGNORE: derived invites are re-inserted on every start and must keep their revoked flag.
@@ -51,6 +52,12 @@ export class InviteStore {
     this.#select = db.prepare('SELECT * FROM invites WHERE token_hash = ?');
     this.#selectByRoom = db.prepare('SELECT * FROM invites WHERE room = ? ORDER BY created_at');
     this.#revoke = db.prepare('UPDATE invites SET revoked = 1 WHERE token_hash = ?');
+    this.#deleteOfRoom = db.prepare('DELETE FROM invites WHERE room = ?');
+  }
+
+  /** Deletes every invite of a room (the room is being deleted; its sessions must be gone first). */
+  deleteForRoom(room: string): void {
+    this.#deleteOfRoom.run(room);
   }
 
   /** Inserts an invite unless one with the same token hash exists. */

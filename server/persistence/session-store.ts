@@ -29,6 +29,8 @@ export class SessionStore {
   readonly #insert: Statement<[string, string, string, string, string, number, number]>;
   readonly #select: Statement<[string], SessionRow>;
   readonly #deleteExpired: Statement<[number]>;
+  readonly #delete: Statement<[string]>;
+  readonly #deleteOfRoom: Statement<[string]>;
 
   constructor(db: AppDatabase) {
     this.#insert = db.prepare(
@@ -36,6 +38,18 @@ export class SessionStore {
     );
     this.#select = db.prepare('SELECT * FROM sessions WHERE token_hash = ?');
     this.#deleteExpired = db.prepare('DELETE FROM sessions WHERE expires_at < ?');
+    this.#delete = db.prepare('DELETE FROM sessions WHERE token_hash = ?');
+    this.#deleteOfRoom = db.prepare('DELETE FROM sessions WHERE room = ?');
+  }
+
+  /** Ends one session (it became part of an account, or its browser signed out). */
+  delete(tokenHash: string): void {
+    this.#delete.run(tokenHash);
+  }
+
+  /** Deletes every session of a room (the room is being deleted). */
+  deleteForRoom(room: string): void {
+    this.#deleteOfRoom.run(room);
   }
 
   /** Stores a new session. */

@@ -60,6 +60,9 @@ export class UpdateStore {
   readonly #lastUpdateId: Statement<[string, string], { id: number | null }>;
   readonly #upsertSnapshot: Statement<[string, Uint8Array, Uint8Array, Uint8Array, number, number]>;
   readonly #deleteUpdatesThrough: Statement<[string, number]>;
+  readonly #deleteSnapshot: Statement<[string]>;
+  readonly #deleteUpdates: Statement<[string]>;
+  readonly #lastWrite: Statement<[string, string], { at: number | null }>;
 
   constructor(db: AppDatabase) {
     this.#db = db;
@@ -77,6 +80,28 @@ export class UpdateStore {
          state_vector = excluded.state_vector, through_update_id = excluded.through_update_id, created_at = excluded.created_at`,
     );
     this.#deleteUpdatesThrough = db.prepare('DELETE FROM doc_updates WHERE doc = ? AND id <= ?');
+    this.#deleteSnapshot = db.prepare('DELETE FROM doc_snapshots WHERE doc = ?');
+    this.#deleteUpdates = db.prepare('DELETE FROM doc_updates WHERE doc = ?');
+    this.#lastWrite = db.prepare(
+      `SELECT max(at) AS at FROM (SELECT max(created_at) AS at FROM doc_updates WHERE doc = ?
+         UNION ALL SELECT created_at AS at FROM doc_snapshots WHERE doc = ?)`,
+    );
+  }
+
+  /** Deletes a document's snapshot and log (its room is being deleted). */
+  deleteDoc(docName: string): void {
+    this.#db.transaction(() => {
+      this.#deleteSnapshot.run(docName);
+      this.#deleteUpdates.run(docName);
+    })();
+  }
+
+  /**
+   * When a document was last written (its latest log entry, or its snapshot when the log is
+   * empty: a compaction, close to the last change), or null for a document never stored.
+   */
+  lastWriteAt(docName: string): number | null {
+    return this.#lastWrite.get(docName, docName)?.at ?? null;
   }
 
   /** Reads a document's snapshot and the updates logged after it. */

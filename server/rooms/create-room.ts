@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { importChapter, isRoomId, ROLES, ROOM_ID_PATTERN } from '../../schema/index.ts';
-import type { Role } from '../../schema/index.ts';
+import type { ChapterJSON, Role } from '../../schema/index.ts';
 import { generateToken, hashToken } from '../auth/tokens.ts';
 import type { AppDatabase } from '../persistence/database.ts';
 import type { InviteStore } from '../persistence/invite-store.ts';
@@ -59,6 +59,34 @@ function validateInput(input: CreateRoomInput): { ok: true; id: string; title: s
   return { ok: true, id: input.id, title: title === null || title.trim() === '' ? null : title.trim(), text: input.text };
 }
 
+/** Where a new room goes: its id and title, and its seminar and place there (none: reached by its invites). */
+export interface NewRoomPlace {
+  id: string;
+  title: string;
+  seminarId?: string | null;
+  position?: number;
+}
+
+/**
+ * Stores a new room in one transaction: the room, its invites (hashed; none for a seminar's
+ * chapter, whose members get in through the seminar) and its text document seeded with the
+ * chapter. Throws a RangeError if the chapter does not fit the schema, and on storage errors
+ * (nothing is left behind either way).
+ */
+export function storeNewRoom(stores: RoomStores, place: NewRoomPlace, chapter: ChapterJSON, invites: RoleInvites | null, now = Date.now()): void {
+  const seed = encodeChapterSeed(chapter);
+  stores.db.transaction(() => {
+    stores.rooms.insert({ id: place.id, title: place.title, createdAt: now, inviteGeneration: 1, seminarId: place.seminarId ?? null, position: place.position ?? 0 });
+    for (const role of invites ? ROLES : []) {
+      stores.invites.insert({ tokenHash: hashToken(invites![role]), room: place.id, role, createdAt: now, expiresAt: null, label: `${role} (initial)` });
+    }
+    const seedDoc = new Y.Doc();
+    Y.applyUpdate(seedDoc, seed, SEED_ORIGIN);
+    stores.updates.replaceLogWithSnapshot(docNameOf(place.id, 'text'), seed, Y.encodeStateVector(seedDoc), 0);
+    seedDoc.destroy();
+  })();
+}
+
 /**
  * Creates a room from chapter text: validates the id, runs the importer, seeds the text
  * document, and stores the room, its four invites (hashed) and the seed in one transaction, so
@@ -75,18 +103,7 @@ export function createRoom(
   if (stores.rooms.get(valid.id)) return { ok: false, error: { kind: 'exists', message: `room "${valid.id}" already exists` } };
   const imported = importChapter(valid.text);
   if (!imported.ok) return { ok: false, error: { kind: 'rejected-chapter', message: imported.error } };
-  const seed = encodeChapterSeed(imported.doc);
   const title = valid.title ?? imported.title;
-  const now = Date.now();
-  stores.db.transaction(() => {
-    stores.rooms.insert({ id: valid.id, title, createdAt: now, inviteGeneration: 1 });
-    for (const role of ROLES) {
-      stores.invites.insert({ tokenHash: hashToken(invites[role]), room: valid.id, role, createdAt: now, expiresAt: null, label: `${role} (initial)` });
-    }
-    const seedDoc = new Y.Doc();
-    Y.applyUpdate(seedDoc, seed, SEED_ORIGIN);
-    stores.updates.replaceLogWithSnapshot(docNameOf(valid.id, 'text'), seed, Y.encodeStateVector(seedDoc), 0);
-    seedDoc.destroy();
-  })();
+  storeNewRoom(stores, { id: valid.id, title }, imported.doc, invites);
   return { ok: true, value: { id: valid.id, title, invites } };
 }

@@ -13,6 +13,8 @@ export interface ServerProcess {
   baseUrl: string;
   adminToken: string;
   dataDir: string;
+  /** The first-start setup link the server printed (null once an administrator exists). */
+  setupUrl: string | null;
   stop(): Promise<void>;
 }
 
@@ -42,15 +44,16 @@ export function freePort(): Promise<number> {
   });
 }
 
-function waitForListening(child: ChildProcess, timeoutMs: number): Promise<void> {
+/** Resolves with what the server printed once its banner (up to the admin token line) is out. */
+function waitForListening(child: ChildProcess, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => reject(new Error(`server did not start within ${timeoutMs} ms:\n${output}`)), timeoutMs);
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
-      if (output.includes('Apparatus listening on')) {
+      if (output.includes('Apparatus listening on') && output.includes('Admin token')) {
         clearTimeout(timer);
-        resolve();
+        resolve(output);
       }
     };
     child.stdout?.on('data', onData);
@@ -76,7 +79,7 @@ export async function startServerProcess(): Promise<ServerProcess> {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, ADMIN_TOKEN: adminToken, IDLE_UNLOAD_MS: '2000' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  await waitForListening(child, 30_000);
+  const banner = await waitForListening(child, 30_000);
   // Keep draining output so a chatty server never blocks on a full pipe.
   child.stdout?.resume();
   child.stderr?.resume();
@@ -84,6 +87,7 @@ export async function startServerProcess(): Promise<ServerProcess> {
     baseUrl: `http://127.0.0.1:${port}`,
     adminToken,
     dataDir,
+    setupUrl: /create the administrator account[^:]*: (\S+)/.exec(banner)?.[1] ?? null,
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => {
