@@ -1,7 +1,6 @@
 import { Paragraph, TextRun } from 'docx';
 import type { ICommentOptions } from 'docx';
-import { labelOf } from '../../../annotations/vocabulary.ts';
-import type { Annotation } from '../../../annotations/model.ts';
+import { statusLabel, tagLabel } from '../annotation-labels.ts';
 import { isClosed } from '../export-selection.ts';
 import { xmlSafeText } from '../xml-text.ts';
 import type { PlannedComment } from './review-plan.ts';
@@ -10,19 +9,6 @@ import type { PlannedComment } from './review-plan.ts';
  * The text of the Word comments: what kind of annotation it is, its status and footnotes, the
  * note, the correction when it could not be a tracked change, and the thread as replies.
  */
-
-/** The annotation's tag as a reader names it: "Contested claim", "Problem: Typo", "Comment". */
-export function tagLabel(a: Pick<Annotation, 'kind' | 'claimStatus' | 'problemType'>): string {
-  if (a.kind === 'claim') return `${a.claimStatus ? labelOf('claim-status', a.claimStatus) : 'Unrated'} claim`;
-  if (a.kind === 'problem') return `Problem${a.problemType ? `: ${labelOf('problem-type', a.problemType)}` : ''}`;
-  return 'Comment';
-}
-
-/** The status as a reader names it; a resolved problem is an accepted one. */
-export function statusLabel(a: Pick<Annotation, 'kind' | 'status'>): string {
-  if (a.kind === 'problem' && a.status === 'resolved') return 'accepted';
-  return a.status;
-}
 
 /** One paragraph per line of `text` (Word comments have no line breaks inside a run). */
 function lines(text: string, options: { italics?: boolean } = {}): Paragraph[] {
@@ -60,7 +46,7 @@ function initials(name: string): string {
   return xmlSafeText(letters.slice(0, 3).join('') || '?');
 }
 
-/** The dated author fields of a Word comment (an unreadable time is left out rather than invented). */
+/** The dated author fields of a Word comment (for an unreadable time, the docx package writes the export's). */
 function signed(name: string, iso: string): Pick<ICommentOptions, 'author' | 'initials' | 'date'> {
   const date = new Date(iso);
   return { author: xmlSafeText(name), initials: initials(name), ...(Number.isNaN(date.getTime()) ? {} : { date }) };
