@@ -77,8 +77,8 @@ export const PRINT_STYLESHEET = `
 .ap-print__entry { display: grid; grid-template-columns: 2.2em 1fr; margin: 0 0 5pt; break-inside: avoid; }
 .ap-print__label { font-style: italic; font-weight: 700; }
 .ap-print__entry p { text-align: left; hyphens: manual; }
-.ap-print__facts { font-family: var(--ap-print-sans); font-size: 7.8pt; color: #222; }
-.ap-print__tag { font-weight: 700; }
+.ap-print__facts { font-family: var(--ap-print-sans); font-size: 7.8pt; line-height: 1.8; color: #222; }
+.ap-print__tag { font-weight: 700; text-underline-offset: 0.15em; }
 .ap-print__passage { font-style: italic; }
 .ap-print__replies { margin: 2pt 0 0; padding: 0 0 0 1em; list-style: '– '; }
 
