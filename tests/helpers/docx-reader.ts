@@ -149,6 +149,10 @@ export interface ReadDocx {
   footnoteNumberStart: number | null;
   /** Whether settings.xml switches revision tracking on. */
   trackRevisions: boolean;
+  /** The ids of every insertion and deletion (paragraph marks included), in the body and the notes. */
+  revisionIds: number[];
+  /** How many comment marks (range starts, ends, references) the footnotes hold. */
+  commentMarksInFootnotes: number;
 }
 
 const plainText = (tokens: readonly StoryToken[]) => tokens.map((t) => (t.kind === 'text' && t.revision !== 'del' ? t.text : '')).join('');
@@ -204,6 +208,8 @@ export function readDocx(bytes: Uint8Array): ReadDocx {
     comments: readComments(part('word/comments.xml'), part('word/commentsExtended.xml')),
     footnoteNumberStart: numStart ? Number(attr(numStart, 'val')) : null,
     trackRevisions: settings ? descendants(parseXml(settings, 'settings.xml'), 'trackRevisions').length > 0 : false,
+    revisionIds: [document, ...(footnotesRoot ? [footnotesRoot] : [])].flatMap((root) => ['ins', 'del'].flatMap((name) => descendants(root, name).map((e) => Number(attr(e, 'id'))))),
+    commentMarksInFootnotes: footnotesRoot ? ['commentRangeStart', 'commentRangeEnd', 'commentReference'].reduce((sum, name) => sum + descendants(footnotesRoot, name).length, 0) : 0,
   };
 }
 

@@ -113,6 +113,29 @@ describe('Word export: comments', () => {
     expect(commentSpans(read.body).get(grammar.id)).toBe('here with a stray stray word.\n\nSecond paragraph');
   });
 
+  it('keeps comments out of footnotes (LibreOffice cannot open a file with one there): a note’s comment sits on the word before its marker', async () => {
+    const room = testRoom([heading('T', 1), para('The claim rests on an archive.^1 More text.'), note(1, 'RGASPI, f. 17, op. 3.')]);
+    annotate(room, { quote: 'f. 17', kind: 'comment', note: 'Which file?' });
+    annotate(room, { quote: 'op. 3', kind: 'problem', problemType: 'citation', correction: 'op. 4', note: 'The inventory is 4.' });
+    const read = readDocx(await docx(snapshotOf(room)));
+    expect(read.commentMarksInFootnotes).toBe(0);
+    const spans = commentSpans(read.body);
+    expect(read.comments.map((c) => [c.text, spans.get(c.id)])).toEqual([
+      ['Comment\nIn note 1: “f. 17”\nWhich file?', 'archive.'],
+      ['Problem: Citation\nIn note 1: “op. 3”\nThe inventory is 4.', 'archive.'],
+    ]);
+    // The correction itself is still tracked inside the note.
+    expect(trackedChanges(read.footnotes[0]!.tokens)).toEqual([expect.objectContaining({ deleted: 'op. 3', inserted: 'op. 4' })]);
+  });
+
+  it('gives footnotes, comments and revisions distinct ids (LibreOffice swaps footnote texts when a comment shares a footnote’s id)', async () => {
+    const read = readDocx(await docx(snapshotOf(reviewRoom())));
+    const ids = [...read.footnotes.map((f) => f.id), ...read.comments.map((c) => c.id), ...read.revisionIds];
+    expect(read.comments.length).toBeGreaterThan(0);
+    expect(read.revisionIds.length).toBeGreaterThan(0);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
   it('threads the replies under their annotation’s comment, with their authors and times', async () => {
     const room = sampleRoom();
     const snapshot = snapshotOf(room);

@@ -35,8 +35,10 @@ function correctionLines(comment: PlannedComment): Paragraph[] {
 
 function displacedLines(comment: PlannedComment): Paragraph[] {
   const quote = comment.entry.annotation.anchor.quote.exact;
-  if (comment.displaced === 'orphaned') return lines(`The annotated passage is no longer in the text. It read: “${quote}”`, { italics: true });
-  if (comment.displaced === 'degraded') return lines(`The passage has changed since this was written. It read: “${quote}”`, { italics: true });
+  const displaced = comment.displaced;
+  if (displaced?.kind === 'orphaned') return lines(`The annotated passage is no longer in the text. It read: “${quote}”`, { italics: true });
+  if (displaced?.kind === 'degraded') return lines(`The passage has changed since this was written. It read: “${quote}”`, { italics: true });
+  if (displaced?.kind === 'in-note') return lines(`In note ${displaced.n}: “${displaced.passage}”`, { italics: true });
   return [];
 }
 

@@ -140,16 +140,21 @@ function reviewMarks(comments: readonly { comment: PlannedComment; ids: number[]
  */
 export async function exportDocx(snapshot: RoomSnapshot, options: DocxExportOptions): Promise<Uint8Array> {
   const blocks = chapterBlocks(snapshot.chapter);
-  const plan = planReview(snapshot, blocks, options.selection ?? DEFAULT_SELECTION);
+  const notePlan = planFootnotes(blocks);
+  const plan = planReview(snapshot, blocks, notePlan, options.selection ?? DEFAULT_SELECTION);
+  // Footnotes, comments and revisions take ids from one sequence (footnotes 1…n first): OOXML
+  // 17.13.4 wants comment and revision ids distinct, and LibreOffice 7.4 gives a footnote the
+  // text of another when a comment's id equals a footnote's.
+  let lastId = notePlan.ids.size;
   const definitions: ICommentOptions[] = [];
   const numbered = plan.comments.map((comment) => {
-    const own = commentDefinitions(comment, definitions.length);
+    const own = commentDefinitions(comment, lastId + 1);
     definitions.push(...own);
+    lastId += own.length;
     return { comment, ids: own.map((c) => c.id) };
   });
   const marks = reviewMarks(numbered, plan.changes);
-  const notePlan = planFootnotes(blocks);
-  let revision = 0;
+  let revision = lastId;
   const context: WriteContext = { footnotes: notePlan, referenced: new Set(), nextRevision: () => ++revision };
   const marksIn = (block: ChapterBlock) => marks.filter((m) => m.start < block.end && m.end > block.start);
   const body = blocks.filter((b) => b.type !== 'footnote').map((block) => blockParagraph(block, marksIn(block), context));
