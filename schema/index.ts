@@ -142,7 +142,6 @@ export type { PrintModel, PrintSection, ApparatusEntry, MarkCategory } from './e
 export { renderPrintArticle, exportPrintHtml, escapeHtml } from './exchange/export/print/print-html.ts';
 export type { PrintHeader, PrintExportOptions } from './exchange/export/print/print-html.ts';
 export { PRINT_STYLESHEET } from './exchange/export/print/print-styles.ts';
-export { xmlSafeText } from './exchange/export/xml-text.ts';
 export { parseImport } from './exchange/import/parse.ts';
 export type { ImportParseResult, NativeSchemaValidator, SchemaProblem } from './exchange/import/parse.ts';
 export { importParseContext, importParseContextOfDoc } from './exchange/import/native.ts';

@@ -1,6 +1,7 @@
 import { labelOf } from '../../annotations/vocabulary.ts';
 import type { AnnotationStatus } from '../../annotations/vocabulary.ts';
-import { chapterBlocks, PageLocator } from './chapter-pieces.ts';
+import type { PageLocator } from '../../chapter/page-numbers.ts';
+import { readExportChapter } from './chapter-pieces.ts';
 import type { ChapterBlock } from './chapter-pieces.ts';
 import { formatCsv } from './csv-format.ts';
 import type { ExportOptions, RoomSnapshot, SnapshotAnnotation } from './snapshot.ts';
@@ -55,9 +56,8 @@ function blockLabels(blocks: readonly ChapterBlock[]): Map<ChapterBlock, string>
 
 /** The errata of a room: its problems in reading order, each as one Erratum. */
 export function errataOf(snapshot: RoomSnapshot): Erratum[] {
-  const blocks = chapterBlocks(snapshot.chapter);
+  const { blocks, pages } = readExportChapter(snapshot);
   const labels = blockLabels(blocks);
-  const pages = new PageLocator(blocks);
   const text = snapshot.projection.text;
   return snapshot.annotations.filter((entry) => entry.annotation.kind === 'problem').map((entry) => erratum(entry, text, blocks, labels, pages));
 }

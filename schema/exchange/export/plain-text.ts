@@ -1,5 +1,5 @@
 import { numberToSuperscript } from '../../chapter/footnote-markers.ts';
-import { chapterBlocks } from './chapter-pieces.ts';
+import { readExportChapter } from './chapter-pieces.ts';
 import type { ChapterBlock } from './chapter-pieces.ts';
 import type { RoomSnapshot } from './snapshot.ts';
 
@@ -17,7 +17,7 @@ export interface PlainTextOptions {
  * the importer's own format, so the file can start a new room.
  */
 export function exportPlainText(snapshot: RoomSnapshot, options: PlainTextOptions = {}): string {
-  const blocks = chapterBlocks(snapshot.chapter);
+  const { blocks } = readExportChapter(snapshot);
   const body = blocks.filter((b) => b.type !== 'footnote').map((b) => blockLine(b, options, false));
   const notes = blocks.filter((b) => b.type === 'footnote').map((b) => `${b.n} ${blockLine(b, options, true)}`);
   return [...body, ...notes].join('\n\n') + '\n';

@@ -2,7 +2,7 @@ import { Paragraph, TextRun } from 'docx';
 import type { ICommentOptions } from 'docx';
 import { statusLabel, tagLabel } from '../annotation-labels.ts';
 import { isClosed } from '../export-selection.ts';
-import { xmlSafeText } from '../xml-text.ts';
+import { xmlChars } from '../tei/xml-text.ts';
 import type { PlannedComment } from './review-plan.ts';
 
 /**
@@ -12,7 +12,7 @@ import type { PlannedComment } from './review-plan.ts';
 
 /** One paragraph per line of `text` (Word comments have no line breaks inside a run). */
 function lines(text: string, options: { italics?: boolean } = {}): Paragraph[] {
-  return xmlSafeText(text)
+  return xmlChars(text)
     .split(/\r\n|\r|\n/)
     .map((line) => new Paragraph({ children: [new TextRun({ text: line, italics: options.italics ?? false })] }));
 }
@@ -45,13 +45,13 @@ function displacedLines(comment: PlannedComment): Paragraph[] {
 /** Word initials from a display name: "Anna Petrova" → "AP". */
 function initials(name: string): string {
   const letters = name.split(/\s+/).filter(Boolean).map((word) => [...word][0]!.toLocaleUpperCase());
-  return xmlSafeText(letters.slice(0, 3).join('') || '?');
+  return xmlChars(letters.slice(0, 3).join('') || '?');
 }
 
 /** The dated author fields of a Word comment (for an unreadable time, the docx package writes the export's). */
 function signed(name: string, iso: string): Pick<ICommentOptions, 'author' | 'initials' | 'date'> {
   const date = new Date(iso);
-  return { author: xmlSafeText(name), initials: initials(name), ...(Number.isNaN(date.getTime()) ? {} : { date }) };
+  return { author: xmlChars(name), initials: initials(name), ...(Number.isNaN(date.getTime()) ? {} : { date }) };
 }
 
 /**

@@ -14,14 +14,14 @@ import {
   TextRun,
 } from 'docx';
 import type { ICommentOptions, ParagraphChild } from 'docx';
-import { chapterBlocks } from '../chapter-pieces.ts';
+import { readExportChapter } from '../chapter-pieces.ts';
 import type { ChapterBlock } from '../chapter-pieces.ts';
 import { DEFAULT_SELECTION } from '../export-selection.ts';
 import type { ExportSelection } from '../export-selection.ts';
 import { markedSteps } from '../marked-pieces.ts';
 import type { MarkRange } from '../marked-pieces.ts';
 import type { ExportOptions, RoomSnapshot } from '../snapshot.ts';
-import { xmlSafeText } from '../xml-text.ts';
+import { xmlChars } from '../tei/xml-text.ts';
 import { commentDefinitions } from './comment-content.ts';
 import { applyFootnoteNumbering, planFootnotes } from './footnote-numbering.ts';
 import type { FootnotePlan } from './footnote-numbering.ts';
@@ -67,7 +67,7 @@ function revisionDate(iso: string): string {
 
 function revisionOf(change: PlannedChange, context: WriteContext) {
   const { authorName, created } = change.entry.annotation;
-  return { id: context.nextRevision(), author: xmlSafeText(authorName), date: revisionDate(created) };
+  return { id: context.nextRevision(), author: xmlChars(authorName), date: revisionDate(created) };
 }
 
 function commentStarts(ids: readonly number[]): ParagraphChild[] {
@@ -102,13 +102,13 @@ function blockParagraph(block: ChapterBlock, marks: readonly MarkRange<ReviewMar
       } else {
         active = null;
         if (mark.end > block.end) markDeletedBy = value.change;
-        else if (value.change.correction !== '') children.push(new InsertedTextRun({ text: xmlSafeText(value.change.correction), ...revisionOf(value.change, context) }));
+        else if (value.change.correction !== '') children.push(new InsertedTextRun({ text: xmlChars(value.change.correction), ...revisionOf(value.change, context) }));
       }
       continue;
     }
     const piece = step.piece;
     if (piece.kind === 'text') {
-      const text = xmlSafeText(piece.text);
+      const text = xmlChars(piece.text);
       const italics = piece.em ? { italics: true } : {};
       children.push(active ? new DeletedTextRun({ text, ...italics, ...revisionOf(active, context) }) : new TextRun({ text, ...italics }));
     } else if (piece.kind === 'footnote-ref') {
@@ -139,7 +139,7 @@ function reviewMarks(comments: readonly { comment: PlannedComment; ids: number[]
  * Revision tracking is switched on, so the translator's own edits are tracked as well.
  */
 export async function exportDocx(snapshot: RoomSnapshot, options: DocxExportOptions): Promise<Uint8Array> {
-  const blocks = chapterBlocks(snapshot.chapter);
+  const { blocks } = readExportChapter(snapshot);
   const notePlan = planFootnotes(blocks);
   const plan = planReview(snapshot, blocks, notePlan, options.selection ?? DEFAULT_SELECTION);
   // Footnotes, comments and revisions take ids from one sequence (footnotes 1…n first): OOXML
@@ -169,9 +169,9 @@ export async function exportDocx(snapshot: RoomSnapshot, options: DocxExportOpti
     body.push(blockParagraph(note, marksIn(note), context, [new TextRun({ text: `Footnote ${note.n} (no marker in the text): `, bold: true })]));
   }
   const document = new Document({
-    title: xmlSafeText(snapshot.room.title),
+    title: xmlChars(snapshot.room.title),
     creator: 'Apparatus',
-    description: xmlSafeText(`Review of room ${snapshot.room.id}, exported ${options.exportedAt}`),
+    description: xmlChars(`Review of room ${snapshot.room.id}, exported ${options.exportedAt}`),
     features: { trackRevisions: true },
     styles: { default: { document: { run: { font: 'Times New Roman', size: 24 } } } },
     comments: { children: definitions },

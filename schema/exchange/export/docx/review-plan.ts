@@ -1,4 +1,3 @@
-import { blockPlainText } from '../chapter-pieces.ts';
 import type { ChapterBlock } from '../chapter-pieces.ts';
 import { selectAnnotations } from '../export-selection.ts';
 import type { ExportSelection } from '../export-selection.ts';
@@ -81,7 +80,7 @@ class Areas {
       if (block.type === 'footnote') continue;
       const marker = block.pieces.find((p) => p.kind === 'footnote-ref' && p.n === n);
       if (!marker || marker.kind !== 'footnote-ref') continue;
-      const text = blockPlainText(block);
+      const text = block.text;
       const at = marker.at - block.start;
       const before = /\S+\s*$/.exec(text.slice(0, at));
       if (before) return { start: block.start + before.index, end: block.start + at };

@@ -1,5 +1,5 @@
 import type { AnnotationKind, ClaimStatus } from '../../../annotations/vocabulary.ts';
-import { chapterBlocks, PageLocator } from '../chapter-pieces.ts';
+import { readExportChapter } from '../chapter-pieces.ts';
 import type { ChapterBlock } from '../chapter-pieces.ts';
 import { DEFAULT_SELECTION, selectAnnotations } from '../export-selection.ts';
 import type { ExportSelection } from '../export-selection.ts';
@@ -83,12 +83,11 @@ function sectionsOf(blocks: readonly ChapterBlock[]): PrintSection[] {
  * each section are in order and the displaced ones come last.
  */
 export function buildPrintModel(snapshot: RoomSnapshot, selection: ExportSelection = DEFAULT_SELECTION): PrintModel {
-  const blocks = chapterBlocks(snapshot.chapter);
+  const { blocks, pages } = readExportChapter(snapshot);
   const sections = sectionsOf(blocks);
   const displaced: ApparatusEntry[] = [];
   const selected = selectAnnotations(snapshot.annotations, selection);
   const text = snapshot.projection.text;
-  const pages = new PageLocator(blocks);
   selected.forEach((entry, index) => {
     const { start, end } = entry.resolved;
     const inText = start !== null && end !== null && start < end;

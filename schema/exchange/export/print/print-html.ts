@@ -1,5 +1,4 @@
 import { dayLabel, statusLabel, tagLabel } from '../annotation-labels.ts';
-import { blockPlainText } from '../chapter-pieces.ts';
 import type { ChapterBlock } from '../chapter-pieces.ts';
 import { DEFAULT_SELECTION } from '../export-selection.ts';
 import type { ExportSelection } from '../export-selection.ts';
@@ -135,7 +134,7 @@ function sectionHtml(section: PrintSection, marks: readonly MarkRange<ApparatusE
     return `<section class="ap-print__section ap-print__section--notes"><h2>Notes</h2><ol class="ap-print__notes">${section.blocks.map((b) => blockHtml(b, marks)).join('\n')}</ol>${apparatusHtml(section.entries, 'Apparatus to the notes')}</section>`;
   }
   const heading = section.blocks.find((b) => b.type === 'heading' && b.level !== 1);
-  const name = heading ? `Apparatus to “${blockPlainText(heading)}”` : 'Apparatus';
+  const name = heading ? `Apparatus to “${heading.text}”` : 'Apparatus';
   return `<section class="ap-print__section">${section.blocks.map((b) => blockHtml(b, marks)).join('\n')}${apparatusHtml(section.entries, name)}</section>`;
 }
 
