@@ -80,7 +80,7 @@ test('prints the whole chapter with the lettered apparatus of 20 annotations aft
   expect(noteNumbers.every((at) => at >= 0)).toBe(true);
 });
 
-test('prints only what the sidebar’s filters show, says so, and answers Ctrl+P', async ({ room, joinRoom }, testInfo) => {
+test('prints only what the sidebar’s filters show, says so, and answers Ctrl+P, offline too', async ({ room, joinRoom }, testInfo) => {
   const seeded = await seedAnnotations(room.baseUrl, room.id, room.invites);
   const { page } = await joinRoom('annotator', 'Paul Printer');
   await expect(page.locator('ap-annotation-card')).toHaveCount(20);
@@ -88,6 +88,8 @@ test('prints only what the sidebar’s filters show, says so, and answers Ctrl+P
   await page.locator('ap-filters').getByRole('button', { name: /^Problem/ }).click();
   await expect(page.locator('ap-annotation-card')).toHaveCount(4);
 
+  // The printout is made from the room this browser holds: no request, so offline is fine.
+  await page.context().setOffline(true);
   await page.keyboard.press('Control+p');
   await expect(page.locator('.ap-print-host .ap-print__entry')).toHaveCount(4);
   expect(await printCalls(page)).toBe(1);
