@@ -114,6 +114,7 @@ export class ApExportMenu extends LitElement {
         class="item"
         data-format=${choice.name}
         href=${ready ? choice.href + choicesQuery(choice, selection) : nothing}
+        role=${ready ? nothing : 'link'}
         aria-disabled=${ready ? 'false' : 'true'}
         download=${choice.fileName}
         @click=${(event: Event) => (ready ? (this.open = false) : event.preventDefault())}
