@@ -3,18 +3,11 @@
 // empty room. Prints figures and writes bench/results/export-10000.json.
 //   node --import tsx bench/export-10000.ts [--annotations 10000] [--runs 7] [--seed 1]
 import { execSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as Y from 'yjs';
-import { prosemirrorJSONToYXmlFragment } from 'y-prosemirror';
-import { BlockTable } from '../schema/anchoring/block-table.ts';
-import { createAnchorFromTextRange } from '../schema/anchoring/create-anchor.ts';
-import { annotationsMap, annotationToYMap, repliesMap, replyToYMap } from '../schema/annotations/layout.ts';
-import type { Annotation } from '../schema/annotations/model.ts';
-import { AnnotationOrigin } from '../schema/annotations/origin.ts';
-import { chapterSchema } from '../schema/chapter/chapter-schema.ts';
-import { importChapter } from '../schema/chapter/importer.ts';
+import { annotationsMap, repliesMap } from '../schema/annotations/layout.ts';
 import { exportNative } from '../schema/exchange/export/native.ts';
 import { exportW3C } from '../schema/exchange/export/w3c.ts';
 import { exportCsv } from '../schema/exchange/export/csv.ts';
@@ -26,7 +19,7 @@ import { DEFAULT_IMPORT_LIMITS } from '../schema/exchange/import/limits.ts';
 import { importParseContextOfDoc } from '../schema/exchange/import/native.ts';
 import { parseImport } from '../schema/exchange/import/parse.ts';
 import { yXmlFragmentToProsemirrorJSON } from 'y-prosemirror';
-import { mulberry32 as prng } from '../tests/helpers/seeded-random.ts';
+import { annotationsDocFor, chapterTextDoc, timeRuns } from './lib/export-fixture.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const argument = (name: string, fallback: number) => {
@@ -37,67 +30,6 @@ const COUNT = argument('annotations', 10_000);
 const RUNS = Math.max(5, argument('runs', 7));
 const SEED = argument('seed', 1);
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return Math.round(sorted[Math.floor(sorted.length / 2)]! * 10) / 10;
-}
-
-function timeRuns(run: () => unknown): { median: number; min: number; max: number; runs: number[] } {
-  run(); // warm-up: JIT and caches, not counted
-  const runs: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const started = performance.now();
-    run();
-    runs.push(Math.round((performance.now() - started) * 10) / 10);
-  }
-  return { median: median(runs), min: Math.min(...runs), max: Math.max(...runs), runs };
-}
-
-/** The fixture chapter as a text document. */
-function chapterTextDoc(): Y.Doc {
-  const imported = importChapter(readFileSync(path.join(root, 'fixtures/chapter-5.txt'), 'utf8'));
-  if (!imported.ok) throw new Error(imported.error);
-  const textDoc = new Y.Doc();
-  prosemirrorJSONToYXmlFragment(chapterSchema, imported.doc, textDoc.getXmlFragment('prosemirror'));
-  return textDoc;
-}
-
-/** COUNT annotations of every kind on random word ranges, a reply on every fifth, footnote links on claims. */
-function annotationsDocFor(textDoc: Y.Doc): Y.Doc {
-  const random = prng(SEED);
-  const table = new BlockTable(textDoc.getXmlFragment('prosemirror'));
-  const text = table.fullText();
-  const footnotes = [130, 131, 132, 133, 140];
-  const doc = new Y.Doc();
-  doc.transact(() => {
-    for (let i = 0; i < COUNT; i++) {
-      const start = Math.floor(random() * (text.length - 80));
-      const anchor = createAnchorFromTextRange(table, { start, end: start + 10 + Math.floor(random() * 60) });
-      if (!anchor.ok) continue;
-      const kind = (['claim', 'problem', 'comment'] as const)[i % 3]!;
-      const id = `a-${String(i).padStart(16, '0')}`;
-      const annotation: Annotation = {
-        id, kind,
-        claimStatus: kind === 'claim' ? 'contested' : null,
-        problemType: kind === 'problem' ? 'mistranslation' : null,
-        footnotes: kind === 'claim' ? [footnotes[i % footnotes.length]!] : [],
-        note: `Note ${i}: a remark of ordinary length about the annotated passage.`,
-        correction: kind === 'problem' ? 'a corrected wording' : null,
-        status: 'open', statusBy: null, statusByName: null, statusAt: null,
-        authorId: `u-${i % 40}`, authorName: `Student ${i % 40}`,
-        created: '2024-05-01T10:00:00.000Z', modified: '2024-05-01T10:00:00.000Z',
-        related: [], anchor: anchor.value, provenance: null, applied: null, v: 1,
-      };
-      annotationsMap(doc).set(id, annotationToYMap(annotation));
-      if (i % 5 === 0) {
-        const replyId = `r-${String(i).padStart(16, '0')}`;
-        repliesMap(doc).set(replyId, replyToYMap({ id: replyId, annotationId: id, authorId: 'u-1', authorName: 'Tutor', body: 'A reply.', created: '2024-05-02T10:00:00.000Z', modified: '2024-05-02T10:00:00.000Z' }));
-      }
-    }
-  }, new AnnotationOrigin('create', 'bench'));
-  return doc;
-}
-
 function gitCommit(): string {
   try {
     return execSync('git rev-parse --short HEAD', { cwd: root, encoding: 'utf8' }).trim();
@@ -107,24 +39,24 @@ function gitCommit(): string {
 }
 
 const textDoc = chapterTextDoc();
-const annotationsDoc = annotationsDocFor(textDoc);
+const annotationsDoc = annotationsDocFor(textDoc, COUNT, SEED);
 const room = { id: 'chapter-5', title: 'Chapter 5' };
 const options = { baseUrl: 'http://127.0.0.1:8080', exportedAt: new Date().toISOString() };
 const snapshotOf = () => readRoomSnapshot({ room, chapter: yXmlFragmentToProsemirrorJSON(textDoc.getXmlFragment('prosemirror')), textDoc, annotationsDoc });
 console.log(`room: ${annotationsMap(annotationsDoc).size} annotations, ${repliesMap(annotationsDoc).size} replies; ${RUNS} runs each, medians`);
 
 // The full path of GET /export: read the room (resolving every anchor), export, serialise.
-const snapshot = timeRuns(snapshotOf);
-const nativeRun = timeRuns(() => JSON.stringify(exportNative(snapshotOf(), options)));
-const w3cRun = timeRuns(() => JSON.stringify(exportW3C(snapshotOf(), options)));
+const snapshot = await timeRuns(RUNS, snapshotOf);
+const nativeRun = await timeRuns(RUNS, () => JSON.stringify(exportNative(snapshotOf(), options)));
+const w3cRun = await timeRuns(RUNS, () => JSON.stringify(exportW3C(snapshotOf(), options)));
 const nativeText = JSON.stringify(exportNative(snapshotOf(), options));
 const w3cText = JSON.stringify(exportW3C(snapshotOf(), options));
 console.log(`read room (resolve ${COUNT} anchors): ${snapshot.median} ms`);
 console.log(`native export: ${nativeRun.median} ms (${nativeRun.min}–${nativeRun.max}), ${(nativeText.length / 1e6).toFixed(1)} MB`);
 console.log(`W3C export:    ${w3cRun.median} ms (${w3cRun.min}–${w3cRun.max}), ${(w3cText.length / 1e6).toFixed(1)} MB`);
-const teiRun = timeRuns(() => exportTei(snapshotOf(), options));
-const csvRun = timeRuns(() => exportCsv(snapshotOf(), { byteOrderMark: true }));
-const csvZipRun = timeRuns(() => exportCsvZip(snapshotOf(), options));
+const teiRun = await timeRuns(RUNS, () => exportTei(snapshotOf(), options));
+const csvRun = await timeRuns(RUNS, () => exportCsv(snapshotOf(), { byteOrderMark: true }));
+const csvZipRun = await timeRuns(RUNS, () => exportCsvZip(snapshotOf(), options));
 const teiBytes = Buffer.byteLength(exportTei(snapshotOf(), options));
 const csvZipBytes = exportCsvZip(snapshotOf(), options).byteLength;
 console.log(`TEI export:    ${teiRun.median} ms (${teiRun.min}–${teiRun.max}), ${(teiBytes / 1e6).toFixed(1)} MB`);
@@ -132,7 +64,7 @@ console.log(`CSV export:    ${csvRun.median} ms (${csvRun.min}–${csvRun.max});
 
 // Import: parse + validate + anchor + write the native file into an empty room.
 let imported = 0;
-const importRun = timeRuns(() => {
+const importRun = await timeRuns(RUNS, () => {
   const target = new Y.Doc();
   const parsed = parseImport(nativeText, importParseContextOfDoc(textDoc, DEFAULT_IMPORT_LIMITS));
   if (!parsed.ok) throw new Error(parsed.error.message);

@@ -20,6 +20,25 @@ const serviceWorker = path.join(root, 'client', 'service-worker.ts');
 /** The folder (under dist/client and in URLs) of content-hashed files, served immutable. */
 export const ASSETS_DIR = 'assets';
 
+/**
+ * Packages the browser never runs, though schema/index.ts (the one public surface) exports code
+ * that uses them: the docx package writes the Word export on the server. It declares no
+ * `sideEffects`, so esbuild would keep all of it (~540 kB); it has none at import time, and
+ * saying so lets the unused exports drop out.
+ */
+const SERVER_ONLY_PACKAGES = /^docx$/;
+
+const sideEffectFreeServerPackages = {
+  name: 'side-effect-free-server-packages',
+  setup(build) {
+    build.onResolve({ filter: SERVER_ONLY_PACKAGES }, async (args) => {
+      if (args.pluginData?.resolving) return undefined;
+      const resolved = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { resolving: true } });
+      return { ...resolved, sideEffects: false };
+    });
+  },
+};
+
 /** The esbuild options of the app bundle; tests reuse them to inspect the bundle's inputs. */
 export function appBuildOptions() {
   return {
@@ -34,6 +53,7 @@ export function appBuildOptions() {
     metafile: true,
     logLevel: 'warning',
     legalComments: 'none',
+    plugins: [sideEffectFreeServerPackages],
   };
 }
 

@@ -3,10 +3,13 @@
 // chapter in Chromium at 1280×720, saves docs/screenshots/*.png, then measures time to first
 // render, remote-annotation latency and a room with 5,000 annotations. Prints the figures and
 // writes them to docs/screenshots/figures.json. `--no-bench` skips the rooms of 2,000 and 5,000
-// annotations; `--bench-only` skips the screenshots (figures.json then holds only the bench).
+// annotations; `--bench-only` skips the screenshots (figures.json then holds only the bench);
+// `--print-only` makes only the printed pages (printed-page.png, printed-apparatus.png).
 import { chromium } from '@playwright/test';
 import type { Browser, Page } from '@playwright/test';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import * as Y from 'yjs';
 import { BlockTable, TEXT_FRAGMENT_NAME, createAnchorFromTextRange, createAnnotation } from '../schema/index.ts';
@@ -15,6 +18,7 @@ import { buildClient, createRoom, projectRoot, startServerProcess } from '../tes
 import type { RoomInvites, ServerProcess } from '../tests/e2e/support/server-process.ts';
 import { connectClient } from '../tests/helpers/yws-client.ts';
 import { selectWordsInPage } from '../tests/e2e/support/select-in-page.ts';
+import { seedAnnotations as seedTwentyAnnotations } from '../tests/e2e/support/seed-room.ts';
 
 const OUT = path.join(projectRoot, 'docs', 'screenshots');
 const VIEWPORT = { width: 1280, height: 720 };
@@ -322,7 +326,37 @@ async function remoteChangeAtScale(browser: Browser, server: ServerProcess, room
   return { median: median(samples), samples };
 }
 
+/**
+ * The printed apparatus (issue 18): a room with 20 annotations printed to PDF by Chromium as the
+ * Print action lays it out, its first page and the page with the first section's apparatus
+ * rendered to PNG by poppler's pdftoppm: docs/screenshots/printed-page.png, printed-apparatus.png.
+ */
+async function printedPages(browser: Browser, server: ServerProcess): Promise<void> {
+  const room: Room = { id: 'print-chapter-5', invites: await createRoom(server, 'print-chapter-5', '5. Stalin’s “Soft Course”') };
+  await seedTwentyAnnotations(server.baseUrl, room.id, room.invites);
+  const page = await join(browser, server, room, 'viewer', 'Print Probe');
+  await page.evaluate(() => (window.print = () => undefined));
+  await page.getByRole('button', { name: 'Export' }).click();
+  await page.getByRole('button', { name: /Print \/ PDF/ }).click();
+  await page.locator('.ap-print-host .ap-print__entry').first().waitFor({ state: 'attached' });
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'apparatus-print-'));
+  try {
+    const pdf = path.join(dir, 'room.pdf');
+    writeFileSync(pdf, await page.pdf({ format: 'A4' }));
+    const pages = execFileSync('pdftotext', ['-enc', 'UTF-8', pdf, '-'], { encoding: 'utf8' }).split('\f');
+    const apparatusPage = pages.findIndex((text) => text.includes('APPARATUS TO')) + 1;
+    for (const [name, number] of [['printed-page', 1], ['printed-apparatus', apparatusPage]] as const) {
+      execFileSync('pdftoppm', ['-png', '-r', '80', '-singlefile', '-f', String(number), '-l', String(number), pdf, path.join(OUT, name)]);
+      console.log(`saved docs/screenshots/${name}.png (page ${number} of the PDF)`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await page.context().close();
+  }
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--print-only')) return printOnly();
   const bench = !process.argv.includes('--no-bench');
   const shots = !process.argv.includes('--bench-only');
   mkdirSync(OUT, { recursive: true });
@@ -334,6 +368,7 @@ async function main(): Promise<void> {
     if (shots) {
       const demo: Room = { id: 'demo-chapter-5', invites: await createRoom(server, 'demo-chapter-5', '5. Stalin’s “Soft Course”') };
       await takeScreenshots(browser, server, demo);
+      await printedPages(browser, server);
       figures.firstRenderMs = await firstRender(browser, server, demo, 'viewer', 'Render Probe');
       const latency = await remoteLatency(browser, server, demo);
       figures.remoteAnnotationMs = { median: median(latency), samples: latency };
@@ -352,6 +387,20 @@ async function main(): Promise<void> {
   }
   writeFileSync(path.join(OUT, 'figures.json'), JSON.stringify(figures, null, 2) + '\n');
   console.log(JSON.stringify(figures, null, 2));
+}
+
+/** `--print-only`: only the printed pages, leaving the other screenshots and figures.json alone. */
+async function printOnly(): Promise<void> {
+  mkdirSync(OUT, { recursive: true });
+  buildClient();
+  const server = await startServerProcess();
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+  try {
+    await printedPages(browser, server);
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
 }
 
 await main();

@@ -98,6 +98,13 @@ export const BUDGETS: readonly BudgetDefinition[] = [
     met: (r) => r.apparatus.home_api_p99_ms < 100 && r.apparatus.home_rendered_ms < 1000,
   },
   {
+    scenario: 'docx-2000',
+    budget: 'Word export of 2,000 annotations < 2 s (issue 18)',
+    apparatus: (r) => `${ms(r.apparatus?.docx_ms)}${range(r.spread?.docx)}, ${r.apparatus?.comments} comments, ${r.apparatus?.tracked_deletions} deleted runs; text ${ms(r.apparatus?.text_ms)}, errata ${ms(r.apparatus?.errata_ms)}, printable page ${ms(r.apparatus?.print_ms)}`,
+    reference: () => 'n/a (no export)',
+    met: (r) => r.apparatus.docx_ms < 2000,
+  },
+  {
     scenario: 'join-cold-2000',
     label: 'server memory',
     budget: '< 30 MB above an empty server (one room, chapter + 2,000 annotations)',

@@ -1,5 +1,5 @@
-import { isRole } from '../../schema/index.ts';
-import type { Role } from '../../schema/index.ts';
+import { EXPORT_OPTION_NAMES, isRole } from '../../schema/index.ts';
+import type { ExportGroup, ExportOptionName, Role } from '../../schema/index.ts';
 
 /** Who the browser session is in a room, as `GET /api/rooms/<room>/me` reports it. */
 export interface RoomMember {
@@ -113,9 +113,13 @@ export interface ExportChoice {
   name: string;
   label: string;
   hint: string;
+  /** Where the menu lists it: documents for people, or the annotation data. */
+  group: ExportGroup;
   fileName: string;
   /** The download address, on this server. */
   href: string;
+  /** The options it takes (which kinds, closed ones, page numbers), shown as choices. */
+  options: ExportOptionName[];
 }
 
 /** Validates one entry of the untrusted format list; only same-server download paths pass. */
@@ -125,7 +129,10 @@ function parseExportChoice(value: unknown): ExportChoice | null {
   const fields = [entry.name, entry.label, entry.hint, entry.fileName, entry.href];
   if (!fields.every((field) => typeof field === 'string')) return null;
   if (!String(entry.href).startsWith('/api/rooms/')) return null;
-  return { name: String(entry.name), label: String(entry.label), hint: String(entry.hint), fileName: String(entry.fileName), href: String(entry.href) };
+  // A server without options or groups (or an unknown option) offers the plain download.
+  const options = Array.isArray(entry.options) ? EXPORT_OPTION_NAMES.filter((option) => (entry.options as unknown[]).includes(option)) : [];
+  const group: ExportGroup = entry.group === 'document' ? 'document' : 'data';
+  return { name: String(entry.name), label: String(entry.label), hint: String(entry.hint), group, fileName: String(entry.fileName), href: String(entry.href), options };
 }
 
 /**

@@ -17,6 +17,10 @@ import type { LinkedItem } from '../app/room-address.ts';
 import { needsDisplayName, rememberDisplayName, suggestedDisplayName } from '../app/display-name-memory.ts';
 import { ReadingRoom } from '../app/reading-room.ts';
 import type { ReadingRoomState } from '../app/reading-room.ts';
+import { wirePrinting } from '../app/print-apparatus.ts';
+import type { PrintSource } from '../app/print-apparatus.ts';
+import { describeFilter, emptyFilter, filterAnnotations, isFilterActive } from '../model/annotation-filter.ts';
+import type { ApSidebar } from './ap-sidebar.ts';
 import type { Notice } from './ap-notice.ts';
 import type { ApNotice } from './ap-notice.ts';
 import './ap-header.ts';
@@ -67,6 +71,8 @@ export class ApApp extends LitElement {
   private readingRoom: ReadingRoom | null = null;
   /** Set while a refused annotation change is being recovered (further refusals are expected). */
   private recovering = false;
+  /** Printing (the Print action, Ctrl+P, the browser's Print), wired once the room is open. */
+  private printing: { print(): void; destroy(): void } | null = null;
   private readonly onBeforeUnload = (event: BeforeUnloadEvent): void => {
     // Promise 2 of docs/reliability.md: warn before closing while changes are not yet stored.
     if ((this.connection?.snapshot().pending ?? 0) > 0) {
@@ -104,6 +110,7 @@ export class ApApp extends LitElement {
   override disconnectedCallback(): void {
     window.removeEventListener('beforeunload', this.onBeforeUnload);
     window.removeEventListener('online', this.onOnline);
+    this.printing?.destroy();
     this.readingRoom?.destroy();
     this.connection?.destroy();
     super.disconnectedCallback();
@@ -256,6 +263,7 @@ export class ApApp extends LitElement {
       onNotice: (notice) => this.notify(notice),
       onChange: (state) => (this.room = state),
     });
+    this.printing ??= wirePrinting(() => this.printSource());
     performance.mark('ap-chapter-rendered');
     const linked = linkedItemFromHash(location.hash);
     if (linked) void this.readingRoom.openLinked(linked).then((found) => found || this.notifyMissingLink(linked));
@@ -266,6 +274,25 @@ export class ApApp extends LitElement {
   /** Says so when a followed link names an annotation this room no longer has. */
   private notifyMissingLink(item: LinkedItem): void {
     this.notify({ level: 'warning', message: `The ${item.kind} this link points to is not in this room (it may have been deleted).` });
+  }
+
+  /** What a printout shows: the live documents and the annotations the sidebar's filters let through. */
+  private printSource(): PrintSource | null {
+    const connection = this.connection;
+    if (!connection) return null;
+    const filter = this.querySelector<ApSidebar>('ap-sidebar')?.filter ?? emptyFilter();
+    const annotations = this.room?.annotations ?? [];
+    return {
+      room: this.roomName,
+      textDoc: connection.text.ydoc,
+      annotationsDoc: connection.annotations.ydoc,
+      visibleIds: () => {
+        if (!isFilterActive(filter)) return null;
+        const { inText, needsAttention } = filterAnnotations(annotations, filter);
+        return new Set([...inText, ...needsAttention].map((a) => a.id));
+      },
+      filterNote: () => describeFilter(filter, annotations),
+    };
   }
 
   /** The chapter editor, for tests and tools. */
@@ -313,6 +340,7 @@ export class ApApp extends LitElement {
           .signUpHref=${member.isAccount ? null : `/sign-up?return=${encodeURIComponent(location.pathname)}`}
           @ap-toggle-editing=${(e: CustomEvent<boolean>) => this.readingRoom?.setEditing(e.detail)}
           @ap-rename-request=${() => (this.renaming = true)}
+          @ap-print-request=${() => this.printing?.print()}
         ></ap-header>
         <main class="ap-reading" id="ap-reading" aria-label="Chapter">
           <article class="ap-page">

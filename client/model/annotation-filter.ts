@@ -1,5 +1,6 @@
+import { labelOf } from '../../schema/index.ts';
 import type { AnnotationStatus, ProblemType } from '../../schema/index.ts';
-import { highlightCategory } from './annotation-view.ts';
+import { CATEGORY_LABELS, highlightCategory } from './annotation-view.ts';
 import type { AnnotationView, HighlightCategory } from './annotation-view.ts';
 
 /** The sidebar's filter: empty sets and nulls mean "any". */
@@ -53,6 +54,23 @@ export function matchesFilter(annotation: AnnotationView, filter: AnnotationFilt
   if (filter.authorId !== null && annotation.authorId !== filter.authorId) return false;
   if (filter.footnote !== null && !annotation.footnotes.includes(filter.footnote)) return false;
   return needle === '' || searchTextOf(annotation).includes(needle);
+}
+
+/**
+ * The filter in words, for the header of a printout: "Only Contested, Problem · status Open ·
+ * by Anna · note 130 · matching “kulaks”"; null when nothing is filtered. `annotations` give the
+ * author's display name.
+ */
+export function describeFilter(filter: AnnotationFilter, annotations: readonly AnnotationView[]): string | null {
+  if (!isFilterActive(filter)) return null;
+  const parts: string[] = [];
+  if (filter.categories.size > 0) parts.push(`only ${[...filter.categories].map((c) => CATEGORY_LABELS[c]).join(', ')}`);
+  if (filter.statuses.size > 0) parts.push(`status ${[...filter.statuses].map((s) => labelOf('status', s)).join(', ')}`);
+  if (filter.problemType) parts.push(`type ${labelOf('problem-type', filter.problemType)}`);
+  if (filter.authorId) parts.push(`by ${annotations.find((a) => a.authorId === filter.authorId)?.authorName ?? 'one person'}`);
+  if (filter.footnote !== null) parts.push(`linked to note ${filter.footnote}`);
+  if (filter.search.trim()) parts.push(`matching “${filter.search.trim()}”`);
+  return `Filtered: ${parts.join(' · ')}`;
 }
 
 /** The sidebar's two lists after filtering. */

@@ -1,14 +1,15 @@
-// `npm run --silent export -- --room <room> --format <format> --base-url <url> [--data-dir d] [--out file]`:
+// `npm run --silent export -- --room <room> --format <format> --base-url <url> [options] [--data-dir d] [--out file]`:
 // reads a room straight from the data directory (the server may be running: the database is
 // opened read-only, and WAL lets it read while the server writes) and prints the export on stdout
-// (or writes it to --out). Formats are those of EXPORT_FORMATS (native, w3c, tei, csv, …). IRIs are
-// built on --base-url, else PUBLIC_URL: the CLI never guesses the address a server is published at.
+// (or writes it to --out). Formats are those of EXPORT_FORMATS (native, w3c, tei, csv, docx, …),
+// with the options each takes as flags (--kinds claim,problem, --include-resolved, --pages). IRIs
+// are built on --base-url, else PUBLIC_URL: the CLI never guesses the address a server is published at.
 // Exit codes: 0 exported, 1 no such room or unreadable store, 2 bad usage.
 import Database from 'better-sqlite3';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { exportFormat, exportFormatNames, isRoomId } from '../../schema/index.ts';
-import type { DocKind, ExportFormat } from '../../schema/index.ts';
+import { exportFormat, exportFormatNames, isRoomId, parseExportChoices } from '../../schema/index.ts';
+import type { DocKind, ExportBody, ExportChoices, ExportFormat, ExportOptionName } from '../../schema/index.ts';
 import { readPublicUrl } from '../config.ts';
 import { DATABASE_FILE } from '../persistence/database.ts';
 import type { AppDatabase } from '../persistence/database.ts';
@@ -19,12 +20,17 @@ import { snapshotRoom } from '../http/export-import-docs.ts';
 import { docNameOf } from '../rooms/doc-names.ts';
 import { parseCommandLine } from './cli-arguments.ts';
 
-const USAGE = `usage: npm run --silent export -- --room <room> --format <${exportFormatNames().replaceAll(', ', '|')}> --base-url <url> [--data-dir <dir>] [--out <file>]`;
+const USAGE = [
+  `usage: npm run --silent export -- --room <room> --format <${exportFormatNames().replaceAll(', ', '|')}> --base-url <url> [--data-dir <dir>] [--out <file>]`,
+  '         docx, print:  [--kinds claim,problem,comment] [--include-resolved]',
+  '         text:         [--pages]',
+].join('\n');
 
 /** The command line, parsed. */
 interface CliArguments {
   room: string;
   format: ExportFormat;
+  choices: ExportChoices;
   dataDir: string;
   baseUrl: string;
   /** The file to write, or null for stdout. */
@@ -35,7 +41,16 @@ interface CliArguments {
 function parseArguments(argv: string[], env: NodeJS.ProcessEnv): CliArguments | string {
   const parsed = parseCommandLine({
     args: argv,
-    options: { room: { type: 'string' }, format: { type: 'string', default: 'native' }, 'data-dir': { type: 'string' }, 'base-url': { type: 'string' }, out: { type: 'string' } },
+    options: {
+      room: { type: 'string' },
+      format: { type: 'string', default: 'native' },
+      'data-dir': { type: 'string' },
+      'base-url': { type: 'string' },
+      out: { type: 'string' },
+      kinds: { type: 'string' },
+      'include-resolved': { type: 'boolean' },
+      pages: { type: 'boolean' },
+    },
     allowPositionals: false,
   });
   if (typeof parsed === 'string') return parsed;
@@ -44,10 +59,13 @@ function parseArguments(argv: string[], env: NodeJS.ProcessEnv): CliArguments | 
   if (!isRoomId(room)) return `--room ${JSON.stringify(room)} is not a room id (lower-case letters, digits and hyphens)`;
   const format = exportFormat(name);
   if (!format) return `--format must be one of ${exportFormatNames()}, got ${JSON.stringify(name)}`;
+  const flags = parsed.values as Partial<Record<ExportOptionName, string | boolean>>;
+  const choices = parseExportChoices(format, (option) => (flags[option] === undefined ? null : String(flags[option])));
+  if (!choices.ok) return choices.error;
   const baseUrl = readPublicUrl(givenBaseUrl ?? env.PUBLIC_URL);
   if (baseUrl === null) return 'no --base-url given: name the address the server is published at (e.g. --base-url https://apparatus.example.edu), which every exported IRI is built on';
   if (typeof baseUrl === 'object') return baseUrl.error.replace('PUBLIC_URL', givenBaseUrl !== undefined ? '--base-url' : 'PUBLIC_URL');
-  return { room, format, dataDir: path.resolve(dataDir ?? env.DATA_DIR ?? 'data'), baseUrl, out: out ?? null };
+  return { room, format, choices: choices.value, dataDir: path.resolve(dataDir ?? env.DATA_DIR ?? 'data'), baseUrl, out: out ?? null };
 }
 
 /** Reads one stored document, replaying snapshot and log as the server does. */
@@ -58,7 +76,7 @@ function readDoc(updates: UpdateStore, room: string, kind: DocKind) {
 }
 
 /** Reads the room and returns the export, or the message that explains why not. */
-function exportRoom(args: CliArguments): { ok: true; data: string | Uint8Array } | { ok: false; error: string } {
+async function exportRoom(args: CliArguments): Promise<{ ok: true; data: ExportBody } | { ok: false; error: string }> {
   const file = path.join(args.dataDir, DATABASE_FILE);
   if (!existsSync(file)) return { ok: false, error: `no Apparatus database at ${file}` };
   const db: AppDatabase = new Database(file, { readonly: true, fileMustExist: true });
@@ -68,7 +86,7 @@ function exportRoom(args: CliArguments): { ok: true; data: string | Uint8Array }
     const updates = new UpdateStore(db);
     const snapshot = snapshotRoom({ id: record.id, title: record.title }, readDoc(updates, args.room, 'text'), readDoc(updates, args.room, 'annotations'));
     // No byte order mark: CLI output is piped into programs, not opened in Excel.
-    const data = args.format.build(snapshot, { baseUrl: args.baseUrl, exportedAt: new Date().toISOString(), byteOrderMark: false });
+    const data = await args.format.build(snapshot, { baseUrl: args.baseUrl, exportedAt: new Date().toISOString(), byteOrderMark: false, choices: args.choices });
     return { ok: true, data: typeof data === 'string' && !data.endsWith('\n') ? `${data}\n` : data };
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error.message : String(error) };
@@ -77,13 +95,13 @@ function exportRoom(args: CliArguments): { ok: true; data: string | Uint8Array }
   }
 }
 
-function main(): number {
+async function main(): Promise<number> {
   const args = parseArguments(process.argv.slice(2), process.env);
   if (typeof args === 'string') {
     process.stderr.write(`${args}\n${USAGE}\n`);
     return 2;
   }
-  const result = exportRoom(args);
+  const result = await exportRoom(args);
   if (!result.ok) {
     process.stderr.write(`export failed: ${result.error}\n`);
     return 1;
@@ -97,4 +115,4 @@ function main(): number {
   return 0;
 }
 
-process.exitCode = main();
+process.exitCode = await main();

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { escapeHtml } from '../../schema/index.ts';
 
 /**
  * The Content-Security-Policy of every HTML response: only the server's own scripts, styles,
@@ -53,10 +54,8 @@ export function sendError(res: ServerResponse, status: number, message: string, 
   sendJson(res, status, { error: message }, headers);
 }
 
-/** Escapes text for HTML element content and attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
-}
+// One HTML escaper for the server's pages and the printable export (schema).
+export { escapeHtml };
 
 /** Sends a small HTML page (title and one paragraph, both escaped) with the HTML headers. */
 export function sendHtmlMessage(res: ServerResponse, status: number, title: string, message: string): void {

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import { EXPORT_FORMATS, exportFormat, exportFormatNames } from '../../schema/index.ts';
-import type { ExportFormat } from '../../schema/index.ts';
+import { EXPORT_FORMATS, exportFormat, exportFormatNames, parseExportChoices } from '../../schema/index.ts';
+import type { ExportFormat, ExportOptionName } from '../../schema/index.ts';
 import { authorizeExport, readRoomForExport } from './export-access.ts';
 import type { HttpContext } from './http-context.ts';
 import { exportBaseUrl } from './public-url.ts';
@@ -15,10 +15,10 @@ function exportHref(room: string, format: ExportFormat): string {
 }
 
 /**
- * `GET /api/rooms/<room>/exports`: the formats this caller may download, in menu order, each with
- * its label, hint, media type, file name and download address. The export menu reads it (so it
- * offers exactly what the server has); answered from the access checks alone, cheap enough to
- * ask while a room opens.
+ * `GET /api/rooms/<room>/exports`: the formats this caller may download, in table order, each with
+ * its label, hint, menu group, media type, file name, download address and the options it takes.
+ * The export menu reads it (so it offers exactly what the server has); answered from the access
+ * checks alone, cheap enough to ask while a room opens.
  */
 function handleListExports({ request, response, params, context }: RouteRequest<HttpContext>): void {
   const room = params[0]!;
@@ -28,6 +28,8 @@ function handleListExports({ request, response, params, context }: RouteRequest<
     name: format.name,
     label: format.label,
     hint: format.hint,
+    group: format.group,
+    options: format.options,
     mediaType: format.mediaType,
     fileName: `${room}-${format.fileName}`,
     href: exportHref(room, format),
@@ -36,10 +38,11 @@ function handleListExports({ request, response, params, context }: RouteRequest<
 }
 
 /**
- * `GET /api/rooms/<room>/export?format=<name>` (default native; names in EXPORT_FORMATS): any
- * role of the room, by Bearer token or session cookie. IRIs are built on PUBLIC_URL, else on the
- * origin the request was sent to. Sent as an attachment, never cached or sniffed. `HEAD` answers
- * the same checks without building the export (see sendExportHead).
+ * `GET /api/rooms/<room>/export?format=<name>[&kinds=…&include-resolved=…&pages=…]` (default
+ * native; names and the options each takes in EXPORT_FORMATS, docs/exports-word-text-print.md):
+ * any role of the room, by Bearer token or session cookie. IRIs are built on PUBLIC_URL, else on
+ * the origin the request was sent to. Sent as an attachment, never cached, sniffed or run. `HEAD`
+ * answers the same checks without building the export (see sendExportHead).
  */
 async function handleExport({ request, response, params, query, context }: RouteRequest<HttpContext>): Promise<void> {
   const room = params[0]!;
@@ -48,21 +51,30 @@ async function handleExport({ request, response, params, query, context }: Route
   const name = query.get('format') ?? 'native';
   const format = exportFormat(name);
   if (!format) return sendError(response, 400, `unknown export format ${JSON.stringify(name)}: use one of ${exportFormatNames()}`);
+  const choices = parseExportChoices(format, (option: ExportOptionName) => query.get(option));
+  if (!choices.ok) return sendError(response, 400, choices.error);
   const baseUrl = exportBaseUrl(request, context);
   if (baseUrl === null) return sendError(response, 400, 'cannot tell the address exported IRIs should use: send a Host header or set PUBLIC_URL');
   const fileName = `${room}-${format.fileName}`;
   if (request.method === 'HEAD') return sendExportHead(response, format.mediaType, fileName);
   const read = await readRoomForExport(context, room, access.title);
   if (!read.ok) return sendError(response, 503, read.error);
-  const built = format.build(read.snapshot, { baseUrl, exportedAt: new Date().toISOString(), byteOrderMark: true });
+  const built = await format.build(read.snapshot, { baseUrl, exportedAt: new Date().toISOString(), byteOrderMark: true, choices: choices.value });
   const body = typeof built === 'string' ? Buffer.from(built, 'utf8') : Buffer.from(built.buffer, built.byteOffset, built.byteLength);
   context.log.info('room.exported', { room, format: format.name, role: access.caller.role, bytes: body.byteLength });
   sendAttachment(response, body, format.mediaType, fileName);
 }
 
+/**
+ * The policy of every export: a download, but should a browser render one (the printable page
+ * is HTML), it runs no script, loads nothing and is sandboxed; only its own inline styles apply.
+ */
+const EXPORT_CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
+
 function sendAttachment(response: ServerResponse, body: Buffer, contentType: string, fileName: string): void {
   setCommonHeaders(response);
   response.writeHead(200, {
+    'Content-Security-Policy': EXPORT_CONTENT_SECURITY_POLICY,
     'Content-Type': contentType,
     'Content-Disposition': `attachment; filename="${fileName}"`,
     'Content-Length': body.byteLength,

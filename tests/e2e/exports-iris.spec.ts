@@ -26,7 +26,11 @@ test('the export menu offers every format the server lists and downloads the TEI
   const menu = page.locator('ap-export-menu');
   await menu.getByRole('button', { name: 'Export' }).click();
   const entries = menu.getByRole('link');
-  await expect(entries).toHaveText([/Apparatus JSON/, /W3C Web Annotation/, /TEI P5 XML/, /Spreadsheet \(CSV\)/, /Replies \(CSV\)/, /Spreadsheets \(zip\)/]);
+  await expect(entries).toHaveText([
+    // Documents for people first (docs/exports-word-text-print.md), then the data formats.
+    /Word document/, /Corrected text/, /Errata \(Markdown\)/, /Errata \(CSV\)/, /Printable page \(HTML\)/,
+    /Apparatus JSON/, /W3C Web Annotation/, /TEI P5 XML/, /Spreadsheet \(CSV\)/, /Replies \(CSV\)/, /Spreadsheets \(zip\)/,
+  ]);
   const download = page.waitForEvent('download');
   await menu.getByRole('link', { name: /TEI P5 XML/ }).click();
   const file = await download;

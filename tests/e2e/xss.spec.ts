@@ -88,6 +88,16 @@ test('W1: hostile notes, replies and names are text in the sidebar, thread, hove
 
   for (const page of [owner.page, annotator.page]) await expectInert(page);
 
+  // The printed apparatus (rendered outside ap-app, just before printing) shows them as text too.
+  await owner.page.evaluate(() => (window.print = () => undefined));
+  await owner.page.keyboard.press('Control+p');
+  const printed = owner.page.locator('.ap-print-host');
+  await expect(printed.locator('.ap-print__entry')).not.toHaveCount(0);
+  for (const selector of ['img[src="x"]', 'svg[onload]', 'script', 'iframe', 'a', 'style']) await expect(printed.locator(selector), `printed ${selector}`).toHaveCount(0);
+  for (const payload of CORPUS.slice(0, 3)) await expect(printed).toContainText(payload);
+  await expect(printed).toContainText(OWNER_NAME);
+  expect(await owner.page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss)).toBeUndefined();
+
   // Exports are attachments, never rendered: no HTML type, nosniff, not cached.
   const exported: Record<string, string> = {};
   for (const format of ['native', 'w3c', 'csv']) {
@@ -101,6 +111,13 @@ test('W1: hostile notes, replies and names are text in the sidebar, thread, hove
     exported[format] = await response.text();
   }
   expect(exported.csv).toContain('<img src=x onerror=');
+  // The printable page is HTML: escaped, and served so that a browser rendering it runs nothing.
+  const print = await owner.page.request.get(`${room.baseUrl}/api/rooms/${room.id}/export?format=print`);
+  expect(print.headers()['content-security-policy']).toBe("default-src 'none'; style-src 'unsafe-inline'; sandbox");
+  expect(print.headers()['content-disposition']).toMatch(/^attachment; filename="/);
+  const printable = await print.text();
+  expect(printable).toContain('&lt;img src=x onerror=');
+  expect(printable).not.toMatch(/<img|<svg|<script|<iframe/);
 
   // Imported into another room, the same strings show as text there too.
   const adminToken = process.env.APPARATUS_E2E_ADMIN!;

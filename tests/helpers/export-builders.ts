@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import * as Y from 'yjs';
 import { prosemirrorJSONToYXmlFragment, yXmlFragmentToProsemirrorJSON } from 'y-prosemirror';
 import { BlockTable } from '../../schema/anchoring/block-table.ts';
@@ -6,6 +8,7 @@ import { annotationsMap, annotationToYMap, dismissedMap, repliesMap, replyToYMap
 import type { Annotation, Reply } from '../../schema/annotations/model.ts';
 import { AnnotationOrigin } from '../../schema/annotations/origin.ts';
 import { chapterSchema } from '../../schema/chapter/chapter-schema.ts';
+import { importChapter } from '../../schema/chapter/importer.ts';
 import { readRoomSnapshot } from '../../schema/exchange/export/snapshot.ts';
 import type { RoomSnapshot } from '../../schema/exchange/export/snapshot.ts';
 import type { NativeExport } from '../../schema/exchange/export/native.ts';
@@ -43,6 +46,13 @@ export function roomFromChapter(chapter: unknown, id = 'chapter-room', title = '
   const textDoc = new Y.Doc();
   prosemirrorJSONToYXmlFragment(chapterSchema, chapter, textDoc.getXmlFragment(TEXT_FRAGMENT_NAME));
   return { id, title, textDoc, annotationsDoc: new Y.Doc() };
+}
+
+/** Builds a room from the fixture chapter (fixtures/chapter-5.txt) as the importer reads it. */
+export function fixtureRoom(id = 'chapter-5', title = '5. Stalin’s “Soft Course” and the Soviet 1930s Phenomenon'): TestRoom {
+  const imported = importChapter(readFileSync(path.resolve(import.meta.dirname, '../../fixtures/chapter-5.txt'), 'utf8'));
+  if (!imported.ok) throw new Error(imported.error);
+  return roomFromChapter(imported.doc, id, title);
 }
 
 /** A room with an empty annotation document and a copy of `room`'s text document. */

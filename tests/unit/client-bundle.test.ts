@@ -8,12 +8,16 @@ function packageDirOf(input: string, name: string): string | null {
   return match ? match[1]! : null;
 }
 
-async function bundleInputs(): Promise<Metafile['inputs']> {
+async function bundleMetafile(): Promise<Metafile> {
   // The real build's options (scripts/build-client.mjs), bundled in memory.
   const script = '../../scripts/build-client.mjs';
   const { appBuildOptions } = (await import(script)) as { appBuildOptions: () => BuildOptions };
   const result = await build({ ...appBuildOptions(), write: false, sourcemap: false, logLevel: 'silent' });
-  return result.metafile!.inputs;
+  return result.metafile!;
+}
+
+async function bundleInputs(): Promise<Metafile['inputs']> {
+  return (await bundleMetafile()).inputs;
 }
 
 describe('the browser bundle', () => {
@@ -24,6 +28,12 @@ describe('the browser bundle', () => {
       expect([...copies], `${name} copies`).toHaveLength(1);
     }
     expect(inputs.some((input) => input.includes('node_modules/y-prosemirror/'))).toBe(true);
+  });
+
+  it('leaves out the Word writer (the docx package), which only the server runs', async () => {
+    const outputs = Object.values((await bundleMetafile()).outputs).filter((output) => output.entryPoint);
+    const docxBytes = outputs.flatMap((output) => Object.entries(output.inputs)).filter(([input]) => input.includes('node_modules/docx/')).reduce((sum, [, used]) => sum + used.bytesInOutput, 0);
+    expect(docxBytes).toBe(0);
   });
 
   it('keeps server code and Node built-ins out of the bundle', async () => {
