@@ -7,6 +7,7 @@ import { restoredPending, SaveTracker } from './save-tracker.ts';
 import type { StoredPendingList } from './save-tracker.ts';
 import { COLLAB_CLOSE, MESSAGE_QUERY_AWARENESS, TEXT_FRAGMENT_NAME } from '../../schema/index.ts';
 import type { DocKind } from '../../schema/index.ts';
+import { receiveOnly } from './read-only-link.ts';
 import { decodeStoredMessage, STORED_MESSAGE_TYPE, PERMISSION_MESSAGE_TYPE } from './stored-message.ts';
 
 /** The state of one document's connection to the server. */
@@ -51,6 +52,11 @@ export interface RoomConnectionOptions {
   userId: string;
   /** Base of the collaboration endpoint, e.g. `ws://127.0.0.1:8080/collab`. */
   collabUrl: string;
+  /**
+   * Which documents this user's role may change. A document it may not change is only
+   * received (read-only-link.ts): nothing of it is ever sent to the server.
+   */
+  writable: Record<DocKind, boolean>;
   onNotice: (notice: ConnectionNotice) => void;
   /**
    * Called when the server refuses an update of the annotation document (the refused change
@@ -313,6 +319,7 @@ async function openLink(options: RoomConnectionOptions, name: DocKind): Promise<
   });
   // The annotation document can be megabytes: applied without encoding it again for listeners.
   if (name === 'annotations') applyServerStateQuietly(provider, cache);
+  if (!options.writable[name]) receiveOnly(provider);
   return { name, ydoc, provider, tracker, cache, status: 'connecting', synced: false };
 }
 

@@ -184,6 +184,7 @@ export class ApApp extends LitElement {
       roomUid: member.roomUid,
       userId: member.userId,
       collabUrl: collabUrlFor(location),
+      writable: { text: can(member.role, 'edit-text'), annotations: can(member.role, 'annotate') },
       onNotice: (notice) => this.notify(notice),
       onAnnotationsRefused: (refusal) => this.onAnnotationsRefused(refusal),
     });
