@@ -208,10 +208,15 @@ export class ReadingRoom {
       props: {
         handleClick: (view, pos, event) => {
           // Only a click on a highlight opens it; a click elsewhere just places the caret.
-          if (!(event.target as Element).closest?.(HIGHLIGHT_SELECTOR) || !view.state.selection.empty) return false;
+          if (!(event.target as Element).closest?.(HIGHLIGHT_SELECTOR) || event.shiftKey) return false;
+          // The caret the click put into the DOM may not have reached the editor's state yet
+          // (its selectionchange comes later). Opening the annotation redraws the highlight,
+          // which writes the state's selection back to the DOM: the caret would jump back to
+          // where it was, and the owner's typing land there (issue 13). Place it first.
+          view.dispatch(view.state.tr.setSelection(TextSelection.near(view.state.doc.resolve(pos))));
           const [innermost] = this.layer.annotationsAt(pos);
           if (innermost) this.open(innermost, { scrollText: false });
-          return false;
+          return true;
         },
       },
     });
