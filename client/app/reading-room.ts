@@ -17,7 +17,8 @@ import type { FootnoteJumpDetail, FootnotePeekDetail } from '../editor/footnote-
 import { buildFootnoteReport, chapterFootnotes } from '../model/footnote-report.ts';
 import type { FootnoteReport } from '../model/footnote-report.ts';
 import type { AnnotationView } from '../model/annotation-view.ts';
-import { ANNOTATION_ACTION, TOOLBAR_CHOICE } from '../components/app-events.ts';
+import { ANNOTATION_ACTION, REVEAL_ANNOTATION, TOOLBAR_CHOICE } from '../components/app-events.ts';
+import { isNarrowLayout } from '../components/layout-mode.ts';
 import type { AnnotationAction, AnnotationDraft, ToolbarChoice } from '../components/app-events.ts';
 import { EDITOR_CANCEL, EDITOR_SUBMIT } from '../components/ap-annotation-editor.ts';
 import type { FootnotePeek } from '../components/ap-footnote-preview.ts';
@@ -359,11 +360,25 @@ export class ReadingRoom {
     return dom.node instanceof Element ? dom.node : dom.node.parentElement;
   }
 
-  /** Opens an annotation: selects its card in the sidebar and shows its highlight. */
+  /**
+   * Opens an annotation: selects its card in the sidebar and shows its highlight. In the narrow
+   * layout the sidebar's sheet opens over the lower part of the screen, so the highlight moves
+   * up to stay in view above it.
+   */
   private open(id: string, { scrollText }: { scrollText: boolean }): void {
     this.setActive(id);
+    this.options.host.dispatchEvent(new CustomEvent<string>(REVEAL_ANNOTATION, { detail: id }));
     const range = this.layer.rangeOf(id);
-    if (scrollText && range) this.passageElement(range.from)?.scrollIntoView({ block: 'center', behavior: 'smooth' });
+    const narrow = isNarrowLayout();
+    if (!range || !(scrollText || narrow)) return;
+    const element = this.passageElement(range.from);
+    if (!element) return;
+    if (!narrow) return element.scrollIntoView({ block: 'center', behavior: 'smooth' });
+    const reading = this.options.host.querySelector<HTMLElement>('#ap-reading');
+    const top = this.view.coordsAtPos(range.from).top;
+    const readingTop = reading?.getBoundingClientRect().top ?? 0;
+    // The sheet covers about two thirds of the screen; the top quarter stays visible.
+    if (top < readingTop + 8 || top > innerHeight * 0.25) reading?.scrollBy({ top: top - readingTop - 24, behavior: 'smooth' });
   }
 
   private editExisting(id: string): void {

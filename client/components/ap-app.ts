@@ -23,6 +23,7 @@ import { describeFilter, emptyFilter, filterAnnotations, isFilterActive } from '
 import type { ApSidebar } from './ap-sidebar.ts';
 import type { Notice } from './ap-notice.ts';
 import type { ApNotice } from './ap-notice.ts';
+import { REVEAL_ANNOTATION } from './app-events.ts';
 import './ap-header.ts';
 import './ap-name-dialog.ts';
 import './ap-notice.ts';
@@ -104,13 +105,18 @@ export class ApApp extends LitElement {
     super.connectedCallback();
     window.addEventListener('beforeunload', this.onBeforeUnload);
     window.addEventListener('online', this.onOnline);
+    this.addEventListener(REVEAL_ANNOTATION, this.onReveal);
     void this.boot();
   }
+
+  /** A highlight was opened: in the narrow layout the sidebar's sheet opens on its card. */
+  private readonly onReveal = (): void => this.querySelector<ApSidebar>('ap-sidebar')?.reveal('annotations');
 
   override disconnectedCallback(): void {
     window.removeEventListener('beforeunload', this.onBeforeUnload);
     window.removeEventListener('online', this.onOnline);
     this.printing?.destroy();
+    this.removeEventListener(REVEAL_ANNOTATION, this.onReveal);
     this.readingRoom?.destroy();
     this.connection?.destroy();
     super.disconnectedCallback();

@@ -35,5 +35,11 @@ export function sendAnnotationAction(source: HTMLElement, action: AnnotationActi
 /** A claim status, or one of the kinds that need a form first. */
 export type ToolbarChoice = ClaimStatus | 'problem' | 'comment';
 
+/**
+ * The event the reading room sends on its host when the user opens an annotation (a tap or
+ * click on its highlight, Enter, its card): the sidebar shows it, opening the sheet if need be.
+ */
+export const REVEAL_ANNOTATION = 'ap-reveal-annotation';
+
 /** The event the selection toolbar sends when the user picks a category. */
 export const TOOLBAR_CHOICE = 'ap-toolbar-choice';

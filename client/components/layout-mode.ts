@@ -1,0 +1,17 @@
+/**
+ * The page's two layouts. Wide: the chapter and the sidebar side by side. Narrow (phones and
+ * upright tablets, below 900 CSS pixels): the chapter alone at full width, the sidebar a bottom
+ * sheet the reader opens, the header collapsed to what fits. app.css and the components' styles
+ * use the same breakpoint in their media queries.
+ */
+export const NARROW_LAYOUT_QUERY = '(max-width: 899px)';
+
+/** Whether the page is in its narrow layout now. */
+export function isNarrowLayout(): boolean {
+  return matchMedia(NARROW_LAYOUT_QUERY).matches;
+}
+
+/** Whether the primary pointer is a finger (no hover; the system shows its own selection menu above a selection). */
+export function isCoarsePointer(): boolean {
+  return matchMedia('(pointer: coarse)').matches;
+}
