@@ -93,5 +93,6 @@ export const dropdownStyles = css`
     border-radius: var(--ap-radius);
     box-shadow: var(--ap-shadow-pop);
     z-index: 30;
+    max-width: calc(100vw - 16px);
   }
 `;
