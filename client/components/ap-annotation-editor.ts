@@ -60,7 +60,7 @@ export class ApAnnotationEditor extends LitElement {
     css`
       :host { position: fixed; left: 0; top: 0; z-index: 46; }
       form {
-        width: 400px;
+        width: min(400px, calc(100vw - 16px));
         max-height: calc(100vh - 24px);
         overflow: auto;
         background: var(--ap-surface);

@@ -26,6 +26,8 @@ export class ApHoverCard extends LitElement {
     sharedStyles,
     css`
       :host { position: fixed; left: 0; top: 0; z-index: 42; pointer-events: none; }
+      /* A finger has no hover: a tap opens the annotation in the sidebar instead. */
+      @media (hover: none) { :host { display: none; } }
       .card { width: 320px; background: var(--ap-surface); border: 1px solid var(--ap-rule); border-radius: var(--ap-radius); box-shadow: var(--ap-shadow-pop); padding: 10px 12px; display: grid; gap: 10px; }
       .item { display: grid; gap: 5px; }
       .item + .item { border-top: 1px solid var(--ap-rule); padding-top: 9px; }
