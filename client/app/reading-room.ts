@@ -17,7 +17,8 @@ import type { FootnoteJumpDetail, FootnotePeekDetail } from '../editor/footnote-
 import { buildFootnoteReport, chapterFootnotes } from '../model/footnote-report.ts';
 import type { FootnoteReport } from '../model/footnote-report.ts';
 import type { AnnotationView } from '../model/annotation-view.ts';
-import { ANNOTATION_ACTION, REVEAL_ANNOTATION, TOOLBAR_CHOICE } from '../components/app-events.ts';
+import { ANNOTATION_ACTION, REVEAL_ANNOTATION, SHOW_PASSAGE, TOOLBAR_CHOICE } from '../components/app-events.ts';
+import { bringPassageIntoView } from './passage-into-view.ts';
 import { isNarrowLayout } from '../components/layout-mode.ts';
 import type { AnnotationAction, AnnotationDraft, ToolbarChoice } from '../components/app-events.ts';
 import { EDITOR_CANCEL, EDITOR_SUBMIT } from '../components/ap-annotation-editor.ts';
@@ -328,13 +329,16 @@ export class ReadingRoom {
     });
   }
 
-  /** Selects a suggestion's quote in the text and scrolls to it. */
+  /** Selects a suggestion's quote in the text and brings it wholly into view (closing the narrow layout's sheet). */
   private showSuggestion(id: string): void {
     const range = this.suggestions.rangeOf(id);
     if (!range) return;
-    const doc = this.view.state.doc;
-    this.view.dispatch(this.view.state.tr.setSelection(TextSelection.create(doc, range.from, range.to)).scrollIntoView());
+    this.options.host.dispatchEvent(new CustomEvent(SHOW_PASSAGE));
+    // Focus first, so the selection goes to the editor's DOM rather than stay by the sidebar's button.
     this.view.focus();
+    this.view.dispatch(this.view.state.tr.setSelection(TextSelection.create(this.view.state.doc, range.from, range.to)));
+    const reading = this.options.host.querySelector<HTMLElement>('#ap-reading');
+    if (reading) bringPassageIntoView(this.view, reading, range.from, range.to);
   }
 
   /**

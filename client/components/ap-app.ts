@@ -23,7 +23,7 @@ import { describeFilter, emptyFilter, filterAnnotations, isFilterActive } from '
 import type { ApSidebar } from './ap-sidebar.ts';
 import type { Notice } from './ap-notice.ts';
 import type { ApNotice } from './ap-notice.ts';
-import { REVEAL_ANNOTATION } from './app-events.ts';
+import { REVEAL_ANNOTATION, SHOW_PASSAGE } from './app-events.ts';
 import './ap-header.ts';
 import './ap-name-dialog.ts';
 import './ap-notice.ts';
@@ -106,17 +106,21 @@ export class ApApp extends LitElement {
     window.addEventListener('beforeunload', this.onBeforeUnload);
     window.addEventListener('online', this.onOnline);
     this.addEventListener(REVEAL_ANNOTATION, this.onReveal);
+    this.addEventListener(SHOW_PASSAGE, this.onShowPassage);
     void this.boot();
   }
 
   /** A highlight was opened: in the narrow layout the sidebar's sheet opens on its card. */
   private readonly onReveal = (): void => this.querySelector<ApSidebar>('ap-sidebar')?.reveal('annotations');
+  /** A passage is shown in the text (a suggestion's Show): the narrow layout's sheet gets out of the way. */
+  private readonly onShowPassage = (): void => this.querySelector<ApSidebar>('ap-sidebar')?.collapse();
 
   override disconnectedCallback(): void {
     window.removeEventListener('beforeunload', this.onBeforeUnload);
     window.removeEventListener('online', this.onOnline);
     this.printing?.destroy();
     this.removeEventListener(REVEAL_ANNOTATION, this.onReveal);
+    this.removeEventListener(SHOW_PASSAGE, this.onShowPassage);
     this.readingRoom?.destroy();
     this.connection?.destroy();
     super.disconnectedCallback();

@@ -178,6 +178,11 @@ export class ApSidebar extends LitElement {
     this.open = true;
   }
 
+  /** In the narrow layout, closes the sheet (the text is wanted in full: a suggestion's passage is shown). */
+  collapse(): void {
+    this.open = false;
+  }
+
   /** Esc in the open sheet closes it and leaves focus on its toggle. */
   private onSheetKeydown(event: KeyboardEvent): void {
     if (event.key !== 'Escape' || !this.sheet || !this.open || event.defaultPrevented) return;

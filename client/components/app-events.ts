@@ -41,5 +41,8 @@ export type ToolbarChoice = ClaimStatus | 'problem' | 'comment';
  */
 export const REVEAL_ANNOTATION = 'ap-reveal-annotation';
 
+/** The event the reading room sends on its host when it shows a passage in the text (a suggestion's "Show"): the narrow layout's sheet closes. */
+export const SHOW_PASSAGE = 'ap-show-passage';
+
 /** The event the selection toolbar sends when the user picks a category. */
 export const TOOLBAR_CHOICE = 'ap-toolbar-choice';
