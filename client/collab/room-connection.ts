@@ -8,6 +8,7 @@ import type { StoredPendingList } from './save-tracker.ts';
 import { COLLAB_CLOSE, MESSAGE_QUERY_AWARENESS, TEXT_FRAGMENT_NAME } from '../../schema/index.ts';
 import type { DocKind } from '../../schema/index.ts';
 import { receiveOnly } from './read-only-link.ts';
+import { followServerSlot } from './presence.ts';
 import { decodeStoredMessage, STORED_MESSAGE_TYPE, PERMISSION_MESSAGE_TYPE } from './stored-message.ts';
 
 /** The state of one document's connection to the server. */
@@ -225,6 +226,7 @@ export class RoomConnection {
     window.addEventListener('offline', this.onOffline);
     // Presence belongs to the text document; the annotation link carries none.
     this.annotations.provider.awareness.setLocalState(null);
+    followServerSlot(this.text.provider);
     if (navigator.onLine) this.forEachLink((link) => link.provider.connect());
     else this.forEachLink((link) => (link.status = 'offline'));
     this.emit();

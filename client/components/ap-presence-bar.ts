@@ -1,6 +1,6 @@
 import { LitElement, css, html } from 'lit';
 import type { Peer } from '../collab/presence.ts';
-import { presenceColourClass } from '../collab/presence-colours.ts';
+import { presenceClasses } from '../collab/presence-colours.ts';
 import { presenceStyles } from './presence-styles.ts';
 import { sharedStyles } from './shared-styles.ts';
 
@@ -56,7 +56,7 @@ export class ApPresenceBar extends LitElement {
     return html`<ul aria-label=${`${this.peers.length} ${this.peers.length === 1 ? 'person' : 'people'} in the room: ${everyone}`}>
       ${shown.map(
         (peer) => html`<li>
-          <span class="face ${presenceColourClass(peer.colourIndex)} ${peer.isSelf ? 'self' : ''}" title=${peer.isSelf ? `${peer.name} (you)` : peer.name} data-peer=${peer.name}>
+          <span class="face ${presenceClasses(peer.slot)} ${peer.isSelf ? 'self' : ''}" title=${peer.isSelf ? `${peer.name} (you)` : peer.name} data-peer=${peer.name}>
             ${initials(peer.name)}
           </span>
         </li>`,
