@@ -16,7 +16,7 @@ function layoutOfShownPassage(page: Page) {
     const header = document.querySelector('ap-header')!.getBoundingClientRect();
     const sheet = document.querySelector('ap-sidebar[sheet]');
     const sheetTop = sheet ? sheet.getBoundingClientRect().top : innerHeight;
-    const bar = document.querySelector('ap-selection-toolbar');
+    const bar = document.querySelector<HTMLElement>('ap-selection-toolbar');
     const toolbar = bar && !bar.hidden ? bar.shadowRoot!.querySelector('.bar')!.getBoundingClientRect() : null;
     const overlaps = toolbar !== null && rects.some((r) => r.left < toolbar.right && r.right > toolbar.left && r.top < toolbar.bottom && r.bottom > toolbar.top);
     return {
