@@ -71,7 +71,7 @@ export {
   deleteAnnotation
 } from './annotations/operations.ts';
 export type { NewAnnotation, AnnotationChanges } from './annotations/operations.ts';
-export { addReply, editReply, deleteReply, dismissSuggestion } from './annotations/reply-operations.ts';
+export { addReply, editReply, deleteReply, dismissSuggestion, restoreSuggestion } from './annotations/reply-operations.ts';
 export type { NewReply } from './annotations/reply-operations.ts';
 export { applyCorrection } from './anchoring/apply-correction.ts';
 export { TEXT_FRAGMENT_NAME, projectYFragment, projectYDoc, yTextContent, measureYBlock, liveBlocks } from './chapter/y-text-projection.ts';

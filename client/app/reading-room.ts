@@ -3,7 +3,7 @@ import type { EditorState } from 'prosemirror-state';
 import type { EditorView } from 'prosemirror-view';
 import { yUndoPluginKey } from 'y-prosemirror';
 import { can, TEXT_FRAGMENT_NAME } from '../../schema/index.ts';
-import type { Finding } from '../../schema/index.ts';
+import type { SuggestionList } from '../model/suggestion-list.ts';
 import type { RoomMember } from '../collab/room-api.ts';
 import type { ConnectionNotice, RoomConnection } from '../collab/room-connection.ts';
 import { createChapterEditor } from '../editor/chapter-editor.ts';
@@ -20,6 +20,7 @@ import type { AnnotationView } from '../model/annotation-view.ts';
 import { ANNOTATION_ACTION, REVEAL_ANNOTATION, SHOW_PASSAGE, TOOLBAR_CHOICE } from '../components/app-events.ts';
 import { bringPassageIntoView } from './passage-into-view.ts';
 import { isNarrowLayout } from '../components/layout-mode.ts';
+import { listPeers } from '../collab/presence.ts';
 import type { AnnotationAction, AnnotationDraft, ToolbarChoice } from '../components/app-events.ts';
 import { EDITOR_CANCEL, EDITOR_SUBMIT } from '../components/ap-annotation-editor.ts';
 import type { FootnotePeek } from '../components/ap-footnote-preview.ts';
@@ -47,8 +48,8 @@ export interface ReadingRoomState {
   activeId: string | null;
   footnoteNumbers: number[];
   footnoteReport: FootnoteReport | null;
-  /** Open suggestions of the assistants, or null before the first analysis. */
-  suggestions: Finding[] | null;
+  /** The assistants' suggestions (open, covered, dismissed), or null before the first analysis. */
+  suggestions: SuggestionList | null;
   toolbarRect: DOMRect | null;
   editor: EditorPopoverState | null;
   hover: HoverState | null;
@@ -120,6 +121,7 @@ export class ReadingRoom {
     // middle of opening it and delay the highlights (bench/scenarios/browser-open-5000.ts).
     void connection.whenAnnotationsReady().then(() => requestAnimationFrame(() => whenIdle(() => this.analyse(), 2000)));
     this.listen();
+    this.followPresentNames();
     this.emit();
   }
 
@@ -314,11 +316,40 @@ export class ReadingRoom {
     this.suggestions.analyse(this.view.state.doc);
   }
 
+  private suggestionList(annotations: AnnotationView[]): SuggestionList {
+    const { userId, role } = this.options.member;
+    return this.suggestions.list(annotations, (id) => this.layer.rangeOf(id), { userId, role, nameOf: this.presentNames });
+  }
+
+  /** Names of the people present, for "Dismissed by …" (a new function only when presence changes, so lists stay cached). */
+  private presentNames: (userId: string) => string | undefined = () => undefined;
+
+  private followPresentNames(): void {
+    const awareness = this.options.connection.awareness;
+    const refresh = (): void => {
+      const names = new Map(listPeers(awareness).map((peer) => [peer.userId, peer.name]));
+      this.presentNames = (userId) => names.get(userId);
+      this.schedule();
+    };
+    awareness.on('change', refresh);
+    this.cleanups.push(() => awareness.off('change', refresh));
+    refresh();
+  }
+
   private onSuggestion(action: SuggestionAction): void {
     if (action.type === 'show') return this.showSuggestion(action.id);
-    const result = action.type === 'accept' ? this.suggestions.accept(action.id, this.annotatedRanges()) : this.suggestions.dismiss(action.id);
+    if (action.type === 'accept') return this.acceptSuggestion(action.id);
+    const result = action.type === 'restore' ? this.suggestions.restore(action.id) : this.suggestions.dismiss(action.id);
+    if (!result.ok) this.options.onNotice({ level: 'warning', message: result.error });
+  }
+
+  /** Accepts a suggestion, unless an annotation already records it: accepting never doubles what exists. */
+  private acceptSuggestion(id: string): void {
+    const covered = this.suggestionList(this.layer.views()).covered.find((c) => c.finding.id === id);
+    if (covered) return this.options.onNotice({ level: 'info', message: `Already recorded: ${covered.coveredBy}.` });
+    const result = this.suggestions.accept(id, this.annotatedRanges());
     if (!result.ok) return this.options.onNotice({ level: 'warning', message: result.error });
-    if (action.type === 'accept' && typeof result.value === 'string') this.options.onNotice({ level: 'info', message: 'Suggestion added as your annotation.' });
+    this.options.onNotice({ level: 'info', message: 'Suggestion added as your annotation.' });
   }
 
   /** Every annotation that has a place in the text, with its live range. */
@@ -456,7 +487,7 @@ export class ReadingRoom {
       activeId: this.activeId,
       footnoteNumbers: this.footnotes.map((f) => f.n),
       footnoteReport: this.footnoteReport(annotations),
-      suggestions: this.analysed ? this.suggestions.open(annotations) : null,
+      suggestions: this.analysed ? this.suggestionList(annotations) : null,
       toolbarRect: this.toolbarRect(),
       editor: this.popover.state,
       hover: this.hover.state,

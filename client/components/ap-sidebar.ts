@@ -1,6 +1,8 @@
 import { LitElement, css, html } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import type { Finding, Role } from '../../schema/index.ts';
+import type { Role } from '../../schema/index.ts';
+import type { SuggestionList } from '../model/suggestion-list.ts';
+import type { AnnotationAction } from './app-events.ts';
 import { countFacets, emptyFilter, filterAnnotations, isFilterActive } from '../model/annotation-filter.ts';
 import type { AnnotationFilter, FacetCounts, FilteredAnnotations } from '../model/annotation-filter.ts';
 import type { AnnotationView } from '../model/annotation-view.ts';
@@ -48,8 +50,8 @@ export class ApSidebar extends LitElement {
   declare userId: string;
   declare footnoteNumbers: number[];
   declare footnoteReport: FootnoteReport | null;
-  /** Open suggestions of the assistants, or null before the first analysis. */
-  declare suggestions: Finding[] | null;
+  /** The assistants' suggestions, or null before the first analysis. */
+  declare suggestions: SuggestionList | null;
   /** Whether the user may accept and dismiss suggestions. */
   declare canAct: boolean;
   declare tab: SidebarTab;
@@ -143,7 +145,7 @@ export class ApSidebar extends LitElement {
       { id: 'annotations', label: 'Annotations', count: this.annotations.length },
       { id: 'footnotes', label: 'Footnotes', count: null },
     ];
-    if (this.suggestions !== null) tabs.push({ id: 'suggestions', label: 'Suggestions', count: this.suggestions.length });
+    if (this.suggestions !== null) tabs.push({ id: 'suggestions', label: 'Suggestions', count: this.suggestions.open.length });
     const collapsed = this.sheet && !this.open;
     return html`<div class="head" @keydown=${this.onSheetKeydown}>
         <span class="grabber" aria-hidden="true"></span>
@@ -161,7 +163,7 @@ export class ApSidebar extends LitElement {
       <div class="panel" role="tabpanel" id="panel-${this.tab}" aria-labelledby="tab-${this.tab}" ?inert=${collapsed} @keydown=${this.onSheetKeydown}>
         ${this.tab === 'annotations' ? this.renderAnnotations() : null}
         ${this.tab === 'footnotes' ? html`<ap-footnote-panel .report=${this.footnoteReport}></ap-footnote-panel>` : null}
-        ${this.tab === 'suggestions' ? html`<ap-suggestions-panel .findings=${this.suggestions ?? []} .canAct=${this.canAct}></ap-suggestions-panel>` : null}
+        ${this.tab === 'suggestions' ? html`<ap-suggestions-panel .list=${this.suggestions} .canAct=${this.canAct} @ap-annotation-action=${this.onSuggestionOpens}></ap-suggestions-panel>` : null}
       </div>`;
   }
 
@@ -176,6 +178,11 @@ export class ApSidebar extends LitElement {
     if (!this.sheet) return;
     this.tab = tab;
     this.open = true;
+  }
+
+  /** "Open it" on a covered suggestion: show the annotation's card (the event goes on to the app, which opens it). */
+  private onSuggestionOpens(event: CustomEvent<AnnotationAction>): void {
+    if (event.detail.type === 'open') this.tab = 'annotations';
   }
 
   /** In the narrow layout, closes the sheet (the text is wanted in full: a suggestion's passage is shown). */
