@@ -8,6 +8,8 @@ export interface AnnotationDraft {
   footnotes: number[];
   note: string;
   correction: string;
+  /** A problem proposing to delete the passage (stored as the correction ""), whatever `correction` holds. */
+  proposeDeletion: boolean;
 }
 
 /** Everything a card, the editor or a panel can ask the app to do with an annotation. */

@@ -65,11 +65,14 @@ describe('presence', () => {
 
 describe('small client rules', () => {
   it('turns a toolbar choice into annotation fields, keeping type and correction only for problems', () => {
-    const base = { footnotes: [], note: 'n', correction: 'fixed', problemType: 'typo' as const };
+    const base = { footnotes: [], note: 'n', correction: 'fixed', problemType: 'typo' as const, proposeDeletion: false };
     expect(draftToFields({ ...base, category: 'contested' })).toEqual({ kind: 'claim', claimStatus: 'contested', problemType: null, note: 'n', correction: null });
     expect(draftToFields({ ...base, category: 'problem' })).toEqual({ kind: 'problem', claimStatus: null, problemType: 'typo', note: 'n', correction: 'fixed' });
     expect(draftToFields({ ...base, category: 'problem', correction: '' }).correction).toBeNull();
     expect(draftToFields({ ...base, category: 'comment' }).kind).toBe('comment');
+    // A proposed deletion is the correction "" (the model's "delete the quote"), whatever was typed.
+    expect(draftToFields({ ...base, category: 'problem', proposeDeletion: true }).correction).toBe('');
+    expect(draftToFields({ ...base, category: 'comment', proposeDeletion: true }).correction).toBeNull();
   });
 
   it('reads the room from the page address and nothing else', () => {
