@@ -7,7 +7,7 @@ import { CATEGORY_LABELS, highlightCategory, statusLabel } from '../model/annota
 import type { AnnotationView } from '../model/annotation-view.ts';
 import { sendAnnotationAction } from './app-events.ts';
 import type { AnnotationAction } from './app-events.ts';
-import { formatFullTime, formatRelativeTime } from './relative-time.ts';
+import './ap-time.ts';
 import { sharedStyles } from './shared-styles.ts';
 import './ap-thread.ts';
 
@@ -126,7 +126,7 @@ export class ApAnnotationCard extends LitElement {
         <span class="badge">${CATEGORY_LABELS[category]}${a.problemType ? html` · ${labelOf('problem-type', a.problemType)}` : null}</span>
         ${closed ? html`<span class="status ${a.status}" title=${a.statusByName ? `by ${a.statusByName}` : ''}>${statusLabel(a, (s) => labelOf('status', s))}</span>` : null}
         ${a.suggested ? html`<span class="assistant" title="Suggested by the assistant">✦ Assistant</span>` : null}
-        <span class="who"><b>${a.authorName}</b> · <time title=${formatFullTime(a.created)}>${formatRelativeTime(a.created)}</time></span>
+        <span class="who"><b>${a.authorName}</b> · <ap-time .at=${a.created}></ap-time></span>
       </div>
       ${a.anchorState !== 'anchored' ? html`<p class="anchor-note">${ANCHOR_NOTES[a.anchorState]}</p>` : null}
       <blockquote class="quote">“${a.quote}”</blockquote>
