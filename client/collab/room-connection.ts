@@ -9,6 +9,7 @@ import { COLLAB_CLOSE, MESSAGE_QUERY_AWARENESS, TEXT_FRAGMENT_NAME } from '../..
 import type { DocKind } from '../../schema/index.ts';
 import { receiveOnly } from './read-only-link.ts';
 import { followServerSlot } from './presence.ts';
+import { accessEndedMessage } from './access-ended.ts';
 import { decodeStoredMessage, STORED_MESSAGE_TYPE, PERMISSION_MESSAGE_TYPE } from './stored-message.ts';
 
 /** The state of one document's connection to the server. */
@@ -99,9 +100,9 @@ export async function dropLocalCache(room: string, roomUid: string, userId: stri
   await clearDocument(localCacheName(room, roomUid, userId, doc));
 }
 
-/** Explains a close code the server uses to refuse a session. */
-function refusalMessage(code: number): string {
-  if (code === COLLAB_CLOSE.unauthorized) return 'You were signed out, or the server did not recognise your session. Sign in again, or open your invite link again.';
+/** Explains a close code (and reason) the server uses to refuse a session. */
+function refusalMessage(code: number, reason: string): string {
+  if (code === COLLAB_CLOSE.unauthorized) return accessEndedMessage(reason) ?? 'You were signed out, or the server did not recognise your session. Sign in again, or open your invite link again.';
   if (code === COLLAB_CLOSE.forbidden) return 'You no longer have access to this chapter, or your role in it changed (reload the page to see which).';
   return `The server closed the connection (code ${code}).`;
 }
@@ -261,9 +262,9 @@ export class RoomConnection {
       link.synced ||= synced;
       this.emit();
     });
-    provider.on('closed', ({ code }) => {
+    provider.on('closed', ({ code, reason }) => {
       link.status = 'refused';
-      this.options.onNotice({ level: 'error', message: refusalMessage(code) });
+      this.options.onNotice({ level: 'error', message: refusalMessage(code, reason) });
       this.emit();
     });
     tracker.subscribe(() => {
