@@ -335,7 +335,7 @@ export class ApApp extends LitElement {
   private renderRoom(member: RoomMember) {
     const room = this.room;
     const editing = room?.editing ?? false;
-    return html`<a class="ap-skip-link" href="#ap-sidebar">Skip to the annotations</a>
+    return html`<nav class="ap-skip-links" aria-label="Skip links"><a class="ap-skip-link" href="#ap-sidebar">Skip to the annotations</a></nav>
       <div class="ap-shell">
         <ap-header
           .chapterTitle=${room?.title ?? ''}
@@ -361,6 +361,8 @@ export class ApApp extends LitElement {
         </main>
         <ap-sidebar
           id="ap-sidebar"
+          role="complementary"
+          aria-label="Annotations, footnotes and suggestions"
           tabindex="-1"
           .annotations=${room?.annotations ?? []}
           .activeId=${room?.activeId ?? null}

@@ -153,7 +153,7 @@ export class ApSuggestionsPanel extends LitElement {
 
   private renderFinding(f: Finding) {
     return html`<li data-finding-id=${f.id}>
-      <p class="message"><span class="severity ${f.severity}" aria-label=${f.severity === 'error' ? 'Error' : 'Warning'}></span>${f.message}</p>
+      <p class="message"><span class="severity ${f.severity}" role="img" aria-label=${f.severity === 'error' ? 'Error' : 'Warning'}></span>${f.message}</p>
       ${this.renderQuote(f)}
       <div class="row">
         ${f.footnotes.map((n) => html`<span class="fn">fn ${n}</span>`)}
