@@ -6,10 +6,11 @@ import { cardOf, tagWords } from './support/room-page.ts';
 
 test('relative times refresh as time passes and carry a machine-readable datetime', async ({ joinRoom }) => {
   const { page } = await joinRoom('annotator', 'Anna Annotator');
+  await tagWords(page, 'Younger members of these families', '1');
+  // The page's clock, from a reload on: time runs on, and the test can jump it ahead.
   await page.clock.install();
   await page.reload();
   await expect(page.locator('.ap-chapter h1')).toBeVisible();
-  await tagWords(page, 'Younger members of these families', '1');
   const time = cardOf(page, 'Younger members').locator('time');
   await expect(time).toHaveText('just now');
   const datetime = await time.getAttribute('datetime');
