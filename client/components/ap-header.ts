@@ -6,7 +6,7 @@ import type { ExportChoice } from '../collab/room-api.ts';
 import { ROLE_LABELS } from '../model/role-labels.ts';
 import { apparatusLogo } from './apparatus-logo.ts';
 import { sharedStyles } from './shared-styles.ts';
-import { NARROW_LAYOUT_QUERY } from './layout-mode.ts';
+import { NarrowLayout } from './layout-mode.ts';
 import { OutsideClick } from './outside-click.ts';
 import './ap-presence-bar.ts';
 import './ap-save-status.ts';
@@ -56,11 +56,10 @@ export class ApHeader extends LitElement {
   /** In the narrow layout: whether the Menu is open. */
   declare menuOpen: boolean;
   declare narrow: boolean;
-  private readonly narrowQuery = matchMedia(NARROW_LAYOUT_QUERY);
-  private readonly onLayoutChange = (): void => {
-    this.narrow = this.narrowQuery.matches;
-    if (!this.narrow) this.menuOpen = false;
-  };
+  private readonly layout = new NarrowLayout(this, (narrow) => {
+    this.narrow = narrow;
+    if (!narrow) this.menuOpen = false;
+  });
   // A click anywhere else closes the Menu.
   private readonly outsideClick = new OutsideClick(this, () => (this.menuOpen = false));
 
@@ -78,17 +77,7 @@ export class ApHeader extends LitElement {
     this.home = { href: '/', label: 'Your seminars' };
     this.signUpHref = null;
     this.menuOpen = false;
-    this.narrow = this.narrowQuery.matches;
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.narrowQuery.addEventListener('change', this.onLayoutChange);
-  }
-
-  override disconnectedCallback(): void {
-    this.narrowQuery.removeEventListener('change', this.onLayoutChange);
-    super.disconnectedCallback();
+    this.narrow = this.layout.matches;
   }
 
   static override styles = [

@@ -8,7 +8,7 @@ import type { AnnotationFilter, FacetCounts, FilteredAnnotations } from '../mode
 import type { AnnotationView } from '../model/annotation-view.ts';
 import type { FootnoteReport } from '../model/footnote-report.ts';
 import { sharedStyles } from './shared-styles.ts';
-import { NARROW_LAYOUT_QUERY } from './layout-mode.ts';
+import { NarrowLayout } from './layout-mode.ts';
 import { sheetStyles } from './sidebar-sheet-styles.ts';
 import './ap-annotation-card.ts';
 import './ap-filters.ts';
@@ -62,10 +62,7 @@ export class ApSidebar extends LitElement {
   declare sheet: boolean;
   /** In the narrow layout: whether the sheet is open over the chapter. */
   declare open: boolean;
-  private readonly narrow = matchMedia(NARROW_LAYOUT_QUERY);
-  private readonly onLayoutChange = (): void => {
-    this.sheet = this.narrow.matches;
-  };
+  private readonly layout = new NarrowLayout(this, (narrow) => (this.sheet = narrow));
 
   private filtered: FilteredAnnotations | null = null;
   private facets: FacetCounts | null = null;
@@ -86,18 +83,8 @@ export class ApSidebar extends LitElement {
     this.filter = emptyFilter();
     this.limit = PAGE;
     this.attentionLimit = PAGE;
-    this.sheet = this.narrow.matches;
+    this.sheet = this.layout.matches;
     this.open = false;
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.narrow.addEventListener('change', this.onLayoutChange);
-  }
-
-  override disconnectedCallback(): void {
-    this.narrow.removeEventListener('change', this.onLayoutChange);
-    super.disconnectedCallback();
   }
 
   static override styles = [

@@ -52,12 +52,18 @@ describe('deciding how a duplicate links to its original', () => {
   });
 });
 
+/** A chapter whose second paragraph repeats a sentence of the first in other words, analysed. */
+function analysedRoom() {
+  const editor = new TextEditor(textDocFrom(chapterDoc(para(`Intro words here. ${ORIGINAL} Some more words.`), para(`Later on. ${REPEAT}`))));
+  const annotationsDoc = new Y.Doc();
+  const suggestions = new Suggestions(annotationsDoc, editor.ydoc, rita.actor);
+  suggestions.analyse(editor.doc());
+  return { editor, annotationsDoc, suggestions };
+}
+
 describe('accepting a duplication suggestion', () => {
   function room() {
-    const editor = new TextEditor(textDocFrom(chapterDoc(para(`Intro words here. ${ORIGINAL} Some more words.`), para(`Later on. ${REPEAT}`))));
-    const annotationsDoc = new Y.Doc();
-    const suggestions = new Suggestions(annotationsDoc, editor.ydoc, rita.actor);
-    suggestions.analyse(editor.doc());
+    const { editor, annotationsDoc, suggestions } = analysedRoom();
     const duplication = suggestions.list([], () => null, { userId: 'u-rita', role: 'reviewer' }).open.find((f) => f.type === 'duplication');
     if (!duplication) throw new Error('the chapter should hold a duplication finding');
     return { editor, annotationsDoc, suggestions, duplication };
@@ -95,13 +101,7 @@ describe('accepting a duplication suggestion', () => {
 });
 
 describe('the suggestion list', () => {
-  function room() {
-    const editor = new TextEditor(textDocFrom(chapterDoc(para(`Intro words here. ${ORIGINAL} Some more words.`), para(`Later on. ${REPEAT}`))));
-    const annotationsDoc = new Y.Doc();
-    const suggestions = new Suggestions(annotationsDoc, editor.ydoc, rita.actor);
-    suggestions.analyse(editor.doc());
-    return { editor, annotationsDoc, suggestions };
-  }
+  const room = analysedRoom;
   const asRita = { userId: 'u-rita', role: 'reviewer' as const };
 
   it('shows a finding whose passage already carries a problem of its type as covered, linked to that problem', () => {

@@ -1,28 +1,22 @@
 import type { BrowserContextOptions } from '@playwright/test';
 
 /**
- * Touch devices the specs and the screenshots emulate in Debian's Chromium: Android Chrome's
- * user agent, touch events and a mobile viewport (meta viewport honoured, no mouse hover).
+ * A touch device held upright, as the specs and the screenshots emulate it in Debian's Chromium:
+ * Android Chrome's user agent, touch events, a mobile viewport (meta viewport honoured, no hover).
  */
-const ANDROID_CHROME = 'Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36';
-const ANDROID_TABLET = 'Mozilla/5.0 (Linux; Android 14; SM-X710) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+function touchDevice(width: number, height: number, deviceScaleFactor: number, model: string): BrowserContextOptions {
+  return {
+    viewport: { width, height },
+    screen: { width, height },
+    deviceScaleFactor,
+    isMobile: true,
+    hasTouch: true,
+    userAgent: `Mozilla/5.0 (Linux; Android 14; ${model}) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 ${model === 'Pixel 7' ? 'Mobile ' : ''}Safari/537.36`,
+  };
+}
 
-/** A phone held upright: 390×844 CSS pixels (the issue's phone), touch. */
-export const PHONE: BrowserContextOptions = {
-  viewport: { width: 390, height: 844 },
-  screen: { width: 390, height: 844 },
-  deviceScaleFactor: 2,
-  isMobile: true,
-  hasTouch: true,
-  userAgent: ANDROID_CHROME,
-};
+/** A phone: 390×844 CSS pixels (the issue's phone), touch. */
+export const PHONE = touchDevice(390, 844, 2, 'Pixel 7');
 
-/** A tablet held upright: 820×1180 CSS pixels, touch. */
-export const TABLET: BrowserContextOptions = {
-  viewport: { width: 820, height: 1180 },
-  screen: { width: 820, height: 1180 },
-  deviceScaleFactor: 1,
-  isMobile: true,
-  hasTouch: true,
-  userAgent: ANDROID_TABLET,
-};
+/** A tablet: 820×1180 CSS pixels, touch. */
+export const TABLET = touchDevice(820, 1180, 1, 'SM-X710');
