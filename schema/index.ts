@@ -15,6 +15,8 @@ export { ROLES, can, isRole, canEditAnnotation, canSetStatus } from './room/role
 export type { Role, Action } from './room/roles.ts';
 export { INVITE_ID_LENGTH, summarizeStoredInvite } from './room/invite-summary.ts';
 export type { InviteSummary, StoredInviteFields } from './room/invite-summary.ts';
+export { PRESENCE_PALETTE, DISTINCT_PRESENCE_SLOTS, presenceLook, PresenceSlots } from './room/presence-palette.ts';
+export type { PresenceLook } from './room/presence-palette.ts';
 
 // --- chapter importer ---
 export { importChapter } from './chapter/importer.ts';
@@ -69,7 +71,7 @@ export {
   deleteAnnotation
 } from './annotations/operations.ts';
 export type { NewAnnotation, AnnotationChanges } from './annotations/operations.ts';
-export { addReply, editReply, deleteReply, dismissSuggestion } from './annotations/reply-operations.ts';
+export { addReply, editReply, deleteReply, dismissSuggestion, restoreSuggestion } from './annotations/reply-operations.ts';
 export type { NewReply } from './annotations/reply-operations.ts';
 export { applyCorrection } from './anchoring/apply-correction.ts';
 export { TEXT_FRAGMENT_NAME, projectYFragment, projectYDoc, yTextContent, measureYBlock, liveBlocks } from './chapter/y-text-projection.ts';

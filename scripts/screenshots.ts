@@ -4,7 +4,9 @@
 // render, remote-annotation latency and a room with 5,000 annotations. Prints the figures and
 // writes them to docs/screenshots/figures.json. `--no-bench` skips the rooms of 2,000 and 5,000
 // annotations; `--bench-only` skips the screenshots (figures.json then holds only the bench);
-// `--print-only` makes only the printed pages (printed-page.png, printed-apparatus.png).
+// `--print-only` makes only the printed pages (printed-page.png, printed-apparatus.png);
+// `--shots-only` takes the screenshots (desktop, phone, tablet, printed pages) and measures
+// nothing, leaving figures.json as it is.
 import { chromium } from '@playwright/test';
 import type { Browser, Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
@@ -14,75 +16,13 @@ import path from 'node:path';
 import * as Y from 'yjs';
 import { BlockTable, TEXT_FRAGMENT_NAME, createAnchorFromTextRange, createAnnotation } from '../schema/index.ts';
 import type { ClaimStatus } from '../schema/index.ts';
-import { buildClient, createRoom, projectRoot, startServerProcess } from '../tests/e2e/support/server-process.ts';
+import { buildClient, createRoom, startServerProcess } from '../tests/e2e/support/server-process.ts';
 import type { RoomInvites, ServerProcess } from '../tests/e2e/support/server-process.ts';
 import { connectClient } from '../tests/helpers/yws-client.ts';
-import { selectWordsInPage } from '../tests/e2e/support/select-in-page.ts';
 import { seedAnnotations as seedTwentyAnnotations } from '../tests/e2e/support/seed-room.ts';
-
-const OUT = path.join(projectRoot, 'docs', 'screenshots');
-const VIEWPORT = { width: 1280, height: 720 };
-
-interface Room {
-  id: string;
-  invites: RoomInvites;
-}
-
-async function join(browser: Browser, server: ServerProcess, room: Room, role: keyof RoomInvites, name: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
-  const page = await context.newPage();
-  page.on('pageerror', (error) => console.error(`[${name}] page error: ${error.message}`));
-  page.on('console', (message) => message.type() === 'error' && console.error(`[${name}] console: ${message.text()}`));
-  await page.goto(`${server.baseUrl}/r/${room.id}?invite=${room.invites[role]}`);
-  await page.getByLabel('Your name').fill(name);
-  await page.getByRole('button', { name: 'Join' }).click();
-  await page.locator('.ap-chapter h1').waitFor();
-  return page;
-}
-
-async function select(page: Page, words: string): Promise<void> {
-  await page.locator('.ap-chapter').evaluate(selectWordsInPage, words);
-  await page.getByRole('toolbar', { name: 'Annotate the selection' }).waitFor();
-}
-
-/** Tags `words` with key 1/2/3 and, optionally, a note. */
-async function tag(page: Page, words: string, key: '1' | '2' | '3', note = ''): Promise<void> {
-  await select(page, words);
-  await page.keyboard.press(key);
-  await page.getByRole('dialog', { name: 'Annotation details' }).waitFor();
-  if (note) await page.keyboard.type(note);
-  await page.keyboard.press(note ? 'Control+Enter' : 'Escape');
-}
-
-async function problem(page: Page, words: string, type: string, correction: string, note: string): Promise<void> {
-  await select(page, words);
-  await page.keyboard.press('p');
-  const form = page.getByRole('dialog', { name: 'New problem' });
-  await form.getByLabel('Problem type').selectOption(type);
-  await form.getByLabel('Proposed correction').fill(correction);
-  await form.getByRole('textbox', { name: 'Note', exact: true }).fill(note);
-  await form.getByRole('button', { name: 'Create' }).click();
-}
-
-async function comment(page: Page, words: string, text: string): Promise<void> {
-  await select(page, words);
-  await page.keyboard.press('c');
-  await page.getByRole('textbox', { name: 'Comment' }).fill(text);
-  await page.keyboard.press('Control+Enter');
-}
-
-async function shoot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(OUT, `${name}.png`) });
-  console.log(`saved docs/screenshots/${name}.png`);
-}
-
-async function scrollChapterTo(page: Page, words: string): Promise<void> {
-  await page.locator('.ap-chapter').evaluate((root, wanted) => {
-    const p = [...root.querySelectorAll('p')].find((el) => el.textContent!.includes(wanted));
-    p?.scrollIntoView({ block: 'start' });
-    (document.querySelector('#ap-reading') as HTMLElement).scrollBy(0, -24);
-  }, words);
-}
+import { OUT, VIEWPORT, comment, join, problem, scrollChapterTo, select, shoot, tag } from './screenshot-pages.ts';
+import type { Room } from './screenshot-pages.ts';
+import { takeDeviceScreenshots, takeReviewScreenshots } from './screenshot-views.ts';
 
 /** Builds a lively room: claims, a problem, a comment, an overlap, a thread, a resolved claim. */
 async function populate(ada: Page, boris: Page, olga: Page): Promise<void> {
@@ -357,7 +297,8 @@ async function printedPages(browser: Browser, server: ServerProcess): Promise<vo
 
 async function main(): Promise<void> {
   if (process.argv.includes('--print-only')) return printOnly();
-  const bench = !process.argv.includes('--no-bench');
+  const shotsOnly = process.argv.includes('--shots-only');
+  const bench = !process.argv.includes('--no-bench') && !shotsOnly;
   const shots = !process.argv.includes('--bench-only');
   mkdirSync(OUT, { recursive: true });
   buildClient();
@@ -368,7 +309,10 @@ async function main(): Promise<void> {
     if (shots) {
       const demo: Room = { id: 'demo-chapter-5', invites: await createRoom(server, 'demo-chapter-5', '5. Stalin’s “Soft Course”') };
       await takeScreenshots(browser, server, demo);
+      await takeDeviceScreenshots(browser, server, demo);
+      await takeReviewScreenshots(browser, server, demo);
       await printedPages(browser, server);
+      if (shotsOnly) return;
       figures.firstRenderMs = await firstRender(browser, server, demo, 'viewer', 'Render Probe');
       const latency = await remoteLatency(browser, server, demo);
       figures.remoteAnnotationMs = { median: median(latency), samples: latency };

@@ -12,7 +12,8 @@ export interface DraftFields {
 
 /**
  * Turns the editor's draft into annotation fields: a claim category becomes kind `claim`
- * with that status; only problems keep a type and a correction (an empty one is none).
+ * with that status; only problems keep a type and a correction (an empty one is none; a
+ * proposed deletion is the correction "", which the model reads as "delete the quote").
  */
 export function draftToFields(draft: AnnotationDraft): DraftFields {
   const isClaim = draft.category === 'sourced' || draft.category === 'contested' || draft.category === 'interpretive';
@@ -22,6 +23,6 @@ export function draftToFields(draft: AnnotationDraft): DraftFields {
     claimStatus: isClaim ? (draft.category as ClaimStatus) : null,
     problemType: kind === 'problem' ? draft.problemType : null,
     note: draft.note,
-    correction: kind === 'problem' && draft.correction !== '' ? draft.correction : null,
+    correction: kind !== 'problem' ? null : draft.proposeDeletion ? '' : draft.correction !== '' ? draft.correction : null,
   };
 }

@@ -303,7 +303,7 @@ export class AnnotationLayer implements AnnotationLayerApi, HighlightSource {
       problemType: record.problemType,
       status: record.status,
       note: record.note,
-      correction: record.correction ?? '',
+      correction: record.correction,
       footnotes: record.footnotes,
       authorId: author.id,
       authorName: author.name,

@@ -38,7 +38,7 @@ export class EditorPopover {
   /** The draft for a new annotation of `choice` over `range`; sourced claims pre-link nearby footnotes. */
   defaultDraft(choice: ToolbarChoice, range: { from: number; to: number }): AnnotationDraft {
     const near = footnotesNearRange(this.getView().state.doc, range.from, range.to);
-    return { category: choice, problemType: null, footnotes: choice === 'sourced' ? near : [], note: '', correction: '' };
+    return { category: choice, problemType: null, footnotes: choice === 'sourced' ? near : [], note: '', correction: '', proposeDeletion: false };
   }
 
   /** Opens the form for a new problem or comment over `range`. */
@@ -66,7 +66,8 @@ export class EditorPopover {
         problemType: annotation.problemType,
         footnotes: [...annotation.footnotes],
         note: annotation.note,
-        correction: annotation.correction,
+        correction: annotation.correction ?? '',
+        proposeDeletion: annotation.correction === '',
       },
       quote: annotation.quote.length > QUOTE_PREVIEW ? `${annotation.quote.slice(0, QUOTE_PREVIEW)}…` : annotation.quote,
       offeredFootnotes: range ? footnotesNearRange(doc, range.from, range.to) : [],

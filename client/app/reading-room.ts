@@ -3,7 +3,7 @@ import type { EditorState } from 'prosemirror-state';
 import type { EditorView } from 'prosemirror-view';
 import { yUndoPluginKey } from 'y-prosemirror';
 import { can, TEXT_FRAGMENT_NAME } from '../../schema/index.ts';
-import type { Finding } from '../../schema/index.ts';
+import type { SuggestionList } from '../model/suggestion-list.ts';
 import type { RoomMember } from '../collab/room-api.ts';
 import type { ConnectionNotice, RoomConnection } from '../collab/room-connection.ts';
 import { createChapterEditor } from '../editor/chapter-editor.ts';
@@ -17,7 +17,10 @@ import type { FootnoteJumpDetail, FootnotePeekDetail } from '../editor/footnote-
 import { buildFootnoteReport, chapterFootnotes } from '../model/footnote-report.ts';
 import type { FootnoteReport } from '../model/footnote-report.ts';
 import type { AnnotationView } from '../model/annotation-view.ts';
-import { ANNOTATION_ACTION, TOOLBAR_CHOICE } from '../components/app-events.ts';
+import { ANNOTATION_ACTION, REVEAL_ANNOTATION, SHOW_PASSAGE, TOOLBAR_CHOICE } from '../components/app-events.ts';
+import { bringPassageIntoView } from './passage-into-view.ts';
+import { isNarrowLayout } from '../components/layout-mode.ts';
+import { listPeers } from '../collab/presence.ts';
 import type { AnnotationAction, AnnotationDraft, ToolbarChoice } from '../components/app-events.ts';
 import { EDITOR_CANCEL, EDITOR_SUBMIT } from '../components/ap-annotation-editor.ts';
 import type { FootnotePeek } from '../components/ap-footnote-preview.ts';
@@ -45,8 +48,8 @@ export interface ReadingRoomState {
   activeId: string | null;
   footnoteNumbers: number[];
   footnoteReport: FootnoteReport | null;
-  /** Open suggestions of the assistants, or null before the first analysis. */
-  suggestions: Finding[] | null;
+  /** The assistants' suggestions (open, covered, dismissed), or null before the first analysis. */
+  suggestions: SuggestionList | null;
   toolbarRect: DOMRect | null;
   editor: EditorPopoverState | null;
   hover: HoverState | null;
@@ -118,6 +121,7 @@ export class ReadingRoom {
     // middle of opening it and delay the highlights (bench/scenarios/browser-open-5000.ts).
     void connection.whenAnnotationsReady().then(() => requestAnimationFrame(() => whenIdle(() => this.analyse(), 2000)));
     this.listen();
+    this.followPresentNames();
     this.emit();
   }
 
@@ -208,10 +212,15 @@ export class ReadingRoom {
       props: {
         handleClick: (view, pos, event) => {
           // Only a click on a highlight opens it; a click elsewhere just places the caret.
-          if (!(event.target as Element).closest?.(HIGHLIGHT_SELECTOR) || !view.state.selection.empty) return false;
+          if (!(event.target as Element).closest?.(HIGHLIGHT_SELECTOR) || event.shiftKey) return false;
+          // The caret the click put into the DOM may not have reached the editor's state yet
+          // (its selectionchange comes later). Opening the annotation redraws the highlight,
+          // which writes the state's selection back to the DOM: the caret would jump back to
+          // where it was, and the owner's typing land there (issue 13). Place it first.
+          view.dispatch(view.state.tr.setSelection(TextSelection.near(view.state.doc.resolve(pos))));
           const [innermost] = this.layer.annotationsAt(pos);
           if (innermost) this.open(innermost, { scrollText: false });
-          return false;
+          return true;
         },
       },
     });
@@ -307,11 +316,40 @@ export class ReadingRoom {
     this.suggestions.analyse(this.view.state.doc);
   }
 
+  private suggestionList(annotations: AnnotationView[]): SuggestionList {
+    const { userId, role } = this.options.member;
+    return this.suggestions.list(annotations, (id) => this.layer.rangeOf(id), { userId, role, nameOf: this.presentNames });
+  }
+
+  /** Names of the people present, for "Dismissed by …" (a new function only when presence changes, so lists stay cached). */
+  private presentNames: (userId: string) => string | undefined = () => undefined;
+
+  private followPresentNames(): void {
+    const awareness = this.options.connection.awareness;
+    const refresh = (): void => {
+      const names = new Map(listPeers(awareness).map((peer) => [peer.userId, peer.name]));
+      this.presentNames = (userId) => names.get(userId);
+      this.schedule();
+    };
+    awareness.on('change', refresh);
+    this.cleanups.push(() => awareness.off('change', refresh));
+    refresh();
+  }
+
   private onSuggestion(action: SuggestionAction): void {
     if (action.type === 'show') return this.showSuggestion(action.id);
-    const result = action.type === 'accept' ? this.suggestions.accept(action.id, this.annotatedRanges()) : this.suggestions.dismiss(action.id);
+    if (action.type === 'accept') return this.acceptSuggestion(action.id);
+    const result = action.type === 'restore' ? this.suggestions.restore(action.id) : this.suggestions.dismiss(action.id);
+    if (!result.ok) this.options.onNotice({ level: 'warning', message: result.error });
+  }
+
+  /** Accepts a suggestion, unless an annotation already records it: accepting never doubles what exists. */
+  private acceptSuggestion(id: string): void {
+    const covered = this.suggestionList(this.layer.views()).covered.find((c) => c.finding.id === id);
+    if (covered) return this.options.onNotice({ level: 'info', message: `Already recorded: ${covered.coveredBy}.` });
+    const result = this.suggestions.accept(id, this.annotatedRanges());
     if (!result.ok) return this.options.onNotice({ level: 'warning', message: result.error });
-    if (action.type === 'accept' && typeof result.value === 'string') this.options.onNotice({ level: 'info', message: 'Suggestion added as your annotation.' });
+    this.options.onNotice({ level: 'info', message: 'Suggestion added as your annotation.' });
   }
 
   /** Every annotation that has a place in the text, with its live range. */
@@ -322,13 +360,16 @@ export class ReadingRoom {
     });
   }
 
-  /** Selects a suggestion's quote in the text and scrolls to it. */
+  /** Selects a suggestion's quote in the text and brings it wholly into view (closing the narrow layout's sheet). */
   private showSuggestion(id: string): void {
     const range = this.suggestions.rangeOf(id);
     if (!range) return;
-    const doc = this.view.state.doc;
-    this.view.dispatch(this.view.state.tr.setSelection(TextSelection.create(doc, range.from, range.to)).scrollIntoView());
+    this.options.host.dispatchEvent(new CustomEvent(SHOW_PASSAGE));
+    // Focus first, so the selection goes to the editor's DOM rather than stay by the sidebar's button.
     this.view.focus();
+    this.view.dispatch(this.view.state.tr.setSelection(TextSelection.create(this.view.state.doc, range.from, range.to)));
+    const reading = this.options.host.querySelector<HTMLElement>('#ap-reading');
+    if (reading) bringPassageIntoView(this.view, reading, range.from, range.to);
   }
 
   /**
@@ -354,11 +395,25 @@ export class ReadingRoom {
     return dom.node instanceof Element ? dom.node : dom.node.parentElement;
   }
 
-  /** Opens an annotation: selects its card in the sidebar and shows its highlight. */
+  /**
+   * Opens an annotation: selects its card in the sidebar and shows its highlight. In the narrow
+   * layout the sidebar's sheet opens over the lower part of the screen, so the highlight moves
+   * up to stay in view above it.
+   */
   private open(id: string, { scrollText }: { scrollText: boolean }): void {
     this.setActive(id);
+    this.options.host.dispatchEvent(new CustomEvent<string>(REVEAL_ANNOTATION, { detail: id }));
     const range = this.layer.rangeOf(id);
-    if (scrollText && range) this.passageElement(range.from)?.scrollIntoView({ block: 'center', behavior: 'smooth' });
+    const narrow = isNarrowLayout();
+    if (!range || !(scrollText || narrow)) return;
+    const element = this.passageElement(range.from);
+    if (!element) return;
+    if (!narrow) return element.scrollIntoView({ block: 'center', behavior: 'smooth' });
+    const reading = this.options.host.querySelector<HTMLElement>('#ap-reading');
+    const top = this.view.coordsAtPos(range.from).top;
+    const readingTop = reading?.getBoundingClientRect().top ?? 0;
+    // The sheet covers about two thirds of the screen; the top quarter stays visible.
+    if (top < readingTop + 8 || top > innerHeight * 0.25) reading?.scrollBy({ top: top - readingTop - 24, behavior: 'smooth' });
   }
 
   private editExisting(id: string): void {
@@ -432,7 +487,7 @@ export class ReadingRoom {
       activeId: this.activeId,
       footnoteNumbers: this.footnotes.map((f) => f.n),
       footnoteReport: this.footnoteReport(annotations),
-      suggestions: this.analysed ? this.suggestions.open(annotations) : null,
+      suggestions: this.analysed ? this.suggestionList(annotations) : null,
       toolbarRect: this.toolbarRect(),
       editor: this.popover.state,
       hover: this.hover.state,

@@ -6,13 +6,20 @@ import {
   TEXT_FRAGMENT_NAME,
   analyzeChapter,
   createAnchorFromTextRange,
+  canEditAnnotation,
   createAnnotation,
   dismissSuggestion,
   dismissedMap,
+  labelOf,
   relateAnnotation,
+  restoreSuggestion,
 } from '../../schema/index.ts';
-import type { Actor, Anchor, Finding, FindingQuote, OperationContext, Provenance } from '../../schema/index.ts';
+import type { Actor, Anchor, Finding, FindingQuote, OperationContext, Provenance, Role } from '../../schema/index.ts';
+import { CATEGORY_LABELS, highlightCategory } from '../model/annotation-view.ts';
 import type { AnnotationView } from '../model/annotation-view.ts';
+import type { DismissedFinding, SuggestionList } from '../model/suggestion-list.ts';
+import { coveringAnnotation } from './suggestion-coverage.ts';
+import type { CoverCandidate } from './suggestion-coverage.ts';
 import type { LayerResult } from './annotation-layer-api.ts';
 import { ORIGINAL_PASSAGE_NOTE, planRelatedPassage } from './related-passage.ts';
 import type { AnnotatedRange } from './related-passage.ts';
@@ -20,9 +27,29 @@ import type { AnnotatedRange } from './related-passage.ts';
 /** How long the text must rest before the assistants look at it again. */
 const REANALYSE_DELAY_MS = 1500;
 
+/** A live range of an annotation, or null when it has none (orphaned). */
+export type RangeLookup = (annotationId: string) => { from: number; to: number } | null;
+
+/** Who looks at the list: whose dismissals are theirs, what their role allows, and the names of people present. */
+export interface SuggestionViewer {
+  userId: string;
+  role: Role;
+  /** The display name of a user present in the room, if known. */
+  nameOf?: (userId: string) => string | undefined;
+}
+
+/** Words what covers a finding: "Duplication problem by Rita", "contested claim by Ada", "comment by Bo". */
+function coverLabel(annotation: AnnotationView): string {
+  const category = CATEGORY_LABELS[highlightCategory(annotation)].toLocaleLowerCase();
+  const what =
+    annotation.kind === 'problem' ? `${annotation.problemType ? labelOf('problem-type', annotation.problemType) : 'A'} problem` : annotation.kind === 'claim' ? `${category} claim` : category;
+  return `${what[0]!.toLocaleUpperCase()}${what.slice(1)} by ${annotation.authorName}`;
+}
+
 /**
  * The assistants' suggestions for the room: findings of `analyzeChapter` on the current
- * text, minus those dismissed for the room and those already accepted as annotations.
+ * text, minus those already accepted as annotations; those dismissed for the room, and those
+ * whose passage already carries an annotation of the suggested kind (covered), listed apart.
  * Accepting creates the suggested annotation credited to the accepting user with
  * `provenance {source: 'assistant', findingId, detector, rule}`; a duplicate is related
  * (`duplicate-of`) to an annotation on its original passage, which is created as a comment
@@ -34,7 +61,13 @@ export class Suggestions {
   private analysedDoc: PMNode | null = null;
   private timer = 0;
   private readonly listeners = new Set<() => void>();
-  private readonly onDismissed = (): void => this.emit();
+  private dismissedVersion = 0;
+  private readonly onDismissed = (): void => {
+    this.dismissedVersion++;
+    this.emit();
+  };
+  private ranges: { findings: Finding[]; byId: Map<string, { from: number; to: number }> } | null = null;
+  private listed: { key: unknown[]; value: SuggestionList } | null = null;
 
   constructor(
     private readonly annotationsDoc: Y.Doc,
@@ -57,11 +90,62 @@ export class Suggestions {
     else this.timer = window.setTimeout(run, REANALYSE_DELAY_MS);
   }
 
-  /** The findings still open: neither dismissed nor accepted. */
-  open(annotations: readonly AnnotationView[]): Finding[] {
+  /**
+   * The findings as the Suggestions tab shows them (those accepted left out): open ones,
+   * covered ones with the annotation covering each, and dismissed ones with whether `viewer`
+   * may restore them. Recomputed only when the annotations, the findings or the dismissals change.
+   */
+  list(annotations: readonly AnnotationView[], rangeOf: RangeLookup, viewer: SuggestionViewer): SuggestionList {
+    const key = [annotations, this.findings, this.dismissedVersion, viewer.userId, viewer.role, viewer.nameOf];
+    if (this.listed && this.listed.key.every((part, i) => part === key[i])) return this.listed.value;
     const dismissed = dismissedMap(this.annotationsDoc);
     const accepted = new Set(annotations.map((a) => a.findingId).filter((id): id is string => id !== null));
-    return this.findings.filter((f) => !dismissed.has(f.id) && !accepted.has(f.id));
+    const value: SuggestionList = { open: [], covered: [], dismissed: [] };
+    const candidates = this.coverCandidates(annotations, rangeOf);
+    const byId = new Map(annotations.map((a) => [a.id, a]));
+    for (const finding of this.findings) {
+      if (accepted.has(finding.id)) continue;
+      const dismissal = dismissed.get(finding.id);
+      if (dismissal) {
+        value.dismissed.push(this.dismissedEntry(finding, dismissal.by, annotations, viewer));
+        continue;
+      }
+      const cover = coveringAnnotation(finding, this.findingRanges().get(finding.id) ?? null, candidates);
+      if (cover) value.covered.push({ finding, annotationId: cover.id, coveredBy: coverLabel(byId.get(cover.id)!) });
+      else value.open.push(finding);
+    }
+    this.listed = { key, value };
+    return value;
+  }
+
+  /** The annotations a finding could be covered by: of a kind some finding suggests, with a place in the text. */
+  private coverCandidates(annotations: readonly AnnotationView[], rangeOf: RangeLookup): CoverCandidate[] {
+    const kinds = new Set(this.findings.map((f) => f.suggestion.kind));
+    return annotations.flatMap((a) => {
+      if (!kinds.has(a.kind) || a.anchorState === 'orphaned') return [];
+      const range = rangeOf(a.id);
+      return range ? [{ id: a.id, kind: a.kind, problemType: a.problemType, ...range }] : [];
+    });
+  }
+
+  private dismissedEntry(finding: Finding, by: string, annotations: readonly AnnotationView[], viewer: SuggestionViewer): DismissedFinding {
+    const own = by === viewer.userId;
+    const byName = own ? 'you' : (viewer.nameOf?.(by) ?? annotations.find((a) => a.authorId === by)?.authorName ?? 'someone');
+    return { finding, byName, mayRestore: canEditAnnotation(viewer.role, own) };
+  }
+
+  /** Every finding's first quote as a ProseMirror range in the current text (one table for all of them). */
+  private findingRanges(): Map<string, { from: number; to: number }> {
+    if (this.ranges?.findings === this.findings) return this.ranges.byId;
+    const table = new BlockTable(this.textDoc.getXmlFragment(TEXT_FRAGMENT_NAME));
+    const length = table.fullText().length;
+    const byId = new Map<string, { from: number; to: number }>();
+    for (const finding of this.findings) {
+      const quote = finding.quotes[0];
+      if (quote && quote.end <= length) byId.set(finding.id, pmRangeOf(table, quote));
+    }
+    this.ranges = { findings: this.findings, byId };
+    return byId;
   }
 
   /**
@@ -109,8 +193,14 @@ export class Suggestions {
 
   /** Hides a finding for the whole room. */
   dismiss(id: string): LayerResult {
-    const result = dismissSuggestion(this.annotationsDoc, id, { actor: this.actor, now: () => new Date() });
+    const result = dismissSuggestion(this.annotationsDoc, id, this.context());
     return result.ok ? { ok: true, value: undefined } : { ok: false, error: `Could not dismiss the suggestion: ${result.errors.join('; ')}.` };
+  }
+
+  /** Offers a dismissed finding to the room again. */
+  restore(id: string): LayerResult {
+    const result = restoreSuggestion(this.annotationsDoc, id, this.context());
+    return result.ok ? { ok: true, value: undefined } : { ok: false, error: `Could not restore the suggestion: ${result.errors.join('; ')}.` };
   }
 
   /** The ProseMirror range of a finding's first quote, for showing it in the text. */

@@ -1,13 +1,18 @@
+import * as decoding from 'lib0/decoding';
 import type { Awareness } from 'y-protocols/awareness';
-import { PRESENCE_COLOURS, presenceColourIndex } from './presence-colours.ts';
+import type { WebsocketProvider } from 'y-websocket';
+import { MESSAGE_AWARENESS, presenceLook } from '../../schema/index.ts';
 
 /** The identity a user shows to the others in the room. */
 export interface PresenceUser {
   /** The server-side user id, or a stand-in derived from the Yjs client id. */
   userId: string;
   name: string;
-  /** Palette slot 0–7, derived from the user id so every browser agrees. */
-  colourIndex: number;
+  /**
+   * The presence slot the server gave this person while present (schema/room/presence-palette.ts),
+   * the same in every browser; null until known.
+   */
+  slot: number | null;
 }
 
 /** One person in the room, possibly connected from several tabs. */
@@ -27,6 +32,12 @@ interface AwarenessUserField {
   name?: unknown;
   color?: unknown;
   userId?: unknown;
+  slot?: unknown;
+}
+
+/** Reads a presence slot: a small non-negative integer, or null. */
+function slotOf(value: unknown): number | null {
+  return Number.isInteger(value) && (value as number) >= 0 && (value as number) < 10_000 ? (value as number) : null;
 }
 
 /** Reads a peer identity out of an untrusted awareness state. */
@@ -34,18 +45,57 @@ export function presenceUserOf(state: unknown, clientId: number): PresenceUser {
   const user = (state as { user?: AwarenessUserField } | null)?.user ?? {};
   const userId = typeof user.userId === 'string' && user.userId !== '' ? user.userId : `client-${clientId}`;
   const name = typeof user.name === 'string' && user.name.trim() !== '' ? user.name.trim().slice(0, 60) : 'Anonymous reader';
-  return { userId, name, colourIndex: presenceColourIndex(userId) };
+  return { userId, name, slot: slotOf(user.slot) };
 }
 
-/** Publishes the local user into an awareness instance, in the shape y-prosemirror expects. */
+/** y-prosemirror validates `color` as #rrggbb; the page itself paints with classes. Neutral until the slot is known. */
+function cursorColour(slot: number | null): string {
+  return slot === null ? '#5c6370' : presenceLook(slot).colour;
+}
+
+/**
+ * Publishes the local user into an awareness instance, in the shape y-prosemirror expects,
+ * keeping the slot the server gave (the server stamps identity and slot on what it relays).
+ */
 export function publishLocalUser(awareness: Awareness, user: { userId: string; name: string }): void {
-  const colourIndex = presenceColourIndex(user.userId);
-  awareness.setLocalStateField('user', {
-    userId: user.userId,
-    name: user.name,
-    // y-prosemirror validates `color` as #rrggbb; the page itself paints with classes.
-    color: PRESENCE_COLOURS[colourIndex],
-  });
+  const slot = presenceUserOf(awareness.getLocalState(), awareness.clientID).slot;
+  awareness.setLocalStateField('user', { userId: user.userId, name: user.name, slot, color: cursorColour(slot) });
+}
+
+/** The slot the server stamped on this client's own state in an awareness message, or null. */
+function ownSlotIn(decoder: decoding.Decoder, ownClientId: number): number | null {
+  try {
+    const inner = decoding.createDecoder(decoding.readVarUint8Array(decoder));
+    let slot: number | null = null;
+    for (let count = decoding.readVarUint(inner); count > 0; count--) {
+      const clientId = decoding.readVarUint(inner);
+      decoding.readVarUint(inner);
+      const state = decoding.readVarString(inner);
+      if (clientId === ownClientId) slot = presenceUserOf(JSON.parse(state), clientId).slot;
+    }
+    return slot;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Takes the local user's presence slot from the server. The server relays every state back to
+ * its sender too, stamped with the sender's slot, but y-protocols ignores a copy of its own
+ * state; this reads the slot out of that copy and adopts it, so the local user shows in the
+ * colour everyone else sees them in.
+ */
+export function followServerSlot(provider: WebsocketProvider): void {
+  const handleAwareness = provider.messageHandlers[MESSAGE_AWARENESS];
+  if (!handleAwareness) throw new RangeError('the provider has no awareness message handler');
+  provider.messageHandlers[MESSAGE_AWARENESS] = (encoder, decoder, handlingProvider, emitSynced, messageType) => {
+    const awareness = provider.awareness;
+    const slot = ownSlotIn(decoding.clone(decoder), awareness.clientID);
+    handleAwareness(encoder, decoder, handlingProvider, emitSynced, messageType);
+    const local = awareness.getLocalState() as { user?: Record<string, unknown> } | null;
+    if (slot === null || !local?.user || local.user.slot === slot) return;
+    awareness.setLocalStateField('user', { ...local.user, slot, color: cursorColour(slot) });
+  };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { accessEndedMessage } from './access-ended.ts';
 import { EXPORT_OPTION_NAMES, isRole } from '../../schema/index.ts';
 import type { ExportGroup, ExportOptionName, Role } from '../../schema/index.ts';
 
@@ -50,6 +51,8 @@ async function readError(response: Response): Promise<RoomApiError> {
     const body = (await response.json()) as { error?: unknown; message?: unknown };
     const detail = typeof body.error === 'string' ? body.error : typeof body.message === 'string' ? body.message : null;
     if (detail && response.status >= 500) message = `${message} ${detail}`;
+    // A revoked or expired credential: say so, rather than send them back to the link that ended.
+    if (detail && response.status === 401) message = accessEndedMessage(detail) ?? message;
   } catch {
     // Not JSON: the status explains enough.
   }

@@ -7,6 +7,9 @@ import { restoredPending, SaveTracker } from './save-tracker.ts';
 import type { StoredPendingList } from './save-tracker.ts';
 import { COLLAB_CLOSE, MESSAGE_QUERY_AWARENESS, TEXT_FRAGMENT_NAME } from '../../schema/index.ts';
 import type { DocKind } from '../../schema/index.ts';
+import { receiveOnly } from './read-only-link.ts';
+import { followServerSlot } from './presence.ts';
+import { accessEndedMessage } from './access-ended.ts';
 import { decodeStoredMessage, STORED_MESSAGE_TYPE, PERMISSION_MESSAGE_TYPE } from './stored-message.ts';
 
 /** The state of one document's connection to the server. */
@@ -51,6 +54,11 @@ export interface RoomConnectionOptions {
   userId: string;
   /** Base of the collaboration endpoint, e.g. `ws://127.0.0.1:8080/collab`. */
   collabUrl: string;
+  /**
+   * Which documents this user's role may change. A document it may not change is only
+   * received (read-only-link.ts): nothing of it is ever sent to the server.
+   */
+  writable: Record<DocKind, boolean>;
   onNotice: (notice: ConnectionNotice) => void;
   /**
    * Called when the server refuses an update of the annotation document (the refused change
@@ -92,9 +100,9 @@ export async function dropLocalCache(room: string, roomUid: string, userId: stri
   await clearDocument(localCacheName(room, roomUid, userId, doc));
 }
 
-/** Explains a close code the server uses to refuse a session. */
-function refusalMessage(code: number): string {
-  if (code === COLLAB_CLOSE.unauthorized) return 'You were signed out, or the server did not recognise your session. Sign in again, or open your invite link again.';
+/** Explains a close code (and reason) the server uses to refuse a session. */
+function refusalMessage(code: number, reason: string): string {
+  if (code === COLLAB_CLOSE.unauthorized) return accessEndedMessage(reason) ?? 'You were signed out, or the server did not recognise your session. Sign in again, or open your invite link again.';
   if (code === COLLAB_CLOSE.forbidden) return 'You no longer have access to this chapter, or your role in it changed (reload the page to see which).';
   return `The server closed the connection (code ${code}).`;
 }
@@ -219,6 +227,7 @@ export class RoomConnection {
     window.addEventListener('offline', this.onOffline);
     // Presence belongs to the text document; the annotation link carries none.
     this.annotations.provider.awareness.setLocalState(null);
+    followServerSlot(this.text.provider);
     if (navigator.onLine) this.forEachLink((link) => link.provider.connect());
     else this.forEachLink((link) => (link.status = 'offline'));
     this.emit();
@@ -253,9 +262,9 @@ export class RoomConnection {
       link.synced ||= synced;
       this.emit();
     });
-    provider.on('closed', ({ code }) => {
+    provider.on('closed', ({ code, reason }) => {
       link.status = 'refused';
-      this.options.onNotice({ level: 'error', message: refusalMessage(code) });
+      this.options.onNotice({ level: 'error', message: refusalMessage(code, reason) });
       this.emit();
     });
     tracker.subscribe(() => {
@@ -313,6 +322,7 @@ async function openLink(options: RoomConnectionOptions, name: DocKind): Promise<
   });
   // The annotation document can be megabytes: applied without encoding it again for listeners.
   if (name === 'annotations') applyServerStateQuietly(provider, cache);
+  if (!options.writable[name]) receiveOnly(provider);
   return { name, ydoc, provider, tracker, cache, status: 'connecting', synced: false };
 }
 

@@ -3,11 +3,11 @@ import { can, canEditAnnotation, canSetStatus } from '../../schema/index.ts';
 import type { Role } from '../../schema/index.ts';
 import { labelOf } from '../../schema/index.ts';
 import type { AnnotationStatus } from '../../schema/index.ts';
-import { CATEGORY_LABELS, highlightCategory } from '../model/annotation-view.ts';
+import { CATEGORY_LABELS, highlightCategory, statusLabel } from '../model/annotation-view.ts';
 import type { AnnotationView } from '../model/annotation-view.ts';
 import { sendAnnotationAction } from './app-events.ts';
 import type { AnnotationAction } from './app-events.ts';
-import { formatFullTime, formatRelativeTime } from './relative-time.ts';
+import './ap-time.ts';
 import { sharedStyles } from './shared-styles.ts';
 import './ap-thread.ts';
 
@@ -94,6 +94,8 @@ export class ApAnnotationCard extends LitElement {
       :host(:not([expanded])) .note { display: -webkit-box; -webkit-line-clamp: 3; -webkit-box-orient: vertical; overflow: hidden; }
       .correction { margin: 0; font: 13.5px/1.45 var(--ap-serif); padding: 6px 9px; border-radius: 6px; background: #eef6ef; color: #1c4d2b; }
       .correction b { font: 600 11px/1 var(--ap-sans); letter-spacing: 0.06em; text-transform: uppercase; display: block; margin-bottom: 3px; color: var(--ap-ok); }
+      .correction.deletion { background: var(--ap-danger-bg); color: var(--ap-danger); }
+      .correction.deletion b { color: var(--ap-danger); }
       .anchor-note { margin: 0; font: 12.5px/1.4 var(--ap-sans); color: var(--ap-warning); background: var(--ap-warning-bg); padding: 5px 8px; border-radius: 6px; }
       .foot { display: flex; align-items: center; gap: 6px; flex-wrap: wrap; font: 12px/1 var(--ap-sans); color: var(--ap-muted); }
       .fn { font: 600 11.5px/1 var(--ap-sans); color: var(--ap-link); background: #eef3fb; padding: 3px 6px; border-radius: 4px; }
@@ -122,14 +124,15 @@ export class ApAnnotationCard extends LitElement {
       ${this.expanded ? null : html`<button class="open-btn" type="button" aria-label=${`Open: ${this.describe()}`} @click=${this.openFromButton}></button>`}
       <div class="head">
         <span class="badge">${CATEGORY_LABELS[category]}${a.problemType ? html` · ${labelOf('problem-type', a.problemType)}` : null}</span>
-        ${closed ? html`<span class="status ${a.status}" title=${a.statusByName ? `by ${a.statusByName}` : ''}>${labelOf('status', a.status)}</span>` : null}
+        ${closed ? html`<span class="status ${a.status}" title=${a.statusByName ? `by ${a.statusByName}` : ''}>${statusLabel(a, (s) => labelOf('status', s))}</span>` : null}
         ${a.suggested ? html`<span class="assistant" title="Suggested by the assistant">✦ Assistant</span>` : null}
-        <span class="who"><b>${a.authorName}</b> · <time title=${formatFullTime(a.created)}>${formatRelativeTime(a.created)}</time></span>
+        <span class="who"><b>${a.authorName}</b> · <ap-time .at=${a.created}></ap-time></span>
       </div>
       ${a.anchorState !== 'anchored' ? html`<p class="anchor-note">${ANCHOR_NOTES[a.anchorState]}</p>` : null}
       <blockquote class="quote">“${a.quote}”</blockquote>
-      ${a.appliedOriginal ? html`<p class="anchor-note">Correction applied; the text read “${a.appliedOriginal}”.</p>` : null}
+      ${a.appliedOriginal ? html`<p class="anchor-note">${a.correction === '' ? 'Deletion applied; the text read' : 'Correction applied; the text read'} “${a.appliedOriginal}”.</p>` : null}
       ${a.correction && !a.appliedOriginal ? html`<p class="correction"><b>Proposed correction</b>${a.correction}</p>` : null}
+      ${a.correction === '' && !a.appliedOriginal ? html`<p class="correction deletion"><b>Proposed deletion</b><del>${a.quote}</del></p>` : null}
       ${a.note ? html`<p class="note">${a.note}</p>` : null}
       ${this.renderFoot()}
       ${this.expanded ? this.renderExpanded() : null}
@@ -150,14 +153,19 @@ export class ApAnnotationCard extends LitElement {
     const own = a.authorId === this.userId;
     const mayEdit = canEditAnnotation(this.role, own);
     const maySetStatus = canSetStatus(this.role, own);
-    const mayApply = a.kind === 'problem' && a.status === 'resolved' && !!a.correction && a.anchorState !== 'orphaned' && can(this.role, 'apply-correction');
+    const mayApply = a.kind === 'problem' && a.status === 'resolved' && a.correction !== null && a.anchorState !== 'orphaned' && can(this.role, 'apply-correction');
+    const deletion = a.correction === '';
     return html`<div class="expanded-only">
         <ap-thread .annotationId=${a.id} .replies=${a.replies} .userId=${this.userId} .canReply=${can(this.role, 'reply')} .canModerate=${can(this.role, 'edit-others')}></ap-thread>
       </div>
       ${maySetStatus || mayEdit || mayApply
         ? html`<div class="actions">
             ${maySetStatus ? statusButtons(a).map((b) => html`<button class="btn btn--small ${b.primary ? 'btn--primary' : ''}" type="button" @click=${() => this.send({ type: 'set-status', id: a.id, status: b.status })}>${b.label}</button>`) : null}
-            ${mayApply ? html`<button class="btn btn--small btn--primary" type="button" title="Replace the annotated text with the proposed correction" @click=${() => this.send({ type: 'apply-correction', id: a.id })}>Apply correction</button>` : null}
+            ${mayApply
+              ? html`<button class="btn btn--small btn--primary" type="button" title=${deletion ? 'Delete the annotated passage from the text' : 'Replace the annotated text with the proposed correction'} @click=${() => this.send({ type: 'apply-correction', id: a.id })}>
+                  ${deletion ? 'Apply deletion' : 'Apply correction'}
+                </button>`
+              : null}
             ${mayEdit ? this.renderEditActions() : null}
           </div>`
         : null}`;

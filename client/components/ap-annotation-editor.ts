@@ -46,7 +46,7 @@ export class ApAnnotationEditor extends LitElement {
   constructor() {
     super();
     this.mode = 'create';
-    this.draft = { category: 'comment', problemType: null, footnotes: [], note: '', correction: '' };
+    this.draft = { category: 'comment', problemType: null, footnotes: [], note: '', correction: '', proposeDeletion: false };
     this.current = this.draft;
     this.quote = '';
     this.offeredFootnotes = [];
@@ -60,7 +60,7 @@ export class ApAnnotationEditor extends LitElement {
     css`
       :host { position: fixed; left: 0; top: 0; z-index: 46; }
       form {
-        width: 400px;
+        width: min(400px, calc(100vw - 16px));
         max-height: calc(100vh - 24px);
         overflow: auto;
         background: var(--ap-surface);
@@ -91,6 +91,9 @@ export class ApAnnotationEditor extends LitElement {
       .hint { font: 12px/1.2 var(--ap-sans); color: var(--ap-muted); }
       .actions { display: flex; gap: 8px; }
       .error { color: var(--ap-danger); font-size: 12.5px; margin: 0; }
+      .check { display: flex; gap: 8px; align-items: center; font: 500 13px/1.3 var(--ap-sans); color: var(--ap-ink-soft); cursor: pointer; }
+      .check input { margin: 0; width: 16px; height: 16px; }
+      .deletion { margin: 0; font: 14px/1.45 var(--ap-serif); color: var(--ap-danger); padding: 6px 9px; border-radius: 6px; background: var(--ap-danger-bg); display: -webkit-box; -webkit-line-clamp: 3; -webkit-box-orient: vertical; overflow: hidden; }
     `,
   ];
 
@@ -139,9 +142,14 @@ export class ApAnnotationEditor extends LitElement {
           ${PROBLEM_TYPES.map((t) => html`<option value=${t.term} ?selected=${d.problemType === t.term} title=${t.definition}>${t.label}</option>`)}
         </select>
       </label>
-      <label class="field">Proposed correction
+      <label class="field" ?hidden=${d.proposeDeletion}>Proposed correction
         <textarea name="correction" rows="2" maxlength="2000" .value=${d.correction} placeholder="The text as it should read (optional)" @input=${(e: Event) => this.patch({ correction: (e.target as HTMLTextAreaElement).value })}></textarea>
-      </label>`;
+      </label>
+      <label class="check">
+        <input type="checkbox" name="proposeDeletion" .checked=${d.proposeDeletion} @change=${(e: Event) => this.patch({ proposeDeletion: (e.target as HTMLInputElement).checked })} />
+        Propose deleting this passage
+      </label>
+      ${d.proposeDeletion && this.quote ? html`<p class="deletion" aria-label="Proposed: delete the passage"><del>${this.quote}</del></p>` : null}`;
   }
 
   private renderFootnotes() {

@@ -23,6 +23,7 @@ import { describeFilter, emptyFilter, filterAnnotations, isFilterActive } from '
 import type { ApSidebar } from './ap-sidebar.ts';
 import type { Notice } from './ap-notice.ts';
 import type { ApNotice } from './ap-notice.ts';
+import { REVEAL_ANNOTATION, SHOW_PASSAGE } from './app-events.ts';
 import './ap-header.ts';
 import './ap-name-dialog.ts';
 import './ap-notice.ts';
@@ -104,13 +105,22 @@ export class ApApp extends LitElement {
     super.connectedCallback();
     window.addEventListener('beforeunload', this.onBeforeUnload);
     window.addEventListener('online', this.onOnline);
+    this.addEventListener(REVEAL_ANNOTATION, this.onReveal);
+    this.addEventListener(SHOW_PASSAGE, this.onShowPassage);
     void this.boot();
   }
+
+  /** A highlight was opened: in the narrow layout the sidebar's sheet opens on its card. */
+  private readonly onReveal = (): void => this.querySelector<ApSidebar>('ap-sidebar')?.reveal('annotations');
+  /** A passage is shown in the text (a suggestion's Show): the narrow layout's sheet gets out of the way. */
+  private readonly onShowPassage = (): void => this.querySelector<ApSidebar>('ap-sidebar')?.collapse();
 
   override disconnectedCallback(): void {
     window.removeEventListener('beforeunload', this.onBeforeUnload);
     window.removeEventListener('online', this.onOnline);
     this.printing?.destroy();
+    this.removeEventListener(REVEAL_ANNOTATION, this.onReveal);
+    this.removeEventListener(SHOW_PASSAGE, this.onShowPassage);
     this.readingRoom?.destroy();
     this.connection?.destroy();
     super.disconnectedCallback();
@@ -184,6 +194,7 @@ export class ApApp extends LitElement {
       roomUid: member.roomUid,
       userId: member.userId,
       collabUrl: collabUrlFor(location),
+      writable: { text: can(member.role, 'edit-text'), annotations: can(member.role, 'annotate') },
       onNotice: (notice) => this.notify(notice),
       onAnnotationsRefused: (refusal) => this.onAnnotationsRefused(refusal),
     });
@@ -324,7 +335,7 @@ export class ApApp extends LitElement {
   private renderRoom(member: RoomMember) {
     const room = this.room;
     const editing = room?.editing ?? false;
-    return html`<a class="ap-skip-link" href="#ap-sidebar">Skip to the annotations</a>
+    return html`<nav class="ap-skip-links" aria-label="Skip links"><a class="ap-skip-link" href="#ap-sidebar">Skip to the annotations</a></nav>
       <div class="ap-shell">
         <ap-header
           .chapterTitle=${room?.title ?? ''}
@@ -350,6 +361,8 @@ export class ApApp extends LitElement {
         </main>
         <ap-sidebar
           id="ap-sidebar"
+          role="complementary"
+          aria-label="Annotations, footnotes and suggestions"
           tabindex="-1"
           .annotations=${room?.annotations ?? []}
           .activeId=${room?.activeId ?? null}

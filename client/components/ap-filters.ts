@@ -54,7 +54,8 @@ export class ApFilters extends LitElement {
         color: var(--ap-ink-soft);
         cursor: pointer;
       }
-      .chip::before { content: ''; width: 8px; height: 8px; border-radius: 50%; background: var(--cat-ink); }
+      /* A swatch of the highlight as the text shows it: tint, pattern and underline (the pattern tells the tags apart without colour). */
+      .chip::before { content: ''; width: 14px; height: 10px; border-radius: 2px; background-color: var(--cat-tint); background-image: var(--cat-pattern, none); background-size: var(--cat-pattern-size, auto); border-bottom: 2px solid var(--cat-ink); }
       .chip[aria-pressed='true'] { background: var(--cat-tint); border-color: var(--cat-ink); color: var(--cat-ink); font-weight: 600; }
       .count { font-variant-numeric: tabular-nums; color: var(--ap-muted); font-weight: 500; }
       .chip[aria-pressed='true'] .count { color: inherit; }

@@ -61,6 +61,7 @@ export class ApInvitesPanel extends LitElement {
     error: { state: true },
     busy: { state: true },
     created: { state: true },
+    confirmingRevoke: { state: true },
   };
   declare room: string;
   declare open: boolean;
@@ -69,6 +70,8 @@ export class ApInvitesPanel extends LitElement {
   declare busy: boolean;
   /** The link of the invite just created, shown until the panel closes. */
   declare created: { url: string; role: Role } | null;
+  /** The invite whose Revoke was pressed and awaits confirmation, or null. */
+  declare confirmingRevoke: string | null;
   // A click anywhere else closes the panel.
   private readonly outsideClick = new OutsideClick(this, () => this.open && this.close());
 
@@ -80,6 +83,7 @@ export class ApInvitesPanel extends LitElement {
     this.error = '';
     this.busy = false;
     this.created = null;
+    this.confirmingRevoke = null;
   }
 
   static override styles = [
@@ -100,6 +104,8 @@ export class ApInvitesPanel extends LitElement {
       .link input { font: 12px/1.3 var(--ap-mono); }
       .note { font: 12px/1.4 var(--ap-sans); color: var(--ap-muted); margin: 0; }
       .error { font: 12.5px/1.4 var(--ap-sans); color: var(--ap-danger); margin: 0; }
+      .confirm { grid-column: 1 / -1; display: flex; flex-wrap: wrap; gap: 6px; align-items: center; font: 12.5px/1.4 var(--ap-sans); color: var(--ap-danger); padding-top: 6px; }
+      .confirm .btn { grid-row: auto; grid-column: auto; }
     `,
   ];
 
@@ -117,6 +123,7 @@ export class ApInvitesPanel extends LitElement {
     this.open = false;
     this.created = null;
     this.error = '';
+    this.confirmingRevoke = null;
   }
 
   private async load(): Promise<void> {
@@ -147,6 +154,7 @@ export class ApInvitesPanel extends LitElement {
   }
 
   private async revoke(row: InviteRow): Promise<void> {
+    this.confirmingRevoke = null;
     await this.request(`${this.base}/${encodeURIComponent(row.id)}`, { method: 'DELETE' }, async () => {});
   }
 
@@ -203,8 +211,14 @@ export class ApInvitesPanel extends LitElement {
             (row) => html`<li class=${row.state === 'active' ? '' : 'ended'}>
               <span class="what">${ROLE_LABELS[row.role]}${row.label ? ` · ${row.label}` : ''}${row.yours ? ' (yours)' : ''}</span>
               <span class="when">${row.state === 'active' ? `expires ${formatDate(row.expiresAt)}` : row.state} · created ${formatDate(row.createdAt)}</span>
-              ${row.state === 'active' && !row.yours
-                ? html`<button class="btn btn--small btn--danger" type="button" ?disabled=${this.busy} @click=${() => this.revoke(row)} aria-label=${`Revoke the ${ROLE_LABELS[row.role]} invite ${row.label ?? ''}`}>Revoke</button>`
+              ${row.state === 'active' && !row.yours && this.confirmingRevoke !== row.id
+                ? html`<button class="btn btn--small btn--danger" type="button" ?disabled=${this.busy} @click=${() => (this.confirmingRevoke = row.id)} aria-label=${`Revoke the ${ROLE_LABELS[row.role]} invite ${row.label ?? ''}`}>Revoke</button>`
+                : null}
+              ${this.confirmingRevoke === row.id
+                ? html`<span class="confirm" role="group" aria-label="Confirm revoking the invite">Everyone who joined with this link loses access now.
+                    <button class="btn btn--small btn--danger" type="button" ?disabled=${this.busy} @click=${() => this.revoke(row)}>Revoke access</button>
+                    <button class="btn btn--small" type="button" @click=${() => (this.confirmingRevoke = null)}>Keep</button>
+                  </span>`
                 : null}
             </li>`,
           )}

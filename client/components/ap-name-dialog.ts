@@ -46,10 +46,13 @@ export class ApNameDialog extends LitElement {
         box-shadow: var(--ap-shadow-pop);
         padding: 28px 28px 24px;
         display: grid;
+        grid-template-columns: minmax(0, 1fr);
         gap: 16px;
       }
+      @media (max-width: 599px) { form { padding: 22px 18px 18px; } }
       h2 { margin: 0; font: 600 22px/1.25 var(--ap-serif); color: var(--ap-accent); }
-      p { margin: 0; color: var(--ap-ink-soft); line-height: 1.5; }
+      /* A room id is one long word: it wraps rather than widening the dialog past a phone's screen. */
+      p { margin: 0; color: var(--ap-ink-soft); line-height: 1.5; overflow-wrap: anywhere; }
       .role { font-weight: 600; }
       .actions { display: flex; justify-content: flex-end; }
       .error { color: var(--ap-danger); font-size: 13px; }

@@ -1,10 +1,9 @@
 import { LitElement, css, html } from 'lit';
 import type { Peer } from '../collab/presence.ts';
-import { presenceColourClass } from '../collab/presence-colours.ts';
+import { presenceClasses } from '../collab/presence-colours.ts';
 import { presenceStyles } from './presence-styles.ts';
 import { sharedStyles } from './shared-styles.ts';
 
-const MAX_FACES = 5;
 
 function initials(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean);
@@ -14,12 +13,15 @@ function initials(name: string): string {
 
 /** Who is in the room: coloured initials, the local user first, the rest in a "+N" overflow. */
 export class ApPresenceBar extends LitElement {
-  static override properties = { peers: { attribute: false } };
+  static override properties = { peers: { attribute: false }, maxFaces: { attribute: false } };
   declare peers: Peer[];
+  /** How many faces show before the "+N" overflow (fewer in the narrow header). */
+  declare maxFaces: number;
 
   constructor() {
     super();
     this.peers = [];
+    this.maxFaces = 5;
   }
 
   static override styles = [
@@ -48,13 +50,13 @@ export class ApPresenceBar extends LitElement {
   ];
 
   override render() {
-    const shown = this.peers.slice(0, MAX_FACES);
-    const hidden = this.peers.slice(MAX_FACES);
+    const shown = this.peers.slice(0, this.maxFaces);
+    const hidden = this.peers.slice(this.maxFaces);
     const everyone = this.peers.map((p) => (p.isSelf ? `${p.name} (you)` : p.name)).join(', ');
     return html`<ul aria-label=${`${this.peers.length} ${this.peers.length === 1 ? 'person' : 'people'} in the room: ${everyone}`}>
       ${shown.map(
         (peer) => html`<li>
-          <span class="face ${presenceColourClass(peer.colourIndex)} ${peer.isSelf ? 'self' : ''}" title=${peer.isSelf ? `${peer.name} (you)` : peer.name} data-peer=${peer.name}>
+          <span class="face ${presenceClasses(peer.slot)} ${peer.isSelf ? 'self' : ''}" title=${peer.isSelf ? `${peer.name} (you)` : peer.name} data-peer=${peer.name}>
             ${initials(peer.name)}
           </span>
         </li>`,

@@ -35,6 +35,11 @@ export class ApSaveStatus extends LitElement {
       .offline { color: var(--ap-warning); background: var(--ap-warning-bg); }
       .error { color: var(--ap-danger); background: var(--ap-danger-bg); }
       @keyframes pulse { 50% { opacity: 0.3; } }
+      /* A phone's header has room for a short status; the whole of it is in the title and for screen readers. */
+      @media (max-width: 599px) {
+        .pill { padding: 6px 8px; }
+        .text { max-width: 92px; overflow: hidden; text-overflow: ellipsis; }
+      }
     `,
   ];
 

@@ -3,6 +3,10 @@ import { sharedStyles } from './shared-styles.ts';
 import { TOOLBAR_CHOICE } from './app-events.ts';
 import type { ToolbarChoice } from './app-events.ts';
 import { moveTo, placeFloating } from './floating-position.ts';
+import { isCoarsePointer } from './layout-mode.ts';
+
+/** Below this width the toolbar is docked at the bottom of the screen (its CSS), not placed by the selection. */
+const DOCKED_QUERY = '(max-width: 599px)';
 
 const CHOICES: Array<{ choice: ToolbarChoice; label: string; key: string; title: string }> = [
   { choice: 'sourced', label: 'Sourced', key: '1', title: 'Tag as a claim supported by its sources' },
@@ -62,6 +66,20 @@ export class ApSelectionToolbar extends LitElement {
       .comment { --dot: #f2d24a; }
       kbd { color: #fff; opacity: 0.7; border-color: rgba(255, 255, 255, 0.6); }
       .sep { width: 1px; background: rgba(255, 255, 255, 0.2); margin: 4px 3px; }
+      /* Touch: no keyboard to hint at, and fingers need taller targets; a phone needs it narrower. */
+      @media (hover: none) {
+        kbd { display: none; }
+        button { padding: 11px 9px; }
+      }
+      /* A phone: docked above the sidebar's tabs, full width, one column per choice. */
+      @media (max-width: 599px) {
+        :host { left: 8px; right: 8px; top: auto; bottom: calc(var(--ap-sheet-peek, 58px) + 8px + env(safe-area-inset-bottom)); transform: none !important; }
+        .bar { gap: 0; padding: 4px; }
+        button { flex: 1 1 0; min-width: 0; flex-direction: column; gap: 5px; padding: 9px 2px 8px; font-size: 11.5px; }
+        .sep { margin: 6px 1px; }
+        /* A selection in the lower half of the screen: docked under the header instead, off the selection. */
+        :host([at-top]) { top: calc(var(--ap-header-height) + 8px); bottom: auto; }
+      }
     `,
   ];
 
@@ -79,8 +97,14 @@ export class ApSelectionToolbar extends LitElement {
   override updated(): void {
     this.hidden = this.anchorRect === null;
     if (!this.anchorRect) return;
+    if (matchMedia(DOCKED_QUERY).matches) {
+      this.toggleAttribute('at-top', this.anchorRect.top + this.anchorRect.height / 2 > innerHeight / 2);
+      return;
+    }
     const size = this.getBoundingClientRect();
-    moveTo(this, placeFloating(this.anchorRect, { width: size.width, height: size.height }, { width: innerWidth, height: innerHeight }));
+    // A phone shows its own copy/select-all menu above a touch selection: keep out of its way.
+    const prefer = isCoarsePointer() ? 'below' : 'above';
+    moveTo(this, placeFloating(this.anchorRect, { width: size.width, height: size.height }, { width: innerWidth, height: innerHeight }, prefer));
   }
 
   private choose(choice: ToolbarChoice): void {

@@ -1,11 +1,15 @@
 import { LitElement, css, html } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import type { Finding, Role } from '../../schema/index.ts';
+import type { Role } from '../../schema/index.ts';
+import type { SuggestionList } from '../model/suggestion-list.ts';
+import type { AnnotationAction } from './app-events.ts';
 import { countFacets, emptyFilter, filterAnnotations, isFilterActive } from '../model/annotation-filter.ts';
 import type { AnnotationFilter, FacetCounts, FilteredAnnotations } from '../model/annotation-filter.ts';
 import type { AnnotationView } from '../model/annotation-view.ts';
 import type { FootnoteReport } from '../model/footnote-report.ts';
 import { sharedStyles } from './shared-styles.ts';
+import { NarrowLayout } from './layout-mode.ts';
+import { sheetStyles } from './sidebar-sheet-styles.ts';
 import './ap-annotation-card.ts';
 import './ap-filters.ts';
 import './ap-footnote-panel.ts';
@@ -19,7 +23,9 @@ const PAGE = 40;
 /**
  * The sidebar: annotations in document order with search, filters and counts (a window of
  * cards with "show more", so thousands of annotations stay fast), a section for orphaned and
- * degraded annotations, the footnote panel, and the assistant's suggestions.
+ * degraded annotations, the footnote panel, and the assistant's suggestions. In the narrow
+ * layout (layout-mode.ts) it is a bottom sheet: its tabs, with their counts, stay in view at
+ * the bottom of the screen, and the reader opens the panel over the chapter.
  */
 export class ApSidebar extends LitElement {
   static override properties = {
@@ -35,6 +41,8 @@ export class ApSidebar extends LitElement {
     filter: { state: true },
     limit: { state: true },
     attentionLimit: { state: true },
+    sheet: { type: Boolean, reflect: true },
+    open: { type: Boolean, reflect: true },
   };
   declare annotations: AnnotationView[];
   declare activeId: string | null;
@@ -42,14 +50,19 @@ export class ApSidebar extends LitElement {
   declare userId: string;
   declare footnoteNumbers: number[];
   declare footnoteReport: FootnoteReport | null;
-  /** Open suggestions of the assistants, or null before the first analysis. */
-  declare suggestions: Finding[] | null;
+  /** The assistants' suggestions, or null before the first analysis. */
+  declare suggestions: SuggestionList | null;
   /** Whether the user may accept and dismiss suggestions. */
   declare canAct: boolean;
   declare tab: SidebarTab;
   declare filter: AnnotationFilter;
   declare limit: number;
   declare attentionLimit: number;
+  /** Whether the sidebar is a bottom sheet (the narrow layout). */
+  declare sheet: boolean;
+  /** In the narrow layout: whether the sheet is open over the chapter. */
+  declare open: boolean;
+  private readonly layout = new NarrowLayout(this, (narrow) => (this.sheet = narrow));
 
   private filtered: FilteredAnnotations | null = null;
   private facets: FacetCounts | null = null;
@@ -70,13 +83,16 @@ export class ApSidebar extends LitElement {
     this.filter = emptyFilter();
     this.limit = PAGE;
     this.attentionLimit = PAGE;
+    this.sheet = this.layout.matches;
+    this.open = false;
   }
 
   static override styles = [
     sharedStyles,
+    sheetStyles,
     css`
       :host { display: flex; flex-direction: column; background: var(--ap-surface-sunk); border-left: 1px solid var(--ap-rule); min-height: 0; }
-      [role='tablist'] { display: flex; gap: 2px; padding: 8px 12px 0; border-bottom: 1px solid var(--ap-rule); background: var(--ap-surface); flex: none; }
+      [role='tablist'] { display: flex; gap: 2px; padding: 8px 12px 0; }
       [role='tab'] {
         all: unset;
         cursor: pointer;
@@ -116,24 +132,57 @@ export class ApSidebar extends LitElement {
       { id: 'annotations', label: 'Annotations', count: this.annotations.length },
       { id: 'footnotes', label: 'Footnotes', count: null },
     ];
-    if (this.suggestions !== null) tabs.push({ id: 'suggestions', label: 'Suggestions', count: this.suggestions.length });
-    return html`<div role="tablist" aria-label="Sidebar" @keydown=${this.onTabKeydown}>
-        ${tabs.map(
-          (t) => html`<button role="tab" id="tab-${t.id}" aria-selected=${this.tab === t.id ? 'true' : 'false'} aria-controls="panel-${t.id}" tabindex=${this.tab === t.id ? 0 : -1} @click=${() => this.selectTab(t.id)}>
-            ${t.label}${t.count !== null ? html`<span class="tab-count">${t.count}</span>` : null}
-          </button>`,
-        )}
+    if (this.suggestions !== null) tabs.push({ id: 'suggestions', label: 'Suggestions', count: this.suggestions.open.length });
+    const collapsed = this.sheet && !this.open;
+    return html`<div class="head" @keydown=${this.onSheetKeydown}>
+        <span class="grabber" aria-hidden="true"></span>
+        <div role="tablist" aria-label="Sidebar" @keydown=${this.onTabKeydown}>
+          ${tabs.map(
+            (t) => html`<button role="tab" id="tab-${t.id}" aria-selected=${this.tab === t.id ? 'true' : 'false'} aria-controls="panel-${t.id}" tabindex=${this.tab === t.id ? 0 : -1} @click=${() => this.selectTab(t.id)}>
+              ${t.label}${t.count !== null ? html`<span class="tab-count">${t.count}</span>` : null}
+            </button>`,
+          )}
+        </div>
+        <button class="btn btn--quiet sheet-toggle" type="button" aria-expanded=${this.open ? 'true' : 'false'} aria-controls="panel-${this.tab}" aria-label=${this.open ? 'Close the panel' : 'Open the panel'} @click=${() => (this.open = !this.open)}>
+          <span class="chevron" aria-hidden="true"></span>
+        </button>
       </div>
-      <div class="panel" role="tabpanel" id="panel-${this.tab}" aria-labelledby="tab-${this.tab}">
+      <div class="panel" role="tabpanel" id="panel-${this.tab}" aria-labelledby="tab-${this.tab}" ?inert=${collapsed} @keydown=${this.onSheetKeydown}>
         ${this.tab === 'annotations' ? this.renderAnnotations() : null}
         ${this.tab === 'footnotes' ? html`<ap-footnote-panel .report=${this.footnoteReport}></ap-footnote-panel>` : null}
-        ${this.tab === 'suggestions' ? html`<ap-suggestions-panel .findings=${this.suggestions ?? []} .canAct=${this.canAct}></ap-suggestions-panel>` : null}
+        ${this.tab === 'suggestions' ? html`<ap-suggestions-panel .list=${this.suggestions} .canAct=${this.canAct} @ap-annotation-action=${this.onSuggestionOpens}></ap-suggestions-panel>` : null}
       </div>`;
   }
 
-  /** Shows a tab (the app opens the annotations tab when a highlight is clicked). */
+  /** Shows a tab; in the narrow layout, choosing a tab also opens the sheet. */
   selectTab(tab: SidebarTab): void {
     this.tab = tab;
+    if (this.sheet) this.open = true;
+  }
+
+  /** In the narrow layout, opens the sheet on a tab (a highlight was tapped); beside the chapter every tab is in view already. */
+  reveal(tab: SidebarTab): void {
+    if (!this.sheet) return;
+    this.tab = tab;
+    this.open = true;
+  }
+
+  /** "Open it" on a covered suggestion: show the annotation's card (the event goes on to the app, which opens it). */
+  private onSuggestionOpens(event: CustomEvent<AnnotationAction>): void {
+    if (event.detail.type === 'open') this.tab = 'annotations';
+  }
+
+  /** In the narrow layout, closes the sheet (the text is wanted in full: a suggestion's passage is shown). */
+  collapse(): void {
+    this.open = false;
+  }
+
+  /** Esc in the open sheet closes it and leaves focus on its toggle. */
+  private onSheetKeydown(event: KeyboardEvent): void {
+    if (event.key !== 'Escape' || !this.sheet || !this.open || event.defaultPrevented) return;
+    event.preventDefault();
+    this.open = false;
+    this.renderRoot.querySelector<HTMLElement>('.sheet-toggle')?.focus();
   }
 
   private renderAnnotations() {

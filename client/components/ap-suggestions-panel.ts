@@ -1,11 +1,13 @@
 import { LitElement, css, html } from 'lit';
 import { labelOf } from '../../schema/index.ts';
 import type { Finding, FindingType } from '../../schema/index.ts';
+import type { CoveredFinding, DismissedFinding, SuggestionList } from '../model/suggestion-list.ts';
+import { sendAnnotationAction } from './app-events.ts';
 import { sharedStyles } from './shared-styles.ts';
 
 /** What the user asks of a suggestion. */
 export interface SuggestionAction {
-  type: 'accept' | 'dismiss' | 'show';
+  type: 'accept' | 'dismiss' | 'show' | 'restore';
   id: string;
 }
 
@@ -30,22 +32,33 @@ function acceptLabel(finding: Finding): string {
   return 'Add comment';
 }
 
+const EMPTY: SuggestionList = { open: [], covered: [], dismissed: [] };
+
 /**
  * The assistants' suggestions, grouped by detector: what is wrong, the quote it rests on,
  * and Accept (creates the annotation, credited to you and marked as suggested), Dismiss
- * (hides it for the whole room) and Show (scrolls the text to it).
+ * (hides it for the whole room) and Show (scrolls the text to it). Below them, those an
+ * annotation already records (covered, with a link to it) and, on request, those dismissed,
+ * with Restore.
  */
 export class ApSuggestionsPanel extends LitElement {
-  static override properties = { findings: { attribute: false }, canAct: { attribute: false }, expanded: { state: true } };
-  declare findings: Finding[];
+  static override properties = {
+    list: { attribute: false },
+    canAct: { attribute: false },
+    expanded: { state: true },
+    showDismissed: { state: true },
+  };
+  declare list: SuggestionList | null;
   declare canAct: boolean;
   declare expanded: Set<FindingType>;
+  declare showDismissed: boolean;
 
   constructor() {
     super();
-    this.findings = [];
+    this.list = null;
     this.canAct = false;
     this.expanded = new Set();
+    this.showDismissed = false;
   }
 
   static override styles = [
@@ -66,15 +79,65 @@ export class ApSuggestionsPanel extends LitElement {
       .fn { font: 600 11.5px/1 var(--ap-sans); color: var(--ap-link); background: #eef3fb; padding: 3px 6px; border-radius: 4px; }
       .spacer { flex: 1; }
       .empty { margin: 0; text-align: center; padding: 24px 8px; color: var(--ap-muted); font: 13.5px/1.5 var(--ap-sans); }
+      .aside li { background: transparent; }
+      .covered-by { margin: 0; font: 12.5px/1.4 var(--ap-sans); color: var(--ap-ink-soft); }
+      .covered-by .btn { margin-left: 4px; }
+      .toggle { justify-self: start; }
     `,
   ];
 
   override render() {
-    if (this.findings.length === 0) return html`<p class="empty">No open suggestions. The assistants look again whenever the text changes.</p>`;
+    const { open, covered, dismissed } = this.list ?? EMPTY;
     const groups = new Map<FindingType, Finding[]>();
-    for (const f of this.findings) groups.set(f.type, [...(groups.get(f.type) ?? []), f]);
-    return html`<p class="intro">The assistants read the chapter for duplicated passages, citation and transliteration problems, and unsourced specifics. Accepting a suggestion makes it your annotation, marked as suggested; dismissing hides it for everyone.</p>
-      ${[...groups.entries()].map(([type, list]) => this.renderGroup(type, list))}`;
+    for (const f of open) groups.set(f.type, [...(groups.get(f.type) ?? []), f]);
+    return html`${open.length === 0
+        ? html`<p class="empty">No open suggestions. The assistants look again whenever the text changes.</p>`
+        : html`<p class="intro">The assistants read the chapter for duplicated passages, citation and transliteration problems, and unsourced specifics. Accepting a suggestion makes it your annotation, marked as suggested; dismissing hides it for everyone.</p>
+            ${[...groups.entries()].map(([type, list]) => this.renderGroup(type, list))}`}
+      ${covered.length > 0 ? this.renderCovered(covered) : null}
+      ${dismissed.length > 0 ? this.renderDismissed(dismissed) : null}`;
+  }
+
+  private renderCovered(covered: CoveredFinding[]) {
+    return html`<section class="aside" aria-labelledby="group-covered">
+      <h3 id="group-covered">Already covered <span class="n">${covered.length}</span></h3>
+      <p class="blurb">An annotation on the same passage already records these.</p>
+      <ol>
+        ${covered.map(
+          (c) => html`<li data-finding-id=${c.finding.id}>
+            <p class="message">${c.finding.message}</p>
+            ${this.renderQuote(c.finding)}
+            <p class="covered-by">Covered by: ${c.coveredBy}<button class="btn btn--quiet btn--small" type="button" @click=${() => sendAnnotationAction(this, { type: 'open', id: c.annotationId })}>Open it</button></p>
+          </li>`,
+        )}
+      </ol>
+    </section>`;
+  }
+
+  private renderDismissed(dismissed: DismissedFinding[]) {
+    const toggle = html`<button class="btn btn--quiet btn--small toggle" type="button" aria-expanded=${this.showDismissed ? 'true' : 'false'} aria-controls="dismissed-list" @click=${() => (this.showDismissed = !this.showDismissed)}>
+      ${this.showDismissed ? 'Hide' : 'Show'} dismissed (${dismissed.length})
+    </button>`;
+    return html`<section class="aside" aria-label="Dismissed suggestions">
+      ${toggle}
+      <ol id="dismissed-list" ?hidden=${!this.showDismissed}>
+        ${dismissed.map(
+          (d) => html`<li data-finding-id=${d.finding.id}>
+            <p class="message">${d.finding.message}</p>
+            ${this.renderQuote(d.finding)}
+            <div class="row">
+              <span class="covered-by">Dismissed by ${d.byName}</span><span class="spacer"></span>
+              ${this.canAct && d.mayRestore ? html`<button class="btn btn--small" type="button" @click=${() => this.send('restore', d.finding.id)}>Restore</button>` : null}
+            </div>
+          </li>`,
+        )}
+      </ol>
+    </section>`;
+  }
+
+  private renderQuote(f: Finding) {
+    const quote = f.quotes[0]?.exact ?? '';
+    return quote ? html`<p class="quote">“${quote}”</p>` : null;
   }
 
   private renderGroup(type: FindingType, list: Finding[]) {
@@ -89,10 +152,9 @@ export class ApSuggestionsPanel extends LitElement {
   }
 
   private renderFinding(f: Finding) {
-    const quote = f.quotes[0]?.exact ?? '';
     return html`<li data-finding-id=${f.id}>
-      <p class="message"><span class="severity ${f.severity}" aria-label=${f.severity === 'error' ? 'Error' : 'Warning'}></span>${f.message}</p>
-      ${quote ? html`<p class="quote">“${quote}”</p>` : null}
+      <p class="message"><span class="severity ${f.severity}" role="img" aria-label=${f.severity === 'error' ? 'Error' : 'Warning'}></span>${f.message}</p>
+      ${this.renderQuote(f)}
       <div class="row">
         ${f.footnotes.map((n) => html`<span class="fn">fn ${n}</span>`)}
         <span class="spacer"></span>

@@ -1,7 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import type { ReplyView } from '../model/annotation-view.ts';
 import { sendAnnotationAction } from './app-events.ts';
-import { formatFullTime, formatRelativeTime } from './relative-time.ts';
+import './ap-time.ts';
 import { sharedStyles } from './shared-styles.ts';
 
 /**
@@ -80,7 +80,7 @@ export class ApThread extends LitElement {
     return html`<li>
       <div class="meta">
         <span class="author">${reply.authorName}</span>
-        <time title=${formatFullTime(reply.created)}>${formatRelativeTime(reply.created)}</time>
+        <ap-time .at=${reply.created}></ap-time>
         ${reply.modified > reply.created + 1000 ? html`<span>(edited)</span>` : null}
         ${mayChange
           ? html`<span class="reply-actions">

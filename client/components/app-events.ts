@@ -8,6 +8,8 @@ export interface AnnotationDraft {
   footnotes: number[];
   note: string;
   correction: string;
+  /** A problem proposing to delete the passage (stored as the correction ""), whatever `correction` holds. */
+  proposeDeletion: boolean;
 }
 
 /** Everything a card, the editor or a panel can ask the app to do with an annotation. */
@@ -34,6 +36,15 @@ export function sendAnnotationAction(source: HTMLElement, action: AnnotationActi
 
 /** A claim status, or one of the kinds that need a form first. */
 export type ToolbarChoice = ClaimStatus | 'problem' | 'comment';
+
+/**
+ * The event the reading room sends on its host when the user opens an annotation (a tap or
+ * click on its highlight, Enter, its card): the sidebar shows it, opening the sheet if need be.
+ */
+export const REVEAL_ANNOTATION = 'ap-reveal-annotation';
+
+/** The event the reading room sends on its host when it shows a passage in the text (a suggestion's "Show"): the narrow layout's sheet closes. */
+export const SHOW_PASSAGE = 'ap-show-passage';
 
 /** The event the selection toolbar sends when the user picks a category. */
 export const TOOLBAR_CHOICE = 'ap-toolbar-choice';

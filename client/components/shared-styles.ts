@@ -68,10 +68,10 @@ export const sharedStyles = css`
   .badge::before { content: ''; width: 7px; height: 7px; border-radius: 50%; background: currentColor; }
   .badge--plain::before { display: none; }
   .cat-sourced { --cat-ink: var(--ap-sourced); --cat-tint: var(--ap-sourced-tint); }
-  .cat-contested { --cat-ink: var(--ap-contested); --cat-tint: var(--ap-contested-tint); }
-  .cat-interpretive { --cat-ink: var(--ap-interpretive); --cat-tint: var(--ap-interpretive-tint); }
-  .cat-problem { --cat-ink: var(--ap-problem); --cat-tint: var(--ap-problem-tint); }
-  .cat-comment { --cat-ink: var(--ap-comment); --cat-tint: var(--ap-comment-tint); }
+  .cat-contested { --cat-ink: var(--ap-contested); --cat-tint: var(--ap-contested-tint); --cat-pattern: repeating-linear-gradient(-45deg, transparent 0 3px, rgba(160, 72, 0, 0.3) 3px 4.5px); }
+  .cat-interpretive { --cat-ink: var(--ap-interpretive); --cat-tint: var(--ap-interpretive-tint); --cat-pattern: radial-gradient(circle at 2px 2px, rgba(74, 69, 181, 0.5) 0 1px, transparent 1.4px); --cat-pattern-size: 5px 5px; }
+  .cat-problem { --cat-ink: var(--ap-problem); --cat-tint: var(--ap-problem-tint); --cat-pattern: repeating-linear-gradient(45deg, transparent 0 3px, rgba(176, 38, 31, 0.28) 3px 4.5px), repeating-linear-gradient(-45deg, transparent 0 3px, rgba(176, 38, 31, 0.28) 3px 4.5px); }
+  .cat-comment { --cat-ink: var(--ap-comment); --cat-tint: var(--ap-comment-tint); --cat-pattern: repeating-linear-gradient(0deg, transparent 0 4px, rgba(118, 95, 0, 0.3) 4px 5px); }
 
   .muted { color: var(--ap-muted); }
   .quote { font-family: var(--ap-serif); font-style: italic; color: var(--ap-ink-soft); }
@@ -93,5 +93,6 @@ export const dropdownStyles = css`
     border-radius: var(--ap-radius);
     box-shadow: var(--ap-shadow-pop);
     z-index: 30;
+    max-width: calc(100vw - 16px);
   }
 `;

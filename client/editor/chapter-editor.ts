@@ -9,6 +9,7 @@ import type { Awareness } from 'y-protocols/awareness';
 import { chapterSchema } from '../../schema/index.ts';
 import { readOnlyGuard } from './read-only-guard.ts';
 import { blockIdsPlugin } from './block-ids.ts';
+import { footnoteListPlugin } from './footnote-list.ts';
 import { buildRemoteCursor, buildRemoteSelection } from './remote-cursors.ts';
 import { FootnoteRefView } from './footnote-ref-view.ts';
 import { FootnoteView } from './footnote-view.ts';
@@ -55,6 +56,7 @@ export function createChapterEditor(options: ChapterEditorOptions): EditorView {
       readOnlyGuard(false),
       ...options.plugins,
       blockIdsPlugin(),
+      footnoteListPlugin(),
       editingKeymap(),
       keymap(baseKeymap),
     ],

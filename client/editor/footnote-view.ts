@@ -5,7 +5,8 @@ import type { FootnoteJumpDetail } from './footnote-events.ts';
 
 /**
  * A footnote below the chapter: its number as a button that jumps back to the marker in the
- * text, then the footnote's editable (annotatable) content.
+ * text, then the footnote's editable (annotatable) content. An item of the footnote list
+ * (footnote-list.ts), not a landmark of its own: 36 asides were 36 anonymous landmarks.
  */
 export class FootnoteView implements NodeView {
   readonly dom: HTMLElement;
@@ -14,8 +15,9 @@ export class FootnoteView implements NodeView {
 
   /** Renders `node` (a `footnote`). */
   constructor(node: PMNode) {
-    this.dom = document.createElement('aside');
+    this.dom = document.createElement('div');
     this.dom.className = 'ap-footnote';
+    this.dom.setAttribute('role', 'listitem');
     this.number = document.createElement('button');
     this.number.type = 'button';
     this.number.className = 'ap-footnote__number';

@@ -58,6 +58,8 @@ export function readOnlyGuard(initiallyEditing: boolean): Plugin<TextEditingStat
       attributes: (state): Record<string, string> => ({
         'aria-readonly': readOnlyGuardKey.getState(state)?.editing ? 'false' : 'true',
         class: readOnlyGuardKey.getState(state)?.editing ? 'is-editing' : 'is-reading',
+        // Reading: a tap places the caret or starts a selection without raising a phone's keyboard.
+        inputmode: readOnlyGuardKey.getState(state)?.editing ? 'text' : 'none',
       }),
     },
   });

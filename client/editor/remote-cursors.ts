@@ -1,6 +1,6 @@
 import type { DecorationAttrs } from 'prosemirror-view';
 import { presenceUserOf } from '../collab/presence.ts';
-import { presenceColourClass } from '../collab/presence-colours.ts';
+import { presenceClasses } from '../collab/presence-colours.ts';
 
 /**
  * Builds the caret of another user: a coloured bar with their name above it. Colour comes
@@ -10,7 +10,7 @@ import { presenceColourClass } from '../collab/presence-colours.ts';
 export function buildRemoteCursor(user: unknown, clientId: number): HTMLElement {
   const peer = presenceUserOf({ user }, clientId);
   const caret = document.createElement('span');
-  caret.className = `ap-remote-caret ${presenceColourClass(peer.colourIndex)}`;
+  caret.className = `ap-remote-caret ${presenceClasses(peer.slot)}`;
   caret.setAttribute('aria-hidden', 'true');
   const label = document.createElement('span');
   label.className = 'ap-remote-caret__label';
@@ -23,5 +23,5 @@ export function buildRemoteCursor(user: unknown, clientId: number): HTMLElement 
 /** Decoration attributes for another user's selection: a tint in their palette colour. */
 export function buildRemoteSelection(user: unknown, clientId: number): DecorationAttrs {
   const peer = presenceUserOf({ user }, clientId);
-  return { class: `ap-remote-selection ${presenceColourClass(peer.colourIndex)}` };
+  return { class: `ap-remote-selection ${presenceClasses(peer.slot)}` };
 }

@@ -38,7 +38,7 @@ const searchTextCache = new WeakMap<AnnotationView, string>();
 function searchTextOf(annotation: AnnotationView): string {
   let text = searchTextCache.get(annotation);
   if (text === undefined) {
-    const parts = [annotation.quote, annotation.note, annotation.correction, annotation.authorName];
+    const parts = [annotation.quote, annotation.note, annotation.correction ?? '', annotation.authorName];
     for (const reply of annotation.replies) parts.push(reply.body, reply.authorName);
     text = parts.join('\n').toLocaleLowerCase();
     searchTextCache.set(annotation, text);

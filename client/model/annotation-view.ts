@@ -22,7 +22,8 @@ export interface AnnotationView {
   problemType: ProblemType | null;
   status: AnnotationStatus;
   note: string;
-  correction: string;
+  /** A problem's proposed correction: null when none, "" when it proposes deleting the passage. */
+  correction: string | null;
   footnotes: number[];
   authorId: string;
   authorName: string;
@@ -66,3 +67,8 @@ export const CATEGORY_LABELS: Record<HighlightCategory, string> = {
   problem: 'Problem',
   comment: 'Comment',
 };
+
+/** Human label of an annotation's status: a problem that was accepted reads "Accepted", not "Resolved". */
+export function statusLabel(annotation: Pick<AnnotationView, 'kind' | 'status'>, label: (status: AnnotationStatus) => string): string {
+  return annotation.kind === 'problem' && annotation.status === 'resolved' ? 'Accepted' : label(annotation.status);
+}

@@ -19,6 +19,7 @@ export const ANNOTATION_OPERATIONS = [
   'edit-reply',
   'delete-reply',
   'dismiss-suggestion',
+  'restore-suggestion',
   'reanchor',
   'apply-correction',
 ] as const;

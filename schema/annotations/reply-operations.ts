@@ -79,3 +79,15 @@ export function dismissSuggestion(ydoc: Y.Doc, findingId: string, context: Opera
   ydoc.transact(() => dismissed.set(findingId, entry), new AnnotationOrigin('dismiss-suggestion', context.actor.userId));
   return { ok: true, value: entry };
 }
+
+/**
+ * Undoes a dismissal, offering the finding to the room again. Who may is the role table's
+ * `canEditAnnotation` (the one who dismissed it, or the owner), checked by the caller and the server.
+ */
+export function restoreSuggestion(ydoc: Y.Doc, findingId: string, context: OperationContext): ValidationResult<{ id: string }> {
+  checkActor(context);
+  const dismissed = dismissedMap(ydoc);
+  if (!dismissed.has(findingId)) return { ok: false, errors: [`suggestion ${findingId} is not dismissed`] };
+  ydoc.transact(() => dismissed.delete(findingId), new AnnotationOrigin('restore-suggestion', context.actor.userId));
+  return { ok: true, value: { id: findingId } };
+}

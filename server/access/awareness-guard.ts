@@ -2,11 +2,10 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as authProtocol from 'y-protocols/auth';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import { MESSAGE_AUTH } from '../../schema/index.ts';
+import { MESSAGE_AUTH, PresenceSlots, presenceLook } from '../../schema/index.ts';
 import type { Session } from '../auth/identity.ts';
 import type { CollabConnection } from '../collab/collab-connection.ts';
 import type { CollabDoc } from '../collab/collab-doc.ts';
-import { presenceColour } from './presence-identity.ts';
 
 /**
  * Awareness (presence) as the server relays it. Yjs awareness lets any peer publish any state
@@ -17,8 +16,11 @@ import { presenceColour } from './presence-identity.ts';
  *   silently when they are echoes (a stock y-websocket client re-sends every state it hears,
  *   with the clock it heard), with permission-denied when they are newer than what the server
  *   holds (an attempt to speak for someone else);
- * - identity from the session: the server overwrites `user` with `{userId, name, role, colour}`
- *   (and `color`, which y-prosemirror's cursor plugin reads) in every state it relays;
+ * - identity from the session: the server overwrites `user` with `{userId, name, role, slot,
+ *   colour}` (and `color`, which y-prosemirror's cursor plugin reads) in every state it relays;
+ *   `slot` tells the people present apart (schema/room/presence-palette.ts): the lowest one free
+ *   when a person's first connection publishes, kept while any of their connections stays, so
+ *   every browser paints each person alike and no two people present alike;
  * - bounded: states over `maxBytes` are dropped, and a connection's updates are relayed at most
  *   `perSecond` times a second (faster ones are coalesced: the latest is relayed when due);
  * - states are removed on disconnect (CollabDoc.removePeer, by the claimed id).
@@ -59,6 +61,8 @@ interface ClientOwner {
 /** Per-connection awareness bookkeeping. */
 interface ConnectionPresence {
   clientId: number | null;
+  /** The person's presence slot, taken when the connection claimed its client id. */
+  slot: number | null;
   lastRelayedAt: number;
   pending: AwarenessEntry | null;
   timer: NodeJS.Timeout | null;
@@ -86,6 +90,7 @@ function encodeEntry(entry: AwarenessEntry): Uint8Array {
 export class AwarenessGuard {
   readonly #options: AwarenessGuardOptions;
   readonly #owners = new WeakMap<CollabDoc, Map<number, ClientOwner>>();
+  readonly #slots = new WeakMap<CollabDoc, PresenceSlots>();
   readonly #presence = new WeakMap<CollabConnection, ConnectionPresence>();
   /** Counts of what was dropped, for logs and figures. */
   readonly dropped = { foreign: 0, oversized: 0, malformed: 0 };
@@ -97,7 +102,7 @@ export class AwarenessGuard {
   #presenceOf(connection: CollabConnection): ConnectionPresence {
     let presence = this.#presence.get(connection);
     if (!presence) {
-      presence = { clientId: null, lastRelayedAt: -Infinity, pending: null, timer: null };
+      presence = { clientId: null, slot: null, lastRelayedAt: -Infinity, pending: null, timer: null };
       this.#presence.set(connection, presence);
     }
     return presence;
@@ -114,7 +119,14 @@ export class AwarenessGuard {
     if (owner && owner.connection !== connection && (owner.connection.open || owner.userId !== connection.session.userId)) return false;
     owners.set(clientId, { connection, userId: connection.session.userId });
     presence.clientId = clientId;
+    presence.slot = this.#slotsOf(connection.doc).join(connection.session.userId);
     return true;
+  }
+
+  #slotsOf(doc: CollabDoc): PresenceSlots {
+    let slots = this.#slots.get(doc);
+    if (!slots) this.#slots.set(doc, (slots = new PresenceSlots()));
+    return slots;
   }
 
   /** Whether an entry for someone else's id is only a re-sent copy of what the server relayed. */
@@ -124,7 +136,7 @@ export class AwarenessGuard {
   }
 
   /** Rewrites a state's `user` from the session; null when the state is not an object or too big. */
-  #rewrite(session: Session, state: string): string | null {
+  #rewrite(session: Session, slot: number, state: string): string | null {
     if (state === 'null') return state;
     let parsed: unknown;
     try {
@@ -134,8 +146,8 @@ export class AwarenessGuard {
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return null;
     const name = this.#options.currentName?.(session.userId) ?? session.name;
-    const colour = presenceColour(session.userId);
-    const rewritten = JSON.stringify({ ...parsed, user: { userId: session.userId, name, role: session.role, colour, color: colour } });
+    const { colour } = presenceLook(slot);
+    const rewritten = JSON.stringify({ ...parsed, user: { userId: session.userId, name, role: session.role, slot, colour, color: colour } });
     return Buffer.byteLength(rewritten) <= this.#options.maxBytes ? rewritten : null;
   }
 
@@ -160,7 +172,7 @@ export class AwarenessGuard {
         if (!this.#isEcho(connection, entry)) connection.send(AWARENESS_DENIED);
         continue;
       }
-      const state = this.#rewrite(connection.session, entry.state);
+      const state = this.#rewrite(connection.session, presence.slot!, entry.state);
       if (state === null) {
         this.dropped.oversized++;
         continue;
@@ -203,6 +215,7 @@ export class AwarenessGuard {
   detached(connection: CollabConnection): void {
     const presence = this.#presence.get(connection);
     if (presence?.timer) clearTimeout(presence.timer);
+    if (presence?.slot !== null && presence?.slot !== undefined) this.#slotsOf(connection.doc).leave(connection.session.userId);
     this.#presence.delete(connection);
   }
 }

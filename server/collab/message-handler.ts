@@ -8,6 +8,7 @@ import type { Logger } from '../logger.ts';
 import type { UpdateAuthorizer } from './authorize-update.ts';
 import type { CollabConnection } from './collab-connection.ts';
 import type { CommitQueue } from './commit-queue.ts';
+import { bringsNothingNew } from './known-content.ts';
 import { parseIncomingMessage } from './message-parser.ts';
 import type { DecodedUpdate } from './message-parser.ts';
 
@@ -47,9 +48,18 @@ function vectorHeldBy(connection: CollabConnection, stateVector: Uint8Array): Ui
   return connection.doc.loadedStateVector;
 }
 
-/** Authorizes an incoming update and hands it to the commit queue, or tells the sender no. */
+/**
+ * Authorizes an incoming update and hands it to the commit queue, or tells the sender no. An
+ * update the document already holds in full (a reader's step 2 repeating deletions the server
+ * has: see known-content.ts) is no change: nothing is refused, stored or relayed, and a sender
+ * waiting for acknowledgements hears that what it holds is stored.
+ */
 function acceptUpdate(connection: CollabConnection, update: Uint8Array, decoded: DecodedUpdate, isStep2: boolean, context: CollabContext): void {
   const { doc, session } = connection;
+  if (bringsNothingNew(decoded, doc.ydoc)) {
+    doc.acknowledge([connection]);
+    return;
+  }
   const verdict = context.authorizeUpdate({ room: doc.room, docName: doc.name, kind: doc.kind, session, update, decoded, ydoc: doc.ydoc });
   if (!verdict.ok) {
     context.log.info('collab.update-denied', { doc: doc.name, user: session.userId, role: session.role, reason: verdict.reason });

@@ -61,9 +61,10 @@ test('accepting a duplication suggestion creates the problem credited to the use
 
   await first.getByRole('button', { name: /^Add / }).click();
   await second.getByRole('button', { name: 'Dismiss' }).click();
+  // Gone from the open suggestions (a dismissed one is listed apart, for Restore).
   for (const page of [rita.page, anna.page]) {
     await expect(page.locator(`ap-suggestions-panel li[data-finding-id="${firstId}"]`)).toHaveCount(0);
-    await expect(page.locator(`ap-suggestions-panel li[data-finding-id="${secondId}"]`)).toHaveCount(0);
+    await expect(page.locator(`ap-suggestions-panel section:not(.aside) li[data-finding-id="${secondId}"]`)).toHaveCount(0);
   }
   await anna.page.locator('ap-sidebar').getByRole('tab', { name: /Annotations/ }).click();
   const cards = anna.page.locator('ap-annotation-card');

@@ -196,6 +196,7 @@ test('W1: the owner’s invite panel creates and revokes invites, showing a host
   const url = await link.inputValue();
   expect((await request.get(url, { maxRedirects: 0 })).status()).toBe(303);
   await row.getByRole('button', { name: /^Revoke/ }).click();
+  await row.getByRole('button', { name: 'Revoke access' }).click();
   await expect(row).toContainText('revoked');
   expect((await request.get(url, { maxRedirects: 0 })).status()).toBe(401);
 

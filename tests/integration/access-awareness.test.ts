@@ -1,6 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PRESENCE_COLOURS, presenceColourIndex } from '../../client/collab/presence-colours.ts';
-import { presenceColour } from '../../server/access/presence-identity.ts';
+import { presenceLook } from '../../schema/index.ts';
 import { inviteUserId } from '../helpers/access-builders.ts';
 import { awarenessMessage, RawClient, waitUntil } from '../helpers/raw-client.ts';
 import { startTestServer } from '../helpers/test-server.ts';
@@ -45,7 +44,7 @@ describe('awareness', () => {
     await waitUntil(() => latest(observer, spoofer.doc.clientID) !== undefined, 'the state to be relayed');
     const userId = inviteUserId(server.invites.annotator);
     expect(latest(observer, spoofer.doc.clientID)).toEqual({
-      user: { userId, name: `Annotator ${userId.slice(-4)}`, role: 'annotator', colour: presenceColour(userId), color: presenceColour(userId) },
+      user: { userId, name: `Annotator ${userId.slice(-4)}`, role: 'annotator', slot: 0, colour: presenceLook(0).colour, color: presenceLook(0).colour },
       cursor: { anchor: 1, head: 2 },
     });
   });
@@ -141,9 +140,32 @@ describe('awareness', () => {
     await waitUntil(() => latest(observer, flooder.doc.clientID) === null, 'the flooder’s state to be removed');
   });
 
-  it('paints presence in the same colour the browser client derives from the user id', () => {
-    for (const userId of ['u-0123456789abcdef', 'i-fedcba9876543210', 'u-x']) {
-      expect(presenceColour(userId)).toBe(PRESENCE_COLOURS[presenceColourIndex(userId)]);
-    }
+  it('gives the people present distinct slots, one per person whatever their tabs, and frees a slot when its holder leaves', async () => {
+    const observer = await connect(server.invites.viewer);
+    const slotOf = (client: RawClient) => (latest(observer, client.doc.clientID) as { user: { slot: number } } | null | undefined)?.user.slot;
+    const publish = async (token: string) => {
+      const client = await connect(token);
+      client.publishPresence({ cursor: null });
+      await waitUntil(() => slotOf(client) !== undefined, 'the state to be relayed');
+      return client;
+    };
+    const owner = await publish(server.invites.owner);
+    const ownerTab = await publish(server.invites.owner);
+    const reviewer = await publish(server.invites.reviewer);
+    const annotator = await publish(server.invites.annotator);
+    expect(slotOf(ownerTab)).toBe(slotOf(owner));
+    expect(new Set([slotOf(owner), slotOf(reviewer), slotOf(annotator)]).size).toBe(3);
+    const freed = slotOf(reviewer)!;
+    reviewer.close();
+    await waitUntil(() => latest(observer, reviewer.doc.clientID) === null, 'the reviewer’s state to be removed');
+    const newcomer = await publish(server.invites.viewer);
+    // The viewer watching holds no slot (it published nothing), so the newcomer takes the reviewer's.
+    expect(slotOf(newcomer)).toBe(freed);
+    owner.close();
+    await waitUntil(() => latest(observer, owner.doc.clientID) === null, 'the first owner tab to leave');
+    ownerTab.publishPresence({ cursor: 1 }, 2);
+    await waitUntil(() => (latest(observer, ownerTab.doc.clientID) as { cursor?: number } | null)?.cursor === 1, 'the second tab’s new state');
+    expect(slotOf(ownerTab)).not.toBe(slotOf(annotator));
+    expect(slotOf(ownerTab)).not.toBe(slotOf(newcomer));
   });
 });

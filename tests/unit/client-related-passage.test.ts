@@ -6,6 +6,7 @@ import { ORIGINAL_PASSAGE_NOTE, planRelatedPassage } from '../../client/app/rela
 import { Suggestions } from '../../client/app/suggestions.ts';
 import { chapterDoc, para } from '../helpers/chapter-doc-builder.ts';
 import { TextEditor, textDocFrom } from '../helpers/text-doc-harness.ts';
+import type { AnnotationView } from '../../client/model/annotation-view.ts';
 
 const ORIGINAL = 'The committee postponed the vote on the new budget until the following spring.';
 const REPEAT = 'The vote on the new budget was put off by the committee until next spring.';
@@ -51,13 +52,19 @@ describe('deciding how a duplicate links to its original', () => {
   });
 });
 
+/** A chapter whose second paragraph repeats a sentence of the first in other words, analysed. */
+function analysedRoom() {
+  const editor = new TextEditor(textDocFrom(chapterDoc(para(`Intro words here. ${ORIGINAL} Some more words.`), para(`Later on. ${REPEAT}`))));
+  const annotationsDoc = new Y.Doc();
+  const suggestions = new Suggestions(annotationsDoc, editor.ydoc, rita.actor);
+  suggestions.analyse(editor.doc());
+  return { editor, annotationsDoc, suggestions };
+}
+
 describe('accepting a duplication suggestion', () => {
   function room() {
-    const editor = new TextEditor(textDocFrom(chapterDoc(para(`Intro words here. ${ORIGINAL} Some more words.`), para(`Later on. ${REPEAT}`))));
-    const annotationsDoc = new Y.Doc();
-    const suggestions = new Suggestions(annotationsDoc, editor.ydoc, rita.actor);
-    suggestions.analyse(editor.doc());
-    const duplication = suggestions.open([]).find((f) => f.type === 'duplication');
+    const { editor, annotationsDoc, suggestions } = analysedRoom();
+    const duplication = suggestions.list([], () => null, { userId: 'u-rita', role: 'reviewer' }).open.find((f) => f.type === 'duplication');
     if (!duplication) throw new Error('the chapter should hold a duplication finding');
     return { editor, annotationsDoc, suggestions, duplication };
   }
@@ -90,5 +97,35 @@ describe('accepting a duplication suggestion', () => {
     const problem = readAnnotationById(annotationsDoc, accepted.value);
     expect(problem.ok && problem.value.related).toEqual([{ id: existing.value.id, relation: 'duplicate-of' }]);
     expect(listAnnotations(annotationsDoc).map((a) => a.kind).sort()).toEqual(['claim', 'problem']);
+  });
+});
+
+describe('the suggestion list', () => {
+  const room = analysedRoom;
+  const asRita = { userId: 'u-rita', role: 'reviewer' as const };
+
+  it('shows a finding whose passage already carries a problem of its type as covered, linked to that problem', () => {
+    const { editor, annotationsDoc, suggestions } = room();
+    const anchor = createAnchor(editor.fragment, editor.find(REPEAT));
+    if (!anchor.ok) throw new Error(anchor.error);
+    const mine = createAnnotation(annotationsDoc, { kind: 'problem', problemType: 'duplication', anchor: anchor.value }, rita);
+    if (!mine.ok) throw new Error(mine.errors.join('; '));
+    const view = { id: mine.value.id, kind: 'problem', claimStatus: null, problemType: 'duplication', authorName: 'Rita', authorId: 'u-rita', anchorState: 'anchored', findingId: null } as unknown as AnnotationView;
+    const list = suggestions.list([view], () => editor.find(REPEAT), asRita);
+    expect(list.open.filter((f) => f.type === 'duplication')).toEqual([]);
+    expect(list.covered.map((c) => [c.annotationId, c.coveredBy])).toEqual([[mine.value.id, 'Duplication problem by Rita']]);
+  });
+
+  it('lists dismissed findings with who dismissed them; the one who did (or the owner) may restore them', () => {
+    const { suggestions } = room();
+    const [first] = suggestions.list([], () => null, asRita).open;
+    if (!suggestions.dismiss(first!.id).ok) throw new Error('dismiss failed');
+    expect(suggestions.list([], () => null, asRita).dismissed).toEqual([{ finding: first, byName: 'you', mayRestore: true }]);
+    expect(suggestions.list([], () => null, { userId: 'u-bo', role: 'reviewer' }).dismissed[0]).toMatchObject({ byName: 'someone', mayRestore: false });
+    expect(suggestions.list([], () => null, { userId: 'u-olga', role: 'owner' }).dismissed[0]?.mayRestore).toBe(true);
+    if (!suggestions.restore(first!.id).ok) throw new Error('restore failed');
+    const after = suggestions.list([], () => null, asRita);
+    expect(after.dismissed).toEqual([]);
+    expect(after.open.map((f) => f.id)).toContain(first!.id);
   });
 });

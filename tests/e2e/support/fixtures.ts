@@ -1,5 +1,5 @@
 import { test as base, expect } from '@playwright/test';
-import type { BrowserContext, Page } from '@playwright/test';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from '@playwright/test';
 import { createRoom } from './server-process.ts';
 import type { RoomInvites } from './server-process.ts';
 
@@ -19,8 +19,8 @@ export interface Collaborator {
 
 type Role = keyof RoomInvites;
 
-/** Opens the room as a new user in a new browser context (one context per user). */
-export type JoinRoom = (role: Role, name: string) => Promise<Collaborator>;
+/** Opens the room as a new user in a new browser context (one context per user), optionally a phone or tablet. */
+export type JoinRoom = (role: Role, name: string, contextOptions?: BrowserContextOptions) => Promise<Collaborator>;
 
 /**
  * Fails the test on any console error, uncaught page error or CSP violation (W2), reporting
@@ -39,6 +39,32 @@ const REPORT_CSP_VIOLATIONS = `
   });
 `;
 
+/** Where and as whom to open a room: a server, a room, an invite, a display name, browser options. */
+export interface JoinTarget {
+  baseUrl: string;
+  roomId: string;
+  invite: string;
+  name: string;
+  /** Browser context options: a phone or tablet (`devices[…]`), a viewport. */
+  contextOptions?: BrowserContextOptions;
+}
+
+/**
+ * Opens a room as a new user in a new browser context, watching it for console errors (into
+ * `problems`), and waits until the chapter shows.
+ */
+export async function joinAs(browser: Browser, target: JoinTarget, problems: string[]): Promise<Collaborator> {
+  const context = await browser.newContext(target.contextOptions ?? {});
+  await context.addInitScript(REPORT_CSP_VIOLATIONS);
+  const page = await context.newPage();
+  watchForProblems(page, target.name, problems);
+  await page.goto(`${target.baseUrl}/r/${target.roomId}?invite=${target.invite}`);
+  await page.getByLabel('Your name').fill(target.name);
+  await page.getByRole('button', { name: 'Join' }).click();
+  await expect(page.locator('.ap-chapter h1')).toBeVisible();
+  return { context, page, name: target.name };
+}
+
 export const test = base.extend<{ room: TestRoom; joinRoom: JoinRoom }>({
   room: async ({}, use, testInfo) => {
     const baseUrl = process.env.APPARATUS_E2E_URL;
@@ -52,16 +78,9 @@ export const test = base.extend<{ room: TestRoom; joinRoom: JoinRoom }>({
   joinRoom: async ({ browser, room }, use) => {
     const collaborators: Collaborator[] = [];
     const problems: string[] = [];
-    await use(async (role, name) => {
-      const context = await browser.newContext();
-      await context.addInitScript(REPORT_CSP_VIOLATIONS);
-      const page = await context.newPage();
-      watchForProblems(page, name, problems);
-      await page.goto(`${room.baseUrl}/r/${room.id}?invite=${room.invites[role]}`);
-      await page.getByLabel('Your name').fill(name);
-      await page.getByRole('button', { name: 'Join' }).click();
-      await expect(page.locator('.ap-chapter h1')).toBeVisible();
-      const collaborator = { context, page, name };
+    await use(async (role, name, contextOptions) => {
+      const target: JoinTarget = { baseUrl: room.baseUrl, roomId: room.id, invite: room.invites[role], name, ...(contextOptions ? { contextOptions } : {}) };
+      const collaborator = await joinAs(browser, target, problems);
       collaborators.push(collaborator);
       return collaborator;
     });
