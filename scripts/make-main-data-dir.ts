@@ -16,9 +16,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as Y from 'yjs';
-import { addReply, BlockTable, createAnchorFromTextRange, createAnnotation, projectYDoc, resolveAnnotation } from '../schema/index.ts';
+import { addReply, BlockTable, createAnchorFromTextRange, createAnnotation, projectYDoc, resolveAnnotation, TEXT_FRAGMENT_NAME } from '../schema/index.ts';
 import type { NewAnnotation } from '../schema/index.ts';
-import { createCollectingLogger, openDatabase, startServer, TEXT_FRAGMENT } from '../server/index.ts';
+import { createCollectingLogger, openDatabase, startServer } from '../server/index.ts';
 import { connectClient } from '../tests/helpers/yws-client.ts';
 
 const projectRoot = path.resolve(import.meta.dirname, '..');
@@ -69,7 +69,7 @@ async function anchorOf(room: string, token: string, words: string) {
   const text = connectClient({ url: server.url, room, kind: 'text', token });
   await text.synced();
   const at = projectYDoc(text.ydoc).text.indexOf(words);
-  const anchor = createAnchorFromTextRange(new BlockTable(text.ydoc.getXmlFragment(TEXT_FRAGMENT)), { start: at, end: at + words.length });
+  const anchor = createAnchorFromTextRange(new BlockTable(text.ydoc.getXmlFragment(TEXT_FRAGMENT_NAME)), { start: at, end: at + words.length });
   text.destroy();
   if (at < 0 || !anchor.ok) throw new Error(`cannot anchor "${words}"`);
   return anchor.value;
