@@ -2,14 +2,16 @@ import * as encoding from 'lib0/encoding';
 import * as authProtocol from 'y-protocols/auth';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import { COLLAB_CLOSE, isEmptyStateVector, MESSAGE_AUTH, MESSAGE_SYNC } from '../../schema/index.ts';
+import { MAX_CLIENT_JSON_DEPTH } from '../limits/json-depth.ts';
 import type { Logger } from '../logger.ts';
+import { roleWriteRefusal } from './authorize-update.ts';
 import type { UpdateAuthorizer } from './authorize-update.ts';
 import type { CollabConnection } from './collab-connection.ts';
 import type { CommitQueue } from './commit-queue.ts';
-import { bringsNothingNew } from './known-content.ts';
-import { parseIncomingMessage } from './message-parser.ts';
+import { parseIncomingMessage, presenceNestsDeeperThan } from './message-parser.ts';
+import { bringsNothingNew, outlineUpdate } from './update-outline.ts';
 import type { DecodedUpdate } from './message-parser.ts';
 
 /** What handling a frame needs from the server. */
@@ -48,28 +50,67 @@ function vectorHeldBy(connection: CollabConnection, stateVector: Uint8Array): Ui
   return connection.doc.loadedStateVector;
 }
 
-/**
- * Authorizes an incoming update and hands it to the commit queue, or tells the sender no. An
- * update the document already holds in full (a reader's step 2 repeating deletions the server
- * has: see known-content.ts) is no change: nothing is refused, stored or relayed, and a sender
- * waiting for acknowledgements hears that what it holds is stored.
- */
-function acceptUpdate(connection: CollabConnection, update: Uint8Array, decoded: DecodedUpdate, isStep2: boolean, context: CollabContext): void {
+/** Refuses an update: logs it, tells the sender why, and (when it lacked something) asks it to resync. */
+function refuse(connection: CollabConnection, reason: string, context: CollabContext, resync = false, isStep2 = false): void {
   const { doc, session } = connection;
-  if (bringsNothingNew(decoded, doc.ydoc)) {
-    doc.acknowledge([connection]);
-    return;
+  context.log.info('collab.update-denied', { doc: doc.name, user: session.userId, role: session.role, reason });
+  connection.send(permissionDenied(reason));
+  // An update depended on something the server lacks: ask for everything (a stock client answers
+  // step 1 with a full step 2). Not after a step 2: asking again would bring the same answer.
+  if (resync && !isStep2) connection.send(syncStep1(doc.ydoc));
+}
+
+/** Closes a connection whose frame does not decode (1002), logging it. */
+function closeMalformed(connection: CollabConnection, bytes: number, error: string, context: CollabContext): void {
+  context.log.warn('collab.malformed-message', { doc: connection.doc.name, user: connection.session.userId, bytes, error });
+  connection.close(COLLAB_CLOSE.protocolError, 'malformed message');
+}
+
+/**
+ * An update from someone who may not change this document: judged by its outline alone, its
+ * content never decoded (issue 14, P3). An update that brings nothing the document lacks (a
+ * reader's step 2 repeating known deletions) is no change and is only acknowledged; anything
+ * else is refused with `refusal`.
+ */
+function receiveReaderUpdate(connection: CollabConnection, update: Uint8Array, refusal: string, context: CollabContext): void {
+  const outline = outlineUpdate(update);
+  if (!outline.ok) return closeMalformed(connection, update.byteLength, outline.error, context);
+  if (bringsNothingNew(outline.value, connection.doc.ydoc)) return connection.doc.acknowledge([connection]);
+  refuse(connection, refusal, context);
+}
+
+/**
+ * Checks an incoming update and hands it to the commit queue, or tells the sender no. In order,
+ * each before anything costlier: may this role change this document at all (without decoding),
+ * does its JSON nest within bounds (without parsing), is it new, then the update check.
+ */
+function receiveUpdate(connection: CollabConnection, update: Uint8Array, isStep2: boolean, context: CollabContext): void {
+  const { doc, session } = connection;
+  const refusal = roleWriteRefusal(session.role, doc.kind);
+  if (refusal !== null) return receiveReaderUpdate(connection, update, refusal, context);
+  const outline = outlineUpdate(update, { maxJsonDepth: MAX_CLIENT_JSON_DEPTH });
+  if (!outline.ok) {
+    if (outline.tooDeep) return refuse(connection, `the update's ${outline.error}`, context);
+    return closeMalformed(connection, update.byteLength, outline.error, context);
+  }
+  // A stock client answers the server's step 1 with a step 2 even when it has nothing new.
+  if (bringsNothingNew(outline.value, doc.ydoc)) return doc.acknowledge([connection]);
+  let decoded: DecodedUpdate;
+  try {
+    decoded = Y.decodeUpdate(update);
+  } catch (error) {
+    return closeMalformed(connection, update.byteLength, error instanceof Error ? error.message : String(error), context);
   }
   const verdict = context.authorizeUpdate({ room: doc.room, docName: doc.name, kind: doc.kind, session, update, decoded, ydoc: doc.ydoc });
-  if (!verdict.ok) {
-    context.log.info('collab.update-denied', { doc: doc.name, user: session.userId, role: session.role, reason: verdict.reason });
-    connection.send(permissionDenied(verdict.reason));
-    // An update depended on something the server lacks: ask for everything (a stock client answers
-    // step 1 with a full step 2). Not after a step 2: asking again would bring the same answer.
-    if (verdict.resync && !isStep2) connection.send(syncStep1(doc.ydoc));
-    return;
-  }
+  if (!verdict.ok) return refuse(connection, verdict.reason, context, verdict.resync, isStep2);
   context.queue.enqueue({ doc, update, sender: connection, applied: false });
+}
+
+/** Takes an awareness update: through the access layer's guard, or (without one) applied once its states nest within bounds. */
+function receiveAwareness(connection: CollabConnection, update: Uint8Array, context: CollabContext): void {
+  if (context.receiveAwareness) return context.receiveAwareness(connection, update);
+  if (presenceNestsDeeperThan(update, MAX_CLIENT_JSON_DEPTH)) return closeMalformed(connection, update.byteLength, 'a presence state nests too deeply', context);
+  awarenessProtocol.applyAwarenessUpdate(connection.doc.awareness, update, connection);
 }
 
 /**
@@ -79,11 +120,7 @@ function acceptUpdate(connection: CollabConnection, update: Uint8Array, decoded:
 export function handleCollabFrame(connection: CollabConnection, frame: Uint8Array, context: CollabContext): void {
   const parsed = parseIncomingMessage(frame);
   const { doc } = connection;
-  if (!parsed.ok) {
-    context.log.warn('collab.malformed-message', { doc: doc.name, user: connection.session.userId, bytes: frame.byteLength, error: parsed.error });
-    connection.close(COLLAB_CLOSE.protocolError, 'malformed message');
-    return;
-  }
+  if (!parsed.ok) return closeMalformed(connection, frame.byteLength, parsed.error, context);
   const message = parsed.value;
   switch (message.type) {
     case 'sync-step1':
@@ -92,12 +129,10 @@ export function handleCollabFrame(connection: CollabConnection, frame: Uint8Arra
       return;
     case 'sync-step2':
     case 'sync-update':
-      // A stock client answers the server's step 1 with a step 2 even when it has nothing new.
-      if (!message.isEmpty) acceptUpdate(connection, message.update, message.decoded, message.type === 'sync-step2', context);
+      receiveUpdate(connection, message.update, message.type === 'sync-step2', context);
       return;
     case 'awareness':
-      if (context.receiveAwareness) context.receiveAwareness(connection, message.update);
-      else awarenessProtocol.applyAwarenessUpdate(doc.awareness, message.update, connection);
+      receiveAwareness(connection, message.update, context);
       return;
     case 'query-awareness':
       connection.send(doc.allAwarenessStates());

@@ -5,7 +5,7 @@ import type { HttpContext } from './http-context.ts';
 import { copyDoc, holdRoomDocs } from './export-import-docs.ts';
 import type { HeldRoomDocs } from './export-import-docs.ts';
 import { nativeSchemaValidator } from './import-native-validator.ts';
-import { readBodyText } from './json-body.ts';
+import { readBodyBytes } from './json-body.ts';
 import { identifyForRoom } from './request-auth.ts';
 import { sendError, sendJson } from './responses.ts';
 import type { Route, RouteRequest } from './router.ts';
@@ -49,7 +49,7 @@ async function handleImport({ request, response, params, query, context }: Route
   if (!can(caller.value.role, 'import')) return sendError(response, 403, `only the room's owner may import (you are ${caller.value.role})`);
   if (!context.rooms.rooms.get(room)) return sendError(response, 404, `no room "${room}"`);
   const limits: ImportLimits = { ...DEFAULT_IMPORT_LIMITS, maxBytes: context.config.importMaxBytes, maxAnnotations: context.config.importMaxAnnotations };
-  const body = await readBodyText(request, limits.maxBytes, IMPORT_MEDIA_TYPES);
+  const body = await readBodyBytes(request, limits.maxBytes, IMPORT_MEDIA_TYPES);
   if (!body.ok) return sendError(response, body.status, body.error, body.status === 413 ? { Connection: 'close' } : {});
   const dryRun = ['1', 'true'].includes(query.get('dryRun') ?? '');
   const actor = { userId: caller.value.userId, name: caller.value.name };
@@ -57,7 +57,7 @@ async function handleImport({ request, response, params, query, context }: Route
     const held = await holdRoomDocs(context.collab, room);
     if (!held.ok) return sendError(response, 503, held.error);
     try {
-      const outcome = await importIntoRoom(held.value, body.text, limits, actor, dryRun, context);
+      const outcome = await importIntoRoom(held.value, body.bytes.toString('utf8'), limits, actor, dryRun, context);
       if ('fileError' in outcome) return sendError(response, outcome.status, outcome.fileError);
       context.log.info('room.imported', { room, dryRun, imported: outcome.report.imported, refused: outcome.report.refused.length });
       sendJson(response, outcome.status, outcome.body);
