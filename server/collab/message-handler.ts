@@ -1,16 +1,19 @@
 import * as encoding from 'lib0/encoding';
-import * as authProtocol from 'y-protocols/auth';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { COLLAB_CLOSE, isEmptyStateVector, MESSAGE_AUTH, MESSAGE_SYNC } from '../../schema/index.ts';
+import { COLLAB_CLOSE, isEmptyStateVector, MESSAGE_SYNC } from '../../schema/index.ts';
 import { MAX_CLIENT_JSON_DEPTH } from '../limits/json-depth.ts';
+import { identitiesOf } from '../auth/identity.ts';
 import type { Logger } from '../logger.ts';
 import { roleWriteRefusal } from './authorize-update.ts';
 import type { UpdateAuthorizer } from './authorize-update.ts';
 import type { CollabConnection } from './collab-connection.ts';
 import type { CommitQueue } from './commit-queue.ts';
 import { parseIncomingMessage, presenceNestsDeeperThan } from './message-parser.ts';
+import { permissionDeniedMessage } from './permission-denied.ts';
+import { applicabilityProblem } from './update-applicability.ts';
+import { claimClients, foreignClientOf } from './client-ownership.ts';
 import { bringsNothingNew, outlineUpdate } from './update-outline.ts';
 import type { DecodedUpdate } from './message-parser.ts';
 
@@ -21,14 +24,6 @@ export interface CollabContext {
   log: Logger;
   /** The access-control layer's awareness handling (identity rewrite, one client id, caps); direct apply without it. */
   receiveAwareness?: ((connection: CollabConnection, update: Uint8Array) => void) | undefined;
-}
-
-/** Encodes a y-protocols permission-denied message. */
-function permissionDenied(reason: string): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MESSAGE_AUTH);
-  authProtocol.writePermissionDenied(encoder, reason);
-  return encoding.toUint8Array(encoder);
 }
 
 /** Encodes a sync step 1 carrying the document's state vector. */
@@ -54,7 +49,7 @@ function vectorHeldBy(connection: CollabConnection, stateVector: Uint8Array): Ui
 function refuse(connection: CollabConnection, reason: string, context: CollabContext, resync = false, isStep2 = false): void {
   const { doc, session } = connection;
   context.log.info('collab.update-denied', { doc: doc.name, user: session.userId, role: session.role, reason });
-  connection.send(permissionDenied(reason));
+  connection.send(permissionDeniedMessage(reason));
   // An update depended on something the server lacks: ask for everything (a stock client answers
   // step 1 with a full step 2). Not after a step 2: asking again would bring the same answer.
   if (resync && !isStep2) connection.send(syncStep1(doc.ydoc));
@@ -81,12 +76,14 @@ function receiveReaderUpdate(connection: CollabConnection, update: Uint8Array, r
 
 /**
  * Checks an incoming update and hands it to the commit queue, or tells the sender no. In order,
- * each before anything costlier: may this role change this document at all (without decoding),
- * does its JSON nest within bounds (without parsing), is it new, then the update check.
+ * each before anything costlier: may anyone change this document (read-only when its store is
+ * damaged) and may this role (without decoding), does its JSON nest within bounds (without
+ * parsing), is it new, can Yjs apply it, is every client id it writes under the sender's, and
+ * then the update check.
  */
 function receiveUpdate(connection: CollabConnection, update: Uint8Array, isStep2: boolean, context: CollabContext): void {
   const { doc, session } = connection;
-  const refusal = roleWriteRefusal(session.role, doc.kind);
+  const refusal = doc.readOnlyReason ?? roleWriteRefusal(session.role, doc.kind);
   if (refusal !== null) return receiveReaderUpdate(connection, update, refusal, context);
   const outline = outlineUpdate(update, { maxJsonDepth: MAX_CLIENT_JSON_DEPTH });
   if (!outline.ok) {
@@ -101,9 +98,23 @@ function receiveUpdate(connection: CollabConnection, update: Uint8Array, isStep2
   } catch (error) {
     return closeMalformed(connection, update.byteLength, error instanceof Error ? error.message : String(error), context);
   }
+  // Proven applicable before anything else reads it: Yjs must be able to integrate every struct.
+  const inapplicable = applicabilityProblem((client) => doc.acceptedClock(client), decoded);
+  if (inapplicable) return refuse(connection, `the update does not apply: ${inapplicable.reason}`, context, inapplicable.missing, isStep2);
+  const squatted = foreignClientOf(doc, decoded, identitiesOf(session));
+  if (squatted !== null) return refuse(connection, `Yjs client id ${squatted} writes for another user`, context);
   const verdict = context.authorizeUpdate({ room: doc.room, docName: doc.name, kind: doc.kind, session, update, decoded, ydoc: doc.ydoc });
   if (!verdict.ok) return refuse(connection, verdict.reason, context, verdict.resync, isStep2);
-  context.queue.enqueue({ doc, update, sender: connection, applied: false });
+  const claims = claimClients(doc, decoded, session.userId);
+  doc.accepted(endsOf(decoded));
+  context.queue.enqueue({ doc, update, sender: connection, applied: false, claims });
+}
+
+/** Per client, the clock after the last struct an update carries. */
+function endsOf(decoded: DecodedUpdate): Map<number, number> {
+  const ends = new Map<number, number>();
+  for (const struct of decoded.structs) ends.set(struct.id.client, Math.max(ends.get(struct.id.client) ?? 0, struct.id.clock + struct.length));
+  return ends;
 }
 
 /** Takes an awareness update: through the access layer's guard, or (without one) applied once its states nest within bounds. */

@@ -6,6 +6,8 @@ import type { ServerConfig } from '../config.ts';
 import type { OriginPolicy } from '../access/origin-policy.ts';
 import type { Logger } from '../logger.ts';
 import type { ServerStores } from '../persistence/server-stores.ts';
+import type { DatabaseFile } from '../persistence/database-file.ts';
+import type { StoreHealth } from '../persistence/store-health.ts';
 import type { RoomStores } from '../rooms/create-room.ts';
 import type { RoomStats } from '../rooms/room-stats.ts';
 
@@ -29,4 +31,15 @@ export interface HttpContext {
   singleSignOn: SingleSignOn | null;
   /** The chapter figures of seminar pages. */
   roomStats: RoomStats;
+  /** The store's state as health reports it: its problems, its file, and why it is lost (if it is). */
+  store: StoreState;
+}
+
+/** What the HTTP side knows of the store's state (issue 14, P5 and attack 6). */
+export interface StoreState {
+  health: StoreHealth;
+  /** The database file as opened; null when the store is in memory (lost). */
+  databaseFile: DatabaseFile | null;
+  /** Why the store is lost (every room refused), or null. */
+  lost: string | null;
 }

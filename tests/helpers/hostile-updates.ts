@@ -60,16 +60,19 @@ export function encodeStructs(structs: readonly (Y.Item | Y.GC)[], deletes: { cl
 }
 
 /**
- * Issue 14's first attack: the same update again, with the origin (or, for a struct placed by
- * its parent, the parent) of its last struct that has one moved forward into its own client's
- * clocks, to `clock`. Every struct is one the server already has.
+ * Issue 14's first attack: the same update again, with the origin of its last struct (or, with
+ * `field: 'parent'`, the parent of its last struct placed inside another) moved forward into its
+ * own client's clocks, to `clock`. Every struct in it is one the server already has; `plus`, an
+ * update of new structs of the same client, is appended to it, so that it brings something new.
  */
-export function forwardReferenceUpdate(update: Uint8Array, clock = 100_000, field: 'origin' | 'parent' = 'origin'): Uint8Array {
-  const { structs } = Y.decodeUpdate(update);
+export function forwardReferenceUpdate(update: Uint8Array, options: { clock?: number; field?: 'origin' | 'parent'; plus?: Uint8Array } = {}): Uint8Array {
+  const { clock = 100_000, field = 'origin', plus } = options;
+  const structs = Y.decodeUpdate(update).structs.filter((s): s is Y.Item | Y.GC => !(s instanceof Y.Skip));
   const items = structs.filter((s): s is Y.Item => s instanceof Y.Item);
-  const target = [...items].reverse().find((item) => (field === 'origin' ? item.origin !== null : item.parent instanceof Y.ID || item.origin !== null));
-  if (!target) throw new RangeError('the update has no struct with such a reference to move');
-  if (field === 'origin' || target.origin !== null) target.origin = Y.createID(target.id.client, clock);
+  const target = field === 'origin' ? items.at(-1) : [...items].reverse().find((item) => item.parent instanceof Y.ID);
+  if (!target) throw new RangeError(`the update has no struct whose ${field} can be moved`);
+  if (field === 'origin') target.origin = Y.createID(target.id.client, clock);
   else target.parent = Y.createID(target.id.client, clock) as unknown as Y.AbstractType<unknown>;
-  return encodeStructs(structs.filter((s): s is Y.Item | Y.GC => !(s instanceof Y.Skip)));
+  const extra = plus ? Y.decodeUpdate(plus).structs.filter((s): s is Y.Item | Y.GC => !(s instanceof Y.Skip)) : [];
+  return encodeStructs([...structs, ...extra]);
 }
