@@ -16,6 +16,7 @@ import type { StoreHooks } from './collab/collab-server.ts';
 import { defaultConfig } from './config.ts';
 import type { ServerConfig } from './config.ts';
 import type { HttpContext } from './http/http-context.ts';
+import { HeavyWork } from './heavy/heavy-work.ts';
 import { createRequestHandler } from './http/request-handler.ts';
 import { createConsoleLogger } from './logger.ts';
 import type { Logger } from './logger.ts';
@@ -197,7 +198,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const accounts = new AccountService({ stores, identity, limiter: new SignInLimiter({ failuresPerAccount: config.signInFailuresPerAccount, attemptsPerAddress: config.signInAttemptsPerAddress, windowMs: config.signInWindowMs }), setupToken });
   const singleSignOn = config.oidc ? new SingleSignOn(config.oidc, log) : null;
   const storeState = { health, databaseFile: updateLog.file, lost };
-  const http = createHttpServer({ config, log, identity, adminToken, rooms: stores, stores, collab, origins: access.origins, startedAt: Date.now(), accounts, singleSignOn, roomStats, store: storeState });
+  const heavy = new HeavyWork({ workers: config.heavyWorkers, perUser: config.heavyJobsPerUser, maxQueued: config.heavyJobsQueued, log });
+  const http = createHttpServer({ config, log, identity, adminToken, rooms: stores, stores, collab, origins: access.origins, startedAt: Date.now(), accounts, singleSignOn, roomStats, store: storeState, heavy });
   // Health also notices a vanished database file between requests to it (attack 6).
   const fileWatch = setInterval(() => {
     const problem = updateLog.file?.problem();
@@ -207,7 +209,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const closeServer = closer(http, collab, access, db, updateLog, log, () => roomStats.flush());
   const close = () => {
     clearInterval(fileWatch);
-    return closeServer();
+    return Promise.all([closeServer(), heavy.close()]).then(() => undefined);
   };
 
   // Phase 3: listen.

@@ -8,6 +8,7 @@ import { SnapshotChecker } from '../persistence/snapshot-checker.ts';
 import { replayStoredDoc } from '../persistence/doc-replay.ts';
 import type { FailedEntry } from '../persistence/doc-replay.ts';
 import type { StoreHealth } from '../persistence/store-health.ts';
+import { quarantineFailedEntries, reportDamage } from '../persistence/damage-report.ts';
 import { verifyStoredDoc } from '../persistence/store-integrity.ts';
 import { snapshotIntact } from '../persistence/update-store.ts';
 import type { StoredDoc, UpdateStore } from '../persistence/update-store.ts';
@@ -151,23 +152,9 @@ export class DocRegistry {
     return this.#options.store.loadClientOwners(doc.name);
   }
 
-  /**
-   * Moves log entries that did not load out of the log (issue 14, P1): loudly, and keeping them
-   * in `doc_quarantine` for an operator. Returns how many were moved; when the store cannot move
-   * them they stay (and the document is never compacted, so nothing replaces them).
-   */
+  /** Quarantines the log entries that did not load (P1); returns how many left the log. */
   #quarantine(doc: CollabDoc, failed: readonly FailedEntry[]): number {
-    if (failed.length === 0) return 0;
-    for (const entry of failed) this.#options.log.error('store.entry-quarantined', { doc: doc.name, seq: entry.seq, error: entry.error });
-    const message = `${failed.length} stored log entr${failed.length === 1 ? 'y' : 'ies'} did not load and ${failed.length === 1 ? 'was' : 'were'} quarantined (first: ${failed[0]!.error})`;
-    this.#options.health?.raise(`quarantined:${doc.name}`, { kind: 'quarantined', doc: doc.name, message });
-    const movable = failed.filter((entry): entry is FailedEntry & { seq: number } => entry.seq !== null);
-    try {
-      return this.#options.store.quarantine(doc.name, movable.map((entry) => ({ seq: entry.seq, reason: entry.error })));
-    } catch (error) {
-      this.#options.log.error('store.quarantine-failed', { doc: doc.name, error });
-      return 0;
-    }
+    return quarantineFailedEntries(this.#options.store, doc.name, failed, this.#options);
   }
 
   /**
@@ -176,18 +163,15 @@ export class DocRegistry {
    * is never written for it (no compaction), and health reports it until an operator repairs it.
    */
   #serveReadOnly(doc: CollabDoc, damage: readonly string[]): void {
-    const detail = damage.slice(0, 3).join('; ');
-    this.#options.log.error('store.damaged', { doc: doc.name, damage: detail, served: 'read-only' });
-    this.#options.health?.raise(`damaged:${doc.name}`, { kind: 'damaged', doc: doc.name, message: `stored state damaged (${detail}); served read-only` });
-    doc.readOnlyReason = `the room's saved state is damaged (${detail}); it is read-only until the server's operator repairs it, so that nothing is written over it`;
+    reportDamage(doc.name, damage, 'served read-only', this.#options);
+    doc.readOnlyReason = `the room's saved state is damaged (${damage.slice(0, 3).join('; ')}); it is read-only until the server's operator repairs it, so that nothing is written over it`;
     doc.compactable = false;
   }
 
   /** Refuses a document whose snapshot is damaged: nothing after it can be read (P5, D4). */
   #refuseDamaged(doc: CollabDoc, damage: readonly string[]): void {
-    const detail = damage.join('; ');
-    this.#options.health?.raise(`damaged:${doc.name}`, { kind: 'damaged', doc: doc.name, message: `stored state damaged (${detail}); refused` });
-    this.#refuse(doc, `stored state damaged: ${detail}`);
+    reportDamage(doc.name, damage, 'refused', this.#options);
+    this.#refuse(doc, `stored state damaged: ${damage.join('; ')}`);
   }
 
   /**

@@ -4,6 +4,7 @@ import type { SingleSignOn } from '../auth/single-sign-on.ts';
 import type { CollabServer } from '../collab/collab-server.ts';
 import type { ServerConfig } from '../config.ts';
 import type { OriginPolicy } from '../access/origin-policy.ts';
+import type { HeavyWork } from '../heavy/heavy-work.ts';
 import type { Logger } from '../logger.ts';
 import type { ServerStores } from '../persistence/server-stores.ts';
 import type { DatabaseFile } from '../persistence/database-file.ts';
@@ -31,6 +32,8 @@ export interface HttpContext {
   singleSignOn: SingleSignOn | null;
   /** The chapter figures of seminar pages. */
   roomStats: RoomStats;
+  /** Worker threads for imports, exports and chapter imports (issue 14, P4). */
+  heavy: HeavyWork;
   /** The store's state as health reports it: its problems, its file, and why it is lost (if it is). */
   store: StoreState;
 }

@@ -38,7 +38,11 @@ export function setHtmlHeaders(res: ServerResponse): void {
 
 /** Sends a JSON body with a status; API responses are never cached. */
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
+  sendJsonText(res, status, JSON.stringify(body), headers);
+}
+
+/** Sends a JSON body already serialised (by a worker thread) as `sendJson` sends one. */
+export function sendJsonText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
   setCommonHeaders(res);
   res.writeHead(status, {
     'Content-Type': 'application/json; charset=utf-8',
