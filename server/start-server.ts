@@ -199,7 +199,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const singleSignOn = config.oidc ? new SingleSignOn(config.oidc, log) : null;
   const storeState = { health, databaseFile: updateLog.file, lost };
   const heavy = new HeavyWork({ workers: config.heavyWorkers, perUser: config.heavyJobsPerUser, maxQueued: config.heavyJobsQueued, log });
-  const http = createHttpServer({ config, log, identity, adminToken, rooms: stores, stores, collab, origins: access.origins, startedAt: Date.now(), accounts, singleSignOn, roomStats, store: storeState, heavy });
+  const http = createHttpServer({ config, log, identity, adminToken, rooms: stores, stores, collab, origins: access.origins, hosts: access.hosts, startedAt: Date.now(), accounts, singleSignOn, roomStats, store: storeState, heavy });
   // Health also notices a vanished database file between requests to it (attack 6).
   const fileWatch = setInterval(() => {
     const problem = updateLog.file?.problem();

@@ -83,7 +83,11 @@ function frameBytes(data: RawData): Uint8Array {
 function refuseHandshake(socket: Duplex, status: number, reason: string): void {
   const text = STATUS_CODES[status] ?? 'Refused';
   const body = JSON.stringify({ error: reason });
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Content-Type-Options: nosniff\r\n\r\n${body}`);
+  // The headers every response carries (responses.ts): the upgrade URL holds a token, so no referrer.
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `X-Content-Type-Options: nosniff\r\nReferrer-Policy: no-referrer\r\nCache-Control: no-store\r\n\r\n${body}`,
+  );
 }
 
 /**

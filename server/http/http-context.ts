@@ -3,6 +3,7 @@ import type { IdentityService } from '../auth/identity.ts';
 import type { SingleSignOn } from '../auth/single-sign-on.ts';
 import type { CollabServer } from '../collab/collab-server.ts';
 import type { ServerConfig } from '../config.ts';
+import type { HostPolicy } from '../access/host-policy.ts';
 import type { OriginPolicy } from '../access/origin-policy.ts';
 import type { HeavyWork } from '../heavy/heavy-work.ts';
 import type { Logger } from '../logger.ts';
@@ -25,6 +26,8 @@ export interface HttpContext {
   collab: CollabServer;
   /** Which browser origins may make state-changing requests (the access layer's policy). */
   origins: OriginPolicy;
+  /** Which names the server answers to (the access layer's policy against DNS rebinding). */
+  hosts: HostPolicy;
   startedAt: number;
   /** Accounts and sign-in. */
   accounts: AccountService;

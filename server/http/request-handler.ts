@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { inviteRoutes } from '../access/invite-routes.ts';
+import { hostRefusal } from '../access/host-policy.ts';
 import { crossSiteRefusal } from '../access/origin-policy.ts';
 import type { HttpContext } from './http-context.ts';
 import { sendError, sendHtmlMessage } from './responses.ts';
@@ -46,6 +47,9 @@ export function createRequestHandler(context: HttpContext, table: readonly Route
     };
     const match = matchRoute(table, method, path);
     try {
+      // DNS rebinding (issue 14): a request must name this server in its Host header.
+      const misdirected = hostRefusal(request.headers.host, context.hosts);
+      if (misdirected) return sendError(response, 421, misdirected);
       // A lost store (P5): nothing but health and the client's files, and a clear refusal.
       if (context.store.lost && path !== '/healthz' && (match.kind !== 'none' || (method !== 'GET' && method !== 'HEAD'))) {
         const message = 'This server’s database is missing; the operator has been told (see /healthz). Nothing can be opened or saved until it is restored.';
