@@ -55,8 +55,12 @@ export interface ImportJob {
 export type ImportOutcome =
   | { kind: 'file-error'; status: number; message: string }
   | { kind: 'unreadable'; message: string; problems: ReadProblems[] }
-  /** `body` is the response (JSON text) when nothing is to be written; otherwise `updates` are. */
-  | { kind: 'report'; status: number; report: AnnotationImportReport; body: string | null; updates: Uint8Array[]; problems: ReadProblems[] };
+  /**
+   * `body` is the response (UTF-8 JSON, made here so that the main thread neither serialises nor
+   * copies a report of 30,000 refusals) when nothing is to be written; otherwise `updates` are,
+   * and `report` (whose refusals are then empty) is sent once they are stored.
+   */
+  | { kind: 'report'; status: number; counts: { imported: number; refused: number }; body: Uint8Array | null; report: AnnotationImportReport | null; updates: Uint8Array[]; problems: ReadProblems[] };
 
 /** An export to build. */
 export interface ExportJob {
@@ -151,13 +155,15 @@ export function runImport(job: ImportJob): ImportOutcome {
     const updates: Uint8Array[] = [];
     read.annotations.on('update', (update: Uint8Array) => updates.push(update));
     const report = applyImport(parsed.plan, read.text, read.annotations, { actor: job.actor, now: job.now, dryRun: job.dryRun, chunkSize: job.chunkSize });
+    const answer = (status: number, body: unknown): ImportOutcome => ({ kind: 'report', status, counts, body: utf8(JSON.stringify(body)), report: null, updates: [], problems: read.problems });
+    const counts = { imported: report.imported, refused: report.refused.length };
     if (report.refused.length > 0) {
       const error = `${report.refused.length} item(s) refused; nothing was imported. First: #${report.refused[0]!.index}: ${report.refused[0]!.reason}`;
-      return { kind: 'report', status: 422, report, body: JSON.stringify({ error, report }), updates: [], problems: read.problems };
+      return answer(422, { error, report });
     }
-    if (job.dryRun) return { kind: 'report', status: 200, report, body: JSON.stringify({ report }), updates: [], problems: read.problems };
-    if (updates.length === 0) return { kind: 'report', status: 200, report, body: JSON.stringify({ report, stored: true }), updates: [], problems: read.problems };
-    return { kind: 'report', status: 200, report, body: null, updates, problems: read.problems };
+    if (job.dryRun) return answer(200, { report });
+    if (updates.length === 0) return answer(200, { report, stored: true });
+    return { kind: 'report', status: 200, counts, body: null, report, updates, problems: read.problems };
   } finally {
     read.text.destroy();
     read.annotations.destroy();
@@ -204,7 +210,7 @@ export async function runHeavyJob(job: HeavyJob): Promise<HeavyOutcome> {
  */
 export function transferablesOf(outcome: HeavyOutcome): ArrayBuffer[] {
   const arrays: Uint8Array[] = [];
-  if (outcome.kind === 'report') arrays.push(...outcome.updates);
+  if (outcome.kind === 'report') arrays.push(...outcome.updates, ...(outcome.body ? [outcome.body] : []));
   if (outcome.kind === 'export') arrays.push(outcome.body);
   if (outcome.kind === 'room') arrays.push(outcome.room.seed, outcome.room.stateVector);
   const whole = arrays.filter((array) => array.byteOffset === 0 && array.byteLength === array.buffer.byteLength);

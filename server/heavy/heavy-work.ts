@@ -55,6 +55,13 @@ interface PoolWorker {
 
 const WORKER_ENTRY = new URL('./heavy-worker.mjs', import.meta.url);
 
+/** The request body of a job, transferred to the worker rather than copied when it owns its buffer. */
+function jobTransferables(job: HeavyJob): ArrayBuffer[] {
+  if (job.kind === 'export') return [];
+  const { body } = job;
+  return body.byteOffset === 0 && body.byteLength === body.buffer.byteLength ? [body.buffer as ArrayBuffer] : [];
+}
+
 /** The pool of one server. */
 export class HeavyWork {
   readonly #options: HeavyWorkOptions;
@@ -140,7 +147,7 @@ export class HeavyWork {
       if (!idle) return;
       const queued = this.#queue.shift()!;
       idle.busy = queued;
-      void idle.ready.then(() => idle.worker.postMessage({ id: queued.id, job: queued.job }), (error: Error) => this.#finish(idle, { ok: false, error: error.message }));
+      void idle.ready.then(() => idle.worker.postMessage({ id: queued.id, job: queued.job }, jobTransferables(queued.job)), (error: Error) => this.#finish(idle, { ok: false, error: error.message }));
     }
   }
 

@@ -10,7 +10,7 @@ import { holdRoomDocs } from './export-import-docs.ts';
 import { reportReadProblems, sendHeavyFailure } from './heavy-responses.ts';
 import { readBodyBytes } from './json-body.ts';
 import { identifyForRoom } from './request-auth.ts';
-import { sendError, sendJson, sendJsonText } from './responses.ts';
+import { sendError, sendJson, sendJsonBytes } from './responses.ts';
 import type { Route, RouteRequest } from './router.ts';
 
 /** The media types an import body may have: native JSON or W3C JSON-LD. */
@@ -74,11 +74,11 @@ async function handleImport({ request, response, params, query, context }: Route
       return sendError(response, 503, outcome.message);
     }
     reportReadProblems(outcome.problems, context);
-    const written = outcome.body === null ? await writeSlices(room, outcome.updates, actor.userId, context) : null;
-    if (written !== null && !written.ok) return sendError(response, written.status, written.error);
-    context.log.info('room.imported', { room, dryRun, imported: outcome.report.imported, refused: outcome.report.refused.length, slices: outcome.updates.length });
-    if (outcome.body !== null) return sendJsonText(response, outcome.status, outcome.body);
-    sendJson(response, written!.stored ? 200 : 202, { report: outcome.report, stored: written!.stored });
+    context.log.info('room.imported', { room, dryRun, ...outcome.counts, slices: outcome.updates.length });
+    if (outcome.body !== null) return sendJsonBytes(response, outcome.status, outcome.body);
+    const written = await writeSlices(room, outcome.updates, actor.userId, context);
+    if (!written.ok) return sendError(response, written.status, written.error);
+    sendJson(response, written.stored ? 200 : 202, { report: outcome.report, stored: written.stored });
   }).finally(() => ticket.release());
 }
 
