@@ -16,6 +16,7 @@ import { stateVectorCovers } from '../schema/index.ts';
 import * as encoding from 'lib0/encoding';
 import { MESSAGE_AWARENESS } from '../schema/index.ts';
 import { annotateAs, inviteUserId } from '../tests/helpers/access-builders.ts';
+import { inviteActor, storedAll, updateUnder } from '../tests/helpers/hardening-fixtures.ts';
 import { contentJsonUpdate, deeplyNestedJson, forwardReferenceUpdate } from '../tests/helpers/hostile-updates.ts';
 import { awarenessMessage, message, RawClient, rawUpgrade, syncUpdateMessage, waitUntil } from '../tests/helpers/raw-client.ts';
 import { createRoomViaApi, makeDataDir, spawnServer } from '../tests/helpers/test-server.ts';
@@ -202,12 +203,6 @@ async function annotationsClient(server: ServerProcess, token: string): Promise<
   return client;
 }
 
-/** The display name a server gives an invite used directly. */
-function actorOf(token: string, role: string): { userId: string; name: string } {
-  const userId = inviteUserId(token);
-  return { userId, name: `${role[0]!.toUpperCase()}${role.slice(1)} ${userId.slice(-4)}` };
-}
-
 /** Issue 14's attacks 1–4 over the wire, repeated: every one must be refused and none may cost the probe. */
 async function issue14Attacks(server: ServerProcess): Promise<Record<string, unknown>> {
   const { annotator, reviewer, viewer, owner } = server.invites;
@@ -215,31 +210,20 @@ async function issue14Attacks(server: ServerProcess): Promise<Record<string, unk
   const poisoner = await annotationsClient(server, annotator);
   let poisonSent = 0;
   for (let i = 0; i < 100; i++) {
-    const update = poisoner.change((doc) => annotateAs(doc, actorOf(annotator, 'annotator'), { note: `poisoner ${i}` }));
-    await waitUntil(() => poisoner.stored !== null && stateVectorCovers(poisoner.stored, Y.encodeStateVector(poisoner.doc)), 'the poisoner’s honest annotation', 30_000);
-    const replica = new Y.Doc();
-    Y.applyUpdate(replica, Y.encodeStateAsUpdate(poisoner.doc));
-    replica.clientID = poisoner.doc.clientID;
-    const plus: Uint8Array[] = [];
-    replica.on('update', (u: Uint8Array) => plus.push(u));
-    annotateAs(replica, actorOf(annotator, 'annotator'), { note: 'smuggled' });
-    poisoner.send(syncUpdateMessage(forwardReferenceUpdate(update, { field: i % 2 === 0 ? 'origin' : 'parent', plus: Y.mergeUpdates(plus) })));
+    const update = poisoner.change((doc) => annotateAs(doc, inviteActor(annotator, 'annotator'), { note: `poisoner ${i}` }));
+    await waitUntil(() => storedAll(poisoner), 'the poisoner’s honest annotation', 30_000);
+    const plus = updateUnder(poisoner.doc, poisoner.doc.clientID, (doc) => annotateAs(doc, inviteActor(annotator, 'annotator'), { note: 'smuggled' }));
+    poisoner.send(syncUpdateMessage(forwardReferenceUpdate(update, { field: i % 2 === 0 ? 'origin' : 'parent', plus })));
     poisonSent++;
   }
   await poisoner.deniedAtLeast(poisonSent, 30_000);
   // P2: an annotator writing under the reviewer's client id.
   const victim = await annotationsClient(server, reviewer);
-  victim.change((doc) => annotateAs(doc, actorOf(reviewer, 'reviewer'), { note: 'the victim’s' }));
-  await waitUntil(() => victim.stored !== null && stateVectorCovers(victim.stored, Y.encodeStateVector(victim.doc)), 'the victim’s annotation', 30_000);
+  victim.change((doc) => annotateAs(doc, inviteActor(reviewer, 'reviewer'), { note: 'the victim’s' }));
+  await waitUntil(() => storedAll(victim), 'the victim’s annotation', 30_000);
   const squatter = await annotationsClient(server, annotator);
   for (let i = 0; i < 50; i++) {
-    const replica = new Y.Doc();
-    Y.applyUpdate(replica, Y.encodeStateAsUpdate(squatter.doc));
-    replica.clientID = victim.doc.clientID;
-    const updates: Uint8Array[] = [];
-    replica.on('update', (u: Uint8Array) => updates.push(u));
-    annotateAs(replica, actorOf(annotator, 'annotator'), { note: `squatted ${i}` });
-    squatter.send(syncUpdateMessage(Y.mergeUpdates(updates)));
+    squatter.send(syncUpdateMessage(updateUnder(squatter.doc, victim.doc.clientID, (doc) => annotateAs(doc, inviteActor(annotator, 'annotator'), { note: `squatted ${i}` }))));
   }
   await squatter.deniedAtLeast(50, 30_000);
   // P3: viewers sending presence and updates nested two million levels deep.

@@ -38,23 +38,6 @@ export function jsonBytesNestDeeperThan(bytes: Uint8Array, limit: number, start 
   return false;
 }
 
-/** `jsonBytesNestDeeperThan` for JSON already decoded to a string. */
-export function jsonTextNestsDeeperThan(text: string, limit: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (inString) {
-      if (unit === BACKSLASH) i++;
-      else if (unit === QUOTE) inString = false;
-    } else if (unit === QUOTE) inString = true;
-    else if (unit === OPEN_ARRAY || unit === OPEN_OBJECT) {
-      if (++depth > limit) return true;
-    } else if (unit === CLOSE_ARRAY || unit === CLOSE_OBJECT) depth--;
-  }
-  return false;
-}
-
 /** The message naming a refused nesting depth, for HTTP errors and refusals. */
 export function tooDeepMessage(what: string, limit = MAX_CLIENT_JSON_DEPTH): string {
   return `${what} nests arrays or objects deeper than ${limit} levels`;

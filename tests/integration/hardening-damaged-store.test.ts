@@ -2,13 +2,12 @@ import Database from 'better-sqlite3';
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
-import { COLLAB_CLOSE, listAnnotations, stateVectorCovers } from '../../schema/index.ts';
+import { COLLAB_CLOSE, listAnnotations } from '../../schema/index.ts';
 import { createCollectingLogger, DATABASE_FILE, startServer } from '../../server/index.ts';
 import type { RunningServer } from '../../server/index.ts';
-import { annotateAs, inviteUserId } from '../helpers/access-builders.ts';
-import { rawUpgrade, RawClient, waitUntil } from '../helpers/raw-client.ts';
-import { startTestServer } from '../helpers/test-server.ts';
+import { annotateAs } from '../helpers/access-builders.ts';
+import { inviteActor, storedAll, TestRig } from '../helpers/hardening-fixtures.ts';
+import { rawUpgrade, waitUntil } from '../helpers/raw-client.ts';
 import type { TestServer } from '../helpers/test-server.ts';
 
 // P5 of RELIABILITY.md (issue 14, attacks 5 and 6): damaged storage is detected on load and
@@ -48,28 +47,12 @@ function flipIn(blob: Buffer, needle: string): Buffer {
 }
 
 describe('P5: damaged and vanished stores', () => {
-  const servers: TestServer[] = [];
-  const clients: RawClient[] = [];
-  afterEach(async () => {
-    for (const client of clients.splice(0)) client.close();
-    for (const server of servers.splice(0)) await server.stop();
-  });
-  const start = async (options: Parameters<typeof startTestServer>[0] = {}) => {
-    const server = await startTestServer(options);
-    servers.push(server);
-    return server;
-  };
-  const connect = async (server: TestServer, token: string, sync = true) => {
-    const client = await RawClient.connect({ url: server.url, path: `/collab/chapter-5/annotations?token=${token}&acks=1` });
-    clients.push(client);
-    if (sync) await client.sync();
-    return client;
-  };
-  const author = (server: TestServer) => {
-    const userId = inviteUserId(server.invites.annotator);
-    return { userId, name: `Annotator ${userId.slice(-4)}` };
-  };
-  const stored = (client: RawClient) => client.stored !== null && stateVectorCovers(client.stored, Y.encodeStateVector(client.doc));
+  const rig = new TestRig();
+  afterEach(() => rig.cleanup());
+  const start = (options: Parameters<typeof rig.start>[0] = {}) => rig.start(options);
+  const connect = (server: TestServer, token: string, sync = true) => rig.connect(server, token, { sync });
+  const author = (server: TestServer) => inviteActor(server.invites.annotator, 'annotator');
+  const stored = storedAll;
   /** Writes annotations with these notes, one update each, and stops the server keeping its data. */
   const writeAndStop = async (server: TestServer, notes: string[]) => {
     const writer = await connect(server, server.invites.annotator);
@@ -78,8 +61,7 @@ describe('P5: damaged and vanished stores', () => {
       await waitUntil(() => stored(writer), `“${note}” to be stored`);
     }
     writer.close();
-    await server.stop({ keepData: true });
-    servers.splice(servers.indexOf(server), 1);
+    await rig.stop(server);
   };
 
   it('P5: serves a room whose log entry has a flipped byte read-only, without that entry, with a notice, and reports it in health', async () => {

@@ -1,13 +1,12 @@
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
-import { listAnnotations, stateVectorCovers } from '../../schema/index.ts';
+import { listAnnotations } from '../../schema/index.ts';
 import { DATABASE_FILE, openDatabase, UpdateStore } from '../../server/index.ts';
-import { annotateAs, inviteUserId } from '../helpers/access-builders.ts';
+import { annotateAs } from '../helpers/access-builders.ts';
+import { inviteActor, storedAll, TestRig, updateUnder } from '../helpers/hardening-fixtures.ts';
 import { forwardReferenceUpdate } from '../helpers/hostile-updates.ts';
-import { RawClient, syncUpdateMessage, waitUntil } from '../helpers/raw-client.ts';
-import { startTestServer } from '../helpers/test-server.ts';
+import { syncUpdateMessage, waitUntil } from '../helpers/raw-client.ts';
 import type { TestServer } from '../helpers/test-server.ts';
 
 // P1 of RELIABILITY.md (issue 14, attack 1): an annotator re-sends one of its stored updates with
@@ -18,33 +17,12 @@ import type { TestServer } from '../helpers/test-server.ts';
 const DOC = 'chapter-5/annotations';
 
 describe('P1: updates that do not apply', () => {
-  const servers: TestServer[] = [];
-  const clients: RawClient[] = [];
-  afterEach(async () => {
-    for (const client of clients.splice(0)) client.close();
-    for (const server of servers.splice(0)) await server.stop();
-  });
-  const start = async (dataDir?: string) => {
-    const server = await startTestServer(dataDir ? { dataDir } : {});
-    servers.push(server);
-    return server;
-  };
-  const connect = async (server: TestServer, token: string) => {
-    const client = await RawClient.connect({ url: server.url, path: `/collab/chapter-5/annotations?token=${token}&acks=1` });
-    clients.push(client);
-    await client.sync();
-    return client;
-  };
-  const session = (server: TestServer, role: 'annotator' | 'reviewer') => {
-    const userId = inviteUserId(server.invites[role]);
-    return { userId, name: `${role[0]!.toUpperCase()}${role.slice(1)} ${userId.slice(-4)}` };
-  };
-  const storedAll = (client: RawClient) => client.stored !== null && stateVectorCovers(client.stored, Y.encodeStateVector(client.doc));
-  const restart = async (server: TestServer) => {
-    await server.stop({ keepData: true });
-    servers.splice(servers.indexOf(server), 1);
-    return start(server.dataDir);
-  };
+  const rig = new TestRig();
+  afterEach(() => rig.cleanup());
+  const start = (dataDir?: string) => rig.start(dataDir ? { dataDir } : {});
+  const connect = (server: TestServer, token: string) => rig.connect(server, token);
+  const session = (server: TestServer, role: 'annotator' | 'reviewer') => inviteActor(server.invites[role], role);
+  const restart = (server: TestServer) => rig.restart(server);
 
   /** The number of log rows stored for the annotation document. */
   const logRows = (server: TestServer) => {
@@ -70,13 +48,9 @@ describe('P1: updates that do not apply', () => {
       // The same update re-sent, poisoned: it brings nothing new, so nothing of it is stored.
       annotator.send(syncUpdateMessage(forwardReferenceUpdate(update, { field })));
       // Poisoned again, now with a new annotation of the same client behind it: refused whole.
-      const replica = new Y.Doc();
-      Y.applyUpdate(replica, Y.encodeStateAsUpdate(annotator.doc));
-      replica.clientID = annotator.doc.clientID;
-      const plus: Uint8Array[] = [];
-      replica.on('update', (u: Uint8Array) => plus.push(u));
-      const smuggled = annotateAs(replica, session(server, 'annotator'), { note: 'smuggled' }).id;
-      annotator.send(syncUpdateMessage(forwardReferenceUpdate(update, { field, plus: Y.mergeUpdates(plus) })));
+      let smuggled = '';
+      const plus = updateUnder(annotator.doc, annotator.doc.clientID, (doc) => (smuggled = annotateAs(doc, session(server, 'annotator'), { note: 'smuggled' }).id));
+      annotator.send(syncUpdateMessage(forwardReferenceUpdate(update, { field, plus })));
       const [reason] = await annotator.deniedAtLeast(1);
       expect(reason).toMatch(/does not apply/);
       expect(logRows(server)).toBe(rowsBefore);
@@ -105,19 +79,15 @@ describe('P1: updates that do not apply', () => {
     const update = annotator.change((doc) => (first = annotateAs(doc, session(server, 'annotator')).id));
     await waitUntil(() => storedAll(annotator), 'the annotation to be stored');
     // Another user's later work, made on a replica of the room as it is now.
-    const reviewerReplica = new Y.Doc();
-    Y.applyUpdate(reviewerReplica, Y.encodeStateAsUpdate(annotator.doc));
-    const later: Uint8Array[] = [];
-    reviewerReplica.on('update', (u: Uint8Array) => later.push(u));
-    const laterId = annotateAs(reviewerReplica, session(server, 'reviewer'), { note: 'stored after the poison' }).id;
-    await server.stop({ keepData: true });
-    servers.pop();
+    let laterId = '';
+    const later = updateUnder(annotator.doc, 4242, (doc) => (laterId = annotateAs(doc, session(server, 'reviewer'), { note: 'stored after the poison' }).id));
+    await rig.stop(server);
 
     // What an older server stored: the poisoned re-send, then the reviewer's acknowledged work.
     const db = openDatabase(server.dataDir, 'NORMAL');
     new UpdateStore(db).appendUpdates([
       { docName: DOC, update: forwardReferenceUpdate(update) },
-      { docName: DOC, update: Y.mergeUpdates(later) },
+      { docName: DOC, update: later },
     ]);
     db.close();
 
