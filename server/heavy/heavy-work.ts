@@ -152,7 +152,8 @@ export class HeavyWork {
   }
 
   #spawn(): PoolWorker {
-    const worker = new Worker(WORKER_ENTRY);
+    // Not the process's flags (a preloaded module may be TypeScript): the entry registers tsx itself.
+    const worker = new Worker(WORKER_ENTRY, { execArgv: [] });
     let markReady!: () => void;
     let failStart!: (error: Error) => void;
     const ready = new Promise<void>((resolve, reject) => ((markReady = resolve), (failStart = reject)));
