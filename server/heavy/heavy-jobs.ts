@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import * as Y from 'yjs';
-import { applyImport, attributeToPeople, exportFormat, importParseContextOfDoc, parseImport, snapshotAuthorIds } from '../../schema/index.ts';
-import type { AnnotationImportReport, ExportChoices, ImportFileErrorCode, ImportLimits } from '../../schema/index.ts';
+import { applyImport, attributeToPeople, exportFormat, importParseContextOfDoc, parseImport, previewOf, snapshotAuthorIds } from '../../schema/index.ts';
+import type { AnnotationImportReport, ChapterPreview, ExportChoices, ImportFileErrorCode, ImportLimits, UploadFormat } from '../../schema/index.ts';
 import { PeopleDirectory } from '../auth/people.ts';
 import { AccountStore } from '../persistence/account-store.ts';
 import { ProfileStore } from '../persistence/profile-store.ts';
@@ -15,14 +15,16 @@ import type { AppDatabase } from '../persistence/database.ts';
 import type { FailedEntry } from '../persistence/doc-replay.ts';
 import { UpdateStore } from '../persistence/update-store.ts';
 import { readVerifiedDoc } from '../persistence/verified-doc.ts';
-import { prepareRoom } from '../rooms/create-room.ts';
-import type { CreateRoomError, PreparedRoom } from '../rooms/create-room.ts';
+import { prepareRoom, seedChapter } from '../rooms/create-room.ts';
+import type { CreateRoomError, PreparedRoom, SeededChapter } from '../rooms/create-room.ts';
+import { importUpload } from '../uploads/chapter-upload.ts';
 import { docNameOf } from '../rooms/doc-names.ts';
 
 /**
  * The heavy work of the HTTP API, as plain functions of plain data, run in worker threads
  * (heavy-work.ts) so that none of it holds the event loop (issue 14, P4): an import parsed,
- * anchored and applied to a copy of the room; an export built; a chapter imported for a new room.
+ * anchored and applied to a copy of the room; an export built; a chapter imported for a new room,
+ * from the admin API's JSON or from a seminar's uploaded file (text, Markdown, Word).
  * Imports and exports read the room from the store through their own read-only connection, as
  * the export CLI does (SQLite's WAL lets them read while the server writes); what they read is
  * verified as the server verifies a load (P5).
@@ -81,6 +83,18 @@ export type ExportOutcome =
   | { kind: 'export'; body: Uint8Array; skipped: number; problems: ReadProblems[] }
   | { kind: 'unreadable'; message: string; problems: ReadProblems[] };
 
+/** A seminar's chapter file to import (and, to create the chapter, to seed a text document with). */
+export interface UploadJob {
+  kind: 'upload';
+  bytes: Uint8Array;
+  format: UploadFormat;
+  /** Whether to seed the text document too (creating), or only preview it. */
+  seed: boolean;
+}
+
+/** What the importer found in a chapter file (and the seeded document), or why it refused it. */
+export type UploadOutcome = { kind: 'upload'; title: string; preview: ChapterPreview; seeded: SeededChapter | null } | { kind: 'upload-refused'; error: string };
+
 /** A room to prepare from a creation request's body. */
 export interface RoomJob {
   kind: 'room';
@@ -91,8 +105,8 @@ export interface RoomJob {
 export type RoomOutcome = { kind: 'room'; room: PreparedRoom } | { kind: 'refused'; status: number; message: string };
 
 /** Any job, and any outcome. */
-export type HeavyJob = ImportJob | ExportJob | RoomJob;
-export type HeavyOutcome = ImportOutcome | ExportOutcome | RoomOutcome;
+export type HeavyJob = ImportJob | ExportJob | RoomJob | UploadJob;
+export type HeavyOutcome = ImportOutcome | ExportOutcome | RoomOutcome | UploadOutcome;
 
 /** HTTP status of each way a whole import file is refused. */
 const FILE_ERROR_STATUS: Record<ImportFileErrorCode, number> = {
@@ -197,10 +211,18 @@ export function runRoom(job: RoomJob): RoomOutcome {
   return { kind: 'room', room: prepared.value };
 }
 
+/** Imports a chapter file (typeset text, Markdown, Word): its preview, and its seeded document when creating. */
+export async function runUpload(job: UploadJob): Promise<UploadOutcome> {
+  const result = await importUpload(job.bytes, job.format);
+  if (!result.ok) return { kind: 'upload-refused', error: result.error };
+  return { kind: 'upload', title: result.title, preview: previewOf(result, job.format), seeded: job.seed ? seedChapter(result.doc) : null };
+}
+
 /** Runs any job. */
 export async function runHeavyJob(job: HeavyJob): Promise<HeavyOutcome> {
   if (job.kind === 'import') return runImport(job);
   if (job.kind === 'export') return runExport(job);
+  if (job.kind === 'upload') return runUpload(job);
   return runRoom(job);
 }
 
@@ -213,6 +235,7 @@ export function transferablesOf(outcome: HeavyOutcome): ArrayBuffer[] {
   if (outcome.kind === 'report') arrays.push(...outcome.updates, ...(outcome.body ? [outcome.body] : []));
   if (outcome.kind === 'export') arrays.push(outcome.body);
   if (outcome.kind === 'room') arrays.push(outcome.room.seed, outcome.room.stateVector);
+  if (outcome.kind === 'upload' && outcome.seeded) arrays.push(outcome.seeded.seed, outcome.seeded.stateVector);
   const whole = arrays.filter((array) => array.byteOffset === 0 && array.byteLength === array.buffer.byteLength);
   return [...new Set(whole.map((array) => array.buffer as ArrayBuffer))];
 }

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../logger.ts';
-import type { ExportJob, ExportOutcome, HeavyJob, HeavyOutcome, ImportJob, ImportOutcome, RoomJob, RoomOutcome } from './heavy-jobs.ts';
+import type { ExportJob, ExportOutcome, HeavyJob, HeavyOutcome, ImportJob, ImportOutcome, RoomJob, RoomOutcome, UploadJob, UploadOutcome } from './heavy-jobs.ts';
 
 /**
  * Runs the heavy work of the HTTP API (imports, exports, chapter imports: heavy-jobs.ts) in
@@ -58,7 +58,7 @@ const WORKER_ENTRY = new URL('./heavy-worker.mjs', import.meta.url);
 /** The request body of a job, transferred to the worker rather than copied when it owns its buffer. */
 function jobTransferables(job: HeavyJob): ArrayBuffer[] {
   if (job.kind === 'export') return [];
-  const { body } = job;
+  const body = job.kind === 'upload' ? job.bytes : job.body;
   return body.byteOffset === 0 && body.byteLength === body.buffer.byteLength ? [body.buffer as ArrayBuffer] : [];
 }
 
@@ -112,6 +112,11 @@ export class HeavyWork {
   /** Builds an export for `owner`; rejects with a HeavyWorkRefusal over the limits. */
   runExport(owner: string, job: Omit<ExportJob, 'kind'>): Promise<ExportOutcome> {
     return this.#admitAndRun(owner, { kind: 'export', ...job }) as Promise<ExportOutcome>;
+  }
+
+  /** Imports a seminar's chapter file for `owner`; rejects over the limits. */
+  runUpload(owner: string, job: Omit<UploadJob, 'kind'>): Promise<UploadOutcome> {
+    return this.#admitAndRun(owner, { kind: 'upload', ...job }) as Promise<UploadOutcome>;
   }
 
   /** Prepares a room from a creation request's body, for `owner`; rejects over the limits. */
