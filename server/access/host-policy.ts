@@ -10,7 +10,8 @@ import { isIP } from 'node:net';
  * - loopback names (`localhost`, `*.localhost`) and the configured HOST when it is a name;
  * - any IP literal: a rebound name always arrives as the attacker's name, never as an address.
  *
- * Everything else is refused before a route or an upgrade sees the request.
+ * Everything else is refused before a route or an upgrade sees the request. A request with no
+ * Host at all (HTTP/1.0 from a program) is no browser's, so not a rebinding: routes judge it.
  */
 export interface HostPolicy {
   /** Whether a request with this Host header (name and optional port) is for this server. */
@@ -46,7 +47,7 @@ export function createHostPolicy(settings: HostPolicySettings): HostPolicy {
   return {
     names: [...names],
     allows(host) {
-      if (host === undefined) return false;
+      if (host === undefined) return true;
       const name = hostnameOf(host);
       if (name === null || name === '') return false;
       return isIP(name) !== 0 || name === 'localhost' || name.endsWith('.localhost') || names.has(name);

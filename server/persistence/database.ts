@@ -230,6 +230,16 @@ function registerFunctions(db: AppDatabase): void {
   db.function('apparatus_sha256', { deterministic: true }, (bytes: unknown) => snapshotDigest(bytes as Uint8Array));
 }
 
+/**
+ * The schema version a database had just before the migration whose SQL contains `marker` ran
+ * (tests make stores "as an older version left them" with it); throws a RangeError when none does.
+ */
+export function schemaVersionBefore(marker: string): number {
+  const index = migrations.findIndex((sql) => sql.includes(marker));
+  if (index < 0) throw new RangeError(`no migration contains ${JSON.stringify(marker)}`);
+  return index;
+}
+
 /** The schema version a database has once every migration ran (`PRAGMA user_version`). */
 export const SCHEMA_VERSION = migrations.length;
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { listAnnotations, stateVectorCovers } from '../../schema/index.ts';
-import { DATABASE_FILE } from '../../server/index.ts';
+import { DATABASE_FILE, schemaVersionBefore } from '../../server/index.ts';
 import { annotateAs, inviteUserId } from '../helpers/access-builders.ts';
 import { RawClient, waitUntil } from '../helpers/raw-client.ts';
 import { startTestServer } from '../helpers/test-server.ts';
@@ -20,7 +20,7 @@ describe('a store written before checksums existed', () => {
     for (const server of servers.splice(0)) await server.stop();
   });
 
-  it('P5: loads whole after the migration backfills seqs, checksums, heads and the snapshot digest', async () => {
+  it('P5: loads whole after the migrations backfill seqs, checksums, heads and the snapshot digest', async () => {
     const first = await startTestServer();
     servers.push(first);
     const userId = inviteUserId(first.invites.annotator);
@@ -34,7 +34,7 @@ describe('a store written before checksums existed', () => {
     await first.stop({ keepData: true });
     servers.pop();
 
-    // The schema as version 2 left it (server/persistence/database.ts, migrations 1 and 2).
+    // The schema as it was before the integrity migration (server/persistence/database.ts).
     const db = new Database(path.join(first.dataDir, DATABASE_FILE));
     db.exec(`
       DROP INDEX doc_updates_by_seq;
@@ -46,7 +46,7 @@ describe('a store written before checksums existed', () => {
       DROP TABLE doc_quarantine;
       DROP TABLE doc_client_owners;
       DROP TABLE store_identity;
-      PRAGMA user_version = 2;
+      PRAGMA user_version = ${schemaVersionBefore('CREATE TABLE doc_heads')};
     `);
     db.close();
     // Nor did that version record a store id beside the secret.
