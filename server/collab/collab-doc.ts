@@ -79,6 +79,8 @@ export class CollabDoc {
    * update is refused with this reason, and peers that take notices are told on arrival.
    */
   readOnlyReason: string | null = null;
+  /** What people in a read-only room are told on arrival (MESSAGE_NOTICE), when it is. */
+  readOnlyNotice: string | null = null;
   /**
    * Who writes under each Yjs client id (issue 14, P2): loaded with the document from the store,
    * and claimed by the first user whose accepted update uses an id. Stored with that update.
@@ -201,7 +203,7 @@ export class CollabDoc {
 
   /** Sends a newly ready peer the server's sync step 1, the current awareness states, and why the room is read-only if it is. */
   greet(peer: DocPeer): void {
-    if (this.readOnlyReason && peer.wantsAcks) peer.send(encodeNoticeMessage('error', this.readOnlyReason));
+    if (this.readOnlyNotice && peer.wantsAcks) peer.send(encodeNoticeMessage('error', this.readOnlyNotice));
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, MESSAGE_SYNC);
     syncProtocol.writeSyncStep1(encoder, this.ydoc);

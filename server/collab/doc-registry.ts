@@ -164,7 +164,9 @@ export class DocRegistry {
    */
   #serveReadOnly(doc: CollabDoc, damage: readonly string[]): void {
     reportDamage(doc.name, damage, 'served read-only', this.#options);
-    doc.readOnlyReason = `the room's saved state is damaged (${damage.slice(0, 3).join('; ')}); it is read-only until the server's operator repairs it, so that nothing is written over it`;
+    const detail = damage.slice(0, 3).join('; ');
+    doc.readOnlyReason = `the room's saved state is damaged (${detail}); it is read-only until the server's operator repairs it, so that nothing is written over it`;
+    doc.readOnlyNotice = `Part of this room's saved ${doc.kind === 'text' ? 'chapter is' : 'annotations are'} damaged on the server (${detail}). You can read what was saved, but nothing can be changed until the operator repairs it, so that nothing is written over it.`;
     doc.compactable = false;
   }
 

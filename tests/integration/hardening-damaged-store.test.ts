@@ -77,7 +77,7 @@ describe('P5: damaged and vanished stores', () => {
     const notes = listAnnotations(reader.doc).map((a) => a.note);
     expect(notes).toContain('first note');
     expect(notes.some((note) => note.includes('second') || note.includes('recond'))).toBe(false);
-    expect(reader.notices).toEqual([{ level: 'error', message: expect.stringMatching(/saved state is damaged .*read-only/) }]);
+    expect(reader.notices).toEqual([{ level: 'error', message: expect.stringMatching(/saved annotations are damaged .*nothing can be changed/) }]);
     reader.change((doc) => annotateAs(doc, author(server), { note: 'written on a damaged room' }));
     const [reason] = await reader.deniedAtLeast(1);
     expect(reason).toMatch(/read-only/);
