@@ -96,10 +96,10 @@ export {
 
 // --- collaboration protocol (message types shared by client and server) ---
 export {
-  MESSAGE_SYNC, MESSAGE_AWARENESS, MESSAGE_AUTH, MESSAGE_QUERY_AWARENESS, MESSAGE_STORED, COLLAB_CLOSE,
-  encodeStoredMessage, readStoredMessage, stateVectorCovers, isEmptyStateVector
+  MESSAGE_SYNC, MESSAGE_AWARENESS, MESSAGE_AUTH, MESSAGE_QUERY_AWARENESS, MESSAGE_STORED, MESSAGE_NOTICE, COLLAB_CLOSE,
+  encodeStoredMessage, readStoredMessage, encodeNoticeMessage, readNoticeMessage, stateVectorCovers, isEmptyStateVector
 } from './room/collab-protocol.ts';
-export type { StateVector } from './room/collab-protocol.ts';
+export type { StateVector, NoticeLevel } from './room/collab-protocol.ts';
 export { ROOM_ID_PATTERN, isRoomId, isDocKind } from './room/room-names.ts';
 export type { DocKind } from './room/room-names.ts';
 

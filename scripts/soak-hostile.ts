@@ -1,9 +1,11 @@
-// The long hostile-client soak (docs/reliability.md S1–S3, A4): a server process under malformed
+// The long hostile-client soak (docs/reliability.md S1–S3, A4, P1–P4): a server process under malformed
 // frames, message floods (burst and sustained), awareness floods, thousands of idle sockets, a
-// connection flood and a mass revocation, while a probe in another room measures round trips.
-// Prints figures (frames tried, offenders closed by code, floods held, server RSS before and
-// after each phase, probe p50/p99) and writes bench/results/soak-hostile.json. Exits 1 if the
-// server died or a phase did not hold.
+// connection flood, a mass revocation, and the attacks of issue 14 (poisoned re-sends, borrowed
+// client ids, nested JSON, heavy imports), while a probe in another room measures round trips;
+// then a restart, after which every room must load. Prints figures (frames tried, offenders closed
+// by code, floods held, server RSS before and after each phase, probe p50/p99) and writes
+// bench/results/soak-hostile.json. Exits 1 if the server died, a phase did not hold, or a room
+// did not load after the restart.
 //
 //   node --import tsx scripts/soak-hostile.ts [--frames 50000] [--floods 50] [--idle 2000] [--seed N]
 import { readFileSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -11,8 +13,12 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as Y from 'yjs';
 import { stateVectorCovers } from '../schema/index.ts';
-import { inviteUserId } from '../tests/helpers/access-builders.ts';
-import { awarenessMessage, RawClient, rawUpgrade, syncUpdateMessage, waitUntil } from '../tests/helpers/raw-client.ts';
+import * as encoding from 'lib0/encoding';
+import { MESSAGE_AWARENESS } from '../schema/index.ts';
+import { annotateAs, inviteUserId } from '../tests/helpers/access-builders.ts';
+import { inviteActor, storedAll, updateUnder } from '../tests/helpers/hardening-fixtures.ts';
+import { contentJsonUpdate, deeplyNestedJson, forwardReferenceUpdate } from '../tests/helpers/hostile-updates.ts';
+import { awarenessMessage, message, RawClient, rawUpgrade, syncUpdateMessage, waitUntil } from '../tests/helpers/raw-client.ts';
 import { createRoomViaApi, makeDataDir, spawnServer } from '../tests/helpers/test-server.ts';
 import type { ServerProcess } from '../tests/helpers/test-server.ts';
 import { mulberry32 as random } from '../tests/helpers/seeded-random.ts';
@@ -190,14 +196,109 @@ async function massRevocation(server: ServerProcess): Promise<Record<string, unk
   return { revokedSockets: clients.length, closed4401: outcomes.filter((o) => o.code === 4401).length, allClosedWithinMs: Math.round(performance.now() - started) };
 }
 
+/** A raw client of chapter-5's annotations, synced, acknowledging. */
+async function annotationsClient(server: ServerProcess, token: string): Promise<RawClient> {
+  const client = await RawClient.connect({ url: server.url, path: `/collab/chapter-5/annotations?token=${token}&acks=1` });
+  await client.sync();
+  return client;
+}
+
+/** Issue 14's attacks 1–4 over the wire, repeated: every one must be refused and none may cost the probe. */
+async function issue14Attacks(server: ServerProcess): Promise<Record<string, unknown>> {
+  const { annotator, reviewer, viewer, owner } = server.invites;
+  // P1: poisoned re-sends of stored updates, each with a new annotation behind it.
+  const poisoner = await annotationsClient(server, annotator);
+  let poisonSent = 0;
+  for (let i = 0; i < 100; i++) {
+    const update = poisoner.change((doc) => annotateAs(doc, inviteActor(annotator, 'annotator'), { note: `poisoner ${i}` }));
+    await waitUntil(() => storedAll(poisoner), 'the poisoner’s honest annotation', 30_000);
+    const plus = updateUnder(poisoner.doc, poisoner.doc.clientID, (doc) => annotateAs(doc, inviteActor(annotator, 'annotator'), { note: 'smuggled' }));
+    poisoner.send(syncUpdateMessage(forwardReferenceUpdate(update, { field: i % 2 === 0 ? 'origin' : 'parent', plus })));
+    poisonSent++;
+  }
+  await poisoner.deniedAtLeast(poisonSent, 30_000);
+  // P2: an annotator writing under the reviewer's client id.
+  const victim = await annotationsClient(server, reviewer);
+  victim.change((doc) => annotateAs(doc, inviteActor(reviewer, 'reviewer'), { note: 'the victim’s' }));
+  await waitUntil(() => storedAll(victim), 'the victim’s annotation', 30_000);
+  const squatter = await annotationsClient(server, annotator);
+  for (let i = 0; i < 50; i++) {
+    squatter.send(syncUpdateMessage(updateUnder(squatter.doc, victim.doc.clientID, (doc) => annotateAs(doc, inviteActor(annotator, 'annotator'), { note: `squatted ${i}` }))));
+  }
+  await squatter.deniedAtLeast(50, 30_000);
+  // P3: viewers sending presence and updates nested two million levels deep.
+  const nested = deeplyNestedJson(1_900_000);
+  const viewers = await Promise.all(Array.from({ length: 8 }, () => annotationsClient(server, viewer)));
+  for (let round = 0; round < 3; round++) {
+    for (const client of viewers) {
+      client.send(message(MESSAGE_AWARENESS, (outer) => {
+        const inner = encoding.createEncoder();
+        encoding.writeVarUint(inner, 1);
+        encoding.writeVarUint(inner, client.doc.clientID);
+        encoding.writeVarUint(inner, round + 1);
+        encoding.writeVarString(inner, nested);
+        encoding.writeVarUint8Array(outer, encoding.toUint8Array(inner));
+      }));
+      client.send(syncUpdateMessage(contentJsonUpdate(client.doc.clientID, 0, 'annotations', 'deep', nested)));
+    }
+    await sleep(1000);
+  }
+  await Promise.all(viewers.map((client) => client.deniedAtLeast(3, 60_000)));
+  // P4: dry-run imports of 30,000 annotations quoting "the", twice at once by the same owner.
+  const body = JSON.stringify(Array.from({ length: 30_000 }, (_, i) => ({ id: `urn:soak:${i}`, type: 'Annotation', bodyValue: 'x', target: { source: 'urn:x', selector: { type: 'TextQuoteSelector', exact: 'the' } } })));
+  const statuses: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    const answers = await Promise.all([0, 1, 2].map(() => fetch(`${server.url}/api/rooms/chapter-5/import?dryRun=1`, { method: 'POST', headers: { authorization: `Bearer ${owner}`, 'content-type': 'application/json' }, body })));
+    statuses.push(...answers.map((answer) => answer.status));
+  }
+  for (const client of [poisoner, victim, squatter, ...viewers]) client.close();
+  return {
+    poisonedResends: poisonSent,
+    poisonedRefused: poisoner.denied.filter((reason) => /does not apply/.test(reason)).length,
+    squatAttempts: 50,
+    squatsRefused: squatter.denied.filter((reason) => /writes for another user/.test(reason)).length,
+    nestedFramesFromViewers: 8 * 3 * 2,
+    viewersStillOpen: viewers.filter((client) => client.open).length,
+    heavyImports: statuses.length,
+    heavyImportsByStatus: Object.fromEntries([...new Set(statuses)].map((status) => [status, statuses.filter((s) => s === status).length])),
+  };
+}
+
+/** After the soak: restarts the server on its data and opens every document of every room; returns what failed. */
+async function restartAndLoadEveryRoom(dataDir: string, rooms: Record<string, string>): Promise<{ roomsLoaded: number; failed: string[]; healthAfterRestart: unknown }> {
+  const server = await spawnServer(dataDir);
+  const failed: string[] = [];
+  let loaded = 0;
+  try {
+    for (const [room, token] of Object.entries({ ...rooms, 'chapter-5': server.invites.viewer })) {
+      for (const kind of ['text', 'annotations']) {
+        const reader = await RawClient.connect({ url: server.url, path: `/collab/${room}/${kind}?token=${token}` });
+        try {
+          await reader.sync(30_000);
+          loaded++;
+        } catch {
+          failed.push(`${room}/${kind} (${reader.outcome?.code ?? 'no answer'})`);
+        }
+        reader.close();
+      }
+    }
+    return { roomsLoaded: loaded, failed, healthAfterRestart: await (await fetch(`${server.url}/healthz`)).json() };
+  } finally {
+    server.child.kill('SIGTERM');
+    await server.exited;
+  }
+}
+
 async function main(): Promise<void> {
   console.log(`soak-hostile: ${FRAMES} malformed frames, ${FLOODS} burst floods, ${IDLE} idle sockets, seed ${SEED} (replay: --seed ${SEED})`);
   const dataDir = makeDataDir();
   const server = await spawnServer(dataDir, { CONNECTIONS_PER_MINUTE: '1000000', MAX_SOCKETS_PER_ADDRESS: '1000000', MAX_SOCKETS_PER_ROOM: '1000000' });
   const phases: Phase[] = [];
   let alive = false;
+  let restart: Awaited<ReturnType<typeof restartAndLoadEveryRoom>> | null = null;
   try {
-    const quiet = (await createRoomViaApi(server, 'quiet-room')).annotator;
+    const quietRoom = await createRoomViaApi(server, 'quiet-room');
+  const quiet = quietRoom.annotator;
     const { annotator, viewer, reviewer } = server.invites;
     phases.push(await phase(server, quiet, 'S1 malformed frames', () => malformedFrames(server, annotator)));
     phases.push(await phase(server, quiet, 'S2 burst floods', () => burstFloods(server, annotator)));
@@ -205,20 +306,28 @@ async function main(): Promise<void> {
     phases.push(await phase(server, quiet, 'S3 awareness floods', () => awarenessFloods(server, { flood: annotator, watch: reviewer })));
     phases.push(await phase(server, quiet, 'S2 idle sockets', () => idleSockets(server, viewer)));
     phases.push(await phase(server, quiet, 'A4 mass revocation', () => massRevocation(server)));
+    phases.push(await phase(server, quiet, 'P1–P4 attacks of issue 14', () => issue14Attacks(server)));
     const flood: Phase = { phase: 'S2 connection flood (default limits)', ...(await connectionFlood()), rssBeforeMiB: NaN, rssAfterMiB: NaN, probeP50Ms: NaN, probeP99Ms: NaN };
     console.log(JSON.stringify(flood));
     phases.push(flood);
     alive = server.child.exitCode === null && (await fetch(`${server.url}/healthz`)).status === 200;
-  } finally {
     server.child.kill('SIGTERM');
     await server.exited;
+    restart = await restartAndLoadEveryRoom(dataDir, { 'quiet-room': quietRoom.viewer });
+    console.log(JSON.stringify({ phase: 'restart', ...restart }));
+  } finally {
+    if (server.child.exitCode === null && server.child.signalCode === null) {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
     rmSync(dataDir, { recursive: true, force: true });
   }
   const out = path.join(root, 'bench/results/soak-hostile.json');
   mkdirSync(path.dirname(out), { recursive: true });
-  writeFileSync(out, JSON.stringify({ scenario: 'soak-hostile', date: new Date().toISOString(), seed: SEED, serverSurvived: alive, phases }, null, 2) + '\n');
-  console.log(`server survived: ${alive}; wrote ${path.relative(root, out)}`);
-  if (!alive) process.exitCode = 1;
+  writeFileSync(out, JSON.stringify({ scenario: 'soak-hostile', date: new Date().toISOString(), seed: SEED, serverSurvived: alive, phases, restart }, null, 2) + '\n');
+  const everyRoomLoaded = restart !== null && restart.failed.length === 0;
+  console.log(`server survived: ${alive}; every room loaded after the restart: ${everyRoomLoaded}; wrote ${path.relative(root, out)}`);
+  if (!alive || !everyRoomLoaded) process.exitCode = 1;
 }
 
 await main();

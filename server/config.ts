@@ -85,6 +85,18 @@ export interface ServerConfig {
    * start), the client registered there, and the label of the sign-in button.
    */
   oidc: { issuer: string; clientId: string; clientSecret: string; label: string; redirectUri: string | null } | null;
+  /* --- hardening (issue 14, docs/hardening.md) --- */
+  /** Worker threads for imports, exports and chapter imports (HEAVY_WORKERS). */
+  heavyWorkers: number;
+  /** Imports and exports one user may have running or waiting at once; more get 429 (HEAVY_JOBS_PER_USER). */
+  heavyJobsPerUser: number;
+  /** Imports and exports that may wait for a worker, over all users; more get 503. */
+  heavyJobsQueued: number;
+  /**
+   * Whether a reverse proxy in front sets X-Forwarded-Proto truthfully (TRUST_PROXY): then a
+   * request it received over https gets a Secure session cookie.
+   */
+  trustProxy: boolean;
 }
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -126,6 +138,10 @@ export function defaultConfig(): ServerConfig {
     signInAttemptsPerAddress: 30,
     signInWindowMs: 15 * 60_000,
     oidc: null,
+    heavyWorkers: 1,
+    heavyJobsPerUser: 2,
+    heavyJobsQueued: 16,
+    trustProxy: false,
   };
 }
 
@@ -142,6 +158,15 @@ function readOidc(env: NodeJS.ProcessEnv): ServerConfig['oidc'] | string {
   }
   const redirectUri = env.OIDC_REDIRECT_URI || null;
   return { issuer, clientId, clientSecret, label: env.OIDC_LABEL || 'your institution', redirectUri };
+}
+
+/** Reads a yes/no environment variable (1/true/yes, 0/false/no), or reports it. */
+function readBoolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean | string {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes'].includes(raw)) return true;
+  if (['0', 'false', 'no'].includes(raw)) return false;
+  return `${name} must be 1 or 0 (true or false), got "${env[name]}"`;
 }
 
 /** Reads ALLOWED_ORIGINS: comma-separated `scheme://host[:port]` origins, or an error naming the bad one. */
@@ -199,9 +224,9 @@ function readInteger(env: NodeJS.ProcessEnv, name: string, fallback: number, min
  * MAX_BYTES_PER_SECOND, CONNECTIONS_PER_MINUTE, MAX_SOCKETS_PER_ADDRESS, MAX_SOCKETS_PER_ROOM,
  * AWARENESS_MAX_BYTES, AWARENESS_PER_SECOND, SEND_BUFFER_LIMIT_BYTES, IMPORT_MAX_BYTES,
  * IMPORT_MAX_ANNOTATIONS and CLOCK_SKEW_MS, the clock skew allowance of times clients write;
- * PUBLIC_URL, the base of exported IRIs and invite links; and of accounts
+ * PUBLIC_URL, the base of exported IRIs and invite links; of accounts
  * (docs/accounts-and-seminars.md): SIGN_IN_FAILURES_PER_ACCOUNT, SIGN_IN_ATTEMPTS_PER_ADDRESS
- * and the OIDC_* variables).
+ * and the OIDC_* variables; and of docs/hardening.md: TRUST_PROXY, HEAVY_WORKERS, HEAVY_JOBS_PER_USER).
  * Returns an error naming the first invalid variable instead of throwing.
  */
 export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
@@ -225,6 +250,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
     clockSkewMs: readInteger(env, 'CLOCK_SKEW_MS', base.clockSkewMs, 0, 24 * 3600 * 1000),
     signInFailuresPerAccount: readInteger(env, 'SIGN_IN_FAILURES_PER_ACCOUNT', base.signInFailuresPerAccount, 1, 1000),
     signInAttemptsPerAddress: readInteger(env, 'SIGN_IN_ATTEMPTS_PER_ADDRESS', base.signInAttemptsPerAddress, 1, 1_000_000),
+    heavyWorkers: readInteger(env, 'HEAVY_WORKERS', base.heavyWorkers, 1, 64),
+    heavyJobsPerUser: readInteger(env, 'HEAVY_JOBS_PER_USER', base.heavyJobsPerUser, 1, 1000),
   };
   for (const value of Object.values(numbers)) if (typeof value === 'string') return { ok: false, error: value };
   const synchronous = (env.SQLITE_SYNCHRONOUS ?? base.synchronous).toUpperCase();
@@ -237,6 +264,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
   if (typeof publicUrl === 'object' && publicUrl !== null) return { ok: false, error: publicUrl.error };
   const oidc = readOidc(env);
   if (typeof oidc === 'string') return { ok: false, error: oidc };
+  const trustProxy = readBoolean(env, 'TRUST_PROXY', base.trustProxy);
+  if (typeof trustProxy === 'string') return { ok: false, error: trustProxy };
   const adminToken = env.ADMIN_TOKEN ? env.ADMIN_TOKEN : null;
   if (adminToken !== null && adminToken.length < 16) return { ok: false, error: 'ADMIN_TOKEN must be at least 16 characters long' };
   return {
@@ -251,6 +280,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
       allowedOrigins,
       publicUrl,
       oidc,
+      trustProxy,
     },
   };
 }

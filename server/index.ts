@@ -28,7 +28,7 @@ export { docNameOf } from './rooms/doc-names.ts';
 export { encodeChapterSeed } from './rooms/chapter-seed.ts';
 
 // --- persistence (reading a store directly: tests, CLIs, benchmarks) ---
-export { openDatabase, DATABASE_FILE, SCHEMA_VERSION } from './persistence/database.ts';
+export { openDatabase, DATABASE_FILE, schemaVersionBefore, SCHEMA_VERSION } from './persistence/database.ts';
 export type { AppDatabase } from './persistence/database.ts';
 export { snapshotIntact, UpdateStore } from './persistence/update-store.ts';
 export type { StoredDoc } from './persistence/update-store.ts';

@@ -16,14 +16,17 @@ import type { StoreHooks } from './collab/collab-server.ts';
 import { defaultConfig } from './config.ts';
 import type { ServerConfig } from './config.ts';
 import type { HttpContext } from './http/http-context.ts';
+import { HeavyWork } from './heavy/heavy-work.ts';
 import { createRequestHandler } from './http/request-handler.ts';
 import { createConsoleLogger } from './logger.ts';
 import type { Logger } from './logger.ts';
-import { openDatabase } from './persistence/database.ts';
+import { openDatabase, openMemoryDatabase } from './persistence/database.ts';
 import type { AppDatabase } from './persistence/database.ts';
 import { readOrCreateServerSecret } from './persistence/server-secret.ts';
 import { openServerStores } from './persistence/server-stores.ts';
-import { openUpdateLog } from './persistence/update-log.ts';
+import { lostUpdateLog, openUpdateLog } from './persistence/update-log.ts';
+import { StoreHealth } from './persistence/store-health.ts';
+import { missingDatabaseProblem, storeIdentityProblem } from './persistence/store-identity.ts';
 import type { UpdateLog } from './persistence/update-log.ts';
 import type { RoomStores } from './rooms/create-room.ts';
 import { ensureDefaultRoom } from './rooms/default-room.ts';
@@ -63,8 +66,25 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** How often the database file is checked to still be the one opened, besides every commit and /healthz. */
+const DATABASE_FILE_CHECK_MS = 5000;
+
 /** Time allowed to store pending updates on close; the process exits within 10 s (D2). */
 const SHUTDOWN_FLUSH_MS = 8000;
+
+/**
+ * Opens DATA_DIR's database, unless its store is lost (store-identity.ts): then an empty one in
+ * memory, and why. Nothing is created or written in DATA_DIR for a lost store.
+ */
+function openStore(config: ServerConfig): { db: AppDatabase; lost: string | null } {
+  const missing = missingDatabaseProblem(config.dataDir);
+  if (missing) return { db: openMemoryDatabase(), lost: missing };
+  const db = openDatabase(config.dataDir, config.synchronous);
+  const replaced = storeIdentityProblem(db, config.dataDir);
+  if (!replaced) return { db, lost: null };
+  db.close();
+  return { db: openMemoryDatabase(), lost: replaced };
+}
 
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -135,17 +155,22 @@ function closer(http: Server, collab: CollabServer, access: AccessLayer, db: App
  * and serves HTTP and the y-websocket endpoint on one port (0 picks a free one).
  */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
-  // Phase 1: configuration, storage, secrets, the default room.
+  // Phase 1: configuration, storage (refused when it vanished: P5), secrets, the default room.
   const { authorizeUpdate, hooks, logger, heartbeatMs, ...overrides } = options;
   const config: ServerConfig = { ...defaultConfig(), ...overrides };
   const log = logger ?? createConsoleLogger();
-  const db = openDatabase(config.dataDir, config.synchronous);
+  const health = new StoreHealth(log);
+  const { db, lost } = openStore(config);
+  if (lost) {
+    log.error('store.lost', { problem: lost });
+    health.raise('lost', { kind: 'database-lost', message: lost });
+  }
   const secret = readOrCreateServerSecret(config.dataDir);
   const stores = openServerStores(db);
   const adminToken = config.adminToken ?? deriveToken(secret, 'admin');
   // Printed on every start until the first administrator exists; useless afterwards.
   const setupToken = deriveToken(secret, 'setup|1');
-  const defaultRoom = prepareDefaultRoom(config, stores, secret, log);
+  const defaultRoom = lost ? null : prepareDefaultRoom(config, stores, secret, log);
   stores.sessions.deleteExpired(Date.now());
   stores.webSessions.deleteExpired(Date.now());
 
@@ -154,7 +179,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const access = createAccessLayer({ config, db, invites: stores.invites, profiles: stores.profiles, log, identity });
   const settings = { ...config, heartbeatMs: heartbeatMs ?? 30_000 };
   // The update log has its own connection: relayed once in the WAL, acknowledged once fsynced (update-log.ts).
-  const updateLog = openUpdateLog(config.dataDir, config.synchronous);
+  const updateLog = lost ? lostUpdateLog(db, lost) : openUpdateLog(config.dataDir, config.synchronous);
   const roomStats: RoomStats = new RoomStats({ stats: stores.roomStats, rooms: stores.rooms, updates: stores.updates, log, liveAnnotations: (room) => liveDoc(collab, room, 'annotations') });
   const collab: CollabServer = new CollabServer({
     store: updateLog.store,
@@ -166,12 +191,26 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     hooks,
     settings,
     onCommitted: (docs) => roomStats.committed(docs),
+    health,
+    refuseAll: lost,
   });
   access.watch(() => collab.connections());
   const accounts = new AccountService({ stores, identity, limiter: new SignInLimiter({ failuresPerAccount: config.signInFailuresPerAccount, attemptsPerAddress: config.signInAttemptsPerAddress, windowMs: config.signInWindowMs }), setupToken });
   const singleSignOn = config.oidc ? new SingleSignOn(config.oidc, log) : null;
-  const http = createHttpServer({ config, log, identity, adminToken, rooms: stores, stores, collab, origins: access.origins, startedAt: Date.now(), accounts, singleSignOn, roomStats });
-  const close = closer(http, collab, access, db, updateLog, log, () => roomStats.flush());
+  const storeState = { health, databaseFile: updateLog.file, lost };
+  const heavy = new HeavyWork({ workers: config.heavyWorkers, perUser: config.heavyJobsPerUser, maxQueued: config.heavyJobsQueued, log });
+  const http = createHttpServer({ config, log, identity, adminToken, rooms: stores, stores, collab, origins: access.origins, hosts: access.hosts, startedAt: Date.now(), accounts, singleSignOn, roomStats, store: storeState, heavy });
+  // Health also notices a vanished database file between requests to it (attack 6).
+  const fileWatch = setInterval(() => {
+    const problem = updateLog.file?.problem();
+    if (problem) health.raise('file', { kind: 'database-vanished', message: problem });
+  }, DATABASE_FILE_CHECK_MS);
+  fileWatch.unref();
+  const closeServer = closer(http, collab, access, db, updateLog, log, () => roomStats.flush());
+  const close = () => {
+    clearInterval(fileWatch);
+    return Promise.all([closeServer(), heavy.close()]).then(() => undefined);
+  };
 
   // Phase 3: listen.
   let port: number;

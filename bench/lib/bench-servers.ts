@@ -46,7 +46,8 @@ function profilingArgs(): string[] {
 }
 let nextProbeId = 1;
 
-function prober(launched: LaunchedProcess): BenchServer['probe'] {
+/** Asks the probe preloaded into a launched server (server-probe.ts) over its IPC channel. */
+export function prober(launched: LaunchedProcess): BenchServer['probe'] {
   return (request = {}) =>
     new Promise((resolve, reject) => {
       const id = nextProbeId++;

@@ -105,6 +105,13 @@ export const BUDGETS: readonly BudgetDefinition[] = [
     met: (r) => r.apparatus.docx_ms < 2000,
   },
   {
+    scenario: 'heavy-requests',
+    budget: 'P3/P4: /healthz and a live room < 100 ms while imports, chapter imports, exports and nested JSON arrive',
+    apparatus: (r) => `/healthz p99 ${ms(r.apparatus?.health_p99_ms)} (max ${ms(r.apparatus?.health_max_ms)}), live round trip p99 ${ms(r.apparatus?.live_p99_ms)} (max ${ms(r.apparatus?.live_max_ms)})`,
+    reference: (r) => (r.before ? `before (${r.before.checkout}): /healthz p99 ${ms(r.before.health_p99_ms)} (max ${ms(r.before.health_max_ms)}), live p99 ${ms(r.before.live_p99_ms)}` : 'n/a'),
+    met: (r) => r.apparatus.health_p99_ms < 100 && r.apparatus.live_p99_ms < 100,
+  },
+  {
     scenario: 'join-cold-2000',
     label: 'server memory',
     budget: '< 30 MB above an empty server (one room, chapter + 2,000 annotations)',

@@ -30,6 +30,8 @@ export interface NodeLaunch {
   ipc?: boolean;
   /** Pipes stdout/stderr to the parent (to parse a banner) instead of inheriting them. */
   captureOutput?: boolean;
+  /** The working directory (another checkout, for before/after figures); default the project root. */
+  cwd?: string;
 }
 
 /** A launched process and everything it printed so far (when captured). */
@@ -40,14 +42,14 @@ export interface LaunchedProcess {
   exited: Promise<number | null>;
 }
 
-/** Starts `node <args>` from the project root, pinned to `core` with taskset when possible. */
+/** Starts `node <args>` from the project root (or `cwd`), pinned to `core` with taskset when possible. */
 export function launchNode(launch: NodeLaunch): LaunchedProcess {
   const pinned = launch.core !== null && pinningAvailable();
   const command = pinned ? 'taskset' : process.execPath;
   const args = pinned ? ['-c', String(launch.core), process.execPath, ...launch.args] : launch.args;
   const io = launch.captureOutput ? 'pipe' : 'inherit';
   const stdio: StdioOptions = launch.ipc ? ['ignore', io, io, 'ipc'] : ['ignore', io, io];
-  const child = spawn(command, args, { cwd: PROJECT_ROOT, env: { ...process.env, ...launch.env }, stdio });
+  const child = spawn(command, args, { cwd: launch.cwd ?? PROJECT_ROOT, env: { ...process.env, ...launch.env }, stdio });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));

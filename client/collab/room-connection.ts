@@ -5,7 +5,7 @@ import * as decoding from 'lib0/decoding';
 import { applyServerStateQuietly, restoreQuietly } from './quiet-state-sync.ts';
 import { restoredPending, SaveTracker } from './save-tracker.ts';
 import type { StoredPendingList } from './save-tracker.ts';
-import { COLLAB_CLOSE, MESSAGE_QUERY_AWARENESS, TEXT_FRAGMENT_NAME } from '../../schema/index.ts';
+import { COLLAB_CLOSE, MESSAGE_NOTICE, MESSAGE_QUERY_AWARENESS, readNoticeMessage, TEXT_FRAGMENT_NAME } from '../../schema/index.ts';
 import type { DocKind } from '../../schema/index.ts';
 import { receiveOnly } from './read-only-link.ts';
 import { followServerSlot } from './presence.ts';
@@ -104,6 +104,7 @@ export async function dropLocalCache(room: string, roomUid: string, userId: stri
 function refusalMessage(code: number, reason: string): string {
   if (code === COLLAB_CLOSE.unauthorized) return accessEndedMessage(reason) ?? 'You were signed out, or the server did not recognise your session. Sign in again, or open your invite link again.';
   if (code === COLLAB_CLOSE.forbidden) return 'You no longer have access to this chapter, or your role in it changed (reload the page to see which).';
+  if (code === COLLAB_CLOSE.loadFailed) return 'The server could not read this room’s saved state, so it refused to open it rather than risk writing over it. Its operator has been told; try again later.';
   return `The server closed the connection (code ${code}).`;
 }
 
@@ -241,6 +242,15 @@ export class RoomConnection {
       this.acknowledged = true;
       tracker.acknowledge(stored.value);
       this.emit();
+    };
+    // A notice for everyone in the room (e.g. its saved state is damaged and it is read-only).
+    provider.messageHandlers[MESSAGE_NOTICE] = (_encoder, decoder) => {
+      try {
+        const notice = readNoticeMessage(decoder);
+        this.options.onNotice({ level: notice.level, message: notice.message });
+      } catch {
+        this.options.onNotice({ level: 'warning', message: 'The server sent a notice that could not be read.' });
+      }
     };
     provider.messageHandlers[PERMISSION_MESSAGE_TYPE] = (_encoder, decoder) => {
       const reason = readDenialReason(decoder);

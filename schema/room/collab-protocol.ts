@@ -24,6 +24,12 @@ export const MESSAGE_QUERY_AWARENESS = 3;
  * stock y-websocket client logs an error on message types it does not know.
  */
 export const MESSAGE_STORED = 100;
+/**
+ * Apparatus extension: a notice from the server for the people in a room, as a level
+ * (`info`, `warning`, `error`) and a message (e.g. the room's saved state is damaged and it is
+ * read-only). Sent, like MESSAGE_STORED, only to connections that opted in with `acks=1`.
+ */
+export const MESSAGE_NOTICE = 101;
 
 /**
  * WebSocket close codes the server uses. The 44xx codes are permanent refusals: a stock
@@ -42,6 +48,8 @@ export const COLLAB_CLOSE = {
   messageTooBig: 1009,
   /** The room's stored state could not be loaded; the room is refused until it is repaired. */
   loadFailed: 1011,
+  /** The room is being reloaded from the store (after an update that could not be applied); reconnect. */
+  serviceRestart: 1012,
   /** No token, or a token the server does not know (expired or revoked included). */
   unauthorized: 4401,
   /** A valid token of another room, or a role that may not open this document. */
@@ -56,6 +64,28 @@ export function encodeStoredMessage(stateVector: Uint8Array): Uint8Array {
   encoding.writeVarUint(encoder, MESSAGE_STORED);
   encoding.writeVarUint8Array(encoder, stateVector);
   return encoding.toUint8Array(encoder);
+}
+
+/** The levels of a MESSAGE_NOTICE. */
+export type NoticeLevel = 'info' | 'warning' | 'error';
+
+/** Encodes a MESSAGE_NOTICE message. */
+export function encodeNoticeMessage(level: NoticeLevel, message: string): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_NOTICE);
+  encoding.writeVarString(encoder, level);
+  encoding.writeVarString(encoder, message);
+  return encoding.toUint8Array(encoder);
+}
+
+/**
+ * Reads the payload of a MESSAGE_NOTICE message (after its type); an unknown level reads as
+ * `warning`. Throws on truncated bytes, as the lib0 decoders do.
+ */
+export function readNoticeMessage(decoder: decoding.Decoder): { level: NoticeLevel; message: string } {
+  const level = decoding.readVarString(decoder);
+  const message = decoding.readVarString(decoder);
+  return { level: level === 'info' || level === 'error' ? level : 'warning', message };
 }
 
 /**

@@ -13,6 +13,8 @@ import { docNameOf } from '../rooms/doc-names.ts';
 import { createAccessAuthorizer } from './access-authorizer.ts';
 import { CollabGuard } from './collab-guard.ts';
 import { CredentialSweeper, SessionExpiry } from './credential-sweeper.ts';
+import { createHostPolicy } from './host-policy.ts';
+import type { HostPolicy } from './host-policy.ts';
 import { createOriginPolicy } from './origin-policy.ts';
 import type { OriginPolicy } from './origin-policy.ts';
 import { RoomFootnotes } from './room-footnotes.ts';
@@ -27,6 +29,8 @@ export interface AccessLayer {
   authorizeUpdate: UpdateAuthorizer;
   guard: CollabGuard;
   origins: OriginPolicy;
+  /** The names this server answers to (DNS rebinding, issue 14). */
+  hosts: HostPolicy;
   /** Starts checking the credentials of the connections `connections()` lists. */
   watch(connections: () => Iterable<CollabConnection>): void;
   /** The sweeper, once watching (tests run a sweep on demand). */
@@ -73,7 +77,8 @@ export function createAccessLayer(options: AccessLayerOptions): AccessLayer {
   const { config, db, invites, profiles, log, identity } = options;
   const currentName = (userId: string) => profiles.getName(userId);
   const origins = createOriginPolicy(config.allowedOrigins);
-  const guard = new CollabGuard({ limits: config, origins, log, currentName });
+  const hosts = createHostPolicy(config);
+  const guard = new CollabGuard({ limits: config, origins, hosts, log, currentName });
   let sweeper: CredentialSweeper | null = null;
   let openConnections: () => Iterable<CollabConnection> = () => [];
   // Asked only when an update links a footnote. A room's loaded text document is found among the
@@ -92,6 +97,7 @@ export function createAccessLayer(options: AccessLayerOptions): AccessLayer {
     },
     guard,
     origins,
+    hosts,
     watch(connections) {
       openConnections = connections;
       sweeper ??= new CredentialSweeper({ connections, invites, sessions: new SessionExpiry(db), identity, intervalMs: config.credentialCheckMs, log });

@@ -2,7 +2,8 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as authProtocol from 'y-protocols/auth';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import { MESSAGE_AUTH, PresenceSlots, presenceLook } from '../../schema/index.ts';
+import { COLLAB_CLOSE, MESSAGE_AUTH, PresenceSlots, presenceLook } from '../../schema/index.ts';
+import { jsonBytesNestDeeperThan, MAX_CLIENT_JSON_DEPTH } from '../limits/json-depth.ts';
 import type { Session } from '../auth/identity.ts';
 import type { CollabConnection } from '../collab/collab-connection.ts';
 import type { CollabDoc } from '../collab/collab-doc.ts';
@@ -52,6 +53,20 @@ interface AwarenessEntry {
   state: string;
 }
 
+/** One awareness entry as received: its state still the bytes of a string, not decoded or parsed. */
+interface ReceivedEntry {
+  clientId: number;
+  clock: number;
+  stateBytes: Uint8Array;
+}
+
+/** The JSON text `null`: a client's removal of its own state. */
+const NULL_STATE = new Uint8Array([0x6e, 0x75, 0x6c, 0x6c]);
+
+function isNullState(bytes: Uint8Array): boolean {
+  return bytes.byteLength === 4 && bytes.every((byte, i) => byte === NULL_STATE[i]);
+}
+
 /** Who last held a client id in a document, and through which connection. */
 interface ClientOwner {
   connection: CollabConnection;
@@ -68,11 +83,11 @@ interface ConnectionPresence {
   timer: NodeJS.Timeout | null;
 }
 
-function decodeEntries(update: Uint8Array): AwarenessEntry[] {
+function decodeEntries(update: Uint8Array): ReceivedEntry[] {
   const decoder = decoding.createDecoder(update);
-  const entries: AwarenessEntry[] = [];
+  const entries: ReceivedEntry[] = [];
   for (let count = decoding.readVarUint(decoder); count > 0; count--) {
-    entries.push({ clientId: decoding.readVarUint(decoder), clock: decoding.readVarUint(decoder), state: decoding.readVarString(decoder) });
+    entries.push({ clientId: decoding.readVarUint(decoder), clock: decoding.readVarUint(decoder), stateBytes: decoding.readVarUint8Array(decoder) });
   }
   return entries;
 }
@@ -130,19 +145,21 @@ export class AwarenessGuard {
   }
 
   /** Whether an entry for someone else's id is only a re-sent copy of what the server relayed. */
-  #isEcho(connection: CollabConnection, entry: AwarenessEntry): boolean {
+  #isEcho(connection: CollabConnection, entry: ReceivedEntry): boolean {
     const known = connection.doc.awareness.meta.get(entry.clientId);
     return known !== undefined && entry.clock <= known.clock;
   }
 
-  /** Rewrites a state's `user` from the session; null when the state is not an object or too big. */
-  #rewrite(session: Session, slot: number, state: string): string | null {
-    if (state === 'null') return state;
+  /**
+   * Rewrites a state's `user` from the session: 'malformed' when it is not JSON, null when it is
+   * not an object or too big. Its size and depth were checked before it came here.
+   */
+  #rewrite(session: Session, slot: number, stateBytes: Uint8Array): string | null | 'malformed' {
     let parsed: unknown;
     try {
-      parsed = JSON.parse(state);
+      parsed = JSON.parse(new TextDecoder().decode(stateBytes));
     } catch {
-      return null;
+      return 'malformed';
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return null;
     const name = this.#options.currentName?.(session.userId) ?? session.name;
@@ -151,9 +168,13 @@ export class AwarenessGuard {
     return Buffer.byteLength(rewritten) <= this.#options.maxBytes ? rewritten : null;
   }
 
-  /** Takes an awareness update from a connection and relays what it may publish. */
+  /**
+   * Takes an awareness update from a connection and relays what it may publish. Each state is
+   * checked for size, then nesting depth, before it is decoded or parsed (issue 14, P3); one that
+   * is not JSON closes the connection (1002), as any malformed frame does.
+   */
   receive(connection: CollabConnection, update: Uint8Array, now = Date.now()): void {
-    let entries: AwarenessEntry[];
+    let entries: ReceivedEntry[];
     try {
       entries = decodeEntries(update);
     } catch {
@@ -162,22 +183,28 @@ export class AwarenessGuard {
     }
     const presence = this.#presenceOf(connection);
     for (const entry of entries) {
+      const removal = isNullState(entry.stateBytes);
       // Not worth parsing: even with its `user` field replaced it would stay over the cap.
-      if (Buffer.byteLength(entry.state) > this.#options.maxBytes + USER_FIELD_ALLOWANCE) {
+      if (entry.stateBytes.byteLength > this.#options.maxBytes + USER_FIELD_ALLOWANCE || jsonBytesNestDeeperThan(entry.stateBytes, MAX_CLIENT_JSON_DEPTH)) {
         this.dropped.oversized++;
         continue;
       }
-      if (!this.#mayPublish(connection, presence, entry.clientId, entry.state === 'null')) {
+      if (!this.#mayPublish(connection, presence, entry.clientId, removal)) {
         this.dropped.foreign++;
         if (!this.#isEcho(connection, entry)) connection.send(AWARENESS_DENIED);
         continue;
       }
-      const state = this.#rewrite(connection.session, presence.slot!, entry.state);
+      const state = removal ? 'null' : this.#rewrite(connection.session, presence.slot!, entry.stateBytes);
+      if (state === 'malformed') {
+        this.dropped.malformed++;
+        connection.close(COLLAB_CLOSE.protocolError, 'malformed message');
+        return;
+      }
       if (state === null) {
         this.dropped.oversized++;
         continue;
       }
-      this.#schedule(connection, presence, { ...entry, state }, now);
+      this.#schedule(connection, presence, { clientId: entry.clientId, clock: entry.clock, state }, now);
     }
   }
 

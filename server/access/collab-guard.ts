@@ -6,6 +6,8 @@ import type { ServerConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { AwarenessGuard } from './awareness-guard.ts';
 import { enforceFrameVerdict, FrameBudget } from './frame-budget.ts';
+import { hostRefusal } from './host-policy.ts';
+import type { HostPolicy } from './host-policy.ts';
 import { upgradeOriginRefusal } from './origin-policy.ts';
 import type { OriginPolicy } from './origin-policy.ts';
 import { WindowCounter } from './rate-limits.ts';
@@ -31,6 +33,8 @@ export type CollabGuardLimits = Pick<
 export interface CollabGuardOptions {
   limits: CollabGuardLimits;
   origins: OriginPolicy;
+  /** The names this server answers to; without it any Host passes. */
+  hosts?: HostPolicy;
   log: Logger;
   currentName?: (userId: string) => string | null;
 }
@@ -68,6 +72,8 @@ export class CollabGuard implements ConnectionGuard {
   }
 
   screenUpgrade(request: IncomingMessage): { ok: true } | { ok: false; status: number; reason: string } {
+    const misdirected = this.#options.hosts ? hostRefusal(request.headers.host, this.#options.hosts) : null;
+    if (misdirected) return { ok: false, status: 403, reason: misdirected };
     const refusal = upgradeOriginRefusal(request, this.#options.origins);
     if (refusal) return { ok: false, status: 403, reason: refusal };
     const now = Date.now();

@@ -38,14 +38,23 @@ export type UpdateAuthorization = { ok: true } | { ok: false; reason: string; re
 export type UpdateAuthorizer = (request: UpdateAuthorizationRequest) => UpdateAuthorization;
 
 /**
- * The role check of this server: viewers change nothing; only roles that may edit the text
- * (the owner) write `<room>/text`; roles that may annotate write `<room>/annotations`. Finer
- * rules (whose annotation an update touches, forged authors) belong to the access-control layer,
- * which wraps or replaces this function through `startServer({ authorizeUpdate })`.
+ * Why a role may not change a document of this kind at all, or null when it may: viewers change
+ * nothing; only roles that may edit the text (the owner) write `<room>/text`; roles that may
+ * annotate write `<room>/annotations`. Checked before an update is decoded (issue 14, P3).
+ */
+export function roleWriteRefusal(role: Session['role'], kind: DocKind): string | null {
+  if (role === 'viewer') return 'viewers cannot change this room';
+  if (kind === 'text' && !can(role, 'edit-text')) return 'only the owner may change the chapter text';
+  if (kind === 'annotations' && !can(role, 'annotate')) return `a ${role} cannot annotate`;
+  return null;
+}
+
+/**
+ * The role check of this server (`roleWriteRefusal`). Finer rules (whose annotation an update
+ * touches, forged authors) belong to the access-control layer, which wraps or replaces this
+ * function through `startServer({ authorizeUpdate })`.
  */
 export const defaultAuthorizeUpdate: UpdateAuthorizer = ({ kind, session }) => {
-  if (session.role === 'viewer') return { ok: false, reason: 'viewers cannot change this room' };
-  if (kind === 'text' && !can(session.role, 'edit-text')) return { ok: false, reason: 'only the owner may change the chapter text' };
-  if (kind === 'annotations' && !can(session.role, 'annotate')) return { ok: false, reason: `a ${session.role} cannot annotate` };
-  return { ok: true };
+  const refusal = roleWriteRefusal(session.role, kind);
+  return refusal === null ? { ok: true } : { ok: false, reason: refusal };
 };

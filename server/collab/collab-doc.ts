@@ -2,7 +2,7 @@ import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { COLLAB_CLOSE, encodeStoredMessage, isEmptyStateVector, MESSAGE_AWARENESS, MESSAGE_SYNC } from '../../schema/index.ts';
+import { COLLAB_CLOSE, encodeNoticeMessage, encodeStoredMessage, isEmptyStateVector, MESSAGE_AWARENESS, MESSAGE_SYNC } from '../../schema/index.ts';
 import type { DocKind } from '../../schema/index.ts';
 
 /** What a document needs from one of its connections. */
@@ -74,6 +74,18 @@ export class CollabDoc {
   unloadTimer: NodeJS.Timeout | null = null;
   /** False when the loaded state had unresolved dependencies: its log is then never compacted. */
   compactable = true;
+  /**
+   * Why nothing may change this document, when its stored state is damaged (issue 14, P5): every
+   * update is refused with this reason, and peers that take notices are told on arrival.
+   */
+  readOnlyReason: string | null = null;
+  /** What people in a read-only room are told on arrival (MESSAGE_NOTICE), when it is. */
+  readOnlyNotice: string | null = null;
+  /**
+   * Who writes under each Yjs client id (issue 14, P2): loaded with the document from the store,
+   * and claimed by the first user whose accepted update uses an id. Stored with that update.
+   */
+  clientOwners = new Map<number, string>();
   #state: DocState = 'loading';
   #ydoc: Y.Doc | null = null;
   #awareness: awarenessProtocol.Awareness | null = null;
@@ -91,6 +103,12 @@ export class CollabDoc {
   #loadedVector: Uint8Array | null = null;
   /** The state vector last known to be durably stored: what MESSAGE_STORED may claim. */
   #storedVector: Uint8Array | null = null;
+  /**
+   * Per client, the clock after the last update accepted for this document but not yet applied
+   * (the commit queue applies at the end of the event-loop turn): what later updates of the same
+   * turn may build on.
+   */
+  readonly #acceptedClocks = new Map<number, number>();
   readonly #awarenessChanged = new Set<number>();
   #awarenessTimer: NodeJS.Timeout | null = null;
   #lastAwarenessRelay = -Infinity;
@@ -121,8 +139,9 @@ export class CollabDoc {
    * Installs the loaded document and starts relaying awareness. `storedUpdate`, when the store
    * held a single blob (a snapshot), is that blob: it already is the full state a fresh replica needs.
    */
-  becomeReady(ydoc: Y.Doc, logLength: number, storedUpdate: Uint8Array | null = null): void {
+  becomeReady(ydoc: Y.Doc, logLength: number, storedUpdate: Uint8Array | null = null, clientOwners: Map<number, string> = new Map()): void {
     this.#ydoc = ydoc;
+    this.clientOwners = clientOwners;
     this.logLength = logLength;
     this.#storedVector = Y.encodeStateVector(ydoc);
     this.#loadedVector = this.#storedVector;
@@ -182,8 +201,9 @@ export class CollabDoc {
     this.broadcast(message);
   }
 
-  /** Sends a newly ready peer the server's sync step 1 and the current awareness states. */
+  /** Sends a newly ready peer the server's sync step 1, the current awareness states, and why the room is read-only if it is. */
   greet(peer: DocPeer): void {
+    if (this.readOnlyNotice && peer.wantsAcks) peer.send(encodeNoticeMessage('error', this.readOnlyNotice));
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, MESSAGE_SYNC);
     syncProtocol.writeSyncStep1(encoder, this.ydoc);
@@ -206,14 +226,37 @@ export class CollabDoc {
     return awarenessMessage(this.awareness, [...this.awareness.getStates().keys()]);
   }
 
-  /** Relays a stored update to every peer but its sender, then applies it to the live document. */
-  applyUpdate(update: Uint8Array, sender: DocPeer | null): void {
+  /**
+   * How many clocks of `client` the document holds once every accepted update is applied: its
+   * state, or further when an accepted update not yet applied carries more.
+   */
+  acceptedClock(client: number): number {
+    return Math.max(Y.getState(this.ydoc.store, client), this.#acceptedClocks.get(client) ?? 0);
+  }
+
+  /** Records the clocks an accepted update carries (`ranges`: per client, where it ends). */
+  accepted(ends: ReadonlyMap<number, number>): void {
+    for (const [client, end] of ends) if (end > (this.#acceptedClocks.get(client) ?? 0)) this.#acceptedClocks.set(client, end);
+  }
+
+  /**
+   * Applies an accepted update to the live document (not yet relayed). Throws what Yjs throws:
+   * the caller refuses the update then, and the document may hold part of it (see CommitQueue).
+   */
+  integrate(update: Uint8Array, sender: DocPeer | null): void {
     const origin: CollabOrigin = sender ? { kind: 'client', peerId: sender.id } : { kind: 'server' };
-    // Relayed first: it is stored and goes out as received, so applying it here (and in any
-    // observer of the live document) need not delay its arrival anywhere (bench: fanout-50).
-    this.broadcast(syncUpdateMessage(update), sender);
     this.#fullStateStep2 = null;
     Y.applyUpdate(this.ydoc, update, origin);
+  }
+
+  /** Forgets accepted clocks the live document now holds (after the commit queue applied its batch). */
+  settleAccepted(): void {
+    for (const [client, end] of this.#acceptedClocks) if (Y.getState(this.ydoc.store, client) >= end) this.#acceptedClocks.delete(client);
+  }
+
+  /** Relays an applied update to every peer but its sender, as received. */
+  relay(update: Uint8Array, sender: DocPeer | null): void {
+    this.broadcast(syncUpdateMessage(update), sender);
   }
 
   /** Sends a message to every peer except `except`. */
@@ -247,16 +290,25 @@ export class CollabDoc {
     }
   }
 
-  /** Marks the document refused and closes its peers with 1011; the store is left untouched. */
-  fail(reason: string): void {
+  /**
+   * Marks the document refused and closes its peers (1011 by default: it could not be loaded);
+   * the store is left untouched. A live document is released.
+   */
+  fail(reason: string, code: number = COLLAB_CLOSE.loadFailed): void {
     this.#state = 'failed';
     this.#storedStateStep2 = null;
-    for (const peer of [...this.peers]) peer.close(COLLAB_CLOSE.loadFailed, reason);
+    for (const peer of [...this.peers]) peer.close(code, reason);
     this.peers.clear();
+    this.#release();
   }
 
   /** Releases the live document. The caller made sure nothing is pending and no peer is left. */
   unload(): void {
+    this.#release();
+    this.#state = 'unloaded';
+  }
+
+  #release(): void {
     if (this.unloadTimer) clearTimeout(this.unloadTimer);
     this.unloadTimer = null;
     if (this.#awarenessTimer) clearTimeout(this.#awarenessTimer);
@@ -269,6 +321,5 @@ export class CollabDoc {
     this.#ydoc?.destroy();
     this.#awareness = null;
     this.#ydoc = null;
-    this.#state = 'unloaded';
   }
 }

@@ -6,6 +6,7 @@ import type { RawData, WebSocket } from 'ws';
 import { COLLAB_CLOSE } from '../../schema/index.ts';
 import type { IdentityService } from '../auth/identity.ts';
 import type { Logger } from '../logger.ts';
+import type { StoreHealth } from '../persistence/store-health.ts';
 import type { UpdateStore } from '../persistence/update-store.ts';
 import type { UpdateAuthorizer } from './authorize-update.ts';
 import type { CollabDoc } from './collab-doc.ts';
@@ -53,6 +54,14 @@ export interface CollabServerOptions {
   syncStored?: (() => Promise<void>) | undefined;
   /** Told which documents had changes durably stored (after they were acknowledged): chapter figures. */
   onCommitted?: ((docs: Iterable<CollabDoc>) => void) | undefined;
+  /** Where the store's problems are reported (/healthz). */
+  health?: StoreHealth | undefined;
+  /** Why every upgrade is refused (503): the store is lost, so no room can be served. */
+  refuseAll?: string | null | undefined;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /**
@@ -74,7 +83,11 @@ function frameBytes(data: RawData): Uint8Array {
 function refuseHandshake(socket: Duplex, status: number, reason: string): void {
   const text = STATUS_CODES[status] ?? 'Refused';
   const body = JSON.stringify({ error: reason });
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Content-Type-Options: nosniff\r\n\r\n${body}`);
+  // The headers every response carries (responses.ts): the upgrade URL holds a token, so no referrer.
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `X-Content-Type-Options: nosniff\r\nReferrer-Policy: no-referrer\r\nCache-Control: no-store\r\n\r\n${body}`,
+  );
 }
 
 /**
@@ -101,6 +114,7 @@ export class CollabServer {
       idleUnloadMs: settings.idleUnloadMs,
       compactThreshold: settings.compactThreshold,
       beforeLoad: hooks?.beforeLoad,
+      health: options.health,
       onReady: (doc) => this.#startWaiting(doc),
       onStoredState: (doc) => this.#answerFromStoredState(doc),
     });
@@ -115,7 +129,16 @@ export class CollabServer {
         this.registry.afterCommit(committed, storedVectors);
         options.onCommitted?.(committed.keys());
       },
-      onRecovered: () => this.registry.acknowledgeAll(),
+      onRecovered: () => {
+        this.registry.acknowledgeAll();
+        options.health?.clear('append');
+      },
+      onAppendFailing: (error) => options.health?.raise('append', { kind: 'append-failing', message: `storing updates fails (${errorText(error)}); nothing is acknowledged, retrying` }),
+      onSyncFailing: (failing, error) =>
+        failing
+          ? options.health?.raise('sync', { kind: 'sync-failing', message: `making stored updates durable fails (${errorText(error)}); they are not acknowledged` })
+          : options.health?.clear('sync'),
+      onApplyFailed: (doc) => this.registry.reload(doc),
     });
     const guard = options.guard;
     this.#context = { queue: this.queue, authorizeUpdate: options.authorizeUpdate, log, receiveAwareness: guard ? (c, update) => guard.receiveAwareness(c, update) : undefined };
@@ -138,6 +161,10 @@ export class CollabServer {
     socket.on('error', (error) => this.#options.log.warn('collab.upgrade-socket-error', { error }));
     if (this.#closing) {
       socket.destroy();
+      return;
+    }
+    if (this.#options.refuseAll) {
+      refuseHandshake(socket, 503, this.#options.refuseAll);
       return;
     }
     const screened = this.#options.guard?.screenUpgrade(request) ?? { ok: true };

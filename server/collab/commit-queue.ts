@@ -1,7 +1,8 @@
 import * as Y from 'yjs';
 import type { Logger } from '../logger.ts';
-import type { UpdateStore } from '../persistence/update-store.ts';
+import type { ClientClaim, UpdateStore } from '../persistence/update-store.ts';
 import type { CollabDoc, DocPeer } from './collab-doc.ts';
+import { permissionDeniedMessage } from './permission-denied.ts';
 
 /** An accepted update on its way to the store. */
 export interface PendingUpdate {
@@ -10,6 +11,10 @@ export interface PendingUpdate {
   sender: DocPeer | null;
   /** Set when the update was applied and relayed before it was stored (store failing). */
   applied: boolean;
+  /** Set by the queue once the update is applied to the live document (relayed or not). */
+  integrated?: boolean;
+  /** Yjs client ids this update is the first to write under, and for whom: stored with it. */
+  claims?: ClientClaim[];
 }
 
 /**
@@ -37,13 +42,30 @@ export interface CommitQueueOptions {
   onCommitted(committed: Map<CollabDoc, Set<DocPeer>>, storedVectors: Map<CollabDoc, Uint8Array>): void;
   /** Called when a commit succeeds after one or more failures. */
   onRecovered(): void;
+  /** Called when a commit fails after succeeding (the first failure of a run). */
+  onAppendFailing?(error: unknown): void;
+  /** Called when an fsync fails (true) and when one succeeds again after that (false). */
+  onSyncFailing?(failing: boolean, error?: unknown): void;
+  /**
+   * Called after a batch when applying an update to `doc` threw: the update was refused, but the
+   * live document may hold part of it, so it must be reloaded from the store.
+   */
+  onApplyFailed?(doc: CollabDoc): void;
+}
+
+/** The reason sent to a client whose update Yjs could not apply. */
+function applyRefusal(error: unknown): string {
+  return `the update does not apply to the room's document (${error instanceof Error ? error.message : String(error)}); it was not stored`;
 }
 
 /**
- * Group commit: updates accepted in the same turn of the event loop are appended to SQLite in
- * one transaction, then applied to their live documents and relayed. Store first, then apply
- * and relay: nothing a client sees from the server can be lost by a crash. Acknowledgements go
- * out once the batch is durable (`syncStored`: an fsync off the event loop).
+ * Group commit: updates accepted in the same turn of the event loop are applied to their live
+ * documents, appended to SQLite in one transaction, then relayed. Applied first, in the same
+ * synchronous step as the append (issue 14, P1): an update Yjs cannot apply is refused and never
+ * stored, relayed or acknowledged, and once the append returns the live documents hold exactly
+ * what is stored. Stored before relayed: nothing a client sees from the server can be lost by a
+ * crash. Acknowledgements go out once the batch is durable (`syncStored`: an fsync off the
+ * event loop).
  *
  * When the store fails (D3), collaboration goes on — pending updates are applied and relayed
  * at once — but nothing is acknowledged; the queue keeps every unstored update and retries with
@@ -57,6 +79,7 @@ export class CommitQueue {
   #retryTimer: NodeJS.Timeout | null = null;
   #retryDelay: number;
   #failures = 0;
+  #syncFailing = false;
   /** Senders whose batch was stored but whose fsync failed: acknowledged after the next good one. */
   readonly #awaitingSync = new Map<CollabDoc, Set<DocPeer>>();
 
@@ -70,19 +93,24 @@ export class CommitQueue {
     return this.#failures > 0;
   }
 
+  /** Whether the last fsync of stored updates failed (what it stored is not acknowledged). */
+  get syncFailing(): boolean {
+    return this.#syncFailing;
+  }
+
   /** Number of accepted updates not yet stored. */
   get pendingCount(): number {
     return this.#pending.length;
   }
 
-  /** Accepts an update; it is stored (and then applied) at the end of this event-loop turn. */
+  /** Accepts an update; it is applied and stored at the end of this event-loop turn. */
   enqueue(entry: PendingUpdate): void {
-    this.#pending.push(entry);
     entry.doc.unstoredCount++;
     if (this.failing) {
-      this.#applyUnstored(entry);
+      if (this.#applyUnstored(entry)) this.#pending.push(entry);
       return;
     }
+    this.#pending.push(entry);
     this.#schedule();
   }
 
@@ -108,24 +136,71 @@ export class CommitQueue {
     if (this.#pending.length > 0 && !this.failing) this.#schedule();
   }
 
-  /** Phase 1: write the batch; phase 2: apply and relay, or keep it for a retry; phase 3: acknowledge. */
+  /**
+   * Phase 1: apply the batch, refusing what Yjs cannot apply; phase 2: write it and relay it, or
+   * keep it for a retry; phase 3: acknowledge once durable.
+   */
   async #commitBatch(): Promise<void> {
-    const batch = this.#pending.slice();
     try {
-      if (this.#options.beforeCommit) await this.#options.beforeCommit([...new Set(batch.map((e) => e.doc.name))]);
-      this.#options.store.appendUpdates(batch.map((entry) => ({ docName: entry.doc.name, update: entry.update })));
+      if (this.#options.beforeCommit) await this.#options.beforeCommit([...new Set(this.#pending.map((e) => e.doc.name))]);
     } catch (error) {
-      this.#handleFailure(error, batch.length);
+      this.#handleFailure(error, this.#pending.length);
       return;
     }
-    // Entries that arrived while an async hook ran sit after the batch; they stay pending.
+    // Everything pending now, what arrived while an async hook ran included: from here to the
+    // append nothing yields, so the live documents hold exactly what the append stores.
+    const failed = new Set<CollabDoc>();
+    this.#pending = this.#pending.filter((entry) => this.#integrate(entry, failed));
+    const batch = this.#pending.slice();
+    try {
+      this.#options.store.appendUpdates(batch.map((entry) => ({ docName: entry.doc.name, update: entry.update, claims: entry.claims })));
+    } catch (error) {
+      this.#handleFailure(error, batch.length);
+      this.#reload(failed);
+      return;
+    }
     this.#pending.splice(0, batch.length);
     const recovered = this.failing;
     this.#failures = 0;
     this.#retryDelay = this.#options.retryMs;
-    // Written to the WAL, so safe from a crash of this process: apply and relay now, acknowledge
-    // once durable (the fsync runs off the event loop while later batches commit).
+    // Written to the WAL, so safe from a crash of this process: relay now, acknowledge once
+    // durable (the fsync runs off the event loop while later batches commit).
     this.#acknowledgeWhenDurable(this.#settle(batch), recovered, batch.length);
+    this.#reload(failed);
+  }
+
+  /**
+   * Applies an entry to its live document unless it already is. Returns false when it leaves the
+   * queue: Yjs threw (the sender is refused; the document goes into `failed`), or its document
+   * was refused meanwhile (reloaded after such a refusal: its peers were closed and re-send
+   * whatever was not acknowledged).
+   */
+  #integrate(entry: PendingUpdate, failed: Set<CollabDoc>): boolean {
+    if (entry.integrated) return true;
+    // Unloaded with entries pending happens only on shutdown (frames that raced the close): they
+    // were checked against the live document and are stored as they are.
+    if (entry.doc.state === 'unloaded') return true;
+    if (entry.doc.state !== 'ready' || failed.has(entry.doc)) return this.#drop(entry);
+    try {
+      entry.doc.integrate(entry.update, entry.sender);
+    } catch (error) {
+      this.#options.log.error('collab.apply-failed', { doc: entry.doc.name, error, note: 'refused: not stored, relayed or acknowledged; the document is reloaded from the store' });
+      entry.sender?.send(permissionDeniedMessage(applyRefusal(error)));
+      failed.add(entry.doc);
+      return this.#drop(entry);
+    }
+    entry.integrated = true;
+    return true;
+  }
+
+  #drop(entry: PendingUpdate): false {
+    entry.doc.unstoredCount--;
+    return false;
+  }
+
+  /** Hands documents whose live state may hold part of a refused update to be reloaded. */
+  #reload(failed: Set<CollabDoc>): void {
+    for (const doc of failed) this.#options.onApplyFailed?.(doc);
   }
 
   /**
@@ -136,6 +211,10 @@ export class CommitQueue {
   #acknowledgeWhenDurable(committed: Map<CollabDoc, Set<DocPeer>>, recovered: boolean, stored: number): void {
     const storedVectors = new Map([...committed.keys()].filter((doc) => doc.state === 'ready').map((doc) => [doc, Y.encodeStateVector(doc.ydoc)]));
     const durable = (): void => {
+      if (this.#syncFailing) {
+        this.#syncFailing = false;
+        this.#options.onSyncFailing?.(false);
+      }
       for (const [doc, senders] of this.#awaitingSync) {
         // Only documents in this batch have a vector known to be durable now.
         if (!storedVectors.has(doc)) continue;
@@ -151,11 +230,15 @@ export class CommitQueue {
     if (!sync) return durable();
     sync().then(durable, (error: unknown) => {
       this.#options.log.error('store.sync-failed', { error, batch: stored });
+      if (!this.#syncFailing) {
+        this.#syncFailing = true;
+        this.#options.onSyncFailing?.(true, error);
+      }
       for (const [doc, senders] of committed) this.#awaitingSync.set(doc, new Set([...(this.#awaitingSync.get(doc) ?? []), ...senders]));
     });
   }
 
-  /** Applies the stored entries not yet applied and groups the stored senders by document. */
+  /** Relays the stored entries not yet relayed and groups the stored senders by document. */
   #settle(batch: PendingUpdate[]): Map<CollabDoc, Set<DocPeer>> {
     const committed = new Map<CollabDoc, Set<DocPeer>>();
     for (const entry of batch) {
@@ -163,21 +246,23 @@ export class CommitQueue {
       doc.unstoredCount--;
       doc.logLength++;
       if (entry.applied) doc.appliedUnstoredCount--;
-      else this.#apply(entry);
+      else if (doc.state === 'ready') doc.relay(entry.update, entry.sender);
       const senders = committed.get(doc) ?? new Set<DocPeer>();
       if (entry.sender) senders.add(entry.sender);
       committed.set(doc, senders);
     }
+    for (const doc of committed.keys()) if (doc.state === 'ready') doc.settleAccepted();
     return committed;
   }
 
   #handleFailure(error: unknown, batchSize: number): void {
     this.#failures++;
+    if (this.#failures === 1) this.#options.onAppendFailing?.(error);
     if (this.#failures === 1 || this.#failures % 20 === 0) {
       this.#options.log.error('store.append-failed', { error, pending: this.#pending.length, batch: batchSize, attempt: this.#failures });
     }
     // Keep collaborating: peers see each other's work even though it is not yet saved.
-    for (const entry of this.#pending) this.#applyUnstored(entry);
+    this.#pending = this.#pending.filter((entry) => this.#applyUnstored(entry));
     this.#retryTimer = setTimeout(() => {
       this.#retryTimer = null;
       void this.flush();
@@ -185,21 +270,22 @@ export class CommitQueue {
     this.#retryDelay = Math.min(this.#retryDelay * 2, this.#options.retryMaxMs);
   }
 
-  #applyUnstored(entry: PendingUpdate): void {
-    if (entry.applied || entry.doc.state !== 'ready') return;
+  /**
+   * While the store fails: applies an entry (unless a batch whose append failed already did) and
+   * relays it at once. Returns false when Yjs refused it and it left the queue.
+   */
+  #applyUnstored(entry: PendingUpdate): boolean {
+    if (entry.applied || entry.doc.state !== 'ready') return true;
+    const failed = new Set<CollabDoc>();
+    if (!this.#integrate(entry, failed)) {
+      this.#reload(failed);
+      return false;
+    }
     entry.applied = true;
     entry.doc.appliedUnstoredCount++;
-    this.#apply(entry);
-  }
-
-  #apply(entry: PendingUpdate): void {
-    if (entry.doc.state !== 'ready') return;
-    try {
-      entry.doc.applyUpdate(entry.update, entry.sender);
-    } catch (error) {
-      // The update decoded cleanly before it was accepted, so this is a Yjs-level surprise.
-      this.#options.log.error('collab.apply-failed', { doc: entry.doc.name, error });
-    }
+    entry.doc.relay(entry.update, entry.sender);
+    entry.doc.settleAccepted();
+    return true;
   }
 
   /**

@@ -1,10 +1,15 @@
 import type * as Y from 'yjs';
+import { COLLAB_CLOSE } from '../../schema/index.ts';
 import type { Logger } from '../logger.ts';
 import { TEXT_FRAGMENT_NAME } from '../../schema/index.ts';
 import { captureLiveSnapshot, compactLiveDoc, writeCapturedSnapshot } from '../persistence/compaction.ts';
 import type { SnapshotCapture } from '../persistence/compaction.ts';
 import { SnapshotChecker } from '../persistence/snapshot-checker.ts';
 import { replayStoredDoc } from '../persistence/doc-replay.ts';
+import type { FailedEntry } from '../persistence/doc-replay.ts';
+import type { StoreHealth } from '../persistence/store-health.ts';
+import { quarantineFailedEntries, reportDamage } from '../persistence/damage-report.ts';
+import { verifyStoredDoc } from '../persistence/store-integrity.ts';
 import { snapshotIntact } from '../persistence/update-store.ts';
 import type { StoredDoc, UpdateStore } from '../persistence/update-store.ts';
 import type { DocKind } from '../../schema/index.ts';
@@ -21,6 +26,8 @@ export interface DocRegistryOptions {
   idleUnloadMs: number;
   compactThreshold: number;
   beforeLoad?: BeforeLoadHook | undefined;
+  /** Where damage and quarantined entries found on load are reported (health). */
+  health?: StoreHealth | undefined;
   /** Called when a document is ready; the registry's caller greets the peers that waited. */
   onReady(doc: CollabDoc): void;
   /**
@@ -83,17 +90,22 @@ export class DocRegistry {
       // Shut down while waiting: the database may be closed, and nobody is left to serve.
       if (this.#closed) return;
       const stored = this.#options.store.loadDoc(doc.name);
+      const integrity = verifyStoredDoc(doc.name, stored);
+      if (integrity.snapshotCorrupt) return this.#refuseDamaged(doc, integrity.damage);
       await this.#offerStoredState(doc, stored);
       if (this.#closed) return;
-      const replayed = replayStoredDoc(stored);
+      const replayed = replayStoredDoc(stored, { skip: integrity.corruptEntries });
       // Evicted while loading (its room is being deleted): nothing may be served or written.
       if (this.#docs.get(doc.name) !== doc) return;
       if (!replayed.ok) return this.#refuse(doc, replayed.error);
       const problem = this.#implausible(doc.kind, replayed.value);
       if (problem) return this.#refuse(doc, problem);
-      doc.becomeReady(replayed.value, stored.updates.length, stored.updates.length === 0 ? stored.snapshot : null);
-      doc.compactable = !this.#incomplete(doc);
-      this.#options.log.info('doc.loaded', { doc: doc.name, ms: Math.round(performance.now() - started), log: stored.updates.length });
+      const quarantined = this.#quarantine(doc, replayed.failed);
+      const logLength = stored.updates.length - quarantined;
+      doc.becomeReady(replayed.value, logLength, logLength === 0 ? stored.snapshot : null, this.#clientOwners(doc));
+      doc.compactable = !this.#incomplete(doc) && quarantined === replayed.failed.length;
+      if (integrity.damage.length > 0) this.#serveReadOnly(doc, integrity.damage);
+      this.#options.log.info('doc.loaded', { doc: doc.name, ms: Math.round(performance.now() - started), log: logLength });
     } catch (error) {
       return this.#refuse(doc, error);
     }
@@ -133,6 +145,47 @@ export class DocRegistry {
     const incomplete = store.pendingStructs !== null || store.pendingDs !== null;
     if (incomplete) this.#options.log.warn('doc.incomplete', { doc: doc.name, note: 'updates with missing dependencies; compaction disabled' });
     return incomplete;
+  }
+
+  /** The recorded owners of the document's Yjs client ids (P2); none when they cannot be read. */
+  #clientOwners(doc: CollabDoc): Map<number, string> {
+    return this.#options.store.loadClientOwners(doc.name);
+  }
+
+  /** Quarantines the log entries that did not load (P1); returns how many left the log. */
+  #quarantine(doc: CollabDoc, failed: readonly FailedEntry[]): number {
+    return quarantineFailedEntries(this.#options.store, doc.name, failed, this.#options);
+  }
+
+  /**
+   * Serves a document whose stored state is damaged (P5) read-only: what verified is loaded, every
+   * change is refused with the reason, its peers are told (CollabDoc.readOnlyReason), the store
+   * is never written for it (no compaction), and health reports it until an operator repairs it.
+   */
+  #serveReadOnly(doc: CollabDoc, damage: readonly string[]): void {
+    reportDamage(doc.name, damage, 'served read-only', this.#options);
+    const detail = damage.slice(0, 3).join('; ');
+    doc.readOnlyReason = `the room's saved state is damaged (${detail}); it is read-only until the server's operator repairs it, so that nothing is written over it`;
+    doc.readOnlyNotice = `Part of this room's saved ${doc.kind === 'text' ? 'chapter is' : 'annotations are'} damaged on the server (${detail}). You can read what was saved, but nothing can be changed until the operator repairs it, so that nothing is written over it.`;
+    doc.compactable = false;
+  }
+
+  /** Refuses a document whose snapshot is damaged: nothing after it can be read (P5, D4). */
+  #refuseDamaged(doc: CollabDoc, damage: readonly string[]): void {
+    reportDamage(doc.name, damage, 'refused', this.#options);
+    this.#refuse(doc, `stored state damaged: ${damage.join('; ')}`);
+  }
+
+  /**
+   * Reloads a document whose live state may hold part of an update Yjs refused (CommitQueue): its
+   * peers are closed with 1012 ("try again"; stock clients reconnect and re-send what was not
+   * acknowledged) and the next connection loads it from the store, which never held the update.
+   */
+  reload(doc: CollabDoc): void {
+    if (this.#docs.get(doc.name) !== doc || doc.state !== 'ready') return;
+    this.#options.log.error('doc.reloading', { doc: doc.name, peers: doc.peers.size });
+    this.#docs.delete(doc.name);
+    doc.fail('the room is reloading; reconnect', COLLAB_CLOSE.serviceRestart);
   }
 
   #refuse(doc: CollabDoc, error: unknown): void {

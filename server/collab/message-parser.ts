@@ -1,20 +1,25 @@
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import { MESSAGE_AUTH, MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC } from '../../schema/index.ts';
+import { jsonBytesNestDeeperThan } from '../limits/json-depth.ts';
 
 /** A Yjs update decoded into its structs and delete set (`Y.decodeUpdate`), not applied anywhere. */
 export type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>;
 
-/** An incoming collaboration message, fully decoded and checked before anything acts on it. */
+/**
+ * An incoming collaboration message, checked for well-formed framing before anything acts on
+ * it. Nothing in it is parsed yet: an update's content is decoded only once the sender may
+ * change the document and its JSON passed the depth bound (`outlineUpdate`), and a presence
+ * state is parsed only once the access layer has checked its size and depth (issue 14, P3).
+ */
 export type IncomingMessage =
   | { type: 'sync-step1'; stateVector: Uint8Array }
-  /** `decoded` is the update's decoding, kept so the update check need not decode it again. */
-  | { type: 'sync-step2' | 'sync-update'; update: Uint8Array; isEmpty: boolean; decoded: DecodedUpdate }
+  | { type: 'sync-step2' | 'sync-update'; update: Uint8Array }
   | { type: 'awareness'; update: Uint8Array; clientIds: number[] }
   | { type: 'query-awareness' }
   | { type: 'auth' };
 
-/** A decoded message, or why the bytes are not one. */
+/** A framed message, or why the bytes are not one. */
 export type ParseResult = { ok: true; value: IncomingMessage } | { ok: false; error: string };
 
 // y-protocols sync sub-types.
@@ -27,7 +32,7 @@ function expectEnd(decoder: decoding.Decoder): void {
   if (decoding.hasContent(decoder)) throw new Error('trailing bytes after the message');
 }
 
-/** Decodes a sync message body (after the message type). */
+/** Reads a sync message body (after the message type); an update's bytes are not decoded here. */
 function parseSync(decoder: decoding.Decoder): IncomingMessage {
   const subtype = decoding.readVarUint(decoder);
   const payload = decoding.readVarUint8Array(decoder);
@@ -37,14 +42,15 @@ function parseSync(decoder: decoding.Decoder): IncomingMessage {
     return { type: 'sync-step1', stateVector: payload };
   }
   if (subtype !== SYNC_STEP2 && subtype !== SYNC_UPDATE) throw new Error(`unknown sync message type ${subtype}`);
-  // Decoding the whole update first: applying garbage could throw halfway, or hang (yjs #498).
+  // An empty buffer used to hang the decoder (yjs #498).
   if (payload.byteLength === 0) throw new Error('empty update');
-  const decoded = Y.decodeUpdate(payload);
-  const isEmpty = decoded.structs.length === 0 && decoded.ds.clients.size === 0;
-  return { type: subtype === SYNC_STEP2 ? 'sync-step2' : 'sync-update', update: payload, isEmpty, decoded };
+  return { type: subtype === SYNC_STEP2 ? 'sync-step2' : 'sync-update', update: payload };
 }
 
-/** Decodes an awareness message body, checking each entry's state is JSON. */
+/**
+ * Reads an awareness message body: its entries' framing (client id, clock, a string of at most
+ * what is left), never the states' JSON, which may be huge or nested without end.
+ */
 function parseAwareness(decoder: decoding.Decoder): IncomingMessage {
   const update = decoding.readVarUint8Array(decoder);
   expectEnd(decoder);
@@ -54,10 +60,24 @@ function parseAwareness(decoder: decoding.Decoder): IncomingMessage {
   for (let i = 0; i < count; i++) {
     clientIds.push(decoding.readVarUint(inner));
     decoding.readVarUint(inner);
-    JSON.parse(decoding.readVarString(inner));
+    decoding.readVarUint8Array(inner);
   }
   expectEnd(inner);
   return { type: 'awareness', update, clientIds };
+}
+
+/**
+ * Whether any presence state in an awareness update (as parseAwareness accepted it) nests
+ * arrays or objects deeper than `limit`, checked on its bytes without parsing it.
+ */
+export function presenceNestsDeeperThan(update: Uint8Array, limit: number): boolean {
+  const decoder = decoding.createDecoder(update);
+  for (let count = decoding.readVarUint(decoder); count > 0; count--) {
+    decoding.readVarUint(decoder);
+    decoding.readVarUint(decoder);
+    if (jsonBytesNestDeeperThan(decoding.readVarUint8Array(decoder), limit)) return true;
+  }
+  return false;
 }
 
 /**
@@ -71,7 +91,7 @@ export function isFreshReplicaStep1(frame: Uint8Array): boolean {
 }
 
 /**
- * Decodes one binary frame of the y-websocket protocol. Never throws: bad bytes, unknown
+ * Reads the framing of one binary frame of the y-websocket protocol. Never throws: bad bytes, unknown
  * message types and trailing garbage come back as an error message, so that only the sender's
  * connection is closed.
  */

@@ -3,9 +3,13 @@ import type { IdentityService } from '../auth/identity.ts';
 import type { SingleSignOn } from '../auth/single-sign-on.ts';
 import type { CollabServer } from '../collab/collab-server.ts';
 import type { ServerConfig } from '../config.ts';
+import type { HostPolicy } from '../access/host-policy.ts';
 import type { OriginPolicy } from '../access/origin-policy.ts';
+import type { HeavyWork } from '../heavy/heavy-work.ts';
 import type { Logger } from '../logger.ts';
 import type { ServerStores } from '../persistence/server-stores.ts';
+import type { DatabaseFile } from '../persistence/database-file.ts';
+import type { StoreHealth } from '../persistence/store-health.ts';
 import type { RoomStores } from '../rooms/create-room.ts';
 import type { RoomStats } from '../rooms/room-stats.ts';
 
@@ -22,6 +26,8 @@ export interface HttpContext {
   collab: CollabServer;
   /** Which browser origins may make state-changing requests (the access layer's policy). */
   origins: OriginPolicy;
+  /** Which names the server answers to (the access layer's policy against DNS rebinding). */
+  hosts: HostPolicy;
   startedAt: number;
   /** Accounts and sign-in. */
   accounts: AccountService;
@@ -29,4 +35,17 @@ export interface HttpContext {
   singleSignOn: SingleSignOn | null;
   /** The chapter figures of seminar pages. */
   roomStats: RoomStats;
+  /** Worker threads for imports, exports and chapter imports (issue 14, P4). */
+  heavy: HeavyWork;
+  /** The store's state as health reports it: its problems, its file, and why it is lost (if it is). */
+  store: StoreState;
+}
+
+/** What the HTTP side knows of the store's state (issue 14, P5 and attack 6). */
+export interface StoreState {
+  health: StoreHealth;
+  /** The database file as opened; null when the store is in memory (lost). */
+  databaseFile: DatabaseFile | null;
+  /** Why the store is lost (every room refused), or null. */
+  lost: string | null;
 }

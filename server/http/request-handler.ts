@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { inviteRoutes } from '../access/invite-routes.ts';
+import { hostRefusal } from '../access/host-policy.ts';
 import { crossSiteRefusal } from '../access/origin-policy.ts';
 import type { HttpContext } from './http-context.ts';
-import { sendError } from './responses.ts';
+import { sendError, sendHtmlMessage } from './responses.ts';
 import { matchRoute } from './router.ts';
 import type { Route } from './router.ts';
 import { authRoutes } from './routes-auth.ts';
@@ -46,6 +47,14 @@ export function createRequestHandler(context: HttpContext, table: readonly Route
     };
     const match = matchRoute(table, method, path);
     try {
+      // DNS rebinding (issue 14): a request must name this server in its Host header.
+      const misdirected = hostRefusal(request.headers.host, context.hosts);
+      if (misdirected) return sendError(response, 421, misdirected);
+      // A lost store (P5): nothing but health and the client's files, and a clear refusal.
+      if (context.store.lost && path !== '/healthz' && (match.kind !== 'none' || (method !== 'GET' && method !== 'HEAD'))) {
+        const message = 'This server’s database is missing; the operator has been told (see /healthz). Nothing can be opened or saved until it is restored.';
+        return path.startsWith('/api/') ? sendError(response, 503, message) : sendHtmlMessage(response, 503, 'Database missing', message);
+      }
       // CSRF: a state change from another site's page is refused before any route sees it.
       const crossSite = crossSiteRefusal(request, context.origins);
       if (crossSite) return sendError(response, 403, crossSite);

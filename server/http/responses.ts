@@ -38,11 +38,15 @@ export function setHtmlHeaders(res: ServerResponse): void {
 
 /** Sends a JSON body with a status; API responses are never cached. */
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
+  sendJsonBytes(res, status, JSON.stringify(body), headers);
+}
+
+/** Sends a JSON body already serialised (as text, or as UTF-8 bytes from a worker thread) as `sendJson` sends one. */
+export function sendJsonBytes(res: ServerResponse, status: number, text: string | Uint8Array, headers: Record<string, string> = {}): void {
   setCommonHeaders(res);
   res.writeHead(status, {
     'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(text),
+    'Content-Length': typeof text === 'string' ? Buffer.byteLength(text) : text.byteLength,
     'Cache-Control': 'no-store',
     ...headers,
   });

@@ -1,9 +1,10 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { remoteAddressOf } from '../access/collab-guard.ts';
 import { closeConnectionsWhere } from '../access/credential-sweeper.ts';
 import { COLLAB_CLOSE } from '../../schema/index.ts';
 import type { AccountOutcome, SignedIn } from '../auth/accounts.ts';
-import { clearedSessionCookie, sessionCookie } from '../auth/cookies.ts';
+import { clearedSessionCookie } from '../auth/cookies.ts';
+import { sessionCookieFor } from './session-cookie.ts';
 import { validateDisplayName } from '../auth/display-name.ts';
 import type { Person } from '../auth/people.ts';
 import { hashToken } from '../auth/tokens.ts';
@@ -31,13 +32,13 @@ export function personView(person: Person): { userId: string; name: string; emai
 }
 
 /** Answers an account outcome: 200/201 with the person and the new session cookie, or the refusal. */
-function answerSignedIn(response: ServerResponse, context: HttpContext, outcome: AccountOutcome<SignedIn>, status = 200): void {
+function answerSignedIn(request: IncomingMessage, response: ServerResponse, context: HttpContext, outcome: AccountOutcome<SignedIn>, status = 200): void {
   if (!outcome.ok) {
     const headers: Record<string, string> = outcome.retryAfterMs ? { 'Retry-After': String(Math.ceil(outcome.retryAfterMs / 1000)) } : {};
     return sendError(response, outcome.status, outcome.error, headers);
   }
   const person = context.identity.people.person(outcome.value.userId);
-  sendJson(response, status, { person: personView(person) }, { 'Set-Cookie': sessionCookie(outcome.value.token, context.identity.sessionTtlMs) });
+  sendJson(response, status, { person: personView(person) }, { 'Set-Cookie': sessionCookieFor(request, context, outcome.value.token) });
 }
 
 /** `GET /api/auth/state`: who this browser is (or null), and what the sign-in page should offer. */
@@ -57,7 +58,7 @@ async function handleSetup({ request, response, context }: RouteRequest<HttpCont
   if (!body.ok) return sendError(response, body.status, body.error);
   const outcome = await context.accounts.setup(body.value, remoteAddressOf(request), priorIdentityOf(request, context));
   if (outcome.ok) context.log.info('account.setup', { user: outcome.value.userId });
-  answerSignedIn(response, context, outcome, 201);
+  answerSignedIn(request, response, context, outcome, 201);
 }
 
 /** Whether this sign-up was let in by an invite: one sent with the form, or the guest's own. */
@@ -79,7 +80,7 @@ async function handleSignUp({ request, response, context }: RouteRequest<HttpCon
     if (invite?.ok) joinWithInvite(context.stores, invite.value, outcome.value.userId);
     context.log.info('account.created', { user: outcome.value.userId, adoptedGuest: prior !== null && prior.userId === outcome.value.userId });
   }
-  answerSignedIn(response, context, outcome, 201);
+  answerSignedIn(request, response, context, outcome, 201);
 }
 
 /** `POST /api/auth/sign-in` `{email, password}` → 200 and a fresh session cookie. */
@@ -88,7 +89,7 @@ async function handleSignIn({ request, response, context }: RouteRequest<HttpCon
   if (!body.ok) return sendError(response, body.status, body.error);
   const outcome = await context.accounts.signIn(body.value, remoteAddressOf(request), priorIdentityOf(request, context));
   context.log.info(outcome.ok ? 'account.signed-in' : 'account.sign-in-refused', outcome.ok ? { user: outcome.value.userId } : { status: outcome.status });
-  answerSignedIn(response, context, outcome);
+  answerSignedIn(request, response, context, outcome);
 }
 
 /** Closes the open sockets of a person's ended browser sessions (all of them, or one). */
@@ -143,7 +144,7 @@ async function handlePassword({ request, response, context }: RouteRequest<HttpC
     closeSocketsOf(context, person.value.userId, null, 'password changed');
     context.log.info('account.password-changed', { user: person.value.userId });
   }
-  answerSignedIn(response, context, outcome);
+  answerSignedIn(request, response, context, outcome);
 }
 
 /** `GET|PUT /api/admin/settings` `{signUpOpen}`: administrators only. */

@@ -1,13 +1,15 @@
 import type { IncomingMessage } from 'node:http';
 import type { WebPerson } from '../auth/identity.ts';
 import type { RoomRecord } from '../persistence/room-store.ts';
-import { storeNewRoom } from '../rooms/create-room.ts';
+import type { UploadOutcome } from '../heavy/heavy-jobs.ts';
+import { storeSeededRoom } from '../rooms/create-room.ts';
 import { deleteRoom } from '../rooms/delete-room.ts';
 import { readableId } from '../seminars/readable-ids.ts';
 import { validateTitle } from '../seminars/seminars.ts';
-import { previewOf, UPLOAD_FORMATS } from '../../schema/index.ts';
+import { UPLOAD_FORMATS } from '../../schema/index.ts';
 import type { UploadFormat } from '../../schema/index.ts';
-import { guessFormat, importUpload } from '../uploads/chapter-upload.ts';
+import { guessFormat } from '../uploads/chapter-upload.ts';
+import { sendHeavyFailure } from './heavy-responses.ts';
 import type { HttpContext } from './http-context.ts';
 import { readJsonBody } from './json-body.ts';
 import { identifyAccount, identifyPerson } from './request-person.ts';
@@ -71,8 +73,12 @@ function seminarOwner(route: RouteRequest<HttpContext>): { person: WebPerson; se
   return { person: person.value, seminarId };
 }
 
-/** Reads the upload and the format it is to be read as; imports it. Answers refusals itself. */
-async function importRequested(route: RouteRequest<HttpContext>) {
+/**
+ * Reads the upload and the format it is to be read as; imports it in a worker thread (a long
+ * chapter or a Word file takes seconds: issue 14, P4), seeding the text document too when `seed`.
+ * Answers refusals itself.
+ */
+async function importRequested(route: RouteRequest<HttpContext>, userId: string, seed: boolean) {
   const { request, response, query, context } = route;
   const asked = query.get('format');
   if (asked !== null && asked !== 'auto' && !UPLOAD_FORMATS.includes(asked as UploadFormat)) {
@@ -86,8 +92,14 @@ async function importRequested(route: RouteRequest<HttpContext>) {
   }
   const fileName = (query.get('name') ?? '').slice(0, 255);
   const format = asked === null || asked === 'auto' ? guessFormat(fileName, upload.value) : (asked as UploadFormat);
-  const result = await importUpload(upload.value, format);
-  if (!result.ok) {
+  let result: UploadOutcome;
+  try {
+    result = await context.heavy.runUpload(userId, { bytes: upload.value, format, seed });
+  } catch (error) {
+    sendHeavyFailure(response, error, context);
+    return null;
+  }
+  if (result.kind === 'upload-refused') {
     sendError(response, 400, result.error);
     return null;
   }
@@ -96,9 +108,10 @@ async function importRequested(route: RouteRequest<HttpContext>) {
 
 /** `POST /api/seminars/<id>/chapters/preview`. */
 async function handlePreview(route: RouteRequest<HttpContext>): Promise<void> {
-  if (!seminarOwner(route)) return;
-  const imported = await importRequested(route);
-  if (imported) sendJson(route.response, 200, { preview: previewOf(imported.result, imported.format) });
+  const owner = seminarOwner(route);
+  if (!owner) return;
+  const imported = await importRequested(route, owner.person.userId, false);
+  if (imported) sendJson(route.response, 200, { preview: imported.result.preview });
 }
 
 /** The title of a new chapter: the one asked for, else the one found, else the file's name. */
@@ -112,15 +125,15 @@ function chapterTitle(asked: string | null, found: string, fileName: string): { 
 async function handleCreate(route: RouteRequest<HttpContext>): Promise<void> {
   const owner = seminarOwner(route);
   if (!owner) return;
-  const imported = await importRequested(route);
-  if (!imported) return;
+  const imported = await importRequested(route, owner.person.userId, true);
+  if (!imported?.result.seeded) return;
   const { stores, log } = route.context;
   const title = chapterTitle(route.query.get('title'), imported.result.title, imported.fileName);
   if (!title.ok) return sendError(route.response, 400, title.error);
   const id = readableId(title.value, (candidate) => candidate.length > 64 || stores.rooms.get(candidate) !== null, 'chapter');
-  storeNewRoom(stores, { id, title: title.value, seminarId: owner.seminarId, position: stores.rooms.nextPosition(owner.seminarId) }, imported.result.doc, null);
+  storeSeededRoom(stores, { id, title: title.value, seminarId: owner.seminarId, position: stores.rooms.nextPosition(owner.seminarId) }, imported.result.seeded, null);
   log.info('chapter.created', { seminar: owner.seminarId, room: id, format: imported.format, by: owner.person.userId });
-  sendJson(route.response, 201, { chapter: { id, title: title.value }, preview: previewOf(imported.result, imported.format) });
+  sendJson(route.response, 201, { chapter: { id, title: title.value }, preview: imported.result.preview });
 }
 
 /** Whether a person manages a room: its seminar's owners; administrators for rooms in no seminar. */

@@ -1,7 +1,9 @@
 import type { ServerResponse } from 'node:http';
 import { EXPORT_FORMATS, exportFormat, exportFormatNames, parseExportChoices } from '../../schema/index.ts';
 import type { ExportFormat, ExportOptionName } from '../../schema/index.ts';
-import { authorizeExport, readRoomForExport } from './export-access.ts';
+import type { ExportOutcome } from '../heavy/heavy-jobs.ts';
+import { authorizeExport } from './export-access.ts';
+import { reportReadProblems, sendHeavyFailure } from './heavy-responses.ts';
 import type { HttpContext } from './http-context.ts';
 import { exportBaseUrl } from './public-url.ts';
 import { sendError, sendJson, setCommonHeaders } from './responses.ts';
@@ -41,8 +43,10 @@ function handleListExports({ request, response, params, context }: RouteRequest<
  * `GET /api/rooms/<room>/export?format=<name>[&kinds=…&include-resolved=…&pages=…]` (default
  * native; names and the options each takes in EXPORT_FORMATS, docs/exports-word-text-print.md):
  * any role of the room, by Bearer token or session cookie. IRIs are built on PUBLIC_URL, else on
- * the origin the request was sent to. Sent as an attachment, never cached, sniffed or run. `HEAD`
- * answers the same checks without building the export (see sendExportHead).
+ * the origin the request was sent to. Built in a worker thread from the store, as the server
+ * verifies a load: a damaged room (P5) is refused unless `partial=1`. Sent as an attachment,
+ * never cached, sniffed or run. `HEAD` answers the same checks without building the export
+ * (see sendExportHead).
  */
 async function handleExport({ request, response, params, query, context }: RouteRequest<HttpContext>): Promise<void> {
   const room = params[0]!;
@@ -57,12 +61,25 @@ async function handleExport({ request, response, params, query, context }: Route
   if (baseUrl === null) return sendError(response, 400, 'cannot tell the address exported IRIs should use: send a Host header or set PUBLIC_URL');
   const fileName = `${room}-${format.fileName}`;
   if (request.method === 'HEAD') return sendExportHead(response, format.mediaType, fileName);
-  const read = await readRoomForExport(context, room, access.title);
-  if (!read.ok) return sendError(response, 503, read.error);
-  const built = await format.build(read.snapshot, { baseUrl, exportedAt: new Date().toISOString(), byteOrderMark: true, choices: choices.value });
-  const body = typeof built === 'string' ? Buffer.from(built, 'utf8') : Buffer.from(built.buffer, built.byteOffset, built.byteLength);
-  context.log.info('room.exported', { room, format: format.name, role: access.caller.role, bytes: body.byteLength });
-  sendAttachment(response, body, format.mediaType, fileName);
+  // Built in a worker thread from the store (issue 14, P4): a large room's export holds no one up.
+  let outcome: ExportOutcome;
+  try {
+    outcome = await context.heavy.runExport(access.caller.userId, { dataDir: context.config.dataDir, room, title: access.title, format: format.name, choices: choices.value, baseUrl, exportedAt: new Date().toISOString() });
+  } catch (error) {
+    return sendHeavyFailure(response, error, context);
+  }
+  reportReadProblems(outcome.problems, context);
+  if (outcome.kind === 'unreadable') return sendError(response, 503, outcome.message);
+  const damage = outcome.problems.flatMap((problem) => problem.damage);
+  // A damaged room is never exported as if whole (P5): only on request, and saying so.
+  if (damage.length > 0 && !['1', 'true'].includes(query.get('partial') ?? '')) {
+    return sendError(response, 503, `room "${room}" is damaged in the store (${damage.slice(0, 2).join('; ')}); add partial=1 to export what could be read`);
+  }
+  // Malformed stored entries are left out of exports; say so where an operator will look.
+  if (outcome.skipped > 0) context.log.warn('room.export-skipped-malformed', { room, skipped: outcome.skipped });
+  const body = Buffer.from(outcome.body.buffer, outcome.body.byteOffset, outcome.body.byteLength);
+  context.log.info('room.exported', { room, format: format.name, role: access.caller.role, bytes: body.byteLength, partial: damage.length > 0 });
+  sendAttachment(response, body, format.mediaType, fileName, damage.length > 0 ? { 'Apparatus-Integrity': 'partial' } : {});
 }
 
 /**
@@ -71,7 +88,7 @@ async function handleExport({ request, response, params, query, context }: Route
  */
 const EXPORT_CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
 
-function sendAttachment(response: ServerResponse, body: Buffer, contentType: string, fileName: string): void {
+function sendAttachment(response: ServerResponse, body: Buffer, contentType: string, fileName: string, headers: Record<string, string> = {}): void {
   setCommonHeaders(response);
   response.writeHead(200, {
     'Content-Security-Policy': EXPORT_CONTENT_SECURITY_POLICY,
@@ -79,6 +96,7 @@ function sendAttachment(response: ServerResponse, body: Buffer, contentType: str
     'Content-Disposition': `attachment; filename="${fileName}"`,
     'Content-Length': body.byteLength,
     'Cache-Control': 'no-store',
+    ...headers,
   });
   response.end(body);
 }

@@ -2,12 +2,39 @@ import type { HttpContext } from './http-context.ts';
 import { sendJson } from './responses.ts';
 import type { Route, RouteRequest } from './router.ts';
 
-/** `GET /healthz` → 200 `{ok, store, pendingUpdates, loadedDocs, connections, uptimeS}`. */
+/** Checks the database file is still the one opened (issue 14, attack 6); raises or clears that problem. */
+function checkDatabaseFile(context: HttpContext): void {
+  const { databaseFile, health } = context.store;
+  if (!databaseFile) return;
+  const problem = databaseFile.problem();
+  if (problem) health.raise('file', { kind: 'database-vanished', message: problem });
+  else health.clear('file');
+}
+
+/** Entries quarantined in the store so far (issue 14, P1), or null when it cannot be read. */
+function quarantinedEntries(context: HttpContext): number | null {
+  try {
+    return context.rooms.updates.countQuarantined();
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * `GET /healthz` → `{ok, store, problems, quarantinedEntries, pendingUpdates, loadedDocs,
+ * connections, uptimeS}`: 200 while the store works and holds no known damage, 503 with
+ * `store: "failing"` and every problem (what, which document, since when) otherwise.
+ */
 function handleHealth({ response, context }: RouteRequest<HttpContext>): void {
   const { collab } = context;
-  sendJson(response, 200, {
-    ok: true,
-    store: collab.queue.failing ? 'failing' : 'ok',
+  checkDatabaseFile(context);
+  const problems = context.store.health.problems();
+  const failing = problems.length > 0;
+  sendJson(response, failing ? 503 : 200, {
+    ok: !failing,
+    store: failing ? 'failing' : 'ok',
+    problems,
+    quarantinedEntries: quarantinedEntries(context),
     pendingUpdates: collab.queue.pendingCount,
     loadedDocs: [...collab.registry.docs()].length,
     connections: collab.connections().size,

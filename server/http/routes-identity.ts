@@ -1,5 +1,5 @@
 import { validateDisplayName } from '../auth/display-name.ts';
-import { sessionCookie } from '../auth/cookies.ts';
+import { sessionCookieFor } from './session-cookie.ts';
 import type { Session } from '../auth/identity.ts';
 import { identitiesOf } from '../auth/identity.ts';
 import type { HttpContext } from './http-context.ts';
@@ -46,7 +46,7 @@ function handleRoomPage({ request, response, params, query, context }: RouteRequ
   if (!created.ok) return sendHtmlMessage(response, 401, 'Invite not valid', 'This invite link is unknown, expired or revoked.');
   context.log.info('session.created', { room, role: created.value.session.role, user: created.value.session.userId, via: 'browser' });
   setCommonHeaders(response);
-  response.writeHead(303, { Location: `/r/${room}`, 'Set-Cookie': sessionCookie(created.value.token, context.config.sessionTtlMs), 'Cache-Control': 'no-store', 'Content-Length': 0 });
+  response.writeHead(303, { Location: `/r/${room}`, 'Set-Cookie': sessionCookieFor(request, context, created.value.token), 'Cache-Control': 'no-store', 'Content-Length': 0 });
   response.end();
 }
 

@@ -1,5 +1,5 @@
 import { remoteAddressOf } from '../access/collab-guard.ts';
-import { sessionCookie } from '../auth/cookies.ts';
+import { sessionCookieFor } from './session-cookie.ts';
 import { validateDisplayName } from '../auth/display-name.ts';
 import { absorbGuest } from '../auth/guest-merge.ts';
 import { generateUserId } from '../auth/tokens.ts';
@@ -51,7 +51,7 @@ async function handleJoin({ request, response, params, context }: RouteRequest<H
       return joinWithInvite(stores, invite.value, prior.userId, now);
     })();
     context.log.info('seminar.joined', { seminar: invite.value.seminarId, user: prior.userId, as: prior.kind, added });
-    const headers: Record<string, string> = token ? { 'Set-Cookie': sessionCookie(token, identity.sessionTtlMs) } : {};
+    const headers: Record<string, string> = token ? { 'Set-Cookie': sessionCookieFor(request, context, token) } : {};
     return sendJson(response, 200, { seminarId: invite.value.seminarId, userId: prior.userId, added }, headers);
   }
   if (body.value.as !== 'guest') return sendError(response, 400, 'as must be "me" or "guest"');
@@ -67,7 +67,7 @@ async function handleJoin({ request, response, params, context }: RouteRequest<H
     return identity.createWebSession(userId, now);
   })();
   context.log.info('seminar.joined', { seminar: invite.value.seminarId, user: userId, as: 'new-guest' });
-  sendJson(response, 200, { seminarId: invite.value.seminarId, userId, added: true }, { 'Set-Cookie': sessionCookie(token, identity.sessionTtlMs) });
+  sendJson(response, 200, { seminarId: invite.value.seminarId, userId, added: true }, { 'Set-Cookie': sessionCookieFor(request, context, token) });
 }
 
 /** Routes of seminar invite links. */

@@ -1,4 +1,5 @@
-import { readCookie, sessionCookie } from '../auth/cookies.ts';
+import { readCookie } from '../auth/cookies.ts';
+import { sessionCookieFor } from './session-cookie.ts';
 import { safeReturnPath } from '../auth/single-sign-on.ts';
 import type { HttpContext } from './http-context.ts';
 import { priorIdentityOf } from './request-person.ts';
@@ -54,7 +55,7 @@ async function handleCallback({ request, response, context }: RouteRequest<HttpC
   if (!finished.ok) return sendHtmlMessage(response, 400, 'Sign-in not completed', finished.error);
   const signedIn = context.accounts.signInWithProvider(finished.value, priorIdentityOf(request, context));
   context.log.info('account.signed-in', { user: signedIn.userId, via: 'oidc' });
-  redirect(response, safeReturnPath(finished.value.returnTo), [sessionCookie(signedIn.token, context.identity.sessionTtlMs), clearState]);
+  redirect(response, safeReturnPath(finished.value.returnTo), [sessionCookieFor(request, context, signedIn.token), clearState]);
 }
 
 /** Routes of single sign-on. */

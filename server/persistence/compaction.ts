@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import { REPLAY_ORIGIN, replayStoredDoc, sameStateVector } from './doc-replay.ts';
+import { verifyStoredDoc } from './store-integrity.ts';
 import type { UpdateStore } from './update-store.ts';
 
 /** What one compaction did. */
@@ -45,8 +46,15 @@ function writeCheckedSnapshot(store: UpdateStore, docName: string, ydoc: Y.Doc, 
 export function compactDoc(store: UpdateStore, docName: string): CompactionResult {
   const stored = store.loadDoc(docName);
   if (stored.updates.length === 0) return { ok: true, value: { docName, foldedUpdates: 0, snapshotBytes: stored.snapshot?.byteLength ?? 0 } };
+  // A snapshot of what could be read must never replace stored bytes that could not (P1, P5).
+  const integrity = verifyStoredDoc(docName, stored);
+  if (integrity.damage.length > 0) return { ok: false, error: `the stored state is damaged: ${integrity.damage.join('; ')}` };
   const replayed = replayStoredDoc(stored);
   if (!replayed.ok) return { ok: false, error: replayed.error };
+  if (replayed.failed.length > 0) {
+    replayed.value.destroy();
+    return { ok: false, error: `${replayed.failed.length} stored log entries do not load (the first: ${replayed.failed[0]!.error})` };
+  }
   try {
     return writeCheckedSnapshot(store, docName, replayed.value, stored.lastUpdateId, stored.updates.length);
   } finally {

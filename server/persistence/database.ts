@@ -3,6 +3,7 @@ import type { Database as SqliteDatabase } from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { SynchronousLevel } from '../config.ts';
+import { entryChecksum, snapshotDigest } from './entry-checksum.ts';
 
 /** The open SQLite database of one server (better-sqlite3 handle). */
 export type AppDatabase = SqliteDatabase;
@@ -154,7 +155,90 @@ const migrations: readonly string[] = [
     value TEXT NOT NULL
   );
   `,
+  // Integrity of the update log (issue 14, P5). Every entry gets its place in its document's log
+  // (`seq`, 1, 2, 3, … per document) and a checksum over document, place and bytes; every
+  // document a head record (the last seq written), updated in the same transaction as each
+  // append; a snapshot the seq it covers. A loader can then tell a flipped byte, a deleted row
+  // (a gap in the seqs) or a lost tail (the head beyond the last row). Existing entries are
+  // numbered in id order and checksummed as they are now (backfilled, so only damage after this
+  // migration is detectable); snapshots without a digest get one. Entries that do not load
+  // (issue 14, P1) are moved to doc_quarantine with their seq, so the log has no gap where they were.
+  `
+  ALTER TABLE doc_updates ADD COLUMN seq INTEGER;
+  ALTER TABLE doc_updates ADD COLUMN checksum BLOB;
+  ALTER TABLE doc_snapshots ADD COLUMN through_seq INTEGER NOT NULL DEFAULT 0;
+  UPDATE doc_updates SET seq = numbered.n
+    FROM (SELECT id, row_number() OVER (PARTITION BY doc ORDER BY id) AS n FROM doc_updates) AS numbered
+    WHERE doc_updates.id = numbered.id;
+  UPDATE doc_updates SET checksum = apparatus_entry_checksum(doc, seq, update_bytes);
+  UPDATE doc_snapshots SET snapshot_sha256 = apparatus_sha256(snapshot) WHERE snapshot_sha256 IS NULL;
+  CREATE UNIQUE INDEX doc_updates_by_seq ON doc_updates (doc, seq);
+  CREATE TABLE doc_heads (
+    doc TEXT PRIMARY KEY,
+    last_seq INTEGER NOT NULL
+  );
+  INSERT INTO doc_heads (doc, last_seq) SELECT doc, max(seq) FROM doc_updates GROUP BY doc;
+  INSERT OR IGNORE INTO doc_heads (doc, last_seq) SELECT doc, 0 FROM doc_snapshots;
+  CREATE TABLE doc_quarantine (
+    id INTEGER PRIMARY KEY,
+    doc TEXT NOT NULL,
+    seq INTEGER,
+    update_bytes BLOB NOT NULL,
+    checksum BLOB,
+    original_id INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    quarantined_at INTEGER NOT NULL
+  );
+  CREATE INDEX doc_quarantine_by_doc ON doc_quarantine (doc, seq);
+  `,
+  // Which user writes under each Yjs client id of each document (issue 14, P2), recorded in the
+  // transaction that stores the first update under that id. Kept apart from the log, so it
+  // survives reloads and compaction. Entries stored before this version teach nothing here: the
+  // access layer still learns those owners from the entries' authors when a room loads.
+  `
+  CREATE TABLE doc_client_owners (
+    doc TEXT NOT NULL,
+    client INTEGER NOT NULL,
+    user_id TEXT NOT NULL,
+    claimed_at INTEGER NOT NULL,
+    PRIMARY KEY (doc, client)
+  ) WITHOUT ROWID;
+  `,
+  // The identity of this store (issue 14, P5): a random id made once, when the database is
+  // created (or first migrated), and recorded beside the server secret in DATA_DIR/store-id. A
+  // database that vanished and came back empty has another id, or none, and is refused rather
+  // than taken for the old one.
+  `
+  CREATE TABLE store_identity (
+    singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+    store_id TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  INSERT INTO store_identity (singleton, store_id, created_at)
+    VALUES (1, lower(hex(randomblob(16))), CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+  `,
 ];
+
+/**
+ * SQL functions the migrations (and only they) call: the checksums of entry-checksum.ts, so that
+ * a backfill computes exactly what the server writes. Deterministic, registered on every connection.
+ */
+function registerFunctions(db: AppDatabase): void {
+  db.function('apparatus_entry_checksum', { deterministic: true }, (doc: unknown, seq: unknown, bytes: unknown) =>
+    entryChecksum(String(doc), Number(seq), bytes as Uint8Array),
+  );
+  db.function('apparatus_sha256', { deterministic: true }, (bytes: unknown) => snapshotDigest(bytes as Uint8Array));
+}
+
+/**
+ * The schema version a database had just before the migration whose SQL contains `marker` ran
+ * (tests make stores "as an older version left them" with it); throws a RangeError when none does.
+ */
+export function schemaVersionBefore(marker: string): number {
+  const index = migrations.findIndex((sql) => sql.includes(marker));
+  if (index < 0) throw new RangeError(`no migration contains ${JSON.stringify(marker)}`);
+  return index;
+}
 
 /** The schema version a database has once every migration ran (`PRAGMA user_version`). */
 export const SCHEMA_VERSION = migrations.length;
@@ -176,13 +260,25 @@ function migrate(db: AppDatabase): void {
  */
 export function openDatabase(dataDir: string, synchronous: SynchronousLevel): AppDatabase {
   mkdirSync(dataDir, { recursive: true });
-  const db = new Database(path.join(dataDir, DATABASE_FILE));
+  return prepareDatabase(new Database(path.join(dataDir, DATABASE_FILE)), synchronous);
+}
+
+/**
+ * An empty database in memory with the schema migrated: what a server whose store is lost runs
+ * on (issue 14, P5), so that it can answer /healthz and refuse everything else, writing nothing.
+ */
+export function openMemoryDatabase(): AppDatabase {
+  return prepareDatabase(new Database(':memory:'), 'NORMAL');
+}
+
+function prepareDatabase(db: AppDatabase, synchronous: SynchronousLevel): AppDatabase {
   try {
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${synchronous}`);
     db.pragma('foreign_keys = ON');
     // Only this process writes; a short wait covers a test or CLI reading the file at the same time.
     db.pragma('busy_timeout = 2000');
+    registerFunctions(db);
     migrate(db);
     return db;
   } catch (error) {

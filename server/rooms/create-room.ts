@@ -67,24 +67,73 @@ export interface NewRoomPlace {
   position?: number;
 }
 
+/** A chapter's text document as one update, and its state vector: plain data, so it crosses to and from a worker thread. */
+export interface SeededChapter {
+  seed: Uint8Array;
+  stateVector: Uint8Array;
+}
+
+/**
+ * Seeds a text document with a chapter (the costly part of a new room: long chapters take
+ * hundreds of milliseconds, so the HTTP API does it in a worker thread, issue 14, P4). Throws a
+ * RangeError if the chapter does not fit the schema.
+ */
+export function seedChapter(chapter: ChapterJSON): SeededChapter {
+  const seed = encodeChapterSeed(chapter);
+  const seedDoc = new Y.Doc();
+  Y.applyUpdate(seedDoc, seed, SEED_ORIGIN);
+  const stateVector = Y.encodeStateVector(seedDoc);
+  seedDoc.destroy();
+  return { seed, stateVector };
+}
+
 /**
  * Stores a new room in one transaction: the room, its invites (hashed; none for a seminar's
- * chapter, whose members get in through the seminar) and its text document seeded with the
- * chapter. Throws a RangeError if the chapter does not fit the schema, and on storage errors
- * (nothing is left behind either way).
+ * chapter, whose members get in through the seminar) and its text document, seeded already
+ * (`seedChapter`). Throws on storage errors (nothing is left behind).
  */
-export function storeNewRoom(stores: RoomStores, place: NewRoomPlace, chapter: ChapterJSON, invites: RoleInvites | null, now = Date.now()): void {
-  const seed = encodeChapterSeed(chapter);
+export function storeSeededRoom(stores: RoomStores, place: NewRoomPlace, seeded: SeededChapter, invites: RoleInvites | null, now = Date.now()): void {
   stores.db.transaction(() => {
     stores.rooms.insert({ id: place.id, title: place.title, createdAt: now, inviteGeneration: 1, seminarId: place.seminarId ?? null, position: place.position ?? 0 });
     for (const role of invites ? ROLES : []) {
       stores.invites.insert({ tokenHash: hashToken(invites![role]), room: place.id, role, createdAt: now, expiresAt: null, label: `${role} (initial)` });
     }
-    const seedDoc = new Y.Doc();
-    Y.applyUpdate(seedDoc, seed, SEED_ORIGIN);
-    stores.updates.replaceLogWithSnapshot(docNameOf(place.id, 'text'), seed, Y.encodeStateVector(seedDoc), 0);
-    seedDoc.destroy();
+    stores.updates.replaceLogWithSnapshot(docNameOf(place.id, 'text'), seeded.seed, seeded.stateVector, 0);
   })();
+}
+
+/**
+ * Stores a new room in one transaction (`storeSeededRoom`), seeding its text document with the
+ * chapter first. Throws a RangeError if the chapter does not fit the schema, and on storage
+ * errors (nothing is left behind either way).
+ */
+export function storeNewRoom(stores: RoomStores, place: NewRoomPlace, chapter: ChapterJSON, invites: RoleInvites | null, now = Date.now()): void {
+  storeSeededRoom(stores, place, seedChapter(chapter), invites, now);
+}
+
+/** A room creation request made ready to store: validated, its chapter imported and seeded. */
+export interface PreparedRoom extends SeededChapter {
+  id: string;
+  title: string;
+}
+
+/**
+ * Phase 1 of creating a room through the HTTP API, the costly one: validates the request, runs
+ * the importer and seeds the text document. Touches no store, so it runs in a worker thread.
+ */
+export function prepareRoom(input: CreateRoomInput): { ok: true; value: PreparedRoom } | { ok: false; error: CreateRoomError } {
+  const valid = validateInput(input);
+  if (!valid.ok) return valid;
+  const imported = importChapter(valid.text);
+  if (!imported.ok) return { ok: false, error: { kind: 'rejected-chapter', message: imported.error } };
+  return { ok: true, value: { id: valid.id, title: valid.title ?? imported.title, ...seedChapter(imported.doc) } };
+}
+
+/** Phase 2: stores a prepared room with random invites, unless its id is taken meanwhile. */
+export function storePreparedRoom(stores: RoomStores, prepared: PreparedRoom, invites: RoleInvites = randomInvites()): { ok: true; value: CreatedRoom } | { ok: false; error: CreateRoomError } {
+  if (stores.rooms.get(prepared.id)) return { ok: false, error: { kind: 'exists', message: `room "${prepared.id}" already exists` } };
+  storeSeededRoom(stores, { id: prepared.id, title: prepared.title }, prepared, invites);
+  return { ok: true, value: { id: prepared.id, title: prepared.title, invites } };
 }
 
 /**

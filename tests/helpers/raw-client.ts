@@ -5,7 +5,7 @@ import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
-import { MESSAGE_AUTH, MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_STORED, MESSAGE_SYNC } from '../../schema/index.ts';
+import { MESSAGE_AUTH, MESSAGE_AWARENESS, MESSAGE_NOTICE, MESSAGE_QUERY_AWARENESS, MESSAGE_STORED, MESSAGE_SYNC, readNoticeMessage } from '../../schema/index.ts';
 
 /**
  * A tiny raw y-protocols client for hostile tests: it speaks the wire protocol byte by byte, so a
@@ -91,6 +91,8 @@ export class RawClient {
   readonly awareness: RelayedAwareness[] = [];
   /** The last MESSAGE_STORED vector (with `acks=1`). */
   stored: Uint8Array | null = null;
+  /** MESSAGE_NOTICE messages received (with `acks=1`). */
+  readonly notices: { level: string; message: string }[] = [];
   /** How many sync step 1 messages the server sent (greeting and resync requests). */
   serverStep1s = 0;
   /** Whether the server's answer to our step 1 (its step 2) arrived. */
@@ -142,6 +144,8 @@ export class RawClient {
       }
     } else if (type === MESSAGE_STORED) {
       this.stored = decoding.readVarUint8Array(decoder);
+    } else if (type === MESSAGE_NOTICE) {
+      this.notices.push(readNoticeMessage(decoder));
     }
   }
 

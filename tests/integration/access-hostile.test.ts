@@ -77,7 +77,7 @@ describe('hostile clients', () => {
   const s1Seed = Number(process.env.ACCESS_FUZZ_SEED ?? 1);
   // The other room's latency under the barrage is a figure, measured by scripts/soak-hostile.ts
   // (bench/results/soak-hostile.json), not asserted here: this checks that it keeps being served.
-  it(`S1: survives 10,000 malformed frames, closing only each offender, while another room keeps being served (seed ${s1Seed})`, async () => {
+  it(`S1: survives 10,000 malformed frames, closing only each offender, while another room keeps being served; after a restart every room loads (P1) (seed ${s1Seed})`, async () => {
     const seed = s1Seed;
     const next = random(seed);
     const total = Number(process.env.ACCESS_FUZZ_FRAMES ?? 10_000);
@@ -122,12 +122,36 @@ describe('hostile clients', () => {
       expect(rssAfter - rssBefore).toBeLessThan(100);
       expect((await fetch(`${target.url}/healthz`)).status).toBe(200);
       bystander.close();
-    } finally {
+      const probes = latencies.length;
       target.child.kill('SIGTERM');
       await target.exited;
+
+      // Whatever the barrage left in the store loads again: every document of every room, nothing quarantined.
+      const restarted = await spawnServer(dataDir);
+      try {
+        for (const [room, token] of [['chapter-5', restarted.invites.viewer], ['quiet-room', quietRoom.viewer]] as const) {
+          for (const kind of ['text', 'annotations']) {
+            const reader = await RawClient.connect({ url: restarted.url, path: `/collab/${room}/${kind}?token=${token}` });
+            await reader.sync();
+            if (room === 'quiet-room' && kind === 'annotations') expect(reader.doc.getMap('dismissed').size).toBe(probes);
+            reader.close();
+          }
+        }
+        const health = (await (await fetch(`${restarted.url}/healthz`)).json()) as { store: string; quarantinedEntries: number };
+        expect(health).toMatchObject({ store: 'ok', quarantinedEntries: 0 });
+        expect(restarted.output()).not.toMatch(/doc\.load-failed|store\.entry-quarantined|store\.damaged/);
+      } finally {
+        restarted.child.kill('SIGTERM');
+        await restarted.exited;
+      }
+    } finally {
+      if (target.child.exitCode === null && target.child.signalCode === null) {
+        target.child.kill('SIGTERM');
+        await target.exited;
+      }
       rmSync(dataDir, { recursive: true, force: true });
     }
-  }, 180_000);
+  }, 240_000);
 
   it('S2: closes a message over maxPayload with 1009 and a burst flood with 1008; others are untouched', async () => {
     const bystander = await RawClient.connect({ url: server.url, path: `/collab/chapter-5/text?token=${server.invites.viewer}` });

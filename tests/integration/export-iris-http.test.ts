@@ -79,7 +79,8 @@ describe('exports over HTTP: the format list, TEI, the CSV zip, and IRIs on the 
   let w3c: W3CCollection;
 
   beforeAll(async () => {
-    server = await startTestServer();
+    // The name a proxy in front sends as Host: the server answers only to names it is told (DNS rebinding, issue 14).
+    server = await startTestServer({ allowedOrigins: ['http://annotate.example.org:8443'] });
     await seed(server, ROOM, server.invites.owner);
     w3c = (await (await fetch(`${server.url}/api/rooms/${ROOM}/export?format=w3c`, { headers: bearer(server.invites.viewer) })).json()) as W3CCollection;
   });
@@ -101,9 +102,9 @@ describe('exports over HTTP: the format list, TEI, the CSV zip, and IRIs on the 
     const tokens = await createRoomViaApi(server, 'list-probe');
     expect((await fetch(`${server.url}/api/rooms/list-probe/exports`, { headers: bearer(tokens.viewer) })).status).toBe(200);
     expect(server.log.entries.filter((e) => e.event === 'doc.loaded' && String(e.fields.doc).startsWith('list-probe/'))).toEqual([]);
-    // A download does load it: the list above was answered differently.
+    // A download does read it (from the store, in a worker thread): the list above was answered differently.
     expect((await fetch(`${server.url}/api/rooms/list-probe/export?format=csv`, { headers: bearer(tokens.viewer) })).status).toBe(200);
-    expect(server.log.entries.some((e) => e.event === 'doc.loaded' && e.fields.doc === 'list-probe/annotations')).toBe(true);
+    expect(server.log.entries.some((e) => e.event === 'room.exported' && e.fields.room === 'list-probe')).toBe(true);
   });
 
   it('sends the TEI export, whose reading text is the room’s text IRI answer', async () => {

@@ -19,6 +19,12 @@ export interface ApplyImportOptions {
   now: string;
   /** Check and report only; write nothing. */
   dryRun: boolean;
+  /**
+   * Write in transactions of at most this many records (annotations first, then replies, then
+   * dismissals), so that a large import yields updates a server can apply a slice at a time;
+   * default: everything in one transaction.
+   */
+  chunkSize?: number;
 }
 
 /** What an import did, or would do (dry run), or why it did nothing. */
@@ -67,16 +73,26 @@ export function applyImport(plan: ImportPlan, textDoc: Y.Doc, annotationsDoc: Y.
     refused,
   };
   const changes = writes.annotations.length + writes.replies.length + writes.dismissed.length;
-  if (refused.length === 0 && !options.dryRun && changes > 0) {
+  if (refused.length === 0 && !options.dryRun && changes > 0) writeAll(writes, annotationsDoc, options);
+  return report;
+}
+
+/** Phase 3: the writes, in one transaction or in transactions of `options.chunkSize` records. */
+function writeAll(writes: ImportWrites, annotationsDoc: Y.Doc, options: ApplyImportOptions): void {
+  const yAnnotations = annotationsMap(annotationsDoc);
+  const yReplies = repliesMap(annotationsDoc);
+  const yDismissed = dismissedMap(annotationsDoc);
+  const steps: (() => void)[] = [
+    ...writes.annotations.map((annotation) => () => yAnnotations.set(annotation.id, annotationToYMap(annotation))),
+    ...writes.replies.map((reply) => () => yReplies.set(reply.id, replyToYMap(reply))),
+    ...writes.dismissed.map((id) => () => yDismissed.set(id, { by: options.actor.userId, at: options.now })),
+  ];
+  const size = options.chunkSize !== undefined && options.chunkSize > 0 ? options.chunkSize : steps.length;
+  for (let start = 0; start < steps.length; start += size) {
     annotationsDoc.transact(() => {
-      const yAnnotations = annotationsMap(annotationsDoc);
-      const yReplies = repliesMap(annotationsDoc);
-      for (const annotation of writes.annotations) yAnnotations.set(annotation.id, annotationToYMap(annotation));
-      for (const reply of writes.replies) yReplies.set(reply.id, replyToYMap(reply));
-      for (const id of writes.dismissed) dismissedMap(annotationsDoc).set(id, { by: options.actor.userId, at: options.now });
+      for (const step of steps.slice(start, start + size)) step();
     }, new AnnotationOrigin('create', options.actor.userId));
   }
-  return report;
 }
 
 /** Phase 1: decide, item by item, what to skip, what to write and what to refuse. */
