@@ -118,6 +118,11 @@ function liveDoc(collab: CollabServer, room: string, kind: DocKind): Y.Doc | nul
 function createHttpServer(context: HttpContext): Server {
   const { collab, log } = context;
   const http = createServer(createRequestHandler(context));
+  // Node closes an idle keep-alive socket after 5 s, while a client (undici, a load balancer) may
+  // be sending its next request on it at that instant; a POST lost that way is not retried and
+  // fails as "other side closed". Idle sockets live a minute, past common proxies' own timeouts.
+  http.keepAliveTimeout = 65_000;
+  http.headersTimeout = 66_000;
   http.on('upgrade', (request, socket, head) => {
     if (collab.handles(request)) return collab.handleUpgrade(request, socket, head);
     socket.on('error', () => socket.destroy());

@@ -1,4 +1,5 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,6 +42,17 @@ describe('HTTP API', () => {
   afterAll(async () => {
     await server.stop();
     rmSync(staticRoot, { recursive: true, force: true });
+  });
+
+  it('keeps idle keep-alive connections for a minute, so a client reusing one is not cut off at 5 s', async () => {
+    // A POST sent on a socket the server was closing at that instant failed as "other side closed".
+    const keepAlive = await new Promise<string | undefined>((resolve, reject) => {
+      httpGet(`${server.url}/healthz`, { headers: { connection: 'keep-alive' } }, (response) => {
+        response.resume();
+        resolve(response.headers['keep-alive']);
+      }).on('error', reject);
+    });
+    expect(keepAlive).toBe('timeout=65');
   });
 
   it('answers /healthz with 200 JSON', async () => {
