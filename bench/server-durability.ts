@@ -10,7 +10,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { MESSAGE_STORED, stateVectorCovers } from '../schema/index.ts';
-import { compactDoc, createCollectingLogger, openDatabase, startServer, UpdateStore } from '../server/index.ts';
+import { compactDoc, createCollectingLogger, openDatabase, SqliteExecutor, startServer, UpdateStore } from '../server/index.ts';
 import type { RunningServer, SynchronousLevel } from '../server/index.ts';
 import { spawnServer } from '../tests/helpers/test-server.ts';
 import { mulberry32 } from '../tests/helpers/convergence-fuzz.ts';
@@ -66,17 +66,19 @@ async function actorOf(url: string, token: string): Promise<{ userId: string; na
 }
 
 /** Phase 1: store-level appends, one transaction per update versus group commits of 100. */
-function measureStoreAppends(level: SynchronousLevel, updates: Uint8Array[]): { single: number; grouped: number } {
+async function measureStoreAppends(level: SynchronousLevel, updates: Uint8Array[]): Promise<{ single: number; grouped: number }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'apparatus-bench-'));
   const db = openDatabase(dir, level);
-  const store = new UpdateStore(db);
+  // Appends go to the documents of an existing room only (a deleted room's would be refused).
+  db.prepare("INSERT INTO rooms (id, title, created_at) VALUES ('bench', 'Bench', 0)").run();
+  const store = new UpdateStore(new SqliteExecutor(db));
   const singles = updates.slice(0, level === 'FULL' ? 2000 : 10_000);
   let started = performance.now();
-  for (const update of singles) store.appendUpdates([{ docName: 'bench/annotations', update }]);
+  for (const update of singles) await store.appendUpdates([{ docName: 'bench/annotations', update }]);
   const single = singles.length / ((performance.now() - started) / 1000);
   started = performance.now();
   for (let i = 0; i < updates.length; i += 100) {
-    store.appendUpdates(updates.slice(i, i + 100).map((update) => ({ docName: 'bench/annotations', update })));
+    await store.appendUpdates(updates.slice(i, i + 100).map((update) => ({ docName: 'bench/annotations', update })));
   }
   const grouped = updates.length / ((performance.now() - started) / 1000);
   db.close();
@@ -172,19 +174,19 @@ async function measureLoadedRoom(dataDir: string): Promise<{ roomMemoryMb: numbe
   const live = [...server.collab.registry.docs()].find((doc) => doc.name === 'chapter-5/annotations');
   if (!live) throw new Error('annotations document not loaded');
   const started = performance.now();
-  server.collab.registry.compact(live);
+  await server.collab.registry.compact(live);
   const liveCompactionMs = performance.now() - started;
   await server.close();
   return { roomMemoryMb: round(roomMemoryMb, 1), liveCompactionMs: round(liveCompactionMs, 1) };
 }
 
 /** Appends the annotations to the store's log again and times compaction by replay from the store. */
-function timeReplayCompaction(dataDir: string, annotations: Uint8Array[]): number {
+async function timeReplayCompaction(dataDir: string, annotations: Uint8Array[]): Promise<number> {
   const db = openDatabase(dataDir, 'NORMAL');
-  const store = new UpdateStore(db);
-  store.appendUpdates(annotations.map((update) => ({ docName: 'chapter-5/annotations', update })));
+  const store = new UpdateStore(new SqliteExecutor(db));
+  await store.appendUpdates(annotations.map((update) => ({ docName: 'chapter-5/annotations', update })));
   const started = performance.now();
-  const result = compactDoc(store, 'chapter-5/annotations');
+  const result = await compactDoc(store, 'chapter-5/annotations');
   const ms = performance.now() - started;
   db.close();
   if (!result.ok) throw new Error(result.error);
@@ -199,11 +201,11 @@ async function measureRoom(annotations: Uint8Array[]): Promise<Record<string, nu
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'apparatus-bench-'));
   const coldLoadChapterMs = await medianColdLoad(dataDir);
   const db = openDatabase(dataDir, 'NORMAL');
-  new UpdateStore(db).appendUpdates(annotations.map((update) => ({ docName: 'chapter-5/annotations', update })));
+  await new UpdateStore(new SqliteExecutor(db)).appendUpdates(annotations.map((update) => ({ docName: 'chapter-5/annotations', update })));
   db.close();
   const coldLoadWithLogMs = await medianColdLoad(dataDir);
   const loaded = await measureLoadedRoom(dataDir);
-  const replayCompactionMs = timeReplayCompaction(dataDir, annotations);
+  const replayCompactionMs = await timeReplayCompaction(dataDir, annotations);
   const coldLoadSnapshotMs = await medianColdLoad(dataDir);
   rmSync(dataDir, { recursive: true, force: true });
   return { coldLoadChapterMs, coldLoadWithLogMs, coldLoadSnapshotMs, ...loaded, replayCompactionMs };
@@ -215,7 +217,7 @@ async function main(): Promise<void> {
   console.log(`updates: ${updates.length} (2,000 annotations created, then edits), mean ${round(meanBytes)} bytes`);
   const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, updateBytes: round(meanBytes) };
   for (const level of ['NORMAL', 'FULL'] as const) {
-    const store = measureStoreAppends(level, updates);
+    const store = await measureStoreAppends(level, updates);
     const endToEnd = await measureEndToEnd(level, updates.length, 2000);
     results[level] = { storeSingleTransactionPerSec: store.single, storeGroupCommit100PerSec: store.grouped, endToEndAckedPerSec: endToEnd };
     console.log(`${level.padEnd(6)} store, 1 update/transaction: ${store.single}/s; store, 100/transaction: ${store.grouped}/s; end to end (socket → stored ack): ${endToEnd}/s`);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import * as Y from 'yjs';
 import { openDatabase } from '../../server/persistence/database.ts';
 import { replayStoredDoc } from '../../server/persistence/doc-replay.ts';
+import { SqliteExecutor } from '../../server/persistence/sql/sqlite-executor.ts';
 import { UpdateStore } from '../../server/persistence/update-store.ts';
 import { launchApparatus, launchReference } from './bench-servers.ts';
 import type { BenchServer, ServerKind } from './bench-servers.ts';
@@ -57,10 +58,10 @@ export interface FanoutRun {
 }
 
 /** Whether the store in `dataDir` replays to the state vector the load generator's server replica had. */
-function storeHolds(dataDir: string, stateVectorBase64: string): boolean {
+async function storeHolds(dataDir: string, stateVectorBase64: string): Promise<boolean> {
   const db = openDatabase(dataDir, 'NORMAL');
   try {
-    const replayed = replayStoredDoc(new UpdateStore(db).loadDoc(`${ROOM}/annotations`));
+    const replayed = replayStoredDoc(await new UpdateStore(new SqliteExecutor(db)).loadDoc(`${ROOM}/annotations`));
     if (!replayed.ok) return false;
     return sameBytes(Y.encodeStateVector(replayed.value), Buffer.from(stateVectorBase64, 'base64'));
   } finally {
@@ -111,7 +112,7 @@ async function runOnce(plan: FanoutPlan, kind: ServerKind, repetition: number): 
     const identities = apparatus ? await createSessions(apparatus.url, ROOM, apparatus.invites.annotator, plan.clients) : anonymousIdentities(plan.clients);
     const run = await driveCrowd(plan, server, identities, repetition);
     await server.stop();
-    const storeMatches = kind === 'apparatus' ? storeHolds(dataDir, run.crowd.convergence.serverStateVector) : null;
+    const storeMatches = kind === 'apparatus' ? await storeHolds(dataDir, run.crowd.convergence.serverStateVector) : null;
     return { ...run, storeMatches };
   } finally {
     await server.stop();

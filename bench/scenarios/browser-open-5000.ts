@@ -44,8 +44,8 @@ async function prepareData(): Promise<{ dataDir: string; invites: RoomInvites }>
   if (created.status !== 201) throw new Error(`creating ${CHANGE_ROOM}: ${created.status} ${await created.text()}`);
   const { invites } = (await created.json()) as { invites: RoomInvites };
   await server.stop();
-  seedAnnotations(dataDir, OPEN_ROOM, OPEN_ANNOTATIONS, 1);
-  seedAnnotations(dataDir, CHANGE_ROOM, CHANGE_ANNOTATIONS, 2);
+  await seedAnnotations(dataDir, OPEN_ROOM, OPEN_ANNOTATIONS, 1);
+  await seedAnnotations(dataDir, CHANGE_ROOM, CHANGE_ANNOTATIONS, 2);
   return { dataDir, invites };
 }
 

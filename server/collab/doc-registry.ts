@@ -1,5 +1,5 @@
 import type * as Y from 'yjs';
-import { COLLAB_CLOSE } from '../../schema/index.ts';
+import { COLLAB_CLOSE, encodeNoticeMessage } from '../../schema/index.ts';
 import type { Logger } from '../logger.ts';
 import { TEXT_FRAGMENT_NAME } from '../../schema/index.ts';
 import { captureLiveSnapshot, compactLiveDoc, writeCapturedSnapshot } from '../persistence/compaction.ts';
@@ -28,8 +28,17 @@ export interface DocRegistryOptions {
   beforeLoad?: BeforeLoadHook | undefined;
   /** Where damage and quarantined entries found on load are reported (health). */
   health?: StoreHealth | undefined;
+  /**
+   * Before a document is read from the store: what must happen first (hearing the other server
+   * processes' messages about it, so none stored after the read goes unheard).
+   */
+  beforeRead?(doc: CollabDoc): Promise<void>;
+  /** After the read, before the document takes updates: what its checks need (the access layer's). */
+  prepareDoc?(doc: CollabDoc): Promise<void>;
   /** Called when a document is ready; the registry's caller greets the peers that waited. */
   onReady(doc: CollabDoc): void;
+  /** Called when a document left memory (unloaded, reloaded, refused, evicted). */
+  onGone?(doc: CollabDoc): void;
   /**
    * Called while a document loads, once it offers its stored state (`CollabDoc.offerStoredState`):
    * the caller answers the fresh replicas waiting for it; the decode starts when this resolves.
@@ -62,6 +71,11 @@ export class DocRegistry {
     return this.#docs.values();
   }
 
+  /** The live document of that name, if it is loaded (or loading). */
+  get(docName: string): CollabDoc | null {
+    return this.#docs.get(docName) ?? null;
+  }
+
   /** Returns the live document for a room and kind, loading it if needed. */
   open(room: string, kind: DocKind): CollabDoc {
     const name = `${room}/${kind}`;
@@ -87,9 +101,10 @@ export class DocRegistry {
     await Promise.resolve();
     try {
       await this.#options.beforeLoad?.(doc.name);
+      await this.#options.beforeRead?.(doc);
       // Shut down while waiting: the database may be closed, and nobody is left to serve.
       if (this.#closed) return;
-      const stored = this.#options.store.loadDoc(doc.name);
+      const stored = await this.#options.store.loadDoc(doc.name);
       const integrity = verifyStoredDoc(doc.name, stored);
       if (integrity.snapshotCorrupt) return this.#refuseDamaged(doc, integrity.damage);
       await this.#offerStoredState(doc, stored);
@@ -99,10 +114,20 @@ export class DocRegistry {
       if (this.#docs.get(doc.name) !== doc) return;
       if (!replayed.ok) return this.#refuse(doc, replayed.error);
       const problem = this.#implausible(doc.kind, replayed.value);
-      if (problem) return this.#refuse(doc, problem);
-      const quarantined = this.#quarantine(doc, replayed.failed);
+      if (problem) {
+        replayed.value.destroy();
+        return this.#refuse(doc, problem);
+      }
+      const quarantined = await this.#quarantine(doc, replayed.failed);
+      const owners = await this.#clientOwners(doc);
+      await this.#options.prepareDoc?.(doc);
+      if (this.#docs.get(doc.name) !== doc || this.#closed) {
+        replayed.value.destroy();
+        return;
+      }
       const logLength = stored.updates.length - quarantined;
-      doc.becomeReady(replayed.value, logLength, logLength === 0 ? stored.snapshot : null, this.#clientOwners(doc));
+      doc.storedSeq = Math.max(stored.head ?? 0, stored.lastSeq, ...stored.quarantinedSeqs);
+      doc.becomeReady(replayed.value, logLength, logLength === 0 ? stored.snapshot : null, owners);
       doc.compactable = !this.#incomplete(doc) && quarantined === replayed.failed.length;
       if (integrity.damage.length > 0) this.#serveReadOnly(doc, integrity.damage);
       this.#options.log.info('doc.loaded', { doc: doc.name, ms: Math.round(performance.now() - started), log: logLength });
@@ -148,13 +173,24 @@ export class DocRegistry {
   }
 
   /** The recorded owners of the document's Yjs client ids (P2); none when they cannot be read. */
-  #clientOwners(doc: CollabDoc): Map<number, string> {
+  #clientOwners(doc: CollabDoc): Promise<Map<number, string>> {
     return this.#options.store.loadClientOwners(doc.name);
   }
 
   /** Quarantines the log entries that did not load (P1); returns how many left the log. */
-  #quarantine(doc: CollabDoc, failed: readonly FailedEntry[]): number {
+  #quarantine(doc: CollabDoc, failed: readonly FailedEntry[]): Promise<number> {
     return quarantineFailedEntries(this.#options.store, doc.name, failed, this.#options);
+  }
+
+  /**
+   * Entries read from the store after the document loaded failed their checksums (another
+   * process's writes, read while catching up, docs/several-servers.md): from now on it is
+   * served read-only, as a load that found the damage would have.
+   */
+  markDamaged(doc: CollabDoc, damage: readonly string[]): void {
+    if (doc.state !== 'ready' || doc.readOnlyReason) return;
+    this.#serveReadOnly(doc, damage);
+    for (const peer of doc.peers) if (peer.wantsAcks && doc.readOnlyNotice) peer.send(encodeNoticeMessage('error', doc.readOnlyNotice));
   }
 
   /**
@@ -186,12 +222,14 @@ export class DocRegistry {
     this.#options.log.error('doc.reloading', { doc: doc.name, peers: doc.peers.size });
     this.#docs.delete(doc.name);
     doc.fail('the room is reloading; reconnect', COLLAB_CLOSE.serviceRestart);
+    this.#options.onGone?.(doc);
   }
 
   #refuse(doc: CollabDoc, error: unknown): void {
     this.#options.log.error('doc.load-failed', { doc: doc.name, error, refusedConnections: doc.peers.size });
     if (this.#docs.get(doc.name) === doc) this.#docs.delete(doc.name);
     doc.fail('room could not be loaded');
+    this.#options.onGone?.(doc);
   }
 
   /** Unloads a document (after idleUnloadMs) if it has no peers and nothing pending. */
@@ -203,6 +241,7 @@ export class DocRegistry {
       this.#foldLogOnUnload(doc);
       this.#docs.delete(doc.name);
       doc.unload();
+      this.#options.onGone?.(doc);
     };
     if (this.#options.idleUnloadMs === 0) return unloadIfStillIdle();
     doc.unloadTimer = setTimeout(unloadIfStillIdle, this.#options.idleUnloadMs);
@@ -231,19 +270,25 @@ export class DocRegistry {
    */
   #foldLogOnUnload(doc: CollabDoc): void {
     if (doc.kind !== 'annotations' || doc.logLength === 0 || this.#closed || this.#compacting.has(doc.name)) return;
-    if (doc.appliedUnstoredCount > 0 || !doc.compactable) return;
-    this.#compacting.add(doc.name);
+    if (doc.appliedUnstoredCount > 0 || doc.storing > 0 || !doc.compactable) return;
     let capture: SnapshotCapture;
     try {
-      capture = captureLiveSnapshot(this.#options.store, doc.name, doc.ydoc, doc.logLength);
+      capture = captureLiveSnapshot(doc.name, doc.ydoc, doc.storedSeq, doc.logLength);
     } catch (error) {
-      this.#compacting.delete(doc.name);
       return this.#options.log.error('store.compaction-failed', { doc: doc.name, error });
     }
-    void this.#writeCheckedCapture(capture, performance.now()).finally(() => this.#compacting.delete(doc.name));
+    this.#compacting.add(doc.name);
+    void this.#options.store
+      .whileCompacting(doc.name, () => this.#writeCheckedCapture(capture, performance.now()))
+      .catch((error: unknown) => this.#options.log.error('store.compaction-failed', { doc: doc.name, error }))
+      .finally(() => this.#compacting.delete(doc.name));
   }
 
-  /** Checks a captured snapshot in the worker, then writes it (phases 2 and 3 of a background compaction); returns how many log entries it folded. */
+  /**
+   * Checks a captured snapshot in the worker, then writes it (phases 2 and 3 of a background
+   * compaction); returns how many log entries it folded (0 when another process compacted further
+   * meanwhile, or on failure).
+   */
   async #writeCheckedCapture(capture: SnapshotCapture, started: number): Promise<number> {
     try {
       const check = await this.#checker.check(capture.snapshot, capture.stateVector);
@@ -253,7 +298,11 @@ export class DocRegistry {
       }
       // Shut down while checking: the database may be closed; the log stays as it is.
       if (this.#closed || this.#evicting.has(capture.docName.slice(0, capture.docName.lastIndexOf('/')))) return 0;
-      const report = writeCapturedSnapshot(this.#options.store, capture);
+      const report = await writeCapturedSnapshot(this.#options.store, capture);
+      if (!report) {
+        this.#options.log.info('store.compaction-skipped', { doc: capture.docName, reason: 'another server process compacted further meanwhile' });
+        return 0;
+      }
       this.#options.log.info('store.compacted', { ...report, ms: Math.round(performance.now() - started), offLoop: true });
       return capture.folded;
     } catch (error) {
@@ -273,19 +322,30 @@ export class DocRegistry {
    * The automatic compaction, mostly off the event loop: only the encoding of the live state
    * (~25 ms for 2,000 annotations) runs here; the check that decodes the snapshot again (~90 ms,
    * which made compaction block the loop for ~230 ms) runs in a worker thread; then the write.
-   * Updates stored meanwhile keep their log entries. Same guarantees as `compact`.
+   * Updates stored meanwhile keep their log entries. With several server processes, one compacts
+   * a document at a time (the store's compaction lock); the others skip it. Same guarantees as
+   * `compact`.
    */
   async #compactInBackground(doc: CollabDoc): Promise<void> {
     if (doc.state !== 'ready' || doc.appliedUnstoredCount > 0 || !doc.compactable) return;
-    const started = performance.now();
-    let capture: SnapshotCapture;
-    try {
-      capture = captureLiveSnapshot(this.#options.store, doc.name, doc.ydoc, doc.logLength);
-    } catch (error) {
-      return this.#options.log.error('store.compaction-failed', { doc: doc.name, error });
-    }
-    const folded = await this.#writeCheckedCapture(capture, started);
-    doc.logLength = Math.max(0, doc.logLength - folded);
+    const outcome = await this.#options.store.whileCompacting(doc.name, async () => {
+      // The live document holds what is stored through `storedSeq`, and nothing unstored once
+      // no append is on its way.
+      await new Promise<void>((resolve) => doc.whenStored(resolve));
+      if (doc.state !== 'ready' || doc.appliedUnstoredCount > 0) return 0;
+      const started = performance.now();
+      let capture: SnapshotCapture;
+      try {
+        capture = captureLiveSnapshot(doc.name, doc.ydoc, doc.storedSeq, doc.logLength);
+      } catch (error) {
+        this.#options.log.error('store.compaction-failed', { doc: doc.name, error });
+        return 0;
+      }
+      return this.#writeCheckedCapture(capture, started);
+    });
+    // Another process is compacting it: its log will be short again soon.
+    if (outcome === null) doc.logLength = 0;
+    else doc.logLength = Math.max(0, doc.logLength - outcome);
   }
 
   /**
@@ -293,11 +353,11 @@ export class DocRegistry {
    * on any failure. Skipped while updates are applied but unstored (the store is failing), and for
    * documents loaded with unresolved dependencies.
    */
-  compact(doc: CollabDoc): void {
-    if (doc.state !== 'ready' || doc.appliedUnstoredCount > 0 || !doc.compactable) return;
+  async compact(doc: CollabDoc): Promise<void> {
+    if (doc.state !== 'ready' || doc.appliedUnstoredCount > 0 || doc.storing > 0 || !doc.compactable) return;
     const started = performance.now();
     try {
-      const result = compactLiveDoc(this.#options.store, doc.name, doc.ydoc, doc.logLength);
+      const result = await compactLiveDoc(this.#options.store, doc.name, doc.ydoc, doc.storedSeq, doc.logLength);
       if (!result.ok) return this.#options.log.error('store.compaction-failed', { doc: doc.name, error: result.error });
       doc.logLength = 0;
       this.#options.log.info('store.compacted', { ...result.value, ms: Math.round(performance.now() - started) });
@@ -326,6 +386,7 @@ export class DocRegistry {
       this.#docs.delete(doc.name);
       if (doc.state === 'ready') doc.unload();
       else if (doc.state === 'loading') doc.fail(reason);
+      this.#options.onGone?.(doc);
     }
     return true;
   }
@@ -343,6 +404,7 @@ export class DocRegistry {
       for (const peer of [...doc.peers]) peer.close(code, reason);
       doc.peers.clear();
       if (doc.state === 'ready') doc.unload();
+      this.#options.onGone?.(doc);
     }
     this.#docs.clear();
   }

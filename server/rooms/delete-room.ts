@@ -22,16 +22,16 @@ export async function deleteRoom(stores: ServerStores, collab: CollabServer, roo
   }
   try {
     roomStats.forget(room);
-    stores.db.transaction(() => {
-      stores.updates.deleteDoc(docNameOf(room, 'text'));
-      stores.updates.deleteDoc(docNameOf(room, 'annotations'));
-      stores.sessions.deleteForRoom(room);
-      stores.grants.deleteOfRoom(room);
-      stores.seminars.deleteChapterRolesOfRoom(room);
-      stores.roomStats.delete(room);
-      stores.invites.deleteForRoom(room);
-      stores.rooms.delete(room);
-    })();
+    await stores.transaction(async (tx) => {
+      await tx.updates.deleteDoc(docNameOf(room, 'text'));
+      await tx.updates.deleteDoc(docNameOf(room, 'annotations'));
+      await tx.sessions.deleteForRoom(room);
+      await tx.grants.deleteOfRoom(room);
+      await tx.seminars.deleteChapterRolesOfRoom(room);
+      await tx.roomStats.delete(room);
+      await tx.invites.deleteForRoom(room);
+      await tx.rooms.delete(room);
+    });
     return { ok: true };
   } finally {
     collab.registry.endEviction(room);
