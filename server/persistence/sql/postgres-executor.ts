@@ -94,6 +94,10 @@ export class PostgresExecutor implements SqlExecutor {
     for (let attempt = 1; ; attempt++) {
       const client = await this.pool.connect();
       let broken: Error | undefined;
+      // A checked-out connection that fails reports here, not to the pool: without a listener the
+      // error would end the process (PostgreSQL restarting, the network gone).
+      const failed = (error: Error) => (broken = error);
+      client.on('error', failed);
       try {
         await client.query(BEGIN[options.isolation ?? 'serializable']);
         const tx = new PostgresExecutor(this.pool, client);
@@ -110,6 +114,7 @@ export class PostgresExecutor implements SqlExecutor {
         if (attempt < MAX_ATTEMPTS && retryable(error)) continue;
         throw error;
       } finally {
+        client.off('error', failed);
         client.release(broken);
       }
     }
@@ -124,6 +129,8 @@ export class PostgresExecutor implements SqlExecutor {
   async whileHolding<T>(key: string, fn: () => Promise<T>): Promise<{ held: true; value: T } | { held: false }> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
+    const failed = (error: Error) => (broken = error);
+    client.on('error', failed);
     try {
       const locked = (await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked', [key])).rows[0]?.locked === true;
       if (!locked) return { held: false };
@@ -138,6 +145,7 @@ export class PostgresExecutor implements SqlExecutor {
         }
       }
     } finally {
+      client.off('error', failed);
       client.release(broken);
     }
   }
