@@ -150,9 +150,9 @@ function closer({ http, collab, access, storage, cluster, roomStats, log }: Clos
 }
 
 /** Connects the process to the others through Redis, when REDIS_URL is set. */
-async function joinCluster(config: ServerConfig, log: Logger): Promise<RedisCluster | null> {
+async function joinCluster(config: ServerConfig, log: Logger, hooks: StoreHooks | undefined): Promise<RedisCluster | null> {
   if (!config.redisUrl) return null;
-  const cluster = await RedisCluster.connect(config.redisUrl, log);
+  const cluster = await RedisCluster.connect(config.redisUrl, log, hooks?.dropRelayed);
   log.info('cluster.joined', { process: cluster.id });
   return cluster;
 }
@@ -176,7 +176,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   }
   let cluster: RedisCluster | null;
   try {
-    cluster = await joinCluster(config, log);
+    cluster = await joinCluster(config, log, hooks);
   } catch (error) {
     await storage.close();
     throw error;

@@ -33,9 +33,11 @@ export class RedisCluster implements DocRelay, ClusterEvents {
   #eventListener: ClusterEventListener | null = null;
   #lostConnection = false;
   #closing = false;
+  readonly #dropIncoming: ((message: RelayMessage) => boolean) | undefined;
 
-  private constructor(url: string, log: Logger) {
+  private constructor(url: string, log: Logger, dropIncoming?: (message: RelayMessage) => boolean) {
     this.#log = log;
+    this.#dropIncoming = dropIncoming;
     const options = { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: (times: number) => Math.min(100 * times, 2000) };
     this.commands = new Redis(url, { ...options, connectionName: `apparatus-${this.id}` });
     // The subscriber may queue its SUBSCRIBEs while reconnecting: they are re-sent on connect.
@@ -57,9 +59,13 @@ export class RedisCluster implements DocRelay, ClusterEvents {
     });
   }
 
-  /** Connects to Redis at `url` (both connections); throws when it does not answer within 10 s. */
-  static async connect(url: string, log: Logger): Promise<RedisCluster> {
-    const cluster = new RedisCluster(url, log);
+  /**
+   * Connects to Redis at `url` (both connections); throws when it does not answer within 10 s.
+   * `dropIncoming` is a test seam: messages it returns true for are lost, as Redis pub/sub loses
+   * them when a subscriber is away.
+   */
+  static async connect(url: string, log: Logger, dropIncoming?: (message: RelayMessage) => boolean): Promise<RedisCluster> {
+    const cluster = new RedisCluster(url, log, dropIncoming);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`Redis at ${redactUrl(url)} did not answer within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS)));
     try {
@@ -98,6 +104,7 @@ export class RedisCluster implements DocRelay, ClusterEvents {
     }
     if (decoded.sender === this.id) return;
     const { message } = decoded;
+    if (this.#dropIncoming?.(message)) return;
     const relay = this.#relayListener;
     const events = this.#eventListener;
     switch (message.kind) {

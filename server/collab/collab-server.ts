@@ -11,6 +11,7 @@ import type { UpdateStore } from '../persistence/update-store.ts';
 import type * as Y from 'yjs';
 import type { DocKind } from '../../schema/index.ts';
 import type { DocRelay } from './doc-relay.ts';
+import type { RelayMessage } from '../cluster/relay-messages.ts';
 import { StoreFollower } from './store-follower.ts';
 import type { UpdateAuthorizer } from './authorize-update.ts';
 import type { CollabDoc } from './collab-doc.ts';
@@ -38,10 +39,12 @@ export interface CollabSettings {
   sendBufferLimitBytes?: number;
 }
 
-/** Test seams at the store boundary (see BeforeLoadHook and BeforeCommitHook). */
+/** Test seams at the store boundary (see BeforeLoadHook and BeforeCommitHook), and of the relay. */
 export interface StoreHooks {
   beforeLoad?: BeforeLoadHook;
   beforeCommit?: BeforeCommitHook;
+  /** Messages from the other server processes this returns true for are lost (docs/several-servers.md). */
+  dropRelayed?: (message: RelayMessage) => boolean;
 }
 
 /** Everything the collaboration server is built from. */

@@ -125,7 +125,12 @@ export class StoreFollower {
     } catch (error) {
       return this.#options.log.warn('cluster.head-poll-failed', { error });
     }
-    for (const doc of ready) if ((heads.get(doc.name) ?? 0) > doc.storedSeq) void this.catchUp(doc);
+    for (const doc of ready) {
+      const head = heads.get(doc.name) ?? 0;
+      if (head <= doc.storedSeq) continue;
+      this.#options.log.info('cluster.behind', { doc: doc.name, storedSeq: doc.storedSeq, head, note: 'stored elsewhere and not relayed here: read from the store' });
+      void this.catchUp(doc);
+    }
   }
 
   /** Applies what follows `storedSeq` in order; waits (then reads the store) at a gap. */
@@ -156,6 +161,8 @@ export class StoreFollower {
     if (gap && !state.gapTimer) {
       state.gapTimer = setTimeout(() => {
         state.gapTimer = null;
+        if (state.ahead.size === 0 && state.waiting.size === 0) return;
+        this.#options.log.info('cluster.gap', { doc: doc.name, after: doc.storedSeq, next: Math.min(...state.ahead, ...state.waiting.keys()), note: 'a stored entry was not relayed here: read from the store' });
         void this.catchUp(doc);
       }, GAP_GRACE_MS);
       state.gapTimer.unref();
