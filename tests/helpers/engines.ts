@@ -153,12 +153,13 @@ export interface LoadBalancer {
 
 /**
  * Starts HAProxy on a free port, balancing HTTP and WebSocket upgrades round-robin over
- * `backends` (`host:port`), no sticky sessions. A backend that stops answering `/healthz` (or
- * refuses connections) is taken out within about a second; a connection to it is sent to another.
+ * `backends` (`host:port`), no sticky sessions, on `port` (default: a free one). A backend that
+ * stops answering `/healthz` (or refuses connections) is taken out within about a second; a
+ * connection to it is sent to another.
  */
-export async function startLoadBalancer(backends: readonly string[]): Promise<LoadBalancer> {
+export async function startLoadBalancer(backends: readonly string[], port?: number): Promise<LoadBalancer> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'apparatus-haproxy-'));
-  const port = await freePort();
+  port ??= await freePort();
   const config = [
     'global',
     '  maxconn 4096',
