@@ -76,11 +76,12 @@ function invitesFromBanner(banner: string): RoomInvites {
 
 /**
  * Starts `server/main.ts` (the real entry point) on a free port with DATA_DIR `dataDir`, pinned
- * to the server core, and resolves once its banner (URL, admin token, invites) is complete.
+ * to the server core (or `core`; null: not pinned), and resolves once its banner (URL, admin
+ * token, invites) is complete.
  */
-export async function launchApparatus(dataDir: string, env: Record<string, string> = {}): Promise<ApparatusServer> {
+export async function launchApparatus(dataDir: string, env: Record<string, string> = {}, core: number | null = SERVER_CORE): Promise<ApparatusServer> {
   const launched = launchNode({
-    core: SERVER_CORE,
+    core,
     args: [...profilingArgs(), ...PROBE_ARGS, 'server/main.ts'],
     env: { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ADMIN_TOKEN: '', ...env },
     ipc: true,
