@@ -216,6 +216,14 @@ export function readPublicUrl(raw: string | undefined): string | null | { error:
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
+/**
+ * Why a relay between processes is configured without a store they share, or null: processes
+ * with a SQLite file each have logs of their own, which relaying between them would mix.
+ */
+export function relayWithoutSharedStore(config: Pick<ServerConfig, 'databaseUrl' | 'redisUrl'>): string | null {
+  return config.redisUrl && !config.databaseUrl ? 'REDIS_URL needs DATABASE_URL: server processes that relay to each other must share one PostgreSQL store (docs/several-servers.md)' : null;
+}
+
 /** Reads DATABASE_URL or REDIS_URL: a URL of one of `protocols`, or null when unset. */
 function readServiceUrl(env: NodeJS.ProcessEnv, name: string, protocols: readonly string[]): string | null | { error: string } {
   const raw = env[name]?.trim();
@@ -295,6 +303,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
   if (typeof databaseUrl === 'object' && databaseUrl !== null) return { ok: false, error: databaseUrl.error };
   const redisUrl = readServiceUrl(env, 'REDIS_URL', ['redis:', 'rediss:']);
   if (typeof redisUrl === 'object' && redisUrl !== null) return { ok: false, error: redisUrl.error };
+  const lonelyRelay = relayWithoutSharedStore({ databaseUrl, redisUrl });
+  if (lonelyRelay) return { ok: false, error: lonelyRelay };
   const adminToken = env.ADMIN_TOKEN ? env.ADMIN_TOKEN : null;
   if (adminToken !== null && adminToken.length < 16) return { ok: false, error: 'ADMIN_TOKEN must be at least 16 characters long' };
   return {

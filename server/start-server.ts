@@ -13,7 +13,7 @@ import { deriveToken } from './auth/tokens.ts';
 import type { UpdateAuthorizer } from './collab/authorize-update.ts';
 import { CollabServer } from './collab/collab-server.ts';
 import type { StoreHooks } from './collab/collab-server.ts';
-import { defaultConfig } from './config.ts';
+import { defaultConfig, relayWithoutSharedStore } from './config.ts';
 import type { ServerConfig } from './config.ts';
 import type { HttpContext } from './http/http-context.ts';
 import { HeavyWork } from './heavy/heavy-work.ts';
@@ -166,6 +166,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   // Phase 1: configuration, storage (refused when it vanished: P5), the relay, secrets, the default room.
   const { authorizeUpdate, hooks, logger, heartbeatMs, ...overrides } = options;
   const config: ServerConfig = { ...defaultConfig(), ...overrides };
+  const lonelyRelay = relayWithoutSharedStore(config);
+  if (lonelyRelay) throw new RangeError(lonelyRelay);
   const log = logger ?? createConsoleLogger();
   const health = new StoreHealth(log);
   const storage = await openStorage(config, log);

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { COLLAB_CLOSE, listAnnotations } from '../../schema/index.ts';
 import { verifyStoredDoc } from '../../server/persistence/store-integrity.ts';
-import { createCollectingLogger, defaultConfig, openStorage } from '../../server/index.ts';
+import { createCollectingLogger, defaultConfig, loadConfig, openStorage } from '../../server/index.ts';
 import { annotateAs } from '../helpers/access-builders.ts';
 import { BrowserClient, PASSWORD, setUpAdministrator } from '../helpers/browser-client.ts';
 import { joinAsStudent, ownChangesStored, startServersOn } from '../helpers/cluster-fixtures.ts';
@@ -22,6 +22,19 @@ const missing = enginesMissing();
 const DOC = 'chapter-5/annotations';
 let postgres: PostgresInstance;
 let redis: RedisInstance;
+
+describe('the settings of several servers', () => {
+  it('reads DATABASE_URL, PG_POOL_SIZE and REDIS_URL, and refuses a relay without a shared store', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://app@db.example:5432/apparatus', REDIS_URL: 'redis://cache.example:6379', PG_POOL_SIZE: '20' })).toMatchObject({
+      ok: true,
+      value: { databaseUrl: 'postgres://app@db.example:5432/apparatus', redisUrl: 'redis://cache.example:6379', pgPoolSize: 20 },
+    });
+    expect(loadConfig({})).toMatchObject({ ok: true, value: { databaseUrl: null, redisUrl: null } });
+    expect(loadConfig({ DATABASE_URL: 'mysql://db.example/apparatus' })).toMatchObject({ ok: false, error: expect.stringMatching(/^DATABASE_URL must start with postgres:\/\//) });
+    expect(loadConfig({ REDIS_URL: 'not a url', DATABASE_URL: 'postgres://db.example/a' })).toMatchObject({ ok: false, error: expect.stringMatching(/^REDIS_URL is not a URL/) });
+    expect(loadConfig({ REDIS_URL: 'redis://cache.example' })).toMatchObject({ ok: false, error: expect.stringMatching(/^REDIS_URL needs DATABASE_URL/) });
+  });
+});
 
 describe.skipIf(missing !== null)(`several servers over PostgreSQL and Redis${missing ? ` (skipped: ${missing})` : ''}`, () => {
   const servers: TestServer[] = [];
