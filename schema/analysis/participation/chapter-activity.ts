@@ -1,0 +1,44 @@
+import type { Annotation, Reply } from '../../annotations/model.ts';
+import type { TextProjection } from '../../chapter/text-projection.ts';
+
+/**
+ * What the seminar leader's view of one chapter is computed from: the chapter's text and every
+ * annotation with its thread and current range. The server reads it from a room snapshot (the
+ * records the exports read), the browser from its live documents; a seminar-level view reads one
+ * per chapter and combines the results (`combinePeople`, pooled agreement units).
+ */
+
+/** One annotation as the seminar view reads it: the record, its thread, and where it lies now. */
+export interface ReadAnnotation {
+  annotation: Annotation;
+  replies: readonly Reply[];
+  /** Projection offsets of its current range; null when it is orphaned. */
+  start: number | null;
+  end: number | null;
+}
+
+/** One chapter's annotations and text. */
+export interface ChapterActivity {
+  chapter: { id: string; title: string };
+  projection: TextProjection;
+  annotations: readonly ReadAnnotation[];
+}
+
+/** A time window: `since` inclusive, `until` exclusive, either open when null. ISO 8601 times. */
+export interface DateRange {
+  since?: string | null;
+  until?: string | null;
+}
+
+/** Returns a predicate telling whether an ISO time falls in the range (an unreadable time never does, unless the range is open). */
+export function withinRange(range: DateRange = {}): (iso: string | null | undefined) => boolean {
+  const since = range.since ? Date.parse(range.since) : -Infinity;
+  const until = range.until ? Date.parse(range.until) : Infinity;
+  if (Number.isNaN(since) || Number.isNaN(until)) throw new RangeError(`date range ${JSON.stringify(range)} is not made of ISO 8601 times`);
+  if (since === -Infinity && until === Infinity) return (iso) => typeof iso === 'string';
+  return (iso) => {
+    if (typeof iso !== 'string') return false;
+    const at = Date.parse(iso);
+    return at >= since && at < until;
+  };
+}
