@@ -174,7 +174,7 @@ export type { ChapterReading, ReadingBlock, FootnoteMarker } from './analysis/ch
 export { krippendorffAlpha, unitDisagreement, describeUndefinedAlpha } from './analysis/agreement/krippendorff-alpha.ts';
 export type { AlphaResult, AlphaUndefinedReason } from './analysis/agreement/krippendorff-alpha.ts';
 export { chapterSentences, sentenceUnits } from './analysis/agreement/sentence-units.ts';
-export type { ClaimPlacement, SentenceSpan, SentenceUnit } from './analysis/agreement/sentence-units.ts';
+export type { ChapterText, ClaimPlacement, SentenceSpan, SentenceUnit } from './analysis/agreement/sentence-units.ts';
 export { agreementReport } from './analysis/agreement/agreement-report.ts';
 export type { AgreementReport, AgreementInput, AgreementOptions, ParagraphAgreement, SentenceDisagreement, PairCoverage, Reader } from './analysis/agreement/agreement-report.ts';
 export { withinRange } from './analysis/participation/chapter-activity.ts';
@@ -187,3 +187,5 @@ export { chapterOverview, overviewClaims } from './analysis/participation/chapte
 export type { ChapterOverview, OverviewOptions } from './analysis/participation/chapter-overview.ts';
 export { gradebookCsv, gradebookJson, GRADEBOOK_COLUMNS, GRADEBOOK_CSV_TYPE } from './exchange/export/gradebook.ts';
 export type { GradebookJson } from './exchange/export/gradebook.ts';
+export { ROUND_CHANGED_CLOSE, LAYER_USER_PATTERN, roundIsBlind, roundLayerName, parseRoundLayer } from './room/blind-rounds.ts';
+export type { RoundState, RoundSummary, RoundParticipant } from './room/blind-rounds.ts';

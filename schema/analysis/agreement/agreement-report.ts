@@ -1,9 +1,9 @@
 import type { ClaimStatus } from '../../annotations/vocabulary.ts';
-import type { TextProjection } from '../../chapter/text-projection.ts';
 import { krippendorffAlpha, unitDisagreement } from './krippendorff-alpha.ts';
 import type { AlphaResult } from './krippendorff-alpha.ts';
 import { chapterSentences, sentenceUnits } from './sentence-units.ts';
 import type { ClaimPlacement, SentenceSpan, SentenceUnit } from './sentence-units.ts';
+import type { ChapterText } from './sentence-units.ts';
 
 /**
  * How far the readers of a chapter agree in tagging claims: Krippendorff's alpha (nominal) over
@@ -61,7 +61,7 @@ export interface AgreementReport {
 
 /** What the report is computed from. */
 export interface AgreementInput {
-  projection: TextProjection;
+  projection: ChapterText;
   claims: Iterable<ClaimPlacement>;
   /** Names to show, by reader id (a reader without one is shown by id). */
   names: ReadonlyMap<string, string>;

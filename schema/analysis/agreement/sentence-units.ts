@@ -1,5 +1,5 @@
 import type { ClaimStatus } from '../../annotations/vocabulary.ts';
-import type { TextProjection } from '../../chapter/text-projection.ts';
+import type { ProjectedBlock } from '../../chapter/text-projection.ts';
 import type { ReadingBlock } from '../chapter-reading.ts';
 import { splitSentences } from '../sentence-splitter.ts';
 
@@ -11,6 +11,15 @@ import { splitSentences } from '../sentence-splitter.ts';
  * (then the one changed last). A sentence a reader left untagged is missing data for that
  * reader, not a value.
  */
+
+/**
+ * The chapter's text as the seminar view reads it: the plain-text projection and its blocks
+ * (a `TextProjection`, or the `chapter` of a native export).
+ */
+export interface ChapterText {
+  text: string;
+  blocks: readonly Pick<ProjectedBlock, 'id' | 'type' | 'n' | 'start' | 'end'>[];
+}
 
 /** One claim as the agreement measure reads it: who made it, its status, and where it lies now. */
 export interface ClaimPlacement {
@@ -46,14 +55,14 @@ export interface SentenceUnit {
 }
 
 /** A block of the projection as the sentence splitter reads it (footnote markers do not move sentence ends). */
-function readingBlockOf(projection: TextProjection, index: number): ReadingBlock {
+function readingBlockOf(projection: ChapterText, index: number): ReadingBlock {
   const block = projection.blocks[index]!;
   const text = projection.text.slice(block.start, block.end);
   return { index, id: block.id, type: block.type, n: block.n, start: block.start, text, markers: [], emphasis: [] };
 }
 
 /** The sentences of every paragraph of the chapter, in reading order (headings and footnotes make no claims to agree on). */
-export function chapterSentences(projection: TextProjection): SentenceSpan[] {
+export function chapterSentences(projection: ChapterText): SentenceSpan[] {
   const sentences: SentenceSpan[] = [];
   projection.blocks.forEach((block, index) => {
     if (block.type !== 'paragraph') return;

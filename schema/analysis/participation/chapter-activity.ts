@@ -1,5 +1,5 @@
 import type { Annotation, Reply } from '../../annotations/model.ts';
-import type { TextProjection } from '../../chapter/text-projection.ts';
+import type { ChapterText } from '../agreement/sentence-units.ts';
 
 /**
  * What the seminar leader's view of one chapter is computed from: the chapter's text and every
@@ -20,7 +20,7 @@ export interface ReadAnnotation {
 /** One chapter's annotations and text. */
 export interface ChapterActivity {
   chapter: { id: string; title: string };
-  projection: TextProjection;
+  projection: ChapterText;
   annotations: readonly ReadAnnotation[];
 }
 

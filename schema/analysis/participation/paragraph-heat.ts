@@ -1,7 +1,7 @@
 import type { ClaimStatus } from '../../annotations/vocabulary.ts';
-import type { TextProjection } from '../../chapter/text-projection.ts';
 import { withinRange } from './chapter-activity.ts';
 import type { DateRange, ReadAnnotation } from './chapter-activity.ts';
+import type { ChapterText } from '../agreement/sentence-units.ts';
 
 /**
  * The heat strip beside the chapter: per body block (title, headings, paragraphs), how many
@@ -65,7 +65,7 @@ function emptyTags(): Record<HeatTag, number> {
 }
 
 /** Computes the heat strip of a chapter for the annotations created in `range`. */
-export function chapterHeat(projection: TextProjection, annotations: Iterable<ReadAnnotation>, range: DateRange = {}): ChapterHeat {
+export function chapterHeat(projection: ChapterText, annotations: Iterable<ReadAnnotation>, range: DateRange = {}): ChapterHeat {
   const inRange = withinRange(range);
   const body = projection.blocks.map((block, blockIndex) => ({ block, blockIndex })).filter(({ block }) => block.type !== 'footnote');
   const blocks: BlockHeat[] = body.map(({ block, blockIndex }) => ({
