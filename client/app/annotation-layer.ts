@@ -21,7 +21,7 @@ import {
   touchedEntryKeys,
   byCreatedThenId,
 } from '../../schema/index.ts';
-import type { Actor, AnchorIndexChange, Annotation, AnnotationStatus, OperationContext, Reply, ValidationResult } from '../../schema/index.ts';
+import type { Actor, AnchorIndexChange, Annotation, AnnotationStatus, OperationContext, ReadAnnotation, Reply, ValidationResult } from '../../schema/index.ts';
 import type { Node as PMNode } from 'prosemirror-model';
 import { annotationDecorations, dispatchHighlightChange, highlightsAt } from '../editor/annotation-decorations.ts';
 import type { HighlightSource, HighlightSpec } from '../editor/annotation-decorations.ts';
@@ -123,6 +123,20 @@ export class AnnotationLayer implements AnnotationLayerApi, HighlightSource {
       if (spec) specs.push(spec);
     }
     return specs;
+  }
+
+  /**
+   * Every annotation with its thread and its current range in the projection, as the seminar
+   * view reads them (records are shared, not copied: never change them).
+   */
+  readAnnotations(): ReadAnnotation[] {
+    const list: ReadAnnotation[] = [];
+    for (const [id, annotation] of this.records) {
+      const resolution = this.index.get(id);
+      const thread = this.threads.get(id);
+      list.push({ annotation, replies: thread ? [...thread.values()] : [], start: resolution?.start ?? null, end: resolution?.end ?? null });
+    }
+    return list;
   }
 
   setActive(id: string | null): void {

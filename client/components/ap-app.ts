@@ -21,6 +21,12 @@ import { wirePrinting } from '../app/print-apparatus.ts';
 import type { PrintSource } from '../app/print-apparatus.ts';
 import { describeFilter, emptyFilter, filterAnnotations, isFilterActive } from '../model/annotation-filter.ts';
 import type { ApSidebar } from './ap-sidebar.ts';
+import { fetchRoundView, NO_ROUND } from '../collab/round-api.ts';
+import type { RoundView } from '../collab/round-api.ts';
+import { SeminarController } from '../seminar/seminar-controller.ts';
+import { OPEN_SEMINAR } from '../seminar/ap-room-bar.ts';
+import '../seminar/ap-room-bar.ts';
+import '../seminar/ap-seminar-view.ts';
 import type { Notice } from './ap-notice.ts';
 import type { ApNotice } from './ap-notice.ts';
 import { REVEAL_ANNOTATION, SHOW_PASSAGE } from './app-events.ts';
@@ -55,6 +61,8 @@ export class ApApp extends LitElement {
     exportChoices: { state: true },
     room: { state: true },
     renaming: { state: true },
+    round: { state: true },
+    seminar: { state: true },
   };
   declare phase: Phase;
   declare snapshot: ConnectionSnapshot | null;
@@ -65,6 +73,10 @@ export class ApApp extends LitElement {
   declare room: ReadingRoomState | null;
   /** Whether the name dialog is open over the room (the user asked to change their name). */
   declare renaming: boolean;
+  /** The room's latest blind round and what this user sees in it (docs/seminar-view.md). */
+  declare round: RoundView;
+  /** The seminar leader's view of the open room. */
+  declare seminar: SeminarController | null;
 
   private member: RoomMember | null = null;
   private roomName = '';
@@ -90,6 +102,9 @@ export class ApApp extends LitElement {
     this.exportChoices = null;
     this.room = null;
     this.renaming = false;
+    this.round = NO_ROUND;
+    this.seminar = null;
+    this.addEventListener(OPEN_SEMINAR, () => this.seminar?.show());
   }
 
   override createRenderRoot(): HTMLElement {
@@ -121,6 +136,7 @@ export class ApApp extends LitElement {
     this.printing?.destroy();
     this.removeEventListener(REVEAL_ANNOTATION, this.onReveal);
     this.removeEventListener(SHOW_PASSAGE, this.onShowPassage);
+    this.seminar?.destroy();
     this.readingRoom?.destroy();
     this.connection?.destroy();
     super.disconnectedCallback();
@@ -189,7 +205,10 @@ export class ApApp extends LitElement {
 
   private async enterRoom(member: RoomMember): Promise<void> {
     this.phase = { kind: 'loading', message: 'Opening the chapter…' };
+    await this.readRound();
     const connection = await RoomConnection.open({
+      annotationsPath: this.annotationLayerPath(),
+      onRoundChanged: () => void this.reopenForRound(),
       room: this.roomName,
       roomUid: member.roomUid,
       userId: member.userId,
@@ -247,14 +266,41 @@ export class ApApp extends LitElement {
     this.notify(recoverySummaryNotice(result.value));
   }
 
-  /** Closes the room, forgets its local annotation cache and opens it again from the server. */
-  private async reopenRoom(member: RoomMember): Promise<void> {
+  /**
+   * Reads the room's blind round: during one, the user annotates in a layer of their own. Offline,
+   * the room opens as it was last seen (no round known: the server refuses what it must).
+   */
+  private async readRound(): Promise<void> {
+    if (!navigator.onLine) return;
+    const view = await fetchRoundView(this.roomName);
+    if (view.ok) this.round = view.value;
+  }
+
+  /** The annotation document this user writes in: their own layer while a blind round is open, else the shared one. */
+  private annotationLayerPath(): string | null {
+    const { round, you } = this.round;
+    return round && (round.state === 'open' || you.sharedHidden) ? you.layer : null;
+  }
+
+  /** A blind round started, ended or was revealed: reopen the room on the layer the user now sees. */
+  private reopenForRound(): void {
+    if (this.reopening) return;
+    this.reopening = true;
+    void this.reopenRoom(this.member!, { keepCache: true }).finally(() => (this.reopening = false));
+  }
+
+  private reopening = false;
+
+  /** Closes the room, forgets its local annotation cache (unless kept) and opens it again from the server. */
+  private async reopenRoom(member: RoomMember, { keepCache = false } = {}): Promise<void> {
+    this.seminar?.destroy();
+    this.seminar = null;
     this.readingRoom?.destroy();
     this.connection?.destroy();
     this.readingRoom = null;
     this.connection = null;
     this.room = null;
-    if (member.roomUid) await dropLocalCache(this.roomName, member.roomUid, member.userId, 'annotations');
+    if (member.roomUid && !keepCache) await dropLocalCache(this.roomName, member.roomUid, member.userId, 'annotations');
     await this.enterRoom(member);
   }
 
@@ -275,6 +321,19 @@ export class ApApp extends LitElement {
       onChange: (state) => (this.room = state),
     });
     this.printing ??= wirePrinting(() => this.printSource());
+    this.seminar = new SeminarController({
+      host: this,
+      member,
+      room: this.roomName,
+      collabUrl: collabUrlFor(location),
+      textDoc: connection.text.ydoc,
+      title: () => this.room?.title ?? '',
+      round: this.round,
+      readingLayer: this.readingRoom.layer,
+      readingLayerIsShared: this.annotationLayerPath() === null,
+      onRoundChanged: () => this.reopenForRound(),
+      notify: (notice) => this.notify(notice),
+    });
     performance.mark('ap-chapter-rendered');
     const linked = linkedItemFromHash(location.hash);
     if (linked) void this.readingRoom.openLinked(linked).then((found) => found || this.notifyMissingLink(linked));
@@ -354,6 +413,7 @@ export class ApApp extends LitElement {
           @ap-print-request=${() => this.printing?.print()}
         ></ap-header>
         <main class="ap-reading" id="ap-reading" aria-label="Chapter">
+          <ap-room-bar .round=${this.round} .role=${member.role}></ap-room-bar>
           <article class="ap-page">
             <p class="ap-page__eyebrow">${this.eyebrow(member.role, editing)}</p>
             <div id="ap-chapter-mount"></div>
@@ -373,6 +433,7 @@ export class ApApp extends LitElement {
           .suggestions=${room?.suggestions ?? null}
           .canAct=${can(member.role, 'annotate')}
         ></ap-sidebar>
+        <ap-seminar-view hidden .controller=${this.seminar}></ap-seminar-view>
       </div>
       <ap-selection-toolbar .anchorRect=${room?.toolbarRect ?? null}></ap-selection-toolbar>
       ${room?.editor

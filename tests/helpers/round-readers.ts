@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
-import { BlockTable, createAnchorFromTextRange, createAnnotation, projectYDoc, roundLayerName, TEXT_FRAGMENT_NAME } from '../../schema/index.ts';
-import type { ClaimStatus, RoundSummary } from '../../schema/index.ts';
-import { connectClient } from './yws-client.ts';
+import { addReply, BlockTable, createAnchorFromTextRange, createAnnotation, projectYDoc, roundLayerName, TEXT_FRAGMENT_NAME } from '../../schema/index.ts';
+import type { ClaimStatus, NewAnnotation, RoundSummary } from '../../schema/index.ts';
+import { connectClient, waitFor } from './yws-client.ts';
 import type { TestClient } from './yws-client.ts';
 
 /**
@@ -62,22 +62,60 @@ export class RoundReader {
 
   /** Connects a session to the chapter text and to its own layer of `roundId`, both synced. */
   static async join(url: string, room: string, roundId: number, session: ProgramSession): Promise<RoundReader> {
+    return RoundReader.#connect(url, room, roundLayerName(room, roundId, session.userId), session);
+  }
+
+  /** Connects a session to the chapter text and to the room's shared annotation layer, both synced. */
+  static async shared(url: string, room: string, session: ProgramSession): Promise<RoundReader> {
+    return RoundReader.#connect(url, room, `${room}/annotations`, session);
+  }
+
+  static async #connect(url: string, room: string, docPath: string, session: ProgramSession): Promise<RoundReader> {
     const text = connectClient({ url, room, kind: 'text', token: session.token });
-    const layer = connectClient({ url, room, kind: 'annotations', docPath: roundLayerName(room, roundId, session.userId), token: session.token });
+    const layer = connectClient({ url, room, kind: 'annotations', docPath, token: session.token });
     await Promise.all([text.synced(), layer.synced()]);
     return new RoundReader(session, text, layer);
   }
 
+  /** The chapter's plain-text projection, as this reader's replica has it. */
+  chapterText(): string {
+    return projectYDoc(this.text.ydoc).text;
+  }
+
   /** Tags the first occurrence of `words` in the chapter as a claim with `status`; returns its id. */
   tag(words: string, status: ClaimStatus): string {
-    const start = projectYDoc(this.text.ydoc).text.indexOf(words);
+    const start = this.chapterText().indexOf(words);
     if (start < 0) throw new Error(`"${words}" is not in the chapter`);
-    const anchor = createAnchorFromTextRange(new BlockTable(this.text.ydoc.getXmlFragment(TEXT_FRAGMENT_NAME)), { start, end: start + words.length });
+    return this.annotate({ start, end: start + words.length }, { kind: 'claim', claimStatus: status });
+  }
+
+  /** Annotates a projection range (its anchor made as the browser makes it); `at` backdates it. Returns the id. */
+  annotate(range: { start: number; end: number }, input: Omit<NewAnnotation, 'anchor'>, at = new Date()): string {
+    const anchor = createAnchorFromTextRange(new BlockTable(this.text.ydoc.getXmlFragment(TEXT_FRAGMENT_NAME)), range);
     if (!anchor.ok) throw new Error(anchor.error);
     const actor = { userId: this.session.userId, name: this.session.name };
-    const created = createAnnotation(this.layer.ydoc, { kind: 'claim', claimStatus: status, anchor: anchor.value }, { actor, now: () => new Date() });
+    const created = createAnnotation(this.layer.ydoc, { ...input, anchor: anchor.value }, { actor, now: () => at });
     if (!created.ok) throw new Error(created.errors.join('; '));
     return created.value.id;
+  }
+
+  /** Replies to an annotation of this reader's layer; `at` backdates it. */
+  reply(annotationId: string, body: string, at = new Date()): void {
+    const replied = addReply(this.layer.ydoc, { annotationId, body }, { actor: { userId: this.session.userId, name: this.session.name }, now: () => at });
+    if (!replied.ok) throw new Error(replied.errors.join('; '));
+  }
+
+  /**
+   * Resolves once the server says this reader's own changes are stored. (`layer.stored()` waits
+   * for everything the replica holds, which on a shared layer includes others' changes relayed
+   * after this reader's last acknowledgement: acknowledgements go to senders only.)
+   */
+  async saved(timeoutMs = 10_000): Promise<void> {
+    const { ydoc } = this.layer;
+    await waitFor(() => {
+      const stored = this.layer.storedStateVector;
+      return stored !== null && (Y.decodeStateVector(stored).get(ydoc.clientID) ?? 0) >= Y.getState(ydoc.store, ydoc.clientID);
+    }, `${this.session.name}'s changes to be stored`, timeoutMs);
   }
 
   leave(): void {
