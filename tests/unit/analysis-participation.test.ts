@@ -99,3 +99,17 @@ describe('the chapter overview', () => {
     expect(overview.range).toEqual({ since: null, until: minute(10) });
   });
 });
+
+describe('times with a zone other than UTC', () => {
+  it('orders activity and filters ranges by the instant, not the text', () => {
+    // 09:30-01:00 is 10:30Z, after 10:20Z, although as text it sorts first.
+    const zoned = readAnnotationOf({ by: 'ann', at: 0 });
+    zoned.annotation.created = zoned.annotation.modified = '2025-03-01T09:30:00.000-01:00';
+    const utc = readAnnotationOf({ by: 'ann', at: 20 });
+    const [row] = participationRows([zoned, utc]);
+    expect(row!.firstActivity).toBe(minute(20));
+    expect(row!.lastActivity).toBe('2025-03-01T09:30:00.000-01:00');
+    expect(participationRows([zoned, utc], { since: minute(25) })[0]!.firstActivity).toBe('2025-03-01T09:30:00.000-01:00');
+    expect(participationRows([zoned, utc], { until: minute(25) })[0]!.lastActivity).toBe(minute(20));
+  });
+});

@@ -106,13 +106,19 @@ function disagreementList(units: readonly SentenceUnit[], readers: readonly Read
 }
 
 function pairCoverage(units: readonly SentenceUnit[], readers: readonly Reader[]): PairCoverage[] {
+  const index = new Map(readers.map((reader, i) => [reader.id, i]));
+  const n = readers.length;
+  // Counted per sentence over the pairs of its readers: Σ m² steps rather than pairs × sentences.
+  const both = new Uint32Array(n * n);
+  for (const unit of units) {
+    const present = [...unit.values.keys()].map((id) => index.get(id)!).sort((a, b) => a - b);
+    for (let x = 0; x < present.length; x++) for (let y = x + 1; y < present.length; y++) both[present[x]! * n + present[y]!]!++;
+  }
   const pairs: PairCoverage[] = [];
-  for (let i = 0; i < readers.length; i++) {
-    for (let j = i + 1; j < readers.length; j++) {
-      const a = readers[i]!.id;
-      const b = readers[j]!.id;
-      const both = units.reduce((n, unit) => n + (unit.values.has(a) && unit.values.has(b) ? 1 : 0), 0);
-      pairs.push({ a, b, both, share: units.length === 0 ? 0 : both / units.length });
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const count = both[i * n + j]!;
+      pairs.push({ a: readers[i]!.id, b: readers[j]!.id, both: count, share: units.length === 0 ? 0 : count / units.length });
     }
   }
   return pairs;

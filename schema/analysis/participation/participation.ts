@@ -1,5 +1,5 @@
 import type { Annotation } from '../../annotations/model.ts';
-import { withinRange } from './chapter-activity.ts';
+import { compareTimes, withinRange } from './chapter-activity.ts';
 import type { DateRange, ReadAnnotation } from './chapter-activity.ts';
 
 /**
@@ -53,21 +53,20 @@ export function emptyPersonRow(userId: string, name: string): PersonRow {
 
 /** Rows being built: each row with the time of the record its name was taken from. */
 class PeopleTally {
-  readonly rows = new Map<string, PersonRow & { nameAt: number }>();
+  readonly rows = new Map<string, PersonRow & { nameAt: string | null }>();
 
   row(userId: string, name: string | null, at: string): PersonRow {
     let row = this.rows.get(userId);
-    if (!row) this.rows.set(userId, (row = { ...emptyPersonRow(userId, name ?? userId), nameAt: -Infinity }));
-    const time = Date.parse(at);
-    if (name !== null && time >= row.nameAt) [row.name, row.nameAt] = [name, time];
+    if (!row) this.rows.set(userId, (row = { ...emptyPersonRow(userId, name ?? userId), nameAt: null }));
+    if (name !== null && (row.nameAt === null || compareTimes(at, row.nameAt) >= 0)) [row.name, row.nameAt] = [name, at];
     return row;
   }
 
   /** Widens a person's activity window to include `at`. */
   active(userId: string, name: string | null, at: string): void {
     const row = this.row(userId, name, at);
-    if (row.firstActivity === null || Date.parse(at) < Date.parse(row.firstActivity)) row.firstActivity = at;
-    if (row.lastActivity === null || Date.parse(at) > Date.parse(row.lastActivity)) row.lastActivity = at;
+    if (row.firstActivity === null || compareTimes(at, row.firstActivity) < 0) row.firstActivity = at;
+    if (row.lastActivity === null || compareTimes(at, row.lastActivity) > 0) row.lastActivity = at;
   }
 }
 
@@ -126,11 +125,11 @@ export function combinePeople(tables: Iterable<readonly PersonRow[]>): PersonRow
         continue;
       }
       for (const key of PERSON_COUNTS) into[key] += row[key];
-      if (row.lastActivity !== null && (into.lastActivity === null || Date.parse(row.lastActivity) >= Date.parse(into.lastActivity))) {
+      if (row.lastActivity !== null && (into.lastActivity === null || compareTimes(row.lastActivity, into.lastActivity) >= 0)) {
         into.lastActivity = row.lastActivity;
         into.name = row.name;
       }
-      if (row.firstActivity !== null && (into.firstActivity === null || Date.parse(row.firstActivity) < Date.parse(into.firstActivity))) into.firstActivity = row.firstActivity;
+      if (row.firstActivity !== null && (into.firstActivity === null || compareTimes(row.firstActivity, into.firstActivity) < 0)) into.firstActivity = row.firstActivity;
     }
   }
   return [...combined.values()].sort((a, b) => a.name.localeCompare(b.name) || (a.userId < b.userId ? -1 : 1));
@@ -154,7 +153,7 @@ export function sortPeople(rows: readonly PersonRow[], key: PersonSortKey, direc
       const x = a[key];
       const y = b[key];
       if (x === null || y === null) return x === y ? byName(a, b) : x === null ? 1 : -1;
-      return sign * (Date.parse(x) - Date.parse(y)) || byName(a, b);
+      return sign * compareTimes(x, y) || byName(a, b);
     }
     return sign * (a[key] - b[key]) || byName(a, b);
   };
