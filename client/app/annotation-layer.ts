@@ -67,6 +67,9 @@ export class AnnotationLayer implements AnnotationLayerApi, HighlightSource {
   private readonly replyOwner = new Map<string, string>();
   private readonly views_ = new Map<string, AnnotationView>();
   private viewList: AnnotationView[] | null = null;
+  /** The seminar view's reading of each annotation, and of all of them (see readAnnotations). */
+  private readonly reads = new Map<string, ReadAnnotation>();
+  private readList: ReadAnnotation[] | null = null;
   private readonly index: AnchorIndex;
   private readonly listeners = new Set<() => void>();
   private readonly dirty = new Set<string>();
@@ -127,16 +130,24 @@ export class AnnotationLayer implements AnnotationLayerApi, HighlightSource {
 
   /**
    * Every annotation with its thread and its current range in the projection, as the seminar
-   * view reads them (records are shared, not copied: never change them).
+   * view reads them on every change: kept between calls, an entry rebuilt only when its view is
+   * (its record, thread or anchor changed), all of them after a text change (ranges shift).
+   * Records are shared, not copied: never change them.
    */
   readAnnotations(): ReadAnnotation[] {
+    if (this.readList) return this.readList;
     const list: ReadAnnotation[] = [];
     for (const [id, annotation] of this.records) {
-      const resolution = this.index.get(id);
-      const thread = this.threads.get(id);
-      list.push({ annotation, replies: thread ? [...thread.values()] : [], start: resolution?.start ?? null, end: resolution?.end ?? null });
+      let read = this.reads.get(id);
+      if (!read) {
+        const resolution = this.index.get(id);
+        const thread = this.threads.get(id);
+        read = { annotation, replies: thread ? [...thread.values()] : [], start: resolution?.start ?? null, end: resolution?.end ?? null };
+        this.reads.set(id, read);
+      }
+      list.push(read);
     }
-    return list;
+    return (this.readList = list);
   }
 
   setActive(id: string | null): void {
@@ -245,6 +256,7 @@ export class AnnotationLayer implements AnnotationLayerApi, HighlightSource {
    * rebuild after y-prosemirror's document swap (remote edits) already put it right.
    */
   private anchorsChanged(change: AnchorIndexChange): void {
+    if (change.textChanged) this.forgetReads();
     for (const id of change.changed) {
       this.dirty.add(id);
       const before = this.views_.get(id);
@@ -301,7 +313,15 @@ export class AnnotationLayer implements AnnotationLayerApi, HighlightSource {
     for (const listener of this.listeners) listener();
   }
 
+  /** Drops the seminar view's cached readings (all of them, or one annotation's). */
+  private forgetReads(id?: string): void {
+    if (id === undefined) this.reads.clear();
+    else this.reads.delete(id);
+    this.readList = null;
+  }
+
   private rebuildView(id: string): void {
+    this.forgetReads(id);
     const record = this.records.get(id);
     if (!record) {
       this.views_.delete(id);

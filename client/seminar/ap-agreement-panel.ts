@@ -11,12 +11,15 @@ import { alphaVerdict, formatAlpha, seminarStyles } from './seminar-styles.ts';
  * agenda), and how much of the chapter each pair of readers both tagged.
  */
 export class ApAgreementPanel extends LitElement {
-  static override properties = { report: { attribute: false } };
+  static override properties = { report: { attribute: false }, coverageOpen: { state: true } };
   declare report: AgreementReport | null;
+  /** Whether the coverage table is shown; null until the user chooses (open for up to 12 readers). */
+  declare coverageOpen: boolean | null;
 
   constructor() {
     super();
     this.report = null;
+    this.coverageOpen = null;
   }
 
   static override styles = [
@@ -45,7 +48,9 @@ export class ApAgreementPanel extends LitElement {
       .said { display: flex; flex-wrap: wrap; gap: 6px; }
       .where { font: 11.5px/1 var(--ap-sans); color: var(--ap-muted); }
       .coverage { padding: 0 18px 18px; border-top: 1px solid var(--ap-rule); }
-      .coverage__head { padding: 14px 0 0; }
+      .coverage__head { padding: 14px 0 0; cursor: pointer; list-style-position: outside; }
+      .coverage__head h3 { display: inline; }
+      summary::marker { color: var(--ap-muted); }
       .coverage .scroll { overflow: auto; max-height: 420px; margin-top: 10px; }
       table { border-collapse: collapse; font-size: 12px; }
       th, td { padding: 4px 6px; text-align: center; font-variant-numeric: tabular-nums; }
@@ -111,30 +116,37 @@ export class ApAgreementPanel extends LitElement {
 
   private coverage(report: AgreementReport) {
     if (report.readers.length < 2) return nothing;
-    const share = new Map(report.coverage.flatMap((pair) => [[`${pair.a} ${pair.b}`, pair], [`${pair.b} ${pair.a}`, pair]]));
-    return html`<div class="coverage">
-      <div class="card__head coverage__head">
+    // A table of every pair grows with the square of the class: closed by default for a large one
+    // (and not drawn until opened, so a remote change does not redraw 900 cells nobody looks at).
+    const open = this.coverageOpen ?? report.readers.length <= 12;
+    return html`<details class="coverage" ?open=${open} @toggle=${(e: Event) => (this.coverageOpen = (e.target as HTMLDetailsElement).open)}>
+      <summary class="card__head coverage__head">
         <h3>Coverage: sentences both readers tagged</h3>
-        <p class="hint">Share of the chapter's ${report.sentences} sentences. Alpha alone hides who skipped what.</p>
-      </div>
-      <div class="scroll" tabindex="0" role="region" aria-label="Coverage of each pair of readers">
-        <table>
-          <thead><tr><td></td>${report.readers.map((r) => html`<th scope="col" title=${r.name}>${r.name}</th>`)}</tr></thead>
-          <tbody>
-            ${report.readers.map(
-              (row) => html`<tr>
-                <th scope="row" title=${row.name}>${row.name}</th>
-                ${report.readers.map((column) => {
-                  if (row.id === column.id) return html`<td class="self" title=${`${row.name} tagged ${report.tagged[row.id] ?? 0} sentences`}>${report.tagged[row.id] ?? 0}</td>`;
-                  const pair = share.get(`${row.id} ${column.id}`);
-                  const percent = Math.round((pair?.share ?? 0) * 100);
-                  return html`<td data-share=${pair?.share ?? 0} title=${`${row.name} and ${column.name}: ${pair?.both ?? 0} sentences`}>${percent}%</td>`;
-                })}
-              </tr>`,
-            )}
-          </tbody>
-        </table>
-      </div>
+        <span class="hint">Share of the chapter's ${report.sentences} sentences, per pair of the ${report.readers.length} readers. Alpha alone hides who skipped what.</span>
+      </summary>
+      ${open ? this.coverageTable(report) : nothing}
+    </details>`;
+  }
+
+  private coverageTable(report: AgreementReport) {
+    const share = new Map(report.coverage.flatMap((pair) => [[`${pair.a} ${pair.b}`, pair], [`${pair.b} ${pair.a}`, pair]]));
+    return html`<div class="scroll" tabindex="0" role="region" aria-label="Coverage of each pair of readers">
+      <table>
+        <thead><tr><td></td>${report.readers.map((r) => html`<th scope="col" title=${r.name}>${r.name}</th>`)}</tr></thead>
+        <tbody>
+          ${report.readers.map(
+            (row) => html`<tr>
+              <th scope="row" title=${row.name}>${row.name}</th>
+              ${report.readers.map((column) => {
+                if (row.id === column.id) return html`<td class="self" title=${`${row.name} tagged ${report.tagged[row.id] ?? 0} sentences`}>${report.tagged[row.id] ?? 0}</td>`;
+                const pair = share.get(`${row.id} ${column.id}`);
+                const percent = Math.round((pair?.share ?? 0) * 100);
+                return html`<td data-share=${pair?.share ?? 0} title=${`${row.name} and ${column.name}: ${pair?.both ?? 0} sentences`}>${percent}%</td>`;
+              })}
+            </tr>`,
+          )}
+        </tbody>
+      </table>
     </div>`;
   }
 
@@ -143,6 +155,9 @@ export class ApAgreementPanel extends LitElement {
     const marker = this.renderRoot.querySelector<HTMLElement>('.scale i');
     if (marker) marker.style.left = `calc(${marker.dataset.at}% - 1px)`;
     for (const cell of this.renderRoot.querySelectorAll<HTMLElement>('td[data-share]')) {
+      // Only cells whose share changed: restyling 900 cells on every remote change costs a frame.
+      if (cell.dataset.shaded === cell.dataset.share) continue;
+      cell.dataset.shaded = cell.dataset.share;
       const share = Number(cell.dataset.share);
       cell.style.background = `color-mix(in srgb, #2f6f8f ${Math.round(share * 85)}%, #f4f1ea)`;
       cell.style.color = share > 0.55 ? '#fff' : '';

@@ -101,8 +101,13 @@ export class ApHeatStrip extends LitElement {
 
   override updated(): void {
     // Through the CSSOM: the page's CSP allows no inline style attributes.
-    for (const segment of this.renderRoot.querySelectorAll<HTMLElement>('.bar i')) segment.style.width = `${segment.dataset.w ?? 0}%`;
+    // Only what changed since the last render: a remote change touches one or two paragraphs.
+    for (const segment of this.renderRoot.querySelectorAll<HTMLElement>('.bar i')) {
+      if (segment.dataset.applied !== segment.dataset.w) segment.style.width = `${(segment.dataset.applied = segment.dataset.w ?? '0')}%`;
+    }
     for (const row of this.renderRoot.querySelectorAll<HTMLElement>('.row')) {
+      if (row.dataset.applied === row.dataset.level) continue;
+      row.dataset.applied = row.dataset.level;
       const level = Number(row.dataset.level ?? 0);
       const square = row.querySelector<HTMLElement>('.sq')!;
       // From paper to the accent's ink: the more annotations start here, the darker.

@@ -116,7 +116,9 @@ export class ApPeopleTable extends LitElement {
 
   override updated(): void {
     // Bar widths are set through the CSSOM: the page's CSP allows no inline style attributes.
-    for (const segment of this.renderRoot.querySelectorAll<HTMLElement>('.bar i')) segment.style.width = `${segment.dataset.w ?? 0}%`;
+    for (const segment of this.renderRoot.querySelectorAll<HTMLElement>('.bar i')) {
+      if (segment.dataset.applied !== segment.dataset.w) segment.style.width = `${(segment.dataset.applied = segment.dataset.w ?? '0')}%`;
+    }
   }
 
   private choose(key: PersonSortKey): void {

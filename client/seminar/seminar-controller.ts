@@ -220,9 +220,16 @@ export class SeminarController {
     else this.#stopPolling();
   }
 
-  /** Keeps the chapter and sidebar out of reach (focus, screen readers) while the view covers them. */
+  /**
+   * Keeps the chapter and sidebar out of reach (focus, screen readers) while the view covers
+   * them, and out of layout and paint (`data-covered`: content-visibility, which keeps their
+   * state and scroll position): they keep following every change underneath.
+   */
   #inert(on: boolean): void {
-    for (const element of this.#options.host.querySelectorAll('#ap-reading, ap-sidebar')) element.toggleAttribute('inert', on);
+    for (const element of this.#options.host.querySelectorAll('#ap-reading, ap-sidebar')) {
+      element.toggleAttribute('inert', on);
+      element.toggleAttribute('data-covered', on);
+    }
   }
 
   /** Whether the chosen layer is a round the server reports (closed, or not the owner's to watch live). */
