@@ -127,3 +127,14 @@ export class RoundStore {
     }));
   }
 }
+
+/**
+ * Deletes the stored layers of every blind round of `room` (`<room>/rounds/…`: snapshots and
+ * logs), for the deletion of the room; the round rows go with the room (ON DELETE CASCADE).
+ * Room ids hold no LIKE wildcards (`[a-z0-9-]`).
+ */
+export function deleteRoundLayers(db: AppDatabase, room: string): void {
+  const prefix = `${room}/rounds/%`;
+  db.prepare('DELETE FROM doc_snapshots WHERE doc LIKE ?').run(prefix);
+  db.prepare('DELETE FROM doc_updates WHERE doc LIKE ?').run(prefix);
+}
