@@ -1,3 +1,4 @@
+import type * as Y from 'yjs';
 import { Plugin, TextSelection } from 'prosemirror-state';
 import type { EditorState } from 'prosemirror-state';
 import type { EditorView } from 'prosemirror-view';
@@ -65,6 +66,8 @@ export interface ReadingRoomOptions {
   member: RoomMember;
   onNotice: (notice: ConnectionNotice) => void;
   onChange: (state: ReadingRoomState) => void;
+  /** Annotation layers shown read-only beside the user's own (a blind round's staff layers). */
+  readOnlyLayers?: readonly Y.Doc[];
 }
 
 /**
@@ -102,6 +105,7 @@ export class ReadingRoom {
       actor: this.actor,
       getView: () => this.view,
       authors: this.authors,
+      readOnlyDocs: options.readOnlyLayers ?? [],
     });
     this.suggestions = new Suggestions(connection.annotations.ydoc, connection.text.ydoc, this.actor);
     this.popover = new EditorPopover(() => this.view, () => this.emit());

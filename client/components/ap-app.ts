@@ -22,6 +22,7 @@ import type { PrintSource } from '../app/print-apparatus.ts';
 import { describeFilter, emptyFilter, filterAnnotations, isFilterActive } from '../model/annotation-filter.ts';
 import type { ApSidebar } from './ap-sidebar.ts';
 import { fetchRoundView, NO_ROUND } from '../collab/round-api.ts';
+import { ReadOnlyLayers } from '../collab/read-only-layers.ts';
 import type { RoundView } from '../collab/round-api.ts';
 import { SeminarController } from '../seminar/seminar-controller.ts';
 import { OPEN_SEMINAR } from '../seminar/ap-room-bar.ts';
@@ -138,6 +139,7 @@ export class ApApp extends LitElement {
     this.removeEventListener(SHOW_PASSAGE, this.onShowPassage);
     this.seminar?.destroy();
     this.readingRoom?.destroy();
+    this.staffLayers?.destroy();
     this.connection?.destroy();
     super.disconnectedCallback();
   }
@@ -291,11 +293,28 @@ export class ApApp extends LitElement {
 
   private reopening = false;
 
+  /** The staff's layers shown read-only beside the user's own (a blind round whose owner chose so). */
+  private staffLayers: ReadOnlyLayers | null = null;
+
+  private openStaffLayers(member: RoomMember): ReadOnlyLayers {
+    this.staffLayers?.destroy();
+    // Only the staff's layers, and only when the owner chose to show them: the owner watches the
+    // students' work in the seminar view, not in the chapter.
+    const { round, participants, you } = this.round;
+    const staff = new Set(participants.filter((p) => p.role === 'owner' || p.role === 'reviewer').map((p) => p.userId));
+    const shown = this.annotationLayerPath() !== null && round?.showStaff === true;
+    const others = shown ? you.layers.filter((layer) => layer.userId !== member.userId && staff.has(layer.userId)).map((layer) => layer.name) : [];
+    this.staffLayers = new ReadOnlyLayers(collabUrlFor(location), others, () => this.reopenForRound());
+    return this.staffLayers;
+  }
+
   /** Closes the room, forgets its local annotation cache (unless kept) and opens it again from the server. */
   private async reopenRoom(member: RoomMember, { keepCache = false } = {}): Promise<void> {
     this.seminar?.destroy();
     this.seminar = null;
     this.readingRoom?.destroy();
+    this.staffLayers?.destroy();
+    this.staffLayers = null;
     this.connection?.destroy();
     this.readingRoom = null;
     this.connection = null;
@@ -319,6 +338,7 @@ export class ApApp extends LitElement {
       member,
       onNotice: (notice) => this.notify(notice),
       onChange: (state) => (this.room = state),
+      readOnlyLayers: this.openStaffLayers(member).docs,
     });
     this.printing ??= wirePrinting(() => this.printSource());
     this.seminar = new SeminarController({

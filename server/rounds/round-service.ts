@@ -108,6 +108,9 @@ export class RoundService {
     const round = this.#options.store.start(room, owner.userId, showStaff, Date.now());
     if (!round) return { ok: false, status: 409, error: 'a blind round is already running in this room' };
     this.#remember(round);
+    // The owner takes part from the start: a layer of theirs is there for everyone to be shown
+    // (when chosen) even before their page reopens on it.
+    this.#options.store.addParticipant(round.id, { userId: owner.userId, name: owner.name, role: owner.role, joinedAt: round.startedAt });
     this.#options.log.info('round.started', { room, round: round.id, showStaff });
     this.#closeWhere((c) => c.doc.name === `${room}/annotations` && sharedLayerRefusal(round, c.session.role) !== null, 'a blind round started');
     return { ok: true, value: round };
