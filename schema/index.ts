@@ -189,3 +189,5 @@ export { gradebookCsv, gradebookJson, GRADEBOOK_COLUMNS, GRADEBOOK_CSV_TYPE } fr
 export type { GradebookJson } from './exchange/export/gradebook.ts';
 export { ROUND_CHANGED_CLOSE, LAYER_USER_PATTERN, roundIsBlind, roundLayerName, parseRoundLayer } from './room/blind-rounds.ts';
 export type { RoundState, RoundSummary, RoundParticipant } from './room/blind-rounds.ts';
+export { seminarOverview } from './analysis/participation/seminar-overview.ts';
+export type { SeminarOverview, SeminarChapterLine } from './analysis/participation/seminar-overview.ts';

@@ -1,10 +1,11 @@
 import type { ServerResponse } from 'node:http';
-import { can, chapterOverview, gradebookCsv, gradebookJson, GRADEBOOK_CSV_TYPE, isPersonSortKey, roundIsBlind, sortPeople } from '../../schema/index.ts';
-import type { DateRange, PersonSortKey } from '../../schema/index.ts';
+import { can, chapterOverview, gradebookCsv, gradebookJson, GRADEBOOK_CSV_TYPE, isPersonSortKey, roundIsBlind, seminarOverview, sortPeople } from '../../schema/index.ts';
+import type { ChapterActivity, DateRange, PersonSortKey } from '../../schema/index.ts';
 import { readLayerActivity } from '../rounds/layer-activity.ts';
 import type { CountedLayer } from '../rounds/layer-activity.ts';
 import type { HttpContext } from './http-context.ts';
 import { identifyForRoom } from './request-auth.ts';
+import { identifyPerson } from './request-person.ts';
 import { sendError, sendJson, setCommonHeaders } from './responses.ts';
 import type { Route, RouteRequest } from './router.ts';
 
@@ -16,6 +17,10 @@ import type { Route, RouteRequest } from './router.ts';
  * rows), or `report` (people, heat strip and agreement); `layer` = `shared` (default) or
  * `round-<id>` (a blind round's layers; only the owner until it is revealed); `since`/`until`
  * (ISO 8601, "since last session"); `sort` (a column) and `direction` (`ascending`/`descending`).
+ *
+ * `GET /api/seminars/<seminar>/overview` (the seminar's owners and reviewers): the same over
+ * every chapter of a seminar (shared layers): the people tables added up, one line per chapter,
+ * agreement pooled over all their sentences. Same query, without `layer`.
  */
 
 type Query = { range: DateRange; sort: PersonSortKey; direction: 'ascending' | 'descending'; format: 'csv' | 'json' | 'report'; layer: string };
@@ -78,5 +83,32 @@ async function handleOverview({ request, response, params, query, context }: Rou
   sendDownload(response, json, 'application/json; charset=utf-8', `${room}-${layer}-gradebook.json`);
 }
 
+async function handleSeminarOverview({ request, response, params, query, context }: RouteRequest<HttpContext>): Promise<void> {
+  const person = identifyPerson(request, context);
+  if (!person.ok) return sendError(response, person.status, person.error);
+  const seminar = context.stores.seminars.get(params[0]!);
+  const role = seminar ? context.stores.seminars.memberRole(seminar.id, person.value.userId) : null;
+  if (!seminar || role === null) return sendError(response, 404, 'No such seminar (or you are not a member of it).');
+  if (!can(role, 'view-overview')) return sendError(response, 403, `only the seminar's owners and reviewers see its overview (you are ${role})`);
+  const parsed = readQuery(query);
+  if (!parsed.ok) return sendError(response, 400, parsed.error);
+  const { range, sort, direction, format } = parsed.value;
+  const chapters: ChapterActivity[] = [];
+  for (const room of context.stores.rooms.listForSeminar(seminar.id)) {
+    const activity = await readLayerActivity(context.collab, { id: room.id, title: room.title }, { kind: 'shared' });
+    if (!activity.ok) return sendError(response, 503, activity.error);
+    chapters.push(activity.value);
+  }
+  const overview = seminarOverview(chapters, range);
+  const people = sortPeople(overview.people, sort, direction);
+  if (format === 'report') return sendJson(response, 200, { seminar: { id: seminar.id, title: seminar.title }, ...overview, people });
+  if (format === 'csv') return sendDownload(response, gradebookCsv(people, { byteOrderMark: true }), GRADEBOOK_CSV_TYPE, `${seminar.id}-gradebook.csv`);
+  const json = gradebookJson({ chapter: { id: seminar.id, title: seminar.title }, range: overview.range, layer: 'seminar', exportedAt: new Date().toISOString(), people });
+  sendDownload(response, json, 'application/json; charset=utf-8', `${seminar.id}-gradebook.json`);
+}
+
 /** Routes of the seminar view. */
-export const overviewRoutes: readonly Route<HttpContext>[] = [{ method: 'GET', pattern: /^\/api\/rooms\/([a-z0-9-]{1,64})\/overview$/, handle: handleOverview }];
+export const overviewRoutes: readonly Route<HttpContext>[] = [
+  { method: 'GET', pattern: /^\/api\/rooms\/([a-z0-9-]{1,64})\/overview$/, handle: handleOverview },
+  { method: 'GET', pattern: /^\/api\/seminars\/([a-z0-9-]{1,64})\/overview$/, handle: handleSeminarOverview },
+];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chapterHeat, chapterOverview, combinePeople, openingWords, participationRows, sortPeople } from '../../schema/index.ts';
+import { chapterHeat, chapterOverview, combinePeople, krippendorffAlpha, openingWords, participationRows, seminarOverview, sortPeople } from '../../schema/index.ts';
 import { projectChapter } from '../../schema/chapter/text-projection.ts';
 import { chapterDoc, heading, note, para } from '../helpers/chapter-doc-builder.ts';
 import { minute, readAnnotationOf } from '../helpers/overview-builders.ts';
@@ -111,5 +111,29 @@ describe('times with a zone other than UTC', () => {
     expect(row!.lastActivity).toBe('2025-03-01T09:30:00.000-01:00');
     expect(participationRows([zoned, utc], { since: minute(25) })[0]!.firstActivity).toBe('2025-03-01T09:30:00.000-01:00');
     expect(participationRows([zoned, utc], { until: minute(25) })[0]!.lastActivity).toBe(minute(20));
+  });
+});
+
+describe('the seminar overview over several chapters', () => {
+  it('adds up the people of every chapter and pools agreement over all their sentences', () => {
+    const one = projectChapter(chapterDoc(para('First claim here. Second claim there.')));
+    const two = projectChapter(chapterDoc(para('Another chapter speaks.')));
+    const span = (projection: typeof one, text: string) => ({ start: projection.text.indexOf(text), end: projection.text.indexOf(text) + text.length });
+    const chapters = [
+      { chapter: { id: 'c1', title: 'One' }, projection: one, annotations: [
+        readAnnotationOf({ by: 'ann', name: 'Ann', status: 'sourced', ...span(one, 'First claim here.') }),
+        readAnnotationOf({ by: 'ben', name: 'Ben', status: 'sourced', ...span(one, 'First claim here.') }),
+      ] },
+      { chapter: { id: 'c2', title: 'Two' }, projection: two, annotations: [
+        readAnnotationOf({ by: 'ann', name: 'Ann', status: 'contested', ...span(two, 'Another chapter speaks.') }),
+        readAnnotationOf({ by: 'ben', name: 'Ben', status: 'interpretive', ...span(two, 'Another chapter speaks.') }),
+      ] },
+    ];
+    const seminar = seminarOverview(chapters);
+    expect(seminar.people.map((p) => [p.userId, p.claims])).toEqual([['ann', 2], ['ben', 2]]);
+    // Alone, the first chapter has no variation (not computable) and the second one pair that disagrees (0).
+    expect(seminar.chapters.map((c) => [c.chapter.id, c.claims, c.alpha.computable && c.alpha.alpha])).toEqual([['c1', 2, false], ['c2', 2, 0]]);
+    expect(seminar.alpha).toEqual(krippendorffAlpha([['sourced', 'sourced'], ['contested', 'interpretive']]));
+    expect(seminar.alpha.computable).toBe(true);
   });
 });
