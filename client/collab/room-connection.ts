@@ -96,16 +96,19 @@ const QUERY_AWARENESS = new Uint8Array([MESSAGE_QUERY_AWARENESS]);
  * second invite link) must never pick up each other's unsent changes, which the server would
  * refuse under the other's session.
  */
-export function localCacheName(room: string, roomUid: string, userId: string, doc: DocKind): string {
-  return `apparatus/${room}/${roomUid}/${encodeURIComponent(userId)}/${doc}`;
+export function localCacheName(room: string, roomUid: string, userId: string, doc: DocKind, layer: string | null = null): string {
+  // A blind round's layer (`<room>/rounds/<id>/<user>`) is cached apart from the shared layer it stands in for.
+  const suffix = layer ? `@${layer.slice(room.length + 1)}` : '';
+  return `apparatus/${room}/${roomUid}/${encodeURIComponent(userId)}/${doc}${suffix}`;
 }
 
 /**
  * Deletes one user's local cache of one room document (after its work was recovered onto the
- * server). Close the RoomConnection using it first: the deletion waits for open connections.
+ * server), or of their layer of a blind round. Close the RoomConnection using it first: the
+ * deletion waits for open connections.
  */
-export async function dropLocalCache(room: string, roomUid: string, userId: string, doc: DocKind): Promise<void> {
-  await clearDocument(localCacheName(room, roomUid, userId, doc));
+export async function dropLocalCache(room: string, roomUid: string, userId: string, doc: DocKind, layer: string | null = null): Promise<void> {
+  await clearDocument(localCacheName(room, roomUid, userId, doc, layer));
 }
 
 /** Explains a close code (and reason) the server uses to refuse a session. */
@@ -333,9 +336,8 @@ function permissionDeniedMessage(doc: DocKind, reason: string): string {
 /** Creates one document, restores it from the local cache, and prepares (but does not start) its provider. */
 async function openLink(options: RoomConnectionOptions, name: DocKind): Promise<DocLink> {
   const ydoc = new Y.Doc();
-  // A blind round's layer is cached apart from the shared layer it stands in for.
   const layer = name === 'annotations' && options.annotationsPath ? options.annotationsPath : null;
-  const cacheName = localCacheName(options.room, options.roomUid ?? '', options.userId, name) + (layer ? `@${layer.slice(options.room.length + 1)}` : '');
+  const cacheName = localCacheName(options.room, options.roomUid ?? '', options.userId, name, layer);
   const cache = options.roomUid ? new IndexeddbPersistence(cacheName, ydoc) : null;
   const restored = cache ? await restorePending(cache) : [];
   const tracker = new SaveTracker(ydoc, restored);

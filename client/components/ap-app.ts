@@ -251,6 +251,7 @@ export class ApApp extends LitElement {
       room: this.roomName,
       collabUrl: collabUrlFor(location),
       localDoc: connection.annotations.ydoc,
+      roomname: this.annotationLayerPath() ?? undefined,
       replay: {
         actor: { userId: member.userId, name: member.name },
         identities: new Set(member.identities),
@@ -319,7 +320,7 @@ export class ApApp extends LitElement {
     this.readingRoom = null;
     this.connection = null;
     this.room = null;
-    if (member.roomUid && !keepCache) await dropLocalCache(this.roomName, member.roomUid, member.userId, 'annotations');
+    if (member.roomUid && !keepCache) await dropLocalCache(this.roomName, member.roomUid, member.userId, 'annotations', this.annotationLayerPath());
     await this.enterRoom(member);
   }
 
