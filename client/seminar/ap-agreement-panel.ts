@@ -11,14 +11,17 @@ import { alphaVerdict, formatAlpha, seminarStyles } from './seminar-styles.ts';
  * agenda), and how much of the chapter each pair of readers both tagged.
  */
 export class ApAgreementPanel extends LitElement {
-  static override properties = { report: { attribute: false }, coverageOpen: { state: true } };
+  static override properties = { report: { attribute: false }, paragraphNumbers: { attribute: false }, coverageOpen: { state: true } };
   declare report: AgreementReport | null;
+  /** The number each paragraph has in the heat strip, by block index (counted in reading order). */
+  declare paragraphNumbers: ReadonlyMap<number, number>;
   /** Whether the coverage table is shown; null until the user chooses (open for up to 12 readers). */
   declare coverageOpen: boolean | null;
 
   constructor() {
     super();
     this.report = null;
+    this.paragraphNumbers = new Map();
     this.coverageOpen = null;
   }
 
@@ -36,6 +39,8 @@ export class ApAgreementPanel extends LitElement {
       .scale { position: relative; height: 6px; border-radius: 3px; background: linear-gradient(90deg, #f2c9c4 0 66.7%, #f6e3b0 66.7% 80%, #cfe8d6 80%); margin-top: 4px; }
       .scale i { position: absolute; top: -4px; width: 3px; height: 14px; border-radius: 2px; background: var(--ap-ink); }
       .scale-labels { display: flex; justify-content: space-between; font: 10.5px/1 var(--ap-sans); color: var(--ap-muted); }
+      /* Upper-cased, α would read as a Latin A. */
+      .greek { text-transform: none; }
       .na { font: 500 15px/1.35 var(--ap-serif); color: var(--ap-ink-soft); }
       dl { display: grid; grid-template-columns: auto 1fr; gap: 4px 10px; margin: 4px 0 0; font-size: 12.5px; }
       dt { color: var(--ap-muted); } dd { margin: 0; font-variant-numeric: tabular-nums; }
@@ -89,13 +94,13 @@ export class ApAgreementPanel extends LitElement {
       <dt>readers</dt><dd>${report.readers.length}</dd>
     </dl>`;
     if (!result.computable) {
-      return html`<h3>Krippendorff's α (nominal)</h3>
+      return html`<h3>Krippendorff's <span class="greek">α</span> (nominal)</h3>
         <p class="na">${describeUndefinedAlpha(result.reason).replace(/^not computable: /, 'Not computable: ')}</p>
         ${details}`;
     }
     const verdict = alphaVerdict(result.alpha);
     const marker = Math.max(0, Math.min(1, result.alpha)) * 100;
-    return html`<h3>Krippendorff's α (nominal)</h3>
+    return html`<h3>Krippendorff's <span class="greek">α</span> (nominal)</h3>
       <div class="value" aria-label=${`alpha ${formatAlpha(result.alpha)}`}><small>α</small>${formatAlpha(result.alpha)}</div>
       <span class="verdict ${verdict.tone}">${verdict.label}</span>
       <div class="scale" aria-hidden="true"><i data-at=${marker}></i></div>
@@ -109,7 +114,7 @@ export class ApAgreementPanel extends LitElement {
       <button class="item" type="button" @click=${() => blockId && this.dispatchEvent(new CustomEvent<string>(HEAT_JUMP, { detail: blockId, bubbles: true, composed: true }))}>
         <span class="sentence">${item.sentence.text}</span>
         <span class="said">${item.said.map((s) => html`<span class="chip cat-${s.status}"><b>${s.name}</b> ${labelOf('claim-status', s.status)}</span>`)}</span>
-        <span class="where">Paragraph ${blockId?.replace(/^p-/, '') ?? '?'}, sentence ${item.sentence.ordinal + 1} · ${Math.round(item.disagreement * 100)}% of pairs disagree</span>
+        <span class="where">Paragraph ${this.paragraphNumbers.get(item.sentence.blockIndex) ?? '?'}, sentence ${item.sentence.ordinal + 1} · ${Math.round(item.disagreement * 100)}% of pairs disagree</span>
       </button>
     </li>`;
   }

@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { roundIsBlind } from '../../schema/index.ts';
-import type { PersonRow } from '../../schema/index.ts';
+import type { ChapterOverview, PersonRow } from '../../schema/index.ts';
 import { gradebookHref } from '../collab/round-api.ts';
 import { sharedStyles } from '../components/shared-styles.ts';
 import { HEAT_JUMP } from './ap-heat-strip.ts';
@@ -96,7 +96,8 @@ export class ApSeminarView extends LitElement {
         .columns { grid-template-columns: 1fr; }
         .strip { position: static; max-height: 70vh; order: 2; }
         .bar { padding: 10px; }
-        .seg button { padding: 8px 8px; }
+        .seg { flex-wrap: wrap; overflow: visible; }
+        .seg button { padding: 8px 8px; border-bottom: 1px solid var(--ap-rule); }
       }
     `,
   ];
@@ -211,11 +212,23 @@ export class ApSeminarView extends LitElement {
           </section>
           <section class="card" aria-label="Agreement between readers">
             <div class="card__head"><h2>Agreement between readers</h2><span class="hint">claim status per sentence; a sentence a reader left untagged is missing, not a value</span></div>
-            <ap-agreement-panel .report=${overview.agreement}></ap-agreement-panel>
+            <ap-agreement-panel .report=${overview.agreement} .paragraphNumbers=${this.paragraphNumbers(overview)}></ap-agreement-panel>
           </section>
         </div>
       </div>`;
   }
+
+  /** Paragraphs numbered in reading order, as the heat strip numbers them (kept while the heat is the same object). */
+  private paragraphNumbers(overview: ChapterOverview): ReadonlyMap<number, number> {
+    if (this.#numbered?.heat !== overview.heat) {
+      let n = 0;
+      const numbers = new Map(overview.heat.blocks.filter((block) => block.type === 'paragraph').map((block) => [block.blockIndex, ++n]));
+      this.#numbered = { heat: overview.heat, numbers };
+    }
+    return this.#numbered.numbers;
+  }
+
+  #numbered: { heat: ChapterOverview['heat']; numbers: ReadonlyMap<number, number> } | null = null;
 
   private async onRoundAction(action: RoundAction): Promise<void> {
     if (!this.controller) return;

@@ -52,7 +52,7 @@ export function formatAlpha(alpha: number): string {
   return alpha.toFixed(2).replace('-', '−');
 }
 
-const dateTime = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+const dateTime = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
 /** A time of activity as shown in the table: day, month and time of day. */
 export function shortTime(iso: string | null): string {
