@@ -120,14 +120,12 @@ async function main(): Promise<void> {
     const desktop = await pageAs(browser, server, owner, { width: 1440, height: 900 }, '#seminar');
     await desktop.locator('ap-seminar-view ap-agreement-panel [data-testid="chapter-alpha"]').waitFor();
     await shoot(desktop, 'seminar-view');
-    if (process.env.SEMINAR_SHOTS_ALL) {
-      await desktop.locator('ap-seminar-view ap-agreement-panel').scrollIntoViewIfNeeded();
-      await shoot(desktop, 'seminar-view-agreement');
-    }
+    await desktop.locator('ap-seminar-view ap-agreement-panel').scrollIntoViewIfNeeded();
+    await shoot(desktop, 'seminar-view-agreement');
     const phone = await pageAs(browser, server, owner, { width: 390, height: 844 }, '#seminar');
     await phone.locator('ap-seminar-view ap-people-table').waitFor();
     await shoot(phone, 'seminar-view-phone');
-    await phone.locator('ap-seminar-view ap-agreement-panel').scrollIntoViewIfNeeded();
+    await phone.locator('ap-seminar-view [data-testid="chapter-alpha"]').scrollIntoViewIfNeeded();
     await shoot(phone, 'seminar-view-phone-agreement');
 
     // A second round, seen by a student: only her own annotations, the round's bar above the text.
