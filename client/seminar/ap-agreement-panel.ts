@@ -113,7 +113,7 @@ export class ApAgreementPanel extends LitElement {
     return html`<li>
       <button class="item" type="button" @click=${() => blockId && this.dispatchEvent(new CustomEvent<string>(HEAT_JUMP, { detail: blockId, bubbles: true, composed: true }))}>
         <span class="sentence">${item.sentence.text}</span>
-        <span class="said">${item.said.map((s) => html`<span class="chip cat-${s.status}"><b>${s.name}</b> ${labelOf('claim-status', s.status)}</span>`)}</span>
+        <span class="said">${item.said.map((s) => html`<span class="badge badge--plain cat-${s.status}"><b>${s.name}</b> ${labelOf('claim-status', s.status)}</span>`)}</span>
         <span class="where">Paragraph ${this.paragraphNumbers.get(item.sentence.blockIndex) ?? '?'}, sentence ${item.sentence.ordinal + 1} · ${Math.round(item.disagreement * 100)}% of pairs disagree</span>
       </button>
     </li>`;

@@ -94,7 +94,7 @@ export class ApRoundPanel extends LitElement {
       </div>
       ${this.isOwner
         ? html`<div class="people" aria-label="Readers in this round">
-              ${readers.length === 0 ? html`<span class="hint">Nobody has opened the chapter since the round started.</span>` : readers.map((p) => html`<span class="chip">${p.name}</span>`)}
+              ${readers.length === 0 ? html`<span class="hint">Nobody has opened the chapter since the round started.</span>` : readers.map((p) => html`<span class="badge badge--plain">${p.name}</span>`)}
             </div>
             ${this.confirming ? this.confirmation(readers.length) : this.actions()}`
         : html`<p class="hint">The owner sees this round's annotations until they reveal it.</p>`}

@@ -26,18 +26,8 @@ export const seminarStyles = css`
   .num { font-variant-numeric: tabular-nums; text-align: right; }
   .zero { color: #b4ad9f; }
   .serif { font-family: var(--ap-serif); }
-  .chip {
-    display: inline-flex;
-    align-items: center;
-    gap: 5px;
-    font: 600 11.5px/1 var(--ap-sans);
-    padding: 4px 8px;
-    border-radius: 999px;
-    background: var(--cat-tint, var(--ap-surface-sunk));
-    color: var(--cat-ink, var(--ap-ink-soft));
-    white-space: nowrap;
-  }
-  .chip b { font-weight: 700; color: var(--ap-ink); }
+  /* A badge that names someone (shared-styles.ts's badge, without the dot): the name in ink, the rest in the category's colour. */
+  .badge b { font-weight: 700; color: var(--ap-ink); }
 `;
 
 /** Krippendorff's reading of alpha (2004, ch. 11): ≥ .800 reliable, ≥ .667 tentative, below that not reliable. */
