@@ -96,6 +96,8 @@ export class AnnotationLayer implements AnnotationLayerApi, HighlightSource {
   private readonly dirty = new Set<string>();
   private readonly highlightDirty = new Set<string>();
   private patchQueued = false;
+  /** Set once destroyed: a flush queued before (a room reopened for a blind round) must not touch the destroyed editor. */
+  private destroyed = false;
   private readonly cleanups: Array<() => void> = [];
 
   constructor(private readonly options: AnnotationLayerOptions) {
@@ -186,6 +188,7 @@ export class AnnotationLayer implements AnnotationLayerApi, HighlightSource {
   }
 
   destroy(): void {
+    this.destroyed = true;
     for (const cleanup of this.cleanups) cleanup();
     for (const source of this.sources) source.index.destroy();
     this.listeners.clear();
@@ -430,7 +433,7 @@ export class AnnotationLayer implements AnnotationLayerApi, HighlightSource {
     this.patchQueued = true;
     queueMicrotask(() => {
       this.patchQueued = false;
-      this.flush();
+      if (!this.destroyed) this.flush();
     });
   }
 
@@ -449,7 +452,7 @@ export class AnnotationLayer implements AnnotationLayerApi, HighlightSource {
 
   private patchHighlights(): void {
     const view = this.options.getView();
-    if (!view || this.highlightDirty.size === 0) return;
+    if (!view || view.isDestroyed || this.highlightDirty.size === 0) return;
     const upsert: HighlightSpec[] = [];
     const remove: string[] = [];
     for (const id of this.highlightDirty) {

@@ -7,7 +7,7 @@ import { can, TEXT_FRAGMENT_NAME } from '../../schema/index.ts';
 import type { SuggestionList } from '../model/suggestion-list.ts';
 import type { RoomMember } from '../collab/room-api.ts';
 import type { ConnectionNotice, RoomConnection } from '../collab/room-connection.ts';
-import { createChapterEditor } from '../editor/chapter-editor.ts';
+import { createChapterEditor, destroyChapterEditor } from '../editor/chapter-editor.ts';
 import { annotationKeys } from '../editor/annotation-keys.ts';
 import { HIGHLIGHT_SELECTOR } from '../editor/annotation-decorations.ts';
 import type { AnnotationShortcut } from '../editor/annotation-keys.ts';
@@ -151,7 +151,7 @@ export class ReadingRoom {
     this.suggestions.destroy();
     this.authors.destroy();
     this.layer.destroy();
-    this.view.destroy();
+    destroyChapterEditor(this.view);
   }
 
   /**

@@ -9,6 +9,15 @@ import { parseCsv } from '../helpers/csv-readers.ts';
 const FIRST = 'So they decided to first alter their economic and social policies';
 const SECOND = 'This entailed terminating the first five-year plan and cooling the social situation down';
 
+/**
+ * Waits until a page shows a blind round and has reopened the chapter on its own layer: the bar
+ * is drawn with the room, the chapter mounted right after it.
+ */
+async function inRound(page: Collaborator['page']): Promise<void> {
+  await expect(page.locator('ap-room-bar')).toContainText(/Blind round \d+/);
+  await expect(page.locator('.ap-chapter h1')).toBeVisible();
+}
+
 /** The seminar view of a page, and its parts. */
 const seminar = (page: Collaborator['page']) => page.locator('ap-seminar-view');
 const peopleRow = (page: Collaborator['page'], name: string) => seminar(page).locator('ap-people-table tbody tr').filter({ hasText: name });
@@ -23,7 +32,7 @@ test('a blind round: three students tag the same sentences, none sees the others
   await expect(seminar(lee.page)).toBeVisible();
   await seminar(lee.page).getByRole('button', { name: 'Start a blind round' }).click();
   await expect(seminar(lee.page).locator('ap-round-panel')).toContainText(/Blind round \d+/);
-  for (const { page } of students) await expect(page.locator('ap-room-bar')).toContainText(/Blind round \d+/);
+  for (const { page } of students) await inRound(page);
 
   await tagWords(ada.page, FIRST, '1');
   await tagWords(ada.page, SECOND, '3');
@@ -81,7 +90,8 @@ test("a blind round that shows the staff's annotations: a student sees the owner
   await seminar(lee.page).getByRole('button', { name: 'Start a blind round' }).click();
   await expect(seminar(lee.page).locator('ap-round-panel')).toContainText('Everyone sees the owner');
   await seminar(lee.page).getByRole('button', { name: '← Chapter' }).click();
-  await expect(lee.page.locator('ap-room-bar')).toContainText(/Blind round \d+/);
+  await inRound(lee.page);
+  for (const { page } of [ada, boris]) await inRound(page);
   await tagWords(lee.page, SECOND, '1');
   await tagWords(boris.page, FIRST, '2');
   for (const { page } of [lee, boris]) await expect(page.locator('ap-save-status')).toContainText('Saved');
