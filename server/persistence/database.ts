@@ -219,9 +219,10 @@ const migrations: readonly string[] = [
   `,
   // Blind rounds (docs/seminar-view.md): at most one open or revealing round per room; a round's
   // participants are those who opened their own layer (`<room>/rounds/<id>/<user>`, stored in
-  // doc_updates/doc_snapshots like every document). Rows go with their room.
+  // doc_updates/doc_snapshots like every document). Rows go with their room. IF NOT EXISTS: a
+  // store taken back to an earlier version by hand (tests of older schemas) runs it again.
   `
-  CREATE TABLE blind_rounds (
+  CREATE TABLE IF NOT EXISTS blind_rounds (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     room TEXT NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
     state TEXT NOT NULL CHECK (state IN ('open', 'revealing', 'revealed', 'ended')),
@@ -231,8 +232,8 @@ const migrations: readonly string[] = [
     closed_at INTEGER,
     revealed_count INTEGER
   );
-  CREATE UNIQUE INDEX blind_rounds_one_running ON blind_rounds (room) WHERE state IN ('open', 'revealing');
-  CREATE TABLE blind_round_participants (
+  CREATE UNIQUE INDEX IF NOT EXISTS blind_rounds_one_running ON blind_rounds (room) WHERE state IN ('open', 'revealing');
+  CREATE TABLE IF NOT EXISTS blind_round_participants (
     round_id INTEGER NOT NULL REFERENCES blind_rounds (id) ON DELETE CASCADE,
     user_id TEXT NOT NULL,
     name TEXT NOT NULL,

@@ -27,7 +27,7 @@ export async function deleteRoom(stores: ServerStores, collab: CollabServer, roo
     stores.db.transaction(() => {
       stores.updates.deleteDoc(docNameOf(room, 'text'));
       stores.updates.deleteDoc(docNameOf(room, 'annotations'));
-      deleteRoundLayers(stores.db, room);
+      deleteRoundLayers(stores.db, stores.updates, room);
       stores.sessions.deleteForRoom(room);
       stores.grants.deleteOfRoom(room);
       stores.seminars.deleteChapterRolesOfRoom(room);

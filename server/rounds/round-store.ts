@@ -2,6 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import { isRole } from '../../schema/index.ts';
 import type { RoundParticipant, RoundState, RoundSummary } from '../../schema/index.ts';
 import type { AppDatabase } from '../persistence/database.ts';
+import type { UpdateStore } from '../persistence/update-store.ts';
 
 interface RoundRow {
   id: number;
@@ -129,12 +130,14 @@ export class RoundStore {
 }
 
 /**
- * Deletes the stored layers of every blind round of `room` (`<room>/rounds/…`: snapshots and
- * logs), for the deletion of the room; the round rows go with the room (ON DELETE CASCADE).
- * Room ids hold no LIKE wildcards (`[a-z0-9-]`).
+ * Deletes the stored layers of every blind round of `room` (`<room>/rounds/…`) with everything
+ * the store keeps per document (`UpdateStore.deleteDoc`), for the deletion of the room; the
+ * round rows go with the room (ON DELETE CASCADE). Room ids hold no LIKE wildcards (`[a-z0-9-]`).
  */
-export function deleteRoundLayers(db: AppDatabase, room: string): void {
+export function deleteRoundLayers(db: AppDatabase, updates: UpdateStore, room: string): void {
   const prefix = `${room}/rounds/%`;
-  db.prepare('DELETE FROM doc_snapshots WHERE doc LIKE ?').run(prefix);
-  db.prepare('DELETE FROM doc_updates WHERE doc LIKE ?').run(prefix);
+  const names = db
+    .prepare<[string, string], { doc: string }>('SELECT doc FROM doc_updates WHERE doc LIKE ? UNION SELECT doc FROM doc_snapshots WHERE doc LIKE ?')
+    .all(prefix, prefix);
+  for (const { doc } of names) updates.deleteDoc(doc);
 }
