@@ -42,6 +42,10 @@ import './ap-footnote-preview.ts';
 import '../site/ap-site.ts';
 
 /** Where the shell is: booting, failed, asking for a name, or showing the room to a known member. */
+/** How long a page waits for a reveal to finish before opening the room anyway, and how often it asks. */
+const REVEAL_WAIT_MS = 30_000;
+const REVEAL_POLL_MS = 250;
+
 type Phase =
   | { kind: 'loading'; message: string }
   | { kind: 'error'; message: string; signIn?: boolean }
@@ -275,7 +279,14 @@ export class ApApp extends LitElement {
    */
   private async readRound(): Promise<void> {
     if (!navigator.onLine) return;
-    const view = await fetchRoundView(this.roomName);
+    let view = await fetchRoundView(this.roomName);
+    // A reveal takes a moment: the room reopens once it is done, on the shared layer (opening the
+    // user's layer meanwhile could outlast the reveal's closing of the layers).
+    for (let waited = 0; view.ok && view.value.round?.state === 'revealing' && waited < REVEAL_WAIT_MS; waited += REVEAL_POLL_MS) {
+      this.phase = { kind: 'loading', message: 'The owner is revealing the blind round…' };
+      await new Promise((resolve) => setTimeout(resolve, REVEAL_POLL_MS));
+      view = await fetchRoundView(this.roomName);
+    }
     if (view.ok) this.round = view.value;
   }
 
@@ -285,14 +296,27 @@ export class ApApp extends LitElement {
     return round && (round.state === 'open' || you.sharedHidden) ? you.layer : null;
   }
 
-  /** A blind round started, ended or was revealed: reopen the room on the layer the user now sees. */
+  /**
+   * A blind round started, ended or was revealed: reopen the room on the layer the user now sees.
+   * A change heard while reopening (a reveal closes the layers when it starts and again when it
+   * is done) reopens once more afterwards, so the page ends on the round's final state.
+   */
   private reopenForRound(): void {
-    if (this.reopening) return;
+    if (this.reopening) {
+      this.reopenAgain = true;
+      return;
+    }
     this.reopening = true;
-    void this.reopenRoom(this.member!, { keepCache: true }).finally(() => (this.reopening = false));
+    void this.reopenRoom(this.member!, { keepCache: true }).finally(() => {
+      this.reopening = false;
+      if (!this.reopenAgain) return;
+      this.reopenAgain = false;
+      this.reopenForRound();
+    });
   }
 
   private reopening = false;
+  private reopenAgain = false;
 
   /** The staff's layers shown read-only beside the user's own (a blind round whose owner chose so). */
   private staffLayers: ReadOnlyLayers | null = null;

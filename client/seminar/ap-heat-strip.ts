@@ -63,6 +63,7 @@ export class ApHeatStrip extends LitElement {
       .legend span { display: inline-flex; align-items: center; gap: 5px; }
       .legend i { width: 9px; height: 9px; border-radius: 2px; display: inline-block; }
       .orphans { padding: 8px 16px 12px; }
+      .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
     `,
   ];
 
@@ -83,17 +84,19 @@ export class ApHeatStrip extends LitElement {
 
   private row(block: BlockHeat, number: number | null, agreement: ParagraphAgreement | null, max: number) {
     const tags = HEAT_TAGS.filter((tag) => block.tags[tag] > 0);
-    const described = `${number === null ? 'Heading' : `Paragraph ${number}`}: ${block.count} annotation${block.count === 1 ? '' : 's'}${tags.length ? ` (${tags.map((t) => `${block.tags[t]} ${TAG_LABELS[t]}`).join(', ')})` : ''}${agreement?.alpha.computable ? `, alpha ${formatAlpha(agreement.alpha.alpha)}` : ''}. ${block.label}`;
+    // Said to screen readers after the visible text (which stays the button's name): what the bar shows.
+    const described = `${block.count} annotation${block.count === 1 ? '' : 's'}${tags.length ? `: ${tags.map((t) => `${block.tags[t]} ${TAG_LABELS[t]}`).join(', ')}` : ''}`;
     const level = max === 0 ? 0 : block.count / max;
     const alpha = agreement?.alpha;
     return html`<li>
-      <button class="row ${block.type}" type="button" aria-label=${described} title=${block.label} data-block=${block.blockId ?? ''} data-level=${level} @click=${() => this.jump(block)}>
-        <span class="n">${number ?? ''}</span>
+      <button class="row ${block.type}" type="button" title=${block.label} data-block=${block.blockId ?? ''} data-level=${level} @click=${() => this.jump(block)}>
+        <span class="n">${number === null ? '' : html`<span class="sr">Paragraph </span>${number}`}</span>
         <span class="sq ${level > 0.55 ? 'hot' : ''}">${block.count || ''}</span>
         <span class="body">
           <span class="label">${block.label}</span>
           ${block.count > 0 ? html`<span class="bar">${tags.map((tag) => html`<i class="t-${tag}" data-w=${(block.tags[tag] / block.count) * 100}></i>`)}</span>` : nothing}
         </span>
+        <span class="sr">${described}</span>
         <span class="alpha ${alpha?.computable ? (alpha.alpha >= 0.8 ? 'good' : alpha.alpha < 0.667 ? 'poor' : '') : ''}">${alpha?.computable ? `α ${formatAlpha(alpha.alpha)}` : ''}</span>
       </button>
     </li>`;

@@ -4,13 +4,13 @@ import type { Role } from '../../schema/index.ts';
 import type { RoundView } from '../collab/round-api.ts';
 import { sharedStyles } from '../components/shared-styles.ts';
 
-/** The event the bar's button sends to open the seminar view. */
+/** The event that opens the seminar view (the header's Seminar button sends it). */
 export const OPEN_SEMINAR = 'ap-open-seminar';
 
 /**
- * A bar above the chapter: during a blind round it says what everyone sees (each reader their
- * own annotations only), and it gives the owner and reviewers the way to the seminar view.
- * Renders nothing for a reader when no round runs.
+ * A bar above the chapter while a blind round runs, saying what everyone sees (each reader their
+ * own annotations only) and until when. Renders nothing otherwise. It holds nothing to focus, so
+ * the chapter stays the first stop after the header.
  */
 export class ApRoomBar extends LitElement {
   static override properties = { round: { attribute: false }, role: { attribute: false } };
@@ -27,8 +27,7 @@ export class ApRoomBar extends LitElement {
     sharedStyles,
     css`
       :host { display: block; position: sticky; top: 0; z-index: 4; }
-      .bar { display: flex; align-items: center; gap: 12px; padding: 8px 18px; font-size: 13.5px; border-bottom: 1px solid var(--ap-rule); background: rgba(255, 253, 248, 0.96); }
-      .bar--round { background: #fff6e3; border-bottom-color: #edd9ad; color: #4d3500; }
+      .bar { display: flex; align-items: center; gap: 12px; padding: 8px 18px; font-size: 13.5px; background: #fff6e3; border-bottom: 1px solid #edd9ad; color: #4d3500; }
       .pill { font: 700 10.5px/1 var(--ap-sans); letter-spacing: 0.08em; text-transform: uppercase; padding: 5px 8px; border-radius: 4px; background: #f3dca8; color: #6a4200; flex: none; }
       .text { flex: 1; min-width: 0; }
       @media (max-width: 900px) { .bar { padding: 6px 10px; font-size: 12.5px; gap: 8px; } }
@@ -37,13 +36,8 @@ export class ApRoomBar extends LitElement {
 
   override render() {
     const round = this.round?.round ?? null;
-    const blind = round !== null && roundIsBlind(round.state);
-    const seminar = can(this.role, 'view-overview');
-    if (!blind && !seminar) return nothing;
-    return html`<div class="bar ${blind ? 'bar--round' : ''}" role=${blind ? 'status' : nothing}>
-      ${blind ? html`<span class="pill">Blind round ${round.id}</span><span class="text">${this.explain()}</span>` : html`<span class="text"></span>`}
-      ${seminar ? html`<button class="btn btn--small" type="button" @click=${this.open}>Seminar view</button>` : nothing}
-    </div>`;
+    if (round === null || !roundIsBlind(round.state)) return nothing;
+    return html`<div class="bar" role="status"><span class="pill">Blind round ${round.id}</span><span class="text">${this.explain()}</span></div>`;
   }
 
   private explain(): string {
@@ -54,9 +48,6 @@ export class ApRoomBar extends LitElement {
     return `You see only your own annotations${staff}; everyone's become visible when the owner reveals the round.`;
   }
 
-  private open(): void {
-    this.dispatchEvent(new CustomEvent(OPEN_SEMINAR, { bubbles: true, composed: true }));
-  }
 }
 
 customElements.define('ap-room-bar', ApRoomBar);

@@ -4,6 +4,7 @@ import type { Collaborator } from './support/fixtures.ts';
 import { tagWords } from './support/room-page.ts';
 import { krippendorffAlpha } from '../../schema/index.ts';
 import { parseCsv } from '../helpers/csv-readers.ts';
+import { seriousViolations } from './support/axe.ts';
 
 // Two sentences of paragraph 1, each selected over most of its length.
 const FIRST = 'So they decided to first alter their economic and social policies';
@@ -28,7 +29,7 @@ test('a blind round: three students tag the same sentences, none sees the others
   const [ada, boris, chen] = students as [Collaborator, Collaborator, Collaborator];
 
   // The owner opens the seminar view and starts a round; every student's page moves to a layer of their own.
-  await lee.page.locator('ap-room-bar').getByRole('button', { name: 'Seminar view' }).click();
+  await lee.page.locator('ap-header').getByRole('button', { name: 'Seminar', exact: true }).click();
   await expect(seminar(lee.page)).toBeVisible();
   await seminar(lee.page).getByRole('button', { name: 'Start a blind round' }).click();
   await expect(seminar(lee.page).locator('ap-round-panel')).toContainText(/Blind round \d+/);
@@ -73,6 +74,9 @@ test('a blind round: three students tag the same sentences, none sees the others
   await expect(agenda).toContainText('Ada Sourced');
   await expect(agenda).toContainText('Boris Contested');
 
+  // The view passes axe (no serious or critical violation), the coverage table open.
+  expect(await seriousViolations(lee.page), 'the seminar view').toEqual([]);
+
   // The gradebook: a CSV a spreadsheet opens, one row per student.
   const [download] = await Promise.all([lee.page.waitForEvent('download'), seminar(lee.page).getByRole('link', { name: 'CSV' }).click()]);
   expect(download.suggestedFilename()).toMatch(/gradebook\.csv$/);
@@ -85,7 +89,7 @@ test("a blind round that shows the staff's annotations: a student sees the owner
   const lee = await joinRoom('owner', 'Dr Lee');
   const ada = await joinRoom('annotator', 'Ada');
   const boris = await joinRoom('annotator', 'Boris');
-  await lee.page.locator('ap-room-bar').getByRole('button', { name: 'Seminar view' }).click();
+  await lee.page.locator('ap-header').getByRole('button', { name: 'Seminar', exact: true }).click();
   await seminar(lee.page).getByLabel("let everyone see your and the reviewers' annotations").check();
   await seminar(lee.page).getByRole('button', { name: 'Start a blind round' }).click();
   await expect(seminar(lee.page).locator('ap-round-panel')).toContainText('Everyone sees the owner');
