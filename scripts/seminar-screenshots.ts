@@ -118,12 +118,14 @@ async function main(): Promise<void> {
     await blindRound(server, owner, students, sentences.slice(0, 26), random);
 
     const desktop = await pageAs(browser, server, owner, { width: 1440, height: 900 }, '#seminar');
-    await desktop.locator('ap-seminar-view ap-agreement-panel [data-testid="chapter-alpha"]').waitFor();
+    await desktop.locator('ap-seminar-view ap-people-table tbody tr').first().waitFor();
+    await desktop.locator('ap-save-status', { hasText: 'Saved' }).waitFor();
     await shoot(desktop, 'seminar-view');
     await desktop.locator('ap-seminar-view ap-agreement-panel').scrollIntoViewIfNeeded();
     await shoot(desktop, 'seminar-view-agreement');
     const phone = await pageAs(browser, server, owner, { width: 390, height: 844 }, '#seminar');
-    await phone.locator('ap-seminar-view ap-people-table').waitFor();
+    await phone.locator('ap-seminar-view ap-people-table tbody tr').first().waitFor();
+    await phone.locator('ap-save-status', { hasText: 'Saved' }).waitFor();
     await shoot(phone, 'seminar-view-phone');
     await phone.locator('ap-seminar-view [data-testid="chapter-alpha"]').scrollIntoViewIfNeeded();
     await shoot(phone, 'seminar-view-phone-agreement');
@@ -135,6 +137,8 @@ async function main(): Promise<void> {
     await ada.layer.stored();
     const student = await pageAs(browser, server, students[0]!, { width: 1280, height: 720 });
     await student.locator('ap-room-bar').getByText('Blind round').waitFor();
+    await student.locator('ap-annotation-card').first().waitFor();
+    await student.locator('ap-save-status', { hasText: 'Saved' }).waitFor();
     await shoot(student, 'blind-round-student');
     ada.leave();
   } finally {

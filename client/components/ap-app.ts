@@ -376,6 +376,7 @@ export class ApApp extends LitElement {
       round: this.round,
       readingLayer: this.readingRoom.layer,
       readingLayerIsShared: this.annotationLayerPath() === null,
+      readingLayerReady: connection.whenAnnotationsReady(),
       onRoundChanged: () => this.reopenForRound(),
       notify: (notice) => this.notify(notice),
     });

@@ -136,7 +136,7 @@ export class ApSeminarView extends LitElement {
       ${this.toolbar(state)}
       ${state.error ? html`<p class="error" role="alert">${state.error}</p>` : nothing}
       <section class="card" aria-label="Blind round"><ap-round-panel .view=${state.round} .isOwner=${state.role === 'owner'} .busy=${state.busy}></ap-round-panel></section>
-      ${figures ? this.figures(state) : html`<p class="waiting card">Reading the annotations…</p>`}
+      ${figures?.ready ? this.figures(state) : html`<p class="waiting card" role="status">Reading the annotations from the server…</p>`}
     </div>`;
   }
 

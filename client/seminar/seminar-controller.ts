@@ -56,6 +56,8 @@ export interface SeminarControllerOptions {
   /** The reading room's annotation layer, and whether it is the shared one (else the user's own round layer). */
   readingLayer: AnnotationLayer;
   readingLayerIsShared: boolean;
+  /** Resolves once the reading room's annotation document holds the server's state (or the cache's, offline). */
+  readingLayerReady: Promise<void>;
   /** Reopens the room for a changed round (the layer the user annotates in changed). */
   onRoundChanged: () => void;
   notify: (notice: Notice) => void;
@@ -102,7 +104,13 @@ export class SeminarController {
     });
     window.addEventListener('hashchange', this.#onHash);
     this.#onHash();
+    void options.readingLayerReady.then(() => {
+      this.#readingReady = true;
+      this.#model.refresh();
+    });
   }
+
+  #readingReady = false;
 
   /** Whether this user may see the view at all (owner and reviewers). */
   get available(): boolean {
@@ -252,7 +260,7 @@ export class SeminarController {
     }
     if (layer === 'shared') {
       this.#stopPolling();
-      if (this.#options.readingLayerIsShared) return this.#model.setSources([layerSource(this.#options.readingLayer), ...this.#keepRemote([])]);
+      if (this.#options.readingLayerIsShared) return this.#model.setSources([layerSource(this.#options.readingLayer, () => this.#readingReady), ...this.#keepRemote([])]);
       return this.#model.setSources(this.#keepRemote([`${this.#options.room}/annotations`]));
     }
     this.#model.setSources(this.#keepRemote(this.#state.round.you.layers.map((l) => l.name)));

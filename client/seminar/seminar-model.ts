@@ -89,6 +89,12 @@ export class SeminarModel {
     this.#schedule();
   }
 
+  /** Reads every source again and recomputes (a source became ready without changing). */
+  refresh(): void {
+    for (const entry of this.#sources) entry.read = null;
+    this.#schedule();
+  }
+
   /** Counts only what was written in `range` from now on. */
   setRange(range: DateRange): void {
     this.#range = { ...range };

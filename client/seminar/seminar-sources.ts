@@ -21,9 +21,16 @@ export interface SeminarSource {
   destroy(): void;
 }
 
-/** The reading room's annotation layer as a source (the room keeps owning it). */
-export function layerSource(layer: AnnotationLayer): SeminarSource {
-  return { read: () => layer.readAnnotations(), subscribe: (listener) => layer.subscribe(listener), ready: true, destroy: () => {} };
+/** The reading room's annotation layer as a source (the room keeps owning it); `ready` says whether its document holds the server's state. */
+export function layerSource(layer: AnnotationLayer, ready: () => boolean): SeminarSource {
+  return {
+    read: () => layer.readAnnotations(),
+    subscribe: (listener) => layer.subscribe(listener),
+    get ready() {
+      return ready();
+    },
+    destroy: () => {},
+  };
 }
 
 /** What a read-only remote layer needs. */
