@@ -1,7 +1,8 @@
 // seminar-view: the owner's seminar view of a chapter that 30 people annotated 100 times each
 // (3,000 annotations, 60 % of them claims on whole sentences, a reply to one in five). Measures
 // (1) the view's render: from asking to show it to the paint of the frame that shows the people
-// table, the heat strip and the agreement report, in a room already open and drawn; and (2) a
+// table, the heat strip and the agreement report, in a room already open, drawn and settled (the
+// page was idle once: the view computes its figures unseen then); and (2) a
 // remote change (another reader's new annotation on the shared layer): from its message's arrival
 // to the people table showing it, and how many frames that took. The browser runs on the load
 // core, the server on the other. Writes bench/results/seminar-view.json.
@@ -114,6 +115,9 @@ async function ownerPage(browser: Browser, server: ApparatusServer, owner: Bench
   const page = await context.newPage();
   await page.goto(`${server.url}/r/${ROOM}`);
   await page.waitForFunction(() => (window as unknown as { __apBench: PageRecord }).__apBench.highlightsPainted !== null, undefined, { timeout: 60_000, polling: 50 });
+  // As a lecturer would: the room has settled (the page idle once, when the view's first
+  // computation runs unseen) before the Seminar button is pressed.
+  await page.evaluate(() => new Promise((resolve) => requestIdleCallback(() => requestIdleCallback(resolve))));
   await page.evaluate(pageCall(installSeminarProbe));
   return page;
 }

@@ -12,6 +12,7 @@ import { layerSource, RemoteLayer } from './seminar-sources.ts';
 import type { SeminarSource } from './seminar-sources.ts';
 import { lastSessionMark, markSession } from './session-marks.ts';
 import { flashParagraph } from './paragraph-flash.ts';
+import { whenIdle } from '../app/idle.ts';
 
 /**
  * The seminar leader's view of a room (docs/seminar-view.md), behind the view's components:
@@ -107,7 +108,20 @@ export class SeminarController {
     void options.readingLayerReady.then(() => {
       this.#readingReady = true;
       this.#model.refresh();
+      // Owners and reviewers: the first computation (the chapter's sentences, every annotation's
+      // reading, a cold JIT) happens while the page is idle, not when the view is asked for.
+      if (this.available && options.readingLayerIsShared) this.#cancelWarm = whenIdle(() => this.#warm(), 5000);
     });
+  }
+
+  #cancelWarm: (() => void) | null = null;
+
+  /** Computes the shared layer's figures once, unseen, so that showing the view only draws them. */
+  #warm(): void {
+    this.#cancelWarm = null;
+    if (this.#state.visible || this.#state.layer !== 'shared') return;
+    this.#model.setSources([layerSource(this.#options.readingLayer, () => this.#readingReady)]);
+    this.#model.computeNow();
   }
 
   #readingReady = false;
@@ -203,6 +217,7 @@ export class SeminarController {
   }
 
   destroy(): void {
+    this.#cancelWarm?.();
     window.removeEventListener('hashchange', this.#onHash);
     this.#stopPolling();
     this.#model.destroy();
