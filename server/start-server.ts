@@ -28,6 +28,8 @@ import { StoreHealth } from './persistence/store-health.ts';
 import type { RoomStores } from './rooms/create-room.ts';
 import { ensureDefaultRoom } from './rooms/default-room.ts';
 import { RoomStats } from './rooms/room-stats.ts';
+import { RoundService } from './rounds/round-service.ts';
+import type { RoundHooks } from './rounds/round-service.ts';
 import type { DefaultRoomInvites } from './rooms/default-room.ts';
 
 /** Options of startServer: any config field (defaults from `defaultConfig()`), plus seams. */
@@ -39,6 +41,8 @@ export interface StartServerOptions extends Partial<ServerConfig> {
   logger?: Logger;
   /** WebSocket ping interval; default 30 s. */
   heartbeatMs?: number;
+  /** Test seams of blind rounds (a reveal that waits at a phase). */
+  roundHooks?: RoundHooks;
 }
 
 /** A running server. `close()` flushes, closes sockets (1001) and the database; idempotent. */
@@ -56,6 +60,8 @@ export interface RunningServer {
   collab: CollabServer;
   /** The access-control layer: update authorizer, connection guard, origin policy, credential sweeps. */
   access: AccessLayer;
+  /** Blind rounds of every room (docs/seminar-view.md). */
+  rounds: RoundService;
   /** Returns the browser entry URL for an invite: `<PUBLIC_URL or http://HOST:PORT>/r/<room>?invite=TOKEN`. */
   inviteUrl(room: string, token: string): string;
   /** The one-time link that creates the first administrator, or null once one exists (as this process knows). */
@@ -164,7 +170,7 @@ async function joinCluster(config: ServerConfig, log: Logger, hooks: StoreHooks 
  */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   // Phase 1: configuration, storage (refused when it vanished: P5), the relay, secrets, the default room.
-  const { authorizeUpdate, hooks, logger, heartbeatMs, ...overrides } = options;
+  const { authorizeUpdate, hooks, logger, heartbeatMs, roundHooks, ...overrides } = options;
   const config: ServerConfig = { ...defaultConfig(), ...overrides };
   const lonelyRelay = relayWithoutSharedStore(config);
   if (lonelyRelay) throw new RangeError(lonelyRelay);
@@ -195,14 +201,16 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const access = createAccessLayer({ config, stores, log, identity });
   const settings = { ...config, heartbeatMs: heartbeatMs ?? 30_000 };
   const roomStats: RoomStats = new RoomStats({ stats: stores.roomStats, rooms: stores.rooms, updates: stores.updates, log, liveAnnotations: (room) => liveDoc(collab, room, 'annotations') });
+  // Blind rounds wrap the access layer's guard and check: who may open and write which layer.
+  const rounds: RoundService = new RoundService({ store: stores.rounds, sharedStore: storage.location.engine === 'postgres', announce: () => cluster?.accessChanged(), collab: (): CollabServer => collab, log, hooks: roundHooks });
   const collab: CollabServer = new CollabServer({
     // SQLite: the update log has its own connection, relayed once in the WAL, acknowledged once fsynced (update-log.ts).
     store: updateLog.store,
     syncStored: updateLog.syncStored,
     identity,
     log,
-    authorizeUpdate: authorizeUpdate ?? access.authorizeUpdate,
-    guard: access.guard,
+    authorizeUpdate: rounds.authorizer(authorizeUpdate ?? access.authorizeUpdate),
+    guard: rounds.guard(access.guard),
     hooks,
     settings,
     onCommitted: (docs) => roomStats.committed(docs),
@@ -217,7 +225,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   if (cluster) {
     identity.onRenamed((userId, name) => cluster.renamed(userId, name));
     cluster.onEvent({
-      accessChanged: () => void access.sweeper()?.sweepSoon(),
+      accessChanged: () => {
+        void access.sweeper()?.sweepSoon();
+        void rounds.refresh();
+      },
       renamed: (userId, name) => access.names.set(userId, name),
       roomDeleted: (room) => void collab.evictDeletedRoom(room),
     });
@@ -237,6 +248,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     rooms: stores,
     stores,
     collab,
+    rounds,
     origins: access.origins,
     hosts: access.hosts,
     startedAt: Date.now(),
@@ -258,12 +270,14 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const closeServer = closer({ http, collab, access, storage, cluster, roomStats, log });
   const close = () => {
     clearInterval(fileWatch);
+    rounds.close();
     return Promise.all([closeServer(), heavy.close()]).then(() => undefined);
   };
 
-  // Phase 3: listen.
+  // Phase 3: listen (the running blind rounds known first: the checks read them from memory).
   let port: number;
   try {
+    if (!lost) await rounds.load();
     port = await listen(http, config.port, config.host);
   } catch (error) {
     await close();
@@ -271,6 +285,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   }
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   log.info('server.listening', { url, publicUrl: config.publicUrl, store: storage.location.engine, ...(storage.location.engine === 'sqlite' ? { dataDir: config.dataDir, synchronous: config.synchronous } : {}), relay: cluster ? 'redis' : 'none' });
+  // A reveal a crash interrupted is finished now (it merges only what is missing).
+  void rounds.resumeReveals();
   return {
     url,
     port,
@@ -280,6 +296,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     defaultRoom,
     collab,
     access,
+    rounds,
     // Printed for people to open: the published address when there is one (PUBLIC_URL).
     inviteUrl: (room, token) => `${config.publicUrl ?? url}/r/${room}?invite=${encodeURIComponent(token)}`,
     setupUrl: () => (!lost && accounts.setupKnownNeeded() ? `${config.publicUrl ?? url}/setup#${setupToken}` : null),

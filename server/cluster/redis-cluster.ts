@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import type { DocRelay, RelayListener } from '../collab/doc-relay.ts';
 import type { StoredEntry } from '../collab/commit-queue.ts';
 import type { Logger } from '../logger.ts';
+import { roomOfDocName } from '../rooms/doc-names.ts';
 import type { ClusterEventListener, ClusterEvents } from './cluster-events.ts';
 import { decodeRelayMessage, encodeRelayMessage, storedMessage } from './relay-messages.ts';
 import type { RelayMessage } from './relay-messages.ts';
@@ -139,15 +140,15 @@ export class RedisCluster implements DocRelay, ClusterEvents {
   }
 
   publishStored(docName: string, entries: readonly StoredEntry[]): void {
-    if (entries.length > 0) this.#publish(this.#roomChannel(roomOf(docName)), storedMessage(docName, entries));
+    if (entries.length > 0) this.#publish(this.#roomChannel(roomOfDocName(docName)), storedMessage(docName, entries));
   }
 
   publishAwareness(docName: string, update: Uint8Array): void {
-    this.#publish(this.#roomChannel(roomOf(docName)), { kind: 'awareness', docName, update });
+    this.#publish(this.#roomChannel(roomOfDocName(docName)), { kind: 'awareness', docName, update });
   }
 
   queryAwareness(docName: string): void {
-    this.#publish(this.#roomChannel(roomOf(docName)), { kind: 'awareness-query', docName });
+    this.#publish(this.#roomChannel(roomOfDocName(docName)), { kind: 'awareness-query', docName });
   }
 
   listen(listener: RelayListener): void {
@@ -178,11 +179,6 @@ export class RedisCluster implements DocRelay, ClusterEvents {
     this.#closing = true;
     await Promise.allSettled([this.commands.quit(), this.#subscriber.quit()]);
   }
-}
-
-/** The room of a document name `<room>/<kind>`. */
-function roomOf(docName: string): string {
-  return docName.slice(0, docName.lastIndexOf('/'));
 }
 
 /** A URL with its password taken out, for messages. */

@@ -8,6 +8,7 @@ import type { IdentityService } from '../auth/identity.ts';
 import type { Logger } from '../logger.ts';
 import type { StoreHealth } from '../persistence/store-health.ts';
 import type { UpdateStore } from '../persistence/update-store.ts';
+import { roomOfDocName } from '../rooms/doc-names.ts';
 import type * as Y from 'yjs';
 import type { DocKind } from '../../schema/index.ts';
 import type { DocRelay } from './doc-relay.ts';
@@ -221,9 +222,8 @@ export class CollabServer {
   #storedElsewhere(docName: string, entries: Parameters<StoreFollower['storedElsewhere']>[1], lastSeq: number): void {
     const doc = this.#readyDoc(docName);
     if (doc) return this.#follower.storedElsewhere(doc, entries, lastSeq);
-    const slash = docName.lastIndexOf('/');
-    const kind = docName.slice(slash + 1);
-    if (kind === 'text' || kind === 'annotations') this.#options.storedElsewhere?.(docName.slice(0, slash), kind, null);
+    const room = roomOfDocName(docName);
+    if (docName === `${room}/text`) this.#options.storedElsewhere?.(room, 'text', null);
   }
 
   /**
@@ -271,6 +271,16 @@ export class CollabServer {
     return this.#evictGone(room);
   }
 
+  /**
+   * Resolves once `docs` hold everything stored of them when called: sharing the store, what
+   * other processes stored and this one has not heard of yet is read (a reveal reads the layers
+   * others wrote). Alone on the store, at once.
+   */
+  async caughtUp(docs: readonly CollabDoc[]): Promise<void> {
+    if (!this.#options.sharedStore) return;
+    await Promise.all(docs.map((doc) => this.#follower.catchUp(doc)));
+  }
+
   /** Every open collaboration connection (the access-control layer closes revoked ones). */
   connections(): ReadonlySet<CollabConnection> {
     return this.#connections;
@@ -299,13 +309,20 @@ export class CollabServer {
       return;
     }
     void decideUpgrade(request, this.#options.identity).then(
-      (decision) => this.#upgrade(request, socket, head, decision),
+      async (decision) => this.#upgrade(request, socket, head, await this.#vet(decision)),
       (error: unknown) => {
         // The store did not answer (or a bug): the client may try again.
         this.#options.log.error('collab.upgrade-failed', { error });
         refuseHandshake(socket, 503, 'the server cannot check credentials right now; try again');
       },
     );
+  }
+
+  /** The guard's decision that reads the store (a blind round's layer), after the credentials'. */
+  async #vet(decision: UpgradeDecision): Promise<UpgradeDecision> {
+    if (!decision.ok || !this.#options.guard?.vetUpgrade) return decision;
+    const refusal = await this.#options.guard.vetUpgrade(decision.value);
+    return refusal ? { ok: false, ...refusal } : decision;
   }
 
   /** Completes the WebSocket handshake of an upgrade whose credentials were decided on. */
@@ -327,7 +344,7 @@ export class CollabServer {
   }
 
   #attach(ws: WebSocket, accepted: AcceptedUpgrade, request: IncomingMessage): void {
-    const doc = this.registry.open(accepted.room, accepted.kind);
+    const doc = this.registry.open(accepted.room, accepted.kind, accepted.docName);
     const connection = new CollabConnection(ws, accepted.session, doc, accepted.wantsAcks, (c, frame) =>
       handleCollabFrame(c, frame, this.#context),
     );

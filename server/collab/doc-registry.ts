@@ -8,6 +8,7 @@ import { SnapshotChecker } from '../persistence/snapshot-checker.ts';
 import { replayStoredDoc } from '../persistence/doc-replay.ts';
 import type { FailedEntry } from '../persistence/doc-replay.ts';
 import type { StoreHealth } from '../persistence/store-health.ts';
+import { roomOfDocName } from '../rooms/doc-names.ts';
 import { quarantineFailedEntries, reportDamage } from '../persistence/damage-report.ts';
 import { verifyStoredDoc } from '../persistence/store-integrity.ts';
 import { snapshotIntact } from '../persistence/update-store.ts';
@@ -76,17 +77,19 @@ export class DocRegistry {
     return this.#docs.get(docName) ?? null;
   }
 
-  /** Returns the live document for a room and kind, loading it if needed. */
-  open(room: string, kind: DocKind): CollabDoc {
-    const name = `${room}/${kind}`;
+  /**
+   * Returns the live document for a room and kind, loading it if needed. `name` is the stored
+   * name when it is not `<room>/<kind>` (a blind round's layer, an annotation document).
+   */
+  open(room: string, kind: DocKind, name = `${room}/${kind}`): CollabDoc {
     if (this.#evicting.has(room)) {
-      const refused = new CollabDoc(room, kind);
+      const refused = new CollabDoc(room, kind, name);
       refused.fail('room deleted');
       return refused;
     }
     let doc = this.#docs.get(name);
     if (!doc) {
-      doc = new CollabDoc(room, kind);
+      doc = new CollabDoc(room, kind, name);
       this.#docs.set(name, doc);
       void this.#load(doc);
     }
@@ -297,7 +300,7 @@ export class DocRegistry {
         return 0;
       }
       // Shut down while checking: the database may be closed; the log stays as it is.
-      if (this.#closed || this.#evicting.has(capture.docName.slice(0, capture.docName.lastIndexOf('/')))) return 0;
+      if (this.#closed || this.#evicting.has(roomOfDocName(capture.docName))) return 0;
       const report = await writeCapturedSnapshot(this.#options.store, capture);
       if (!report) {
         this.#options.log.info('store.compaction-skipped', { doc: capture.docName, reason: 'another server process compacted further meanwhile' });

@@ -13,6 +13,7 @@ import type { StoreHealth } from '../persistence/store-health.ts';
 import type { StoreLocation } from '../persistence/storage.ts';
 import type { RoomStores } from '../rooms/create-room.ts';
 import type { RoomStats } from '../rooms/room-stats.ts';
+import type { RoundService } from '../rounds/round-service.ts';
 
 /** What HTTP route handlers may use. */
 export interface HttpContext {
@@ -25,6 +26,8 @@ export interface HttpContext {
   /** Every store (accounts, seminars, …), one per table group. */
   stores: ServerStores;
   collab: CollabServer;
+  /** Blind rounds (docs/seminar-view.md). */
+  rounds: RoundService;
   /** Which browser origins may make state-changing requests (the access layer's policy). */
   origins: OriginPolicy;
   /** Which names the server answers to (the access layer's policy against DNS rebinding). */

@@ -4,6 +4,7 @@ import { ProfileStore } from './profile-store.ts';
 import { RoomGrantStore } from './room-grant-store.ts';
 import { RoomStatsStore } from './room-stats-store.ts';
 import { RoomStore } from './room-store.ts';
+import { RoundStore } from './round-store.ts';
 import { SeminarInviteStore } from './seminar-invite-store.ts';
 import { SeminarStore } from './seminar-store.ts';
 import { SessionStore } from './session-store.ts';
@@ -32,6 +33,8 @@ export interface ServerStores {
   grants: RoomGrantStore;
   roomStats: RoomStatsStore;
   settings: SettingsStore;
+  /** Blind rounds and their participants (docs/seminar-view.md). */
+  rounds: RoundStore;
   /**
    * Runs `fn` in one transaction with the stores bound to it: all of its writes are stored or
    * none. Use only `tx` inside (calls through the outer stores from inside join it anyway).
@@ -57,6 +60,7 @@ export function openServerStores(sql: SqlExecutor): ServerStores {
     grants: new RoomGrantStore(sql),
     roomStats: new RoomStatsStore(sql),
     settings: new SettingsStore(sql),
+    rounds: new RoundStore(sql),
     transaction: (fn, options) => sql.transaction((tx) => fn(openServerStores(tx)), options),
   };
 }

@@ -1,4 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
+import { parseRoundLayer } from '../../schema/index.ts';
+import { roomOfDocName } from '../rooms/doc-names.ts';
 import { entryChecksum, snapshotDigest } from './entry-checksum.ts';
 import { greatest, placeholders } from './sql/sql-executor.ts';
 import type { SqlExecutor } from './sql/sql-executor.ts';
@@ -68,12 +70,13 @@ export interface LogTail {
 /**
  * Entries of an append that the store refused, storing nothing of the append: their claims of
  * Yjs client ids that another user already holds (a second process accepted an update under the
- * same id at the same time), or their room is gone (deleted through another process). The other
+ * same id at the same time), their room is gone (deleted through another process), or they write
+ * a blind round's layer after the round closed (revealed through another process). The other
  * entries may be appended again. `entries` are indexes into the append.
  */
 export class AppendRefusedError extends Error {
   readonly entries: number[];
-  readonly kind: 'claim-conflict' | 'room-gone';
+  readonly kind: 'claim-conflict' | 'room-gone' | 'round-closed';
 
   constructor(kind: AppendRefusedError['kind'], entries: number[], message: string) {
     super(message);
@@ -107,12 +110,6 @@ export function snapshotIntact(stored: Pick<StoredDoc, 'snapshot' | 'snapshotDig
   if (stored.snapshot === null || stored.snapshotDigest === null) return false;
   const digest = snapshotDigest(stored.snapshot);
   return digest.byteLength === stored.snapshotDigest.byteLength && timingSafeEqual(digest, stored.snapshotDigest);
-}
-
-/** The room of a document name `<room>/<kind>`. */
-function roomOfDoc(docName: string): string {
-  const slash = docName.lastIndexOf('/');
-  return slash < 0 ? docName : docName.slice(0, slash);
 }
 
 /** The lock a compaction of `docName` takes, so that two processes never fold the same log at once. */
@@ -230,6 +227,7 @@ export class UpdateStore {
         for (const { docName } of entries) counts.set(docName, (counts.get(docName) ?? 0) + 1);
         // Reserve each document's seqs: the head row stays locked until this transaction ends.
         await this.#refuseGoneRooms(tx, entries, [...counts.keys()]);
+        await this.#refuseClosedLayers(tx, entries);
         const next = new Map<string, number>();
         for (const [docName, count] of counts) {
           const head = await tx.get<{ last_seq: number }>(
@@ -288,11 +286,27 @@ export class UpdateStore {
    * commits, so a deletion waits for it, or the append sees the room gone.
    */
   async #refuseGoneRooms(tx: SqlExecutor, entries: readonly UpdateToAppend[], docNames: readonly string[]): Promise<void> {
-    const rooms = [...new Set(docNames.map(roomOfDoc))];
+    const rooms = [...new Set(docNames.map(roomOfDocName))];
     const lock = tx.dialect === 'postgres' ? ' FOR KEY SHARE' : '';
     const present = new Set((await tx.all<{ id: string }>(`SELECT id FROM rooms WHERE id IN (${placeholders(rooms.length)})${lock}`, rooms)).map((row) => row.id));
-    const gone = entries.flatMap((entry, index) => (present.has(roomOfDoc(entry.docName)) ? [] : [index]));
+    const gone = entries.flatMap((entry, index) => (present.has(roomOfDocName(entry.docName)) ? [] : [index]));
     if (gone.length > 0) throw new AppendRefusedError('room-gone', gone, 'the chapter was deleted');
+  }
+
+  /**
+   * Refuses (AppendRefusedError) entries of blind rounds' layers whose round is no longer open: a
+   * reveal through one process must not miss what another accepted before it heard. PostgreSQL:
+   * the round's row is share-locked until the append commits, so marking the round revealing
+   * waits for appends on their way, and later ones see it.
+   */
+  async #refuseClosedLayers(tx: SqlExecutor, entries: readonly UpdateToAppend[]): Promise<void> {
+    const layers = entries.map((entry) => parseRoundLayer(entry.docName.split('/').slice(1)));
+    const rounds = [...new Set(layers.flatMap((layer) => (layer ? [layer.roundId] : [])))];
+    if (rounds.length === 0) return;
+    const lock = tx.dialect === 'postgres' ? ' FOR SHARE' : '';
+    const open = new Set((await tx.all<{ id: number }>(`SELECT id FROM blind_rounds WHERE state = 'open' AND id IN (${placeholders(rounds.length)})${lock}`, rounds)).map((row) => Number(row.id)));
+    const closed = layers.flatMap((layer, index) => (layer && !open.has(layer.roundId) ? [index] : []));
+    if (closed.length > 0) throw new AppendRefusedError('round-closed', closed, 'the blind round is no longer open');
   }
 
   /**

@@ -10,7 +10,8 @@ const STORE_WAIT_MS = 8000;
 /**
  * Deletes a room (a chapter) and everything of it: its open sockets are closed (4403), what
  * they had sent is stored first (so nothing is written for the room afterwards), its documents
- * leave memory without a final write, and then, in one transaction, its stored documents,
+ * leave memory without a final write, and then, in one transaction, its stored documents (blind
+ * rounds' layers included),
  * invites, room sessions, grants, per-chapter roles, figures and the room itself go. Until the
  * rows are gone nobody can open the room again. Refused, deleting nothing, while the store fails.
  */
@@ -25,6 +26,7 @@ export async function deleteRoom(stores: ServerStores, collab: CollabServer, roo
     await stores.transaction(async (tx) => {
       await tx.updates.deleteDoc(docNameOf(room, 'text'));
       await tx.updates.deleteDoc(docNameOf(room, 'annotations'));
+      await tx.rounds.deleteLayersOfRoom(tx.updates, room);
       await tx.sessions.deleteForRoom(room);
       await tx.grants.deleteOfRoom(room);
       await tx.seminars.deleteChapterRolesOfRoom(room);

@@ -265,4 +265,48 @@ export function storageSuite(engine: string, open: () => Promise<StoreUnderTest>
         }
       }));
   });
+
+  describe(`blind rounds (${engine})`, () => {
+    it('runs one round per room at a time (also when two connections start one at once), keeps its participants once each, and moves it through its states', () =>
+      using(async ({ stores, another }) => {
+        await withRoom(stores, 'seminar');
+        const second = await another();
+        try {
+          const starts = await Promise.all([stores.rounds.start('seminar', 'u-owner', true, 1000), second.stores.rounds.start('seminar', 'u-owner', false, 1001)]);
+          const round = starts.find((started) => started !== null)!;
+          expect(starts.filter((started) => started !== null)).toHaveLength(1);
+          expect(round).toMatchObject({ room: 'seminar', state: 'open', startedBy: 'u-owner', closedAt: null, revealed: null });
+          expect(await stores.rounds.running('seminar')).toEqual(round);
+          expect(await second.stores.rounds.runningEverywhere()).toEqual([round]);
+          const ada = { userId: 'u-ada', name: 'Ada', role: 'annotator' as const, joinedAt: new Date(2000).toISOString() };
+          await stores.rounds.addParticipant(round.id, ada);
+          await second.stores.rounds.addParticipant(round.id, { ...ada, name: 'Ada again', joinedAt: new Date(3000).toISOString() });
+          expect(await stores.rounds.participants(round.id)).toEqual([ada]);
+          expect(await stores.rounds.setState(round.id, 'revealing')).toMatchObject({ state: 'revealing' });
+          expect(await stores.rounds.revealing()).toHaveLength(1);
+          const revealed = await second.stores.rounds.setState(round.id, 'revealed', 5000, 3);
+          expect(revealed).toMatchObject({ id: round.id, state: 'revealed', revealed: 3, closedAt: new Date(5000).toISOString() });
+          expect(await stores.rounds.running('seminar')).toBeNull();
+          expect(await stores.rounds.latest('seminar')).toEqual(revealed);
+          const next = await stores.rounds.start('seminar', 'u-owner', false, 6000);
+          expect((await stores.rounds.list('seminar')).map((listed) => listed.id)).toEqual([next!.id, round.id]);
+        } finally {
+          await second.close();
+        }
+      }));
+
+    it('stores a layer only while its round is open, and deletes every layer with the room', () =>
+      using(async ({ stores }) => {
+        await withRoom(stores, 'layers');
+        const round = (await stores.rounds.start('layers', 'u-owner', false, 1))!;
+        const layer = `layers/rounds/${round.id}/u-ada`;
+        expect(await stores.updates.appendUpdates([{ docName: layer, update: mapUpdate(1, 'a', 1) }])).toEqual([1]);
+        await stores.rounds.setState(round.id, 'revealing');
+        const refused = stores.updates.appendUpdates([{ docName: 'layers/annotations', update: mapUpdate(2, 'b', 2) }, { docName: layer, update: mapUpdate(1, 'c', 3) }]);
+        await expect(refused).rejects.toMatchObject({ kind: 'round-closed', entries: [1] });
+        expect(await stores.updates.heads([layer, 'layers/annotations'])).toEqual(new Map([[layer, 1]]));
+        await stores.transaction((tx) => tx.rounds.deleteLayersOfRoom(tx.updates, 'layers'));
+        expect((await stores.updates.loadDoc(layer)).head).toBeNull();
+      }));
+  });
 }

@@ -172,6 +172,29 @@ const POSTGRES_MIGRATIONS: readonly string[] = [
     secret TEXT NOT NULL
   );
   `,
+  // Blind rounds (docs/seminar-view.md), as SQLite's migration of them: at most one open or
+  // revealing round per room (the unique index decides between processes); rows go with their room.
+  `
+  CREATE TABLE blind_rounds (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    room TEXT NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+    state TEXT NOT NULL CHECK (state IN ('open', 'revealing', 'revealed', 'ended')),
+    show_staff INTEGER NOT NULL DEFAULT 0,
+    started_by TEXT NOT NULL,
+    started_at BIGINT NOT NULL,
+    closed_at BIGINT,
+    revealed_count INTEGER
+  );
+  CREATE UNIQUE INDEX blind_rounds_one_running ON blind_rounds (room) WHERE state IN ('open', 'revealing');
+  CREATE TABLE blind_round_participants (
+    round_id BIGINT NOT NULL REFERENCES blind_rounds (id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    joined_at BIGINT NOT NULL,
+    PRIMARY KEY (round_id, user_id)
+  );
+  `,
 ];
 
 /** The schema version a PostgreSQL database has once every migration ran. */
