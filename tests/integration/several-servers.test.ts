@@ -1,11 +1,12 @@
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { COLLAB_CLOSE, listAnnotations } from '../../schema/index.ts';
+import { COLLAB_CLOSE, listAnnotations, ROUND_CHANGED_CLOSE, roundLayerName } from '../../schema/index.ts';
 import { verifyStoredDoc } from '../../server/persistence/store-integrity.ts';
 import { createCollectingLogger, defaultConfig, loadConfig, openStorage } from '../../server/index.ts';
 import { annotateAs } from '../helpers/access-builders.ts';
 import { BrowserClient, PASSWORD, setUpAdministrator } from '../helpers/browser-client.ts';
+import { annotationIds, callApi, namedSession, RoundReader, startRound } from '../helpers/round-readers.ts';
 import { joinAsStudent, ownChangesStored, startServersOn } from '../helpers/cluster-fixtures.ts';
 import { enginesMissing, startPostgres, startRedis } from '../helpers/engines.ts';
 import type { PostgresInstance, RedisInstance } from '../helpers/engines.ts';
@@ -39,11 +40,13 @@ describe('the settings of several servers', () => {
 describe.skipIf(missing !== null)(`several servers over PostgreSQL and Redis${missing ? ` (skipped: ${missing})` : ''}`, () => {
   const servers: TestServer[] = [];
   const clients: TestClient[] = [];
+  const readers: RoundReader[] = [];
   beforeAll(async () => {
     [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
   }, 60_000);
   afterEach(async () => {
     for (const client of clients.splice(0)) client.destroy();
+    for (const reader of readers.splice(0)) reader.leave();
     await Promise.all(servers.splice(0).map((server) => server.stop()));
   });
   afterAll(async () => {
@@ -253,6 +256,46 @@ describe.skipIf(missing !== null)(`several servers over PostgreSQL and Redis${mi
       expect((await client.query("SELECT count(*)::int AS n FROM doc_heads WHERE doc LIKE 'doomed/%'")).rows[0].n).toBe(0);
     } finally {
       await client.end();
+    }
+  });
+
+  it('runs a blind round across servers: started through one, its layers written through another and relayed, revealed with what every server stored', async () => {
+    // The relay's news of the round is lost on B: it learns of the round from PostgreSQL (read every second).
+    const [a, b] = await start(2, (i) => (i === 1 ? { hooks: { dropRelayed: (message) => message.kind === 'access-changed' } } : {}));
+    const invites = await createRoomViaApi(a!, 'round-room');
+    const owner = await namedSession(a!.url, 'round-room', invites.owner, 'Dr Lee');
+    const [ada, boris] = await Promise.all(['Ada', 'Boris'].map((name) => namedSession(b!.url, 'round-room', invites.annotator, name)));
+    const adaShared = await RoundReader.shared(b!.url, 'round-room', ada!);
+    readers.push(adaShared);
+    const round = await startRound(a!.url, 'round-room', owner.token);
+    const at = Date.now();
+    expect((await adaShared.layer.closed(3000)).code).toBe(ROUND_CHANGED_CLOSE);
+    expect(Date.now() - at).toBeLessThan(1500);
+    const adaLayer = await RoundReader.join(b!.url, 'round-room', round.id, ada!);
+    const borisLayer = await RoundReader.join(a!.url, 'round-room', round.id, boris!);
+    readers.push(adaLayer, borisLayer);
+    const adaClaim = adaLayer.tag('more than 90,000 court rulings were vacated', 'contested');
+    const borisClaim = borisLayer.tag('So they decided to first alter their economic and social policies', 'sourced');
+    await Promise.all([adaLayer.saved(), borisLayer.saved()]);
+    // The owner watches Ada's layer through A: what B stored reaches A.
+    const adaSeenOnA = connectClient({ url: a!.url, room: 'round-room', kind: 'annotations', docPath: roundLayerName('round-room', round.id, ada!.userId), token: owner.token });
+    clients.push(adaSeenOnA);
+    await adaSeenOnA.synced();
+    expect(annotationIds(adaSeenOnA.ydoc)).toEqual([adaClaim]);
+    const revealed = await callApi(a!.url, `/api/rooms/round-room/rounds/${round.id}/reveal`, owner.token, 'POST');
+    expect(revealed.body).toMatchObject({ round: { state: 'revealed', revealed: 2 }, merged: 2 });
+    expect((await adaLayer.layer.closed(3000)).code).toBe(ROUND_CHANGED_CLOSE);
+    const shared = connect(b!, owner.token, 'round-room');
+    await waitFor(() => annotationIds(shared.ydoc).length === 2, 'the revealed annotations on B');
+    expect(annotationIds(shared.ydoc)).toEqual([adaClaim, borisClaim].sort());
+    // The layer is closed in PostgreSQL too: no server stores anything more in it.
+    const late = new Y.Doc();
+    late.getMap('annotations').set('late', 1);
+    const storage = await openStorage({ ...defaultConfig(), databaseUrl: a!.config.databaseUrl }, createCollectingLogger());
+    try {
+      await expect(storage.stores.updates.appendUpdates([{ docName: roundLayerName('round-room', round.id, ada!.userId), update: Y.encodeStateAsUpdate(late) }])).rejects.toMatchObject({ kind: 'round-closed' });
+    } finally {
+      await storage.close();
     }
   });
 });
