@@ -4,6 +4,7 @@ import type { CollabConnection } from '../collab/collab-connection.ts';
 import type { Logger } from '../logger.ts';
 import type { InviteStore } from '../persistence/invite-store.ts';
 import type { SessionStore } from '../persistence/session-store.ts';
+import { rerunAfter } from '../rerun-after.ts';
 import type { CurrentNames } from './current-names.ts';
 
 /**
@@ -65,8 +66,6 @@ export interface CredentialSweeperOptions {
 export class CredentialSweeper {
   readonly #options: CredentialSweeperOptions;
   #timer: NodeJS.Timeout | null = null;
-  #running: Promise<number> | null = null;
-  #again = false;
 
   constructor(options: CredentialSweeperOptions) {
     this.#options = options;
@@ -84,20 +83,7 @@ export class CredentialSweeper {
   }
 
   /** Sweeps now, or right after the sweep running now (which may have read the store before the change); resolves with how many it closed. */
-  sweepSoon(): Promise<number> {
-    if (this.#running) {
-      this.#again = true;
-      return this.#running;
-    }
-    this.#running = this.sweep().finally(() => {
-      this.#running = null;
-      if (this.#again) {
-        this.#again = false;
-        void this.sweepSoon();
-      }
-    });
-    return this.#running;
-  }
+  readonly sweepSoon: () => Promise<number> = rerunAfter(() => this.sweep());
 
   /** Checks every open connection once (one lookup per invite, one per person and room); returns how many it closed. */
   async sweep(now = Date.now()): Promise<number> {

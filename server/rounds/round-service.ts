@@ -8,6 +8,7 @@ import type { CollabServer } from '../collab/collab-server.ts';
 import type { ConnectionGuard } from '../collab/connection-guard.ts';
 import { copyDoc, holdDocuments } from '../http/export-import-docs.ts';
 import type { Logger } from '../logger.ts';
+import { rerunAfter } from '../rerun-after.ts';
 import { mergeLayers } from './layer-merge.ts';
 import { layerOfDocName, layerOpenRefusal, layerWriteRefusal, sharedLayerRefusal } from './round-access.ts';
 import type { RoundStore } from '../persistence/round-store.ts';
@@ -61,8 +62,6 @@ export class RoundService {
   readonly #running = new Map<string, number>();
   readonly #reveals = new Map<number, Promise<RoundResult<RevealOutcome>>>();
   #timer: NodeJS.Timeout | null = null;
-  #refreshing: Promise<void> | null = null;
-  #refreshAgain = false;
 
   constructor(options: RoundServiceOptions) {
     this.#options = options;
@@ -87,21 +86,7 @@ export class RoundService {
    * started closes annotators' shared layers, a round revealed or ended closes its layers. One read
    * at a time (and one more after it when asked meanwhile); never rejects.
    */
-  refresh(): Promise<void> {
-    if (this.#refreshing) {
-      this.#refreshAgain = true;
-      return this.#refreshing;
-    }
-    this.#refreshing = this.#readRunning()
-      .catch((error: unknown) => this.#options.log.warn('round.refresh-failed', { error }))
-      .finally(() => {
-        this.#refreshing = null;
-        if (!this.#refreshAgain) return;
-        this.#refreshAgain = false;
-        void this.refresh();
-      });
-    return this.#refreshing;
-  }
+  readonly refresh: () => Promise<void> = rerunAfter(() => this.#readRunning().catch((error: unknown) => this.#options.log.warn('round.refresh-failed', { error })));
 
   async #readRunning(): Promise<void> {
     const { store } = this.#options;
