@@ -20,6 +20,7 @@ import type { Storage } from '../../server/index.ts';
 import { startPostgres, startRedis } from '../../tests/helpers/engines.ts';
 import type { PostgresInstance, RedisInstance } from '../../tests/helpers/engines.ts';
 import { launchApparatus } from '../lib/bench-servers.ts';
+import { unpinThisProcess } from '../lib/process-launcher.ts';
 import type { ApparatusServer } from '../lib/bench-servers.ts';
 import { sameBytes } from '../lib/convergence.ts';
 import { driveCrowd } from '../lib/fanout-runner.ts';
@@ -235,6 +236,9 @@ function figuresOf(runs: FanoutRun[]): FanoutFigures {
 
 // --- the run ---------------------------------------------------------------------------------
 
+// Unpinned as the header says (bench/run.ts pinned this process to the load core, and the
+// servers, PostgreSQL and Redis would inherit it: a first run measured 1 to 3 processes on one core).
+unpinThisProcess();
 [postgres, redis] = await Promise.all([startPostgres({ fsync: true }), startRedis()]);
 try {
   console.log(`several-servers: PostgreSQL (fsync on) and Redis throwaway instances; ${repetitions} repetition(s); floods of ${floodSize} updates; fan-out runs of ${durationMs / 1000} s`);
