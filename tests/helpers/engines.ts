@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,15 +8,22 @@ import pg from 'pg';
 
 /**
  * Throwaway instances of the engines several Apparatus processes run on (docs/several-servers.md):
- * Debian's PostgreSQL 15, Redis 7 and HAProxy, installed by scripts/setup.mjs. Each starts on a
+ * Debian's PostgreSQL (15 in Debian 12), Redis 7 and HAProxy, installed by scripts/setup.mjs. Each starts on a
  * free port in a temporary directory and is stopped (and its directory removed) by `stop()`.
  * PostgreSQL refuses to run as root: when the tests run as root, the cluster is made and run as
  * the `postgres` user, in a directory it owns.
  */
 
-export const POSTGRES_BIN = '/usr/lib/postgresql/15/bin';
+/** The newest PostgreSQL Debian installed (`/usr/lib/postgresql/<major>/bin`): 15 on Debian 12, where the tests ran. */
+export const POSTGRES_BIN = newestPostgresBin('/usr/lib/postgresql');
 export const REDIS_SERVER = '/usr/bin/redis-server';
 export const HAPROXY = '/usr/sbin/haproxy';
+
+function newestPostgresBin(root: string): string {
+  const majors = existsSync(root) ? readdirSync(root).filter((name) => /^\d+$/.test(name) && existsSync(path.join(root, name, 'bin', 'postgres'))) : [];
+  const newest = majors.sort((a, b) => Number(b) - Number(a))[0] ?? '15';
+  return path.join(root, newest, 'bin');
+}
 
 /** Why the engines cannot run here (a test file skips visibly with it), or null. */
 export function enginesMissing(): string | null {
