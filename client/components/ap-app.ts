@@ -204,7 +204,7 @@ export class ApApp extends LitElement {
     member.name = event.detail;
     rememberMember(member);
     if (!connection) return this.enterRoom(member);
-    publishLocalUser(connection.awareness, { userId: member.userId, name: member.name });
+    publishLocalUser(connection.awareness, { userId: member.userId, name: member.name, role: member.role });
     this.readingRoom?.rename(member.name);
     this.renaming = false;
   }
@@ -225,7 +225,7 @@ export class ApApp extends LitElement {
     });
     this.connection = connection;
     connection.subscribe((snapshot) => (this.snapshot = snapshot));
-    publishLocalUser(connection.awareness, { userId: member.userId, name: member.name });
+    publishLocalUser(connection.awareness, { userId: member.userId, name: member.name, role: member.role });
     connection.awareness.on('change', () => (this.peers = listPeers(connection.awareness)));
     this.peers = listPeers(connection.awareness);
     await connection.whenTextReady();
