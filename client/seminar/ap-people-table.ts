@@ -99,7 +99,9 @@ export class ApPeopleTable extends LitElement {
       tr.part th { font-weight: 500; padding-left: 42px; color: var(--ap-ink-soft); }
       tr.opened th, tr.opened td { border-bottom-color: transparent; }
       @media (max-width: 640px) {
-        tbody th { max-width: 9.5em; }
+        /* A name wraps rather than end in an ellipsis after a few letters: the column stays narrow enough to scroll past. */
+        tbody th { max-width: 10em; min-width: 8.5em; white-space: normal; line-height: 1.25; }
+        .who span { overflow-wrap: anywhere; }
         th:first-child { padding-left: 10px; }
         tr.part th { padding-left: 34px; }
       }

@@ -23,6 +23,9 @@ import './ap-figure-cards.ts';
 import './ap-people-table.ts';
 import './ap-range-filter.ts';
 
+/** What a member who is neither owner nor reviewer reads (a student opening the address). */
+const REFUSED = "This overview is for the seminar's owners and reviewers: it shows everyone's work, chapter by chapter. Your own annotations are in each chapter.";
+
 const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
 
 /**
@@ -117,7 +120,7 @@ export class ApSeminarOverview extends LitElement {
     if (request !== this.#request) return;
     this.loading = false;
     if (!result.ok) {
-      this.error = result.status === 401 ? 'Sign in to see this overview.' : result.error;
+      this.error = result.status === 401 ? 'Sign in to see this overview.' : result.status === 403 ? REFUSED : result.error;
       return;
     }
     this.error = '';
