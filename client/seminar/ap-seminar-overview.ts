@@ -99,6 +99,9 @@ export class ApSeminarOverview extends LitElement {
       .fresh b { color: var(--ap-ink-soft); font-weight: 600; }
       .people-tools { display: flex; gap: 10px; align-items: center; flex-wrap: wrap; }
       .loading { padding: 40px; text-align: center; color: var(--ap-muted); }
+      .refused { max-width: 640px; }
+      .refused .why { color: var(--ap-ink-soft); line-height: 1.5; }
+      a.btn { text-decoration: none; }
       @media (max-width: 640px) {
         .page { padding: 14px 10px 48px; gap: 12px; }
         .bar { padding: 10px; }
@@ -145,7 +148,9 @@ export class ApSeminarOverview extends LitElement {
     const back = html`<nav class="crumbs" aria-label="Breadcrumb"><a href=${`/s/${encodeURIComponent(this.seminarId)}`}>← ${report?.seminar.title ?? 'The seminar'}</a></nav>`;
     if (!report) {
       return html`<main class="page">${back}${this.error
-        ? html`<div class="panel"><h1>Seminar overview</h1><p class="error" role="alert">${this.error}</p>${this.error.startsWith('Sign in') ? html`<p><a href=${`/sign-in?return=${encodeURIComponent(location.pathname)}`}>Sign in</a></p>` : nothing}</div>`
+        ? html`<div class="panel refused"><h1>Seminar overview</h1><p class=${this.error === REFUSED ? 'why' : 'error'} role="alert">${this.error}</p>${this.error.startsWith('Sign in')
+            ? html`<p><a class="btn btn--primary" href=${`/sign-in?return=${encodeURIComponent(location.pathname)}`}>Sign in</a></p>`
+            : html`<p><a class="btn" href=${`/s/${encodeURIComponent(this.seminarId)}`}>Back to the seminar</a></p>`}</div>`
         : html`<p class="card loading" role="status">Computing the figures of every chapter…</p>`}</main>`;
     }
     return html`<main class="page">
