@@ -5,18 +5,18 @@
 // them annotate both over ten days through the real protocol, each claim on sentences others
 // tagged too, and photographs the overview at desktop (1440×900) and phone (390×844) width.
 // SCREENSHOT_DIR writes elsewhere (to look before replacing the documented ones).
-import { chromium } from '@playwright/test';
 import type { Browser, Page } from '@playwright/test';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chapterSentences, projectYDoc } from '../schema/index.ts';
 import type { ClaimStatus, SentenceSpan } from '../schema/index.ts';
-import { buildClient, projectRoot, startServerProcess } from '../tests/e2e/support/server-process.ts';
+import { projectRoot } from '../tests/e2e/support/server-process.ts';
 import type { ServerProcess } from '../tests/e2e/support/server-process.ts';
 import { RoundReader } from '../tests/helpers/round-readers.ts';
 import type { ProgramSession } from '../tests/helpers/round-readers.ts';
 import { createSeminar, inviteToken, joinAsGuest, seatLecturer } from '../tests/helpers/seminar-seats.ts';
 import { mulberry32 } from '../tests/helpers/seeded-random.ts';
+import { withScreenshotServer } from './screenshot-pages.ts';
 
 const OUT = process.env.SCREENSHOT_DIR ?? path.join(projectRoot, 'docs', 'screenshots');
 const STUDENTS = ['Ada Novak', 'Boris Ivanov', 'Chen Wei', 'Daria Sokolova', 'Emil Hartmann', 'Farida Yusupova', 'Gabriel Costa', 'Hanna Berg'];
@@ -100,11 +100,7 @@ async function shoot(page: Page, name: string, fullPage = false): Promise<void> 
 }
 
 async function main(): Promise<void> {
-  mkdirSync(OUT, { recursive: true });
-  buildClient();
-  const server = await startServerProcess();
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
-  try {
+  await withScreenshotServer(OUT, async (server, browser) => {
     const lecturer = await seatLecturer(server);
     const { seminarId, chapterIds } = await createSeminar(lecturer, 'History 204: The Soviet 1930s', [
       { name: 'chapter-5.txt', text: readFileSync(path.join(projectRoot, 'fixtures/chapter-5.txt'), 'utf8') },
@@ -131,10 +127,7 @@ async function main(): Promise<void> {
         await section.screenshot({ path: path.join(OUT, `phone-section-${i}.png`) });
       }
     }
-  } finally {
-    await browser.close();
-    await server.stop();
-  }
+  });
 }
 
 await main();
