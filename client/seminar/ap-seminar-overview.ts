@@ -11,6 +11,7 @@ import type { RangeChoice } from './ap-range-filter.ts';
 import { presetRange } from './date-range.ts';
 import type { RangePreset } from './date-range.ts';
 import { seminarGradebookHref } from './gradebook-href.ts';
+import { gradebookLinks } from './gradebook-links.ts';
 import { RefreshOnReturn } from './refresh-on-return.ts';
 import type { PeopleOrder } from './seminar-model.ts';
 import { fetchSeminarOverview } from './seminar-overview-api.ts';
@@ -180,11 +181,7 @@ export class ApSeminarOverview extends LitElement {
     return html`<div class="card bar">
       <ap-range-filter .preset=${this.preset} .range=${this.range} .lastSession=${this.lastSession}></ap-range-filter>
       <span class="spacer"></span>
-      <div class="group" role="group" aria-label="Download the people table of all chapters">
-        <span class="label">Gradebook</span>
-        <a class="btn btn--small" href=${download('csv')} download>CSV</a>
-        <a class="btn btn--small" href=${download('json')} download>JSON</a>
-      </div>
+      ${gradebookLinks('Download the people table of all chapters', download)}
     </div>`;
   }
 

@@ -4,6 +4,7 @@ import type { ChapterOverview } from '../../schema/index.ts';
 import { sharedStyles } from '../components/shared-styles.ts';
 import { HEAT_JUMP } from './ap-heat-strip.ts';
 import { chapterGradebookHref } from './gradebook-href.ts';
+import { gradebookLinks } from './gradebook-links.ts';
 import { PEOPLE_ORDER } from './ap-people-table.ts';
 import { ROUND_ACTION } from './ap-round-panel.ts';
 import type { RoundAction } from './ap-round-panel.ts';
@@ -134,11 +135,7 @@ export class ApSeminarView extends LitElement {
       </div>
       <ap-range-filter .preset=${state.preset} .range=${state.range} .lastSession=${state.lastSession}></ap-range-filter>
       <span class="spacer"></span>
-      <div class="group" role="group" aria-label="Download the people table">
-        <span class="label">Gradebook</span>
-        <a class="btn btn--small" href=${download('csv')} download>CSV</a>
-        <a class="btn btn--small" href=${download('json')} download>JSON</a>
-      </div>
+      ${gradebookLinks('Download the people table', download)}
     </div>`;
   }
 
