@@ -12,8 +12,9 @@ import type { ServerProcess } from './support/server-process.ts';
 /**
  * A seminar's overview `/s/<id>/overview` (docs/seminar-view.md): reached from the seminar's
  * page by its owner and reviewers only; its figures are the chapters' seminar views added up; a
- * person's row opens on their chapters; a most-disagreed sentence opens its chapter at that
- * sentence; coming back shows what was written meanwhile. Its own server: seating the lecturer
+ * person's row opens on their chapters; the range filter counts what was written in it; a
+ * most-disagreed sentence opens its chapter at that sentence; coming back (or Refresh) shows what
+ * was written meanwhile. Its own server: seating the lecturer
  * needs a first start.
  */
 
@@ -92,7 +93,7 @@ function summed(tables: Record<string, { annotations: number; split: number[] }>
 
 const overview = (page: Page) => page.locator('ap-seminar-overview');
 
-test("a seminar's overview: reached by owner and reviewer, refused to a student; the chapters' figures added up; a person's chapters; a disagreement opens its sentence; fresh on return; phone width; axe", async ({ browser }) => {
+test("a seminar's overview: reached by owner and reviewer, refused to a student; the chapters' figures added up; the range filter; a person's chapters; a disagreement opens its sentence; fresh on return and on Refresh; phone width; axe", async ({ browser }) => {
   test.setTimeout(180_000);
   const lecturer = await seatLecturer(server);
   const { seminarId, chapterIds } = await createSeminar(lecturer, 'History 204', [
@@ -105,6 +106,12 @@ test("a seminar's overview: reached by owner and reviewer, refused to a student;
   for (const name of ['Ada', 'Boris', 'Chen']) members.set(name, (await joinAsGuest(server.baseUrl, students, name)).session);
   members.set('Ivan (TA)', (await joinAsGuest(server.baseUrl, assistants, 'Ivan (TA)')).session);
   for (const [name, chapter, words, status] of CLAIMS) await tag(chapterIds[chapter]!, members.get(name)!, words, status);
+  // And a comment Ada wrote ten days ago (outside "Last 7 days").
+  const earlier = await RoundReader.shared(server.baseUrl, chapterIds[1]!, members.get('Ada')!);
+  const at = earlier.chapterText().indexOf('Collectivisation');
+  earlier.annotate({ start: at, end: at + 'Collectivisation'.length }, { kind: 'comment', note: 'From the last seminar.' }, new Date(Date.now() - 10 * 86_400_000));
+  await earlier.saved(20_000);
+  earlier.leave();
 
   // The lecturer reaches the overview from the seminar's page.
   const lena = (await signedIn(browser, 'Lena', lecturer.session!)).page;
@@ -132,7 +139,7 @@ test("a seminar's overview: reached by owner and reviewer, refused to a student;
   }
   expect(seen).toEqual(summed(chapterTables));
   expect(seen).toEqual({
-    Ada: { annotations: 4, split: [2, 2, 0] },
+    Ada: { annotations: 5, split: [2, 2, 0] },
     Boris: { annotations: 5, split: [2, 1, 2] },
     Chen: { annotations: 2, split: [1, 1, 0] },
     'Ivan (TA)': { annotations: 2, split: [1, 1, 0] },
@@ -143,6 +150,14 @@ test("a seminar's overview: reached by owner and reviewer, refused to a student;
   const agreement = overview(lena).locator('ap-agreement-panel');
   await expect(agreement.locator('[data-testid="chapter-alpha"]')).toContainText(pooled.alpha.toFixed(2).replace('-', '−'));
   await expect(agreement.locator('[data-testid="pairable"]')).toHaveText(String(pooled.pairable));
+
+  // The range filter: "Last 7 days" leaves Ada's old comment out, "All time" brings it back.
+  const adaRow = people.locator('tbody tr[data-user]').filter({ hasText: 'Ada' });
+  await overview(lena).getByRole('button', { name: 'Last 7 days' }).click();
+  await expect(adaRow.locator('[data-column="annotations"]')).toHaveText('4');
+  await expect(overview(lena)).toContainText('counting since');
+  await overview(lena).getByRole('button', { name: 'All time' }).click();
+  await expect(adaRow.locator('[data-column="annotations"]')).toHaveText('5');
 
   // A person's row opens on their chapters.
   await people.getByRole('button', { name: 'Boris, per chapter' }).click();
@@ -170,7 +185,12 @@ test("a seminar's overview: reached by owner and reviewer, refused to a student;
   // Meanwhile Chen tags another sentence; the lecturer comes back to the overview and sees it.
   await tag(chapterIds[1]!, members.get('Chen')!, 'Collectivisation slowed in 1934.', 'interpretive');
   await lena.goBack();
-  await expect(people.locator('tbody tr[data-user]').filter({ hasText: 'Chen' }).locator('[data-column="claims"] .split')).toHaveText('1·1·1');
+  const chenClaims = people.locator('tbody tr[data-user]').filter({ hasText: 'Chen' }).locator('[data-column="claims"] .split');
+  await expect(chenClaims).toHaveText('1·1·1');
+  // Not live across chapters: another claim shows after Refresh.
+  await tag(chapterIds[1]!, members.get('Chen')!, 'The kulaks regained some rights.', 'sourced');
+  await overview(lena).getByRole('button', { name: 'Refresh' }).click();
+  await expect(chenClaims).toHaveText('2·1·1');
 
   // Phone width: nothing wider than the screen but the tables' own scrolling regions; still axe-clean.
   await lena.setViewportSize({ width: 390, height: 844 });
