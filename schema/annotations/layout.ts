@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import { REPLY_FIELDS } from './model.ts';
 import type { Annotation, Dismissal, Reply, ValidationResult } from './model.ts';
+import { copyJSON } from './json-copy.ts';
 import { readAnnotationRecord } from './normalization.ts';
 import { decodeStoredAnnotation, encodeAnnotation, isLayoutOneRecord, storedChanges, storedDefault } from './stored-layout.ts';
 import { validateDismissal, validateReply } from './validation.ts';
@@ -39,20 +40,6 @@ export function repliesMap(ydoc: Y.Doc): Y.Map<YReply> {
 /** The dismissed-suggestions map of an annotation document. */
 export function dismissedMap(ydoc: Y.Doc): Y.Map<Dismissal> {
   return ydoc.getMap<Dismissal>(ANNOTATION_DOC_MAPS.dismissed);
-}
-
-// Values are copied in and out: a local Y.Map hands back the very object that was set, and
-// a caller mutating it would change the document's view without a transaction.
-function copyJSON<T>(value: T): T {
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map(copyJSON) as T;
-  const copy: Record<string, unknown> = {};
-  for (const [key, field] of Object.entries(value)) {
-    // A stored "__proto__" key stays an own property (so validation sees and rejects it).
-    if (key === '__proto__') Object.defineProperty(copy, key, { value: copyJSON(field), enumerable: true, writable: true, configurable: true });
-    else copy[key] = copyJSON(field);
-  }
-  return copy as T;
 }
 
 /**
@@ -156,7 +143,11 @@ export function replyToYMap(reply: Reply): YReply {
 export function readAnnotation(yAnnotation: YAnnotation, context: ValidationContext = {}): ValidationResult<Annotation> {
   if (!(yAnnotation instanceof Y.Map)) return { ok: false, errors: ['annotation: the stored value is not a Y.Map'] };
   const key = yAnnotation._item?.parentSub ?? '';
-  return readStoredAnnotation(key, storedFieldsOf(yAnnotation), context);
+  if (isLayoutOneRecord(yAnnotation)) return readStoredAnnotation(key, storedFieldsOf(yAnnotation), context);
+  // Layout 2: unpacking copies every object it passes on, so the stored values are read as they are.
+  const stored: Record<string, unknown> = {};
+  for (const [field, value] of yAnnotation.entries()) stored[field] = value;
+  return readStoredAnnotation(key, stored, context);
 }
 
 /** Reads a stored annotation record given as plain keys and values (see `readAnnotation`). */

@@ -1,5 +1,6 @@
 import type { Anchor, Annotation, RelativePositionJSON, ValidationResult } from './model.ts';
 import { ANNOTATION_LAYOUT_VERSION } from './model.ts';
+import { copyJSON } from './json-copy.ts';
 import { validateAnnotationFields } from './validation.ts';
 
 /**
@@ -78,7 +79,7 @@ function compactPosition(position: RelativePositionJSON, assoc: number): Relativ
 
 function expandPosition(value: unknown, assoc: number): unknown {
   if (Array.isArray(value) && value.length === 2) return { item: { client: value[0], clock: value[1] }, assoc };
-  return value;
+  return copyJSON(value);
 }
 
 /**
@@ -121,38 +122,39 @@ function isTimeMs(value: unknown): value is number {
 /**
  * The annotation record (the fields of `Annotation`, as layout 1 stores them) that a stored
  * record of either layout holds; `id` is the map key the record is stored under. Each field is
- * only unpacked, not validated (`validateAnnotationFields` does that next). Fails when a
+ * only unpacked, not validated (`validateAnnotationFields` does that next); object values of a
+ * layout-2 record are copied, so the result is safe to keep and change. Fails when a
  * layout-2 record holds a key layout 2 does not have, or `made` or `span` is not the array the
  * layout describes.
  */
 export function decodeStoredAnnotation(id: string, stored: Readonly<Record<string, unknown>>): ValidationResult<Record<string, unknown>> {
   if (isLayoutOneRecord(stored)) return { ok: true, value: { ...stored } };
-  const errors: string[] = [];
-  const record: Record<string, unknown> = { id };
-  for (const [key, value] of Object.entries(stored)) {
+  let errors: string[] | null = null;
+  const record: Record<string, unknown> = { id, ...DEFAULTS, footnotes: [], related: [] };
+  for (const key of Object.keys(stored)) {
     if (key === 'made' || key === 'span') continue;
+    const value = stored[key];
     // Layout-1 names of packed fields (`authorId`, `created`, …) are as unknown here as any other key.
-    if (V2_KEYS.has(key) || key === 'anchor') record[key] = value;
-    else errors.push(`annotation: unknown field ${JSON.stringify(key)}`);
+    if (V2_KEYS.has(key) || key === 'anchor') record[key] = typeof value === 'object' && value !== null ? copyJSON(value) : value;
+    else (errors ??= []).push(`annotation: unknown field ${JSON.stringify(key)}`);
   }
-  for (const [field, fallback] of Object.entries(DEFAULTS)) if (!Object.hasOwn(record, field)) record[field] = Array.isArray(fallback) ? [] : fallback;
   const made = stored.made;
   if (!Array.isArray(made) || made.length !== 3 || !isTimeMs(made[2])) {
-    errors.push('made: expected [authorId, authorName, created (milliseconds since 1970)]');
+    (errors ??= []).push('made: expected [authorId, authorName, created (milliseconds since 1970)]');
   } else {
     record.authorId = made[0];
     record.authorName = made[1];
     record.created = new Date(made[2]).toISOString();
-    if (!Object.hasOwn(record, 'modified')) record.modified = record.created;
+    if (!Object.hasOwn(stored, 'modified')) record.modified = record.created;
   }
   // A layout-1 anchor written after the record was converted counts until it is folded into span.
-  if (!Object.hasOwn(record, 'anchor')) {
-    if (stored.span === undefined) errors.push('span: missing (the anchor)');
-    else if (!Array.isArray(stored.span) || stored.span.length !== 9) errors.push('span: expected [start, end, exact, prefix, suffix, positionStart, positionEnd, blockId, occurrences]');
+  if (!Object.hasOwn(stored, 'anchor')) {
+    if (stored.span === undefined) (errors ??= []).push('span: missing (the anchor)');
+    else if (!Array.isArray(stored.span) || stored.span.length !== 9) (errors ??= []).push('span: expected [start, end, exact, prefix, suffix, positionStart, positionEnd, blockId, occurrences]');
     else record.anchor = decodeSpan(stored.span);
   }
   record.v = ANNOTATION_LAYOUT_VERSION;
-  return errors.length === 0 ? { ok: true, value: record } : { ok: false, errors };
+  return errors === null ? { ok: true, value: record } : { ok: false, errors };
 }
 
 /* --- writing --- */
