@@ -67,6 +67,13 @@ export const BUDGETS: readonly BudgetDefinition[] = [
     met: (r) => r.apparatus.p95_ms < 300,
   },
   {
+    scenario: 'room-growth',
+    budget: 'CPU per update and event-loop max flat in room size from 1k to 50k annotations (steady writes at 50/s), side by side with the reference',
+    apparatus: (r) => `CPU/update ${ms(r.apparatus?.cpu_ms_per_update_first)} at ${r.steps?.[0]?.annotations} → ${ms(r.apparatus?.cpu_ms_per_update_last)} at ${r.apparatus?.annotations}; loop max (worst step) ${ms(r.apparatus?.loop_max_ms_worst)}; ${r.apparatus?.state_bytes_per_annotation} B of state per annotation`,
+    reference: (r) => `CPU/update ${ms(r.reference?.cpu_ms_per_update_first)} → ${ms(r.reference?.cpu_ms_per_update_last)}; loop max (worst step) ${ms(r.reference?.loop_max_ms_worst)}`,
+    met: (r) => r.apparatus.cpu_ms_per_update_last <= 1.5 * r.apparatus.cpu_ms_per_update_first && r.apparatus.loop_max_ms_worst < 100,
+  },
+  {
     scenario: 'browser-open-5000',
     budget: 'first visit (fresh context) to 5,000 annotations until every highlight in the viewport is painted and the sidebar counts are right: < 1.5 s',
     apparatus: (r) => `first visit ${ms(r.apparatus?.ms)}${range(r.open)}; reload (cached) ${ms(r.apparatus?.reload_ms)}`,

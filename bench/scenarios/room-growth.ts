@@ -1,0 +1,201 @@
+// room-growth: one room grows to 50,000 annotations on Apparatus and on the reference server, in
+// the same run, step by step (1k, then every 5k). At each step both servers first receive the
+// annotations that take the room to that size (batches of 50 per update, as an import or a busy
+// seminar would), then a window of steady writes: one annotation per update at a fixed rate from
+// one client, relayed to another. Per step and server: CPU per update and the event loop's delay
+// (p99, max) from the probe, creation → other client latency, memory; for Apparatus also the bytes
+// stored per annotation. The servers run on the server core, one measured at a time (order
+// alternating per step); the clients on the load core. Writes bench/results/room-growth.json.
+//   node --import tsx bench/scenarios/room-growth.ts [--quick] [--duration S]
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as Y from 'yjs';
+import { annotationsMap } from '../../schema/annotations/layout.ts';
+import type { Anchor } from '../../schema/annotations/model.ts';
+import { createAnnotation } from '../../schema/annotations/operations.ts';
+import type { OperationContext } from '../../schema/annotations/operation-context.ts';
+import { mulberry32 } from '../../tests/helpers/convergence-fuzz.ts';
+import { anchorPool, benchAnnotation, stampOf } from '../lib/annotation-stamps.ts';
+import { launchApparatus, launchReference } from '../lib/bench-servers.ts';
+import type { BenchServer } from '../lib/bench-servers.ts';
+import { chapterText } from '../lib/chapter-fixture.ts';
+import { beginScenario, writeResult } from '../lib/result-writer.ts';
+import { joinRoom } from '../lib/room-join.ts';
+import type { JoinedRoom } from '../lib/room-join.ts';
+import { createSessions } from '../lib/room-sessions.ts';
+import type { BenchIdentity } from '../lib/room-sessions.ts';
+import { scenarioOptions } from '../lib/scenario-options.ts';
+import { sharedClockMs } from '../lib/shared-clock.ts';
+import { round, summarize } from '../lib/stats.ts';
+
+const options = scenarioOptions();
+const run = beginScenario('room-growth', options.quick);
+const STEPS = options.quick ? [1000, 5000, 10000, 20000] : [1000, 5000, 10000, 15000, 20000, 25000, 30000, 35000, 40000, 45000, 50000];
+const WINDOW_S = options.durationS ?? (options.quick ? 6 : 15);
+/** Steady writes: one annotation per update at this rate, from one client. */
+const RATE_PER_S = 50;
+/** Growth: annotations per update, and updates in flight before waiting for the relay. */
+const BATCH = 50;
+const IN_FLIGHT = 4;
+const ROOM = 'growth';
+
+/** One server in the run: its process, the writing and the watching client, what the writer knows. */
+interface Subject {
+  server: BenchServer;
+  writer: JoinedRoom;
+  watcher: JoinedRoom;
+  context: OperationContext;
+  anchors: Anchor[];
+  created: number;
+}
+
+/** Annotations the watcher has seen, and the latency of each stamped one as it arrives. */
+function watch(subject: Subject): { count: () => number; latencies: number[] } {
+  const latencies: number[] = [];
+  const map = annotationsMap(subject.watcher.annotations);
+  map.observe((event) => {
+    const now = sharedClockMs();
+    for (const [key, change] of event.changes.keys) {
+      if (change.action !== 'add') continue;
+      const stamp = stampOf(map.get(key)?.get('note'));
+      if (stamp !== null) latencies.push(now - stamp);
+    }
+  });
+  return { count: () => map.size, latencies };
+}
+
+function createOne(subject: Subject, stampMs: number): void {
+  const anchor = subject.anchors[subject.created % subject.anchors.length]!;
+  const made = createAnnotation(subject.writer.annotations, benchAnnotation(anchor, stampMs, subject.created), subject.context);
+  if (!made.ok) throw new Error(`${subject.server.kind}: ${made.errors.join('; ')}`);
+  subject.created++;
+}
+
+async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const started = performance.now();
+  while (!condition()) {
+    if (performance.now() - started > timeoutMs) throw new Error(`${what} did not happen in ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Adds annotations in batches until the room holds `target`, keeping a few updates in flight. */
+async function grow(subject: Subject, seen: () => number, target: number): Promise<number> {
+  const started = performance.now();
+  while (subject.created < target) {
+    await until(() => subject.created - seen() <= IN_FLIGHT * BATCH, 120_000, `${subject.server.kind} relaying the growth`);
+    subject.writer.annotations.transact(() => {
+      for (let i = 0; i < BATCH && subject.created < target; i++) createOne(subject, Number.NaN);
+    });
+  }
+  await until(() => seen() >= target, 300_000, `${subject.server.kind} relaying the last growth batch`);
+  return performance.now() - started;
+}
+
+/** The steady-write window: RATE_PER_S single-annotation updates a second for WINDOW_S seconds. */
+async function steadyWrites(subject: Subject, watched: ReturnType<typeof watch>) {
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  await subject.server.probe({ gc: true, reset: true });
+  const latencyStart = watched.latencies.length;
+  const total = RATE_PER_S * WINDOW_S;
+  const target = subject.created + total;
+  const started = sharedClockMs();
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / RATE_PER_S;
+    const wait = due - sharedClockMs();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    createOne(subject, sharedClockMs());
+  }
+  await until(() => watched.count() >= target, 120_000, `${subject.server.kind} relaying the steady writes`);
+  const probe = await subject.server.probe({ gc: true });
+  const latencies = watched.latencies.slice(latencyStart);
+  return {
+    updates: total,
+    cpu_ms_per_update: round(probe.cpuMs / total, 3),
+    loop_delay_ms: { p99: probe.loopDelayMs.p99, max: probe.loopDelayMs.max },
+    latency_ms: summarize(latencies),
+    rss_mib: round(probe.memory.rss / 2 ** 20, 1),
+    heap_mib: round((probe.memory.heapUsed + probe.memory.external) / 2 ** 20, 1),
+  };
+}
+
+/** Bytes of Apparatus' store (database, WAL and shared memory files). */
+function storeBytes(dataDir: string): number {
+  return readdirSync(dataDir).filter((name) => name.includes('.sqlite') || name.endsWith('.db') || name.includes('-wal')).reduce((sum, name) => sum + statSync(path.join(dataDir, name)).size, 0);
+}
+
+async function subjectFor(server: BenchServer, identity: BenchIdentity, seed: number): Promise<Subject> {
+  const writer = await joinRoom(server.wsBase, ROOM, identity.token, 120_000);
+  const watcher = await joinRoom(server.wsBase, ROOM, identity.token, 120_000);
+  return { server, writer, watcher, context: { actor: { userId: identity.userId, name: identity.name }, now: () => new Date() }, anchors: anchorPool(writer.text, 2000, mulberry32(seed)), created: 0 };
+}
+
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'apparatus-growth-'));
+// The growth batches exceed one connection's default byte budget (1 MiB/s): raised for the writer, as fanout raises per-address limits.
+const apparatus = await launchApparatus(dataDir, { MAX_BYTES_PER_SECOND: String(64 * 2 ** 20), MAX_MESSAGES_PER_SECOND: '10000' });
+const reference = await launchReference();
+try {
+  const created = await fetch(`${apparatus.url}/api/rooms`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${apparatus.adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ id: ROOM, title: 'Growth', text: chapterText() }),
+  });
+  if (created.status !== 201) throw new Error(`creating ${ROOM}: ${created.status} ${await created.text()}`);
+  const { invites } = (await created.json()) as { invites: { annotator: string } };
+  const [identity] = await createSessions(apparatus.url, ROOM, invites.annotator, 1);
+  // The reference has no chapter: the writer seeds it once, as the first client would.
+  const seedDoc = new Y.Doc();
+  const seeder = await joinRoom(apparatus.wsBase, ROOM, identity!.token);
+  Y.applyUpdate(seedDoc, Y.encodeStateAsUpdate(seeder.text));
+  seeder.leave();
+  const referenceSeed = await joinRoom(reference.wsBase, ROOM, null);
+  Y.applyUpdate(referenceSeed.text, Y.encodeStateAsUpdate(seedDoc));
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const subjects = [await subjectFor(apparatus, identity!, 5), await subjectFor(reference, { token: null, userId: identity!.userId, name: identity!.name }, 5)];
+  referenceSeed.leave();
+  const watched = new Map(subjects.map((s) => [s, watch(s)]));
+  const steps = [];
+  for (const [index, size] of STEPS.entries()) {
+    const order = index % 2 === 0 ? subjects : [...subjects].reverse();
+    const step: Record<string, unknown> = { annotations: size };
+    for (const subject of order) {
+      const seen = watched.get(subject)!.count;
+      const growMs = await grow(subject, seen, size);
+      const window = await steadyWrites(subject, watched.get(subject)!);
+      const extra = subject.server.kind === 'apparatus' ? { store_bytes_per_annotation: Math.round(storeBytes(dataDir) / subject.created) } : {};
+      step[subject.server.kind] = { grow_s: round(growMs / 1000, 1), ...window, ...extra };
+      console.log(`  ${String(size).padStart(6)} ${subject.server.kind.padEnd(9)} cpu/update ${window.cpu_ms_per_update} ms, loop p99 ${window.loop_delay_ms.p99} max ${window.loop_delay_ms.max} ms, latency p99 ${window.latency_ms.p99} ms, rss ${window.rss_mib} MiB${'store_bytes_per_annotation' in extra ? `, store ${extra.store_bytes_per_annotation} B/annotation` : ''}`);
+    }
+    steps.push(step);
+  }
+  const state = Y.encodeStateAsUpdate(subjects[0]!.watcher.annotations);
+  const last = steps[steps.length - 1] as Record<string, { cpu_ms_per_update: number; loop_delay_ms: { max: number } }>;
+  const first = steps[0] as typeof last;
+  writeResult(run, 1, {
+    rate_per_s: RATE_PER_S,
+    window_s: WINDOW_S,
+    apparatus: {
+      annotations: STEPS[STEPS.length - 1],
+      cpu_ms_per_update_first: first.apparatus!.cpu_ms_per_update,
+      cpu_ms_per_update_last: last.apparatus!.cpu_ms_per_update,
+      loop_max_ms_worst: Math.max(...steps.map((s) => (s as typeof last).apparatus!.loop_delay_ms.max)),
+      state_bytes_per_annotation: Math.round(state.length / subjects[0]!.created),
+    },
+    reference: {
+      cpu_ms_per_update_first: first.reference!.cpu_ms_per_update,
+      cpu_ms_per_update_last: last.reference!.cpu_ms_per_update,
+      loop_max_ms_worst: Math.max(...steps.map((s) => (s as typeof last).reference!.loop_delay_ms.max)),
+    },
+    steps,
+    converged: Y.encodeStateVector(subjects[0]!.watcher.annotations).length > 0 && annotationsMap(subjects[0]!.watcher.annotations).size === subjects[0]!.created,
+  });
+  for (const subject of subjects) {
+    subject.writer.leave();
+    subject.watcher.leave();
+  }
+} finally {
+  await apparatus.stop();
+  await reference.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}
