@@ -60,9 +60,16 @@ export const BUDGETS: readonly BudgetDefinition[] = [
     met: (r) => r.apparatus.updates_per_s >= 5000,
   },
   {
+    scenario: 'join-after-restart',
+    budget: 'the first join after a restart (the store as live use and SIGTERM leave it): 2,000 annotations < 300 ms, 20,000 < 2 s',
+    apparatus: (r) => `2,000: ${ms(r.apparatus?.ms_2000)}${range(r.sizes?.['2000']?.first_join_ms)}; 20,000: ${ms(r.apparatus?.ms_20000)}${range(r.sizes?.['20000']?.first_join_ms)}`,
+    reference: (r) => `the same rooms held in memory: 2,000: ${ms(r.reference?.ms_2000)}; 20,000: ${ms(r.reference?.ms_20000)}`,
+    met: (r) => r.apparatus.ms_2000 < 300 && r.apparatus.ms_20000 < 2000,
+  },
+  {
     scenario: 'join-cold-2000',
-    budget: 'p95 < 300 ms',
-    apparatus: (r) => `p50 ${ms(r.apparatus?.p50_ms)}, p95 ${ms(r.apparatus?.p95_ms)} (room unloaded, server running); first join after a restart ${ms(r.apparatus?.after_restart_ms?.median)}`,
+    budget: 'a room unloaded on a running server (seeded as one snapshot), 2,000 annotations: p95 < 300 ms',
+    apparatus: (r) => `p50 ${ms(r.apparatus?.p50_ms)}, p95 ${ms(r.apparatus?.p95_ms)} (room unloaded, server running); a fresh process's first join of the seeded snapshot ${ms(r.apparatus?.after_restart_ms?.median)} (not what a restart leaves: see join-after-restart)`,
     reference: (r) => `p50 ${ms(r.reference?.p50_ms)}, p95 ${ms(r.reference?.p95_ms)} (in memory)`,
     met: (r) => r.apparatus.p95_ms < 300,
   },

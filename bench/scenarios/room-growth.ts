@@ -12,17 +12,13 @@ import os from 'node:os';
 import path from 'node:path';
 import * as Y from 'yjs';
 import { annotationsMap } from '../../schema/annotations/layout.ts';
-import type { Anchor } from '../../schema/annotations/model.ts';
-import { createAnnotation } from '../../schema/annotations/operations.ts';
-import type { OperationContext } from '../../schema/annotations/operation-context.ts';
-import { mulberry32 } from '../../tests/helpers/convergence-fuzz.ts';
-import { anchorPool, benchAnnotation, stampOf } from '../lib/annotation-stamps.ts';
+import { stampOf } from '../lib/annotation-stamps.ts';
 import { launchApparatus, launchReference } from '../lib/bench-servers.ts';
 import type { BenchServer } from '../lib/bench-servers.ts';
 import { chapterText } from '../lib/chapter-fixture.ts';
 import { beginScenario, writeResult } from '../lib/result-writer.ts';
 import { joinRoom } from '../lib/room-join.ts';
-import type { JoinedRoom } from '../lib/room-join.ts';
+import { RoomWriter, until } from '../lib/room-writer.ts';
 import { createSessions } from '../lib/room-sessions.ts';
 import type { BenchIdentity } from '../lib/room-sessions.ts';
 import { scenarioOptions } from '../lib/scenario-options.ts';
@@ -40,20 +36,17 @@ const BATCH = 50;
 const IN_FLIGHT = 4;
 const ROOM = 'growth';
 
-/** One server in the run: its process, the writing and the watching client, what the writer knows. */
+/** One server in the run: its process and the client growing and watching its room. */
 interface Subject {
   server: BenchServer;
-  writer: JoinedRoom;
-  watcher: JoinedRoom;
-  context: OperationContext;
-  anchors: Anchor[];
-  created: number;
+  room: RoomWriter;
+  /** Latency of each stamped annotation as the watcher receives it. */
+  latencies: number[];
 }
 
-/** Annotations the watcher has seen, and the latency of each stamped one as it arrives. */
-function watch(subject: Subject): { count: () => number; latencies: number[] } {
-  const latencies: number[] = [];
-  const map = annotationsMap(subject.watcher.annotations);
+/** Records the relay latency of every stamped annotation the watcher receives. */
+function watchLatencies(room: RoomWriter, latencies: number[]): void {
+  const map = annotationsMap(room.watcher.annotations);
   map.observe((event) => {
     const now = sharedClockMs();
     for (const [key, change] of event.changes.keys) {
@@ -62,54 +55,26 @@ function watch(subject: Subject): { count: () => number; latencies: number[] } {
       if (stamp !== null) latencies.push(now - stamp);
     }
   });
-  return { count: () => map.size, latencies };
-}
-
-function createOne(subject: Subject, stampMs: number): void {
-  const anchor = subject.anchors[subject.created % subject.anchors.length]!;
-  const made = createAnnotation(subject.writer.annotations, benchAnnotation(anchor, stampMs, subject.created), subject.context);
-  if (!made.ok) throw new Error(`${subject.server.kind}: ${made.errors.join('; ')}`);
-  subject.created++;
-}
-
-async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const started = performance.now();
-  while (!condition()) {
-    if (performance.now() - started > timeoutMs) throw new Error(`${what} did not happen in ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-/** Adds annotations in batches until the room holds `target`, keeping a few updates in flight. */
-async function grow(subject: Subject, seen: () => number, target: number): Promise<number> {
-  const started = performance.now();
-  while (subject.created < target) {
-    await until(() => subject.created - seen() <= IN_FLIGHT * BATCH, 120_000, `${subject.server.kind} relaying the growth`);
-    subject.writer.annotations.transact(() => {
-      for (let i = 0; i < BATCH && subject.created < target; i++) createOne(subject, Number.NaN);
-    });
-  }
-  await until(() => seen() >= target, 300_000, `${subject.server.kind} relaying the last growth batch`);
-  return performance.now() - started;
 }
 
 /** The steady-write window: RATE_PER_S single-annotation updates a second for WINDOW_S seconds. */
-async function steadyWrites(subject: Subject, watched: ReturnType<typeof watch>) {
+async function steadyWrites(subject: Subject) {
+  const { room, server } = subject;
   await new Promise((resolve) => setTimeout(resolve, 1000));
-  await subject.server.probe({ gc: true, reset: true });
-  const latencyStart = watched.latencies.length;
+  await server.probe({ gc: true, reset: true });
+  const latencyStart = subject.latencies.length;
   const total = RATE_PER_S * WINDOW_S;
-  const target = subject.created + total;
+  const target = room.created + total;
   const started = sharedClockMs();
   for (let i = 0; i < total; i++) {
     const due = started + (i * 1000) / RATE_PER_S;
     const wait = due - sharedClockMs();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    createOne(subject, sharedClockMs());
+    room.createOne(sharedClockMs());
   }
-  await until(() => watched.count() >= target, 120_000, `${subject.server.kind} relaying the steady writes`);
-  const probe = await subject.server.probe({ gc: true });
-  const latencies = watched.latencies.slice(latencyStart);
+  await until(() => room.seen() >= target, 120_000, `${server.kind} relaying the steady writes`);
+  const probe = await server.probe({ gc: true });
+  const latencies = subject.latencies.slice(latencyStart);
   return {
     updates: total,
     cpu_ms_per_update: round(probe.cpuMs / total, 3),
@@ -125,10 +90,12 @@ function storeBytes(dataDir: string): number {
   return readdirSync(dataDir).filter((name) => name.includes('.sqlite') || name.endsWith('.db') || name.includes('-wal')).reduce((sum, name) => sum + statSync(path.join(dataDir, name)).size, 0);
 }
 
-async function subjectFor(server: BenchServer, identity: BenchIdentity, seed: number): Promise<Subject> {
+async function subjectFor(server: BenchServer, identity: BenchIdentity): Promise<Subject> {
   const writer = await joinRoom(server.wsBase, ROOM, identity.token, 120_000);
   const watcher = await joinRoom(server.wsBase, ROOM, identity.token, 120_000);
-  return { server, writer, watcher, context: { actor: { userId: identity.userId, name: identity.name }, now: () => new Date() }, anchors: anchorPool(writer.text, 2000, mulberry32(seed)), created: 0 };
+  const subject = { server, room: new RoomWriter(writer, watcher, identity), latencies: [] };
+  watchLatencies(subject.room, subject.latencies);
+  return subject;
 }
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'apparatus-growth-'));
@@ -152,24 +119,23 @@ try {
   const referenceSeed = await joinRoom(reference.wsBase, ROOM, null);
   Y.applyUpdate(referenceSeed.text, Y.encodeStateAsUpdate(seedDoc));
   await new Promise((resolve) => setTimeout(resolve, 1000));
-  const subjects = [await subjectFor(apparatus, identity!, 5), await subjectFor(reference, { token: null, userId: identity!.userId, name: identity!.name }, 5)];
+  const subjects = [await subjectFor(apparatus, identity!), await subjectFor(reference, { token: null, userId: identity!.userId, name: identity!.name })];
   referenceSeed.leave();
-  const watched = new Map(subjects.map((s) => [s, watch(s)]));
   const steps = [];
   for (const [index, size] of STEPS.entries()) {
     const order = index % 2 === 0 ? subjects : [...subjects].reverse();
     const step: Record<string, unknown> = { annotations: size };
     for (const subject of order) {
-      const seen = watched.get(subject)!.count;
-      const growMs = await grow(subject, seen, size);
-      const window = await steadyWrites(subject, watched.get(subject)!);
-      const extra = subject.server.kind === 'apparatus' ? { store_bytes_per_annotation: Math.round(storeBytes(dataDir) / subject.created) } : {};
+      const growMs = await subject.room.growTo(size, { batch: BATCH, inFlight: IN_FLIGHT });
+      const window = await steadyWrites(subject);
+      const extra = subject.server.kind === 'apparatus' ? { store_bytes_per_annotation: Math.round(storeBytes(dataDir) / subject.room.created) } : {};
       step[subject.server.kind] = { grow_s: round(growMs / 1000, 1), ...window, ...extra };
       console.log(`  ${String(size).padStart(6)} ${subject.server.kind.padEnd(9)} cpu/update ${window.cpu_ms_per_update} ms, loop p99 ${window.loop_delay_ms.p99} max ${window.loop_delay_ms.max} ms, latency p99 ${window.latency_ms.p99} ms, rss ${window.rss_mib} MiB${'store_bytes_per_annotation' in extra ? `, store ${extra.store_bytes_per_annotation} B/annotation` : ''}`);
     }
     steps.push(step);
   }
-  const state = Y.encodeStateAsUpdate(subjects[0]!.watcher.annotations);
+  const measured = subjects[0]!.room;
+  const state = Y.encodeStateAsUpdate(measured.watcher.annotations);
   const last = steps[steps.length - 1] as Record<string, { cpu_ms_per_update: number; loop_delay_ms: { max: number } }>;
   const first = steps[0] as typeof last;
   writeResult(run, 1, {
@@ -180,7 +146,7 @@ try {
       cpu_ms_per_update_first: first.apparatus!.cpu_ms_per_update,
       cpu_ms_per_update_last: last.apparatus!.cpu_ms_per_update,
       loop_max_ms_worst: Math.max(...steps.map((s) => (s as typeof last).apparatus!.loop_delay_ms.max)),
-      state_bytes_per_annotation: Math.round(state.length / subjects[0]!.created),
+      state_bytes_per_annotation: Math.round(state.length / measured.created),
     },
     reference: {
       cpu_ms_per_update_first: first.reference!.cpu_ms_per_update,
@@ -188,11 +154,11 @@ try {
       loop_max_ms_worst: Math.max(...steps.map((s) => (s as typeof last).reference!.loop_delay_ms.max)),
     },
     steps,
-    converged: Y.encodeStateVector(subjects[0]!.watcher.annotations).length > 0 && annotationsMap(subjects[0]!.watcher.annotations).size === subjects[0]!.created,
+    converged: subjects.every(({ room }) => room.seen() === room.created),
   });
-  for (const subject of subjects) {
-    subject.writer.leave();
-    subject.watcher.leave();
+  for (const { room } of subjects) {
+    room.writer.leave();
+    room.watcher.leave();
   }
 } finally {
   await apparatus.stop();
