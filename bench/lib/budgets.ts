@@ -53,6 +53,13 @@ export const BUDGETS: readonly BudgetDefinition[] = [
     met: (r) => r.apparatus.p99_ms < 100 && r.apparatus.lost === 0 && r.apparatus.loop_delay_p99_ms < 50,
   },
   {
+    scenario: 'busy-room',
+    budget: '200 clients each creating one annotation a second for 60 s: event-loop stalls < 100 ms, creation → other client p99 < 250 ms, memory < 400 MiB, nothing lost',
+    apparatus: (r) => `longest stall ${ms(r.apparatus?.stall_max_ms)}, p99 ${ms(r.apparatus?.p99_ms)}, ${r.apparatus?.rss_mib} MiB RSS, lost ${r.apparatus?.lost} (${r.apparatus?.created} created)`,
+    reference: (r) => `longest stall ${ms(r.reference?.stall_max_ms)}, p99 ${ms(r.reference?.p99_ms)}, ${r.reference?.rss_mib} MiB RSS, lost ${r.reference?.lost}`,
+    met: (r) => r.apparatus.stall_max_ms < 100 && r.apparatus.p99_ms < 250 && r.apparatus.rss_mib < 400 && r.apparatus.lost === 0,
+  },
+  {
     scenario: 'append-rate',
     budget: '≥ 5,000 durable updates/s',
     apparatus: (r) => `${r.apparatus?.updates_per_s}/s (FULL, end to end)${range(r.synchronous?.FULL?.end_to_end_acked_per_s, '/s')}`,
