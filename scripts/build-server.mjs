@@ -19,6 +19,8 @@ export const SERVER_ENTRIES = Object.freeze({
   'import-chapter': 'server/cli/import-chapter.ts',
   'export-room': 'server/cli/export-room.ts',
   'analyze-chapter': 'server/cli/analyze-chapter.ts',
+  // The heavy-work thread's entry, found by server/heavy/heavy-work.ts beside the built server.
+  'heavy-worker': 'server/heavy/heavy-worker-loop.ts',
 });
 
 /** The folders whose TypeScript the bundles are made of. */

@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
+import { spawnServer } from '../helpers/test-server.ts';
 // @ts-expect-error -- a plain JavaScript build script without types
 import { builtFile, ensureServerBuilt, SERVER_ENTRIES, serverBuildIsCurrent } from '../../scripts/build-server.mjs';
 
@@ -25,5 +27,23 @@ describe('the server and CLI bundles', () => {
     expect(JSON.parse(out)).toMatchObject({ type: 'doc' });
     const scripts = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
     for (const name of ['start', 'import', 'export', 'analyze']) expect(scripts[name], name).toMatch(/^node scripts\/run-built\.mjs /);
+  });
+
+  it('starts the built server, whose worker threads run the built jobs (a new room’s chapter is imported in one)', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'apparatus-bundle-'));
+    const server = await spawnServer(dataDir);
+    try {
+      expect(server.child.spawnargs).toContain('scripts/run-built.mjs');
+      const response = await fetch(`${server.url}/api/rooms`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ id: 'bundle-check', title: 'Bundle', text: readFileSync(path.join(root, 'fixtures/chapter-5.txt'), 'utf8') }),
+      });
+      expect(response.status, await response.text()).toBe(201);
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
