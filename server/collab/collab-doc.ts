@@ -1,6 +1,7 @@
 import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
+import * as random from 'lib0/random';
 import * as Y from 'yjs';
 import { COLLAB_CLOSE, encodeNoticeMessage, encodeStoredMessage, isEmptyStateVector, MESSAGE_AWARENESS, MESSAGE_SYNC } from '../../schema/index.ts';
 import type { DocKind } from '../../schema/index.ts';
@@ -247,6 +248,31 @@ export class CollabDoc {
     const origin: CollabOrigin = sender ? { kind: 'client', peerId: sender.id } : { kind: 'server' };
     this.#fullStateStep2 = null;
     Y.applyUpdate(this.ydoc, update, origin);
+  }
+
+  /**
+   * Makes a server-side change to the live document (not yet stored or relayed: the caller hands
+   * the returned update to the commit queue as integrated), under a Yjs client id of its own that
+   * no client has written under. Returns null when `write` changed nothing.
+   */
+  change(write: (ydoc: Y.Doc) => void, origin: object): Uint8Array | null {
+    let update: Uint8Array | null = null;
+    const capture = (bytes: Uint8Array, from: unknown) => {
+      if (from === origin) update = bytes;
+    };
+    const clientID = this.ydoc.clientID;
+    // A fresh id for each server change: an id the server wrote under before is in the document
+    // for anyone to see, and a client claiming it first would make Yjs drop the server's next items.
+    this.ydoc.clientID = random.uint32();
+    this.ydoc.on('update', capture);
+    try {
+      this.ydoc.transact(() => write(this.ydoc), origin);
+    } finally {
+      this.ydoc.off('update', capture);
+      this.ydoc.clientID = clientID;
+    }
+    if (update) this.#fullStateStep2 = null;
+    return update;
   }
 
   /** Forgets accepted clocks the live document now holds (after the commit queue applied its batch). */

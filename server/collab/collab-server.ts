@@ -13,6 +13,7 @@ import type { CollabDoc } from './collab-doc.ts';
 import type { ConnectionGuard } from './connection-guard.ts';
 import { CollabConnection } from './collab-connection.ts';
 import { CommitQueue } from './commit-queue.ts';
+import { LayoutUpgrades } from './layout-upgrades.ts';
 import type { BeforeCommitHook } from './commit-queue.ts';
 import { DocRegistry } from './doc-registry.ts';
 import type { BeforeLoadHook } from './doc-registry.ts';
@@ -102,6 +103,8 @@ export class CollabServer {
   readonly #connections = new Set<CollabConnection>();
   readonly #context: CollabContext;
   readonly #heartbeat: NodeJS.Timeout;
+  /** Converts annotation documents' layout-1 records (schema/README.md, "Layout 2"). */
+  readonly #layoutUpgrades: LayoutUpgrades;
   #closing = false;
 
   constructor(options: CollabServerOptions) {
@@ -115,7 +118,10 @@ export class CollabServer {
       compactThreshold: settings.compactThreshold,
       beforeLoad: hooks?.beforeLoad,
       health: options.health,
-      onReady: (doc) => this.#startWaiting(doc),
+      onReady: (doc) => {
+        this.#startWaiting(doc);
+        this.#layoutUpgrades.watch(doc);
+      },
       onStoredState: (doc) => this.#answerFromStoredState(doc),
     });
     this.queue = new CommitQueue({
@@ -140,6 +146,7 @@ export class CollabServer {
           : options.health?.clear('sync'),
       onApplyFailed: (doc) => this.registry.reload(doc),
     });
+    this.#layoutUpgrades = new LayoutUpgrades(this.queue, log);
     const guard = options.guard;
     this.#context = { queue: this.queue, authorizeUpdate: options.authorizeUpdate, log, receiveAwareness: guard ? (c, update) => guard.receiveAwareness(c, update) : undefined };
     this.#heartbeat = setInterval(() => this.#beat(), settings.heartbeatMs);
