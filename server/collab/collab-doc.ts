@@ -3,6 +3,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as random from 'lib0/random';
 import * as Y from 'yjs';
+import { stateAsUpdateChunks } from './state-chunks.ts';
 import { COLLAB_CLOSE, encodeNoticeMessage, encodeStoredMessage, isEmptyStateVector, MESSAGE_AWARENESS, MESSAGE_SYNC } from '../../schema/index.ts';
 import type { DocKind } from '../../schema/index.ts';
 
@@ -213,13 +214,30 @@ export class CollabDoc {
     if (states.length > 0) peer.send(awarenessMessage(this.awareness, states));
   }
 
-  /** Returns the sync step 2 answering a peer's step 1 (everything the peer lacks). */
-  syncStep2For(stateVector: Uint8Array): Uint8Array {
-    if (isEmptyStateVector(stateVector)) return (this.#fullStateStep2 ??= syncStep2Message(Y.encodeStateAsUpdate(this.ydoc)));
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, MESSAGE_SYNC);
-    syncProtocol.writeSyncStep2(encoder, this.ydoc, stateVector);
-    return encoding.toUint8Array(encoder);
+  /**
+   * The messages answering a peer's step 1 (everything the peer lacks), made one at a time as
+   * they are pulled: one sync step 2 when it fits in `chunkBytes`, else sync updates of at most
+   * that size followed by a sync step 2 with the rest (state-chunks.ts), so that a large room
+   * reaches a fresh replica within the send-buffer limit and no piece holds the event loop long.
+   * A stock provider counts itself synced at the step 2, once it holds everything before it.
+   */
+  *stateFor(stateVector: Uint8Array, chunkBytes: number): Generator<Uint8Array, void, void> {
+    const fresh = isEmptyStateVector(stateVector);
+    if (fresh && this.#fullStateStep2) {
+      yield this.#fullStateStep2;
+      return;
+    }
+    let previous: Uint8Array | null = null;
+    let pieces = 0;
+    for (const chunk of stateAsUpdateChunks(this.ydoc, stateVector, chunkBytes)) {
+      if (previous) yield syncUpdateMessage(previous);
+      previous = chunk;
+      pieces++;
+    }
+    const last = syncStep2Message(previous!);
+    // A whole state made in one piece (nothing changed while it was made) answers the next fresh replica too.
+    if (fresh && pieces === 1) this.#fullStateStep2 = last;
+    yield last;
   }
 
   /** Returns the awareness message holding every known state (answer to query-awareness). */

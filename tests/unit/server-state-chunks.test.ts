@@ -59,7 +59,7 @@ describe('a document state in chunks', () => {
     const doc = busyDoc(1);
     const whole = Y.encodeStateAsUpdate(doc);
     const max = 4096;
-    const chunks = stateAsUpdateChunks(doc, new Uint8Array([0]), max);
+    const chunks = [...stateAsUpdateChunks(doc, new Uint8Array([0]), max)];
     expect(chunks.length).toBeGreaterThan(whole.length / max);
     for (const chunk of chunks.slice(0, -1)) expect(chunk.length).toBeLessThanOrEqual(max);
     // The last carries the rest and the delete set.
@@ -72,7 +72,7 @@ describe('a document state in chunks', () => {
 
   it('converges when the chunks arrive in another order', () => {
     const doc = busyDoc(2);
-    const chunks = stateAsUpdateChunks(doc, new Uint8Array([0]), 2048);
+    const chunks = [...stateAsUpdateChunks(doc, new Uint8Array([0]), 2048)];
     expect(chunks.length).toBeGreaterThan(3);
     const reversed = applied([...chunks].reverse());
     expect(reversed.store.pendingStructs).toBeNull();
@@ -85,7 +85,7 @@ describe('a document state in chunks', () => {
     Y.applyUpdate(partial, Y.encodeStateAsUpdate(busyDoc(3, 5, 200)));
     // The partial replica's history is a prefix of the full one's only per client; what it holds is taken from its vector.
     const vector = Y.encodeStateVector(partial);
-    const chunks = stateAsUpdateChunks(doc, vector, 1024);
+    const chunks = [...stateAsUpdateChunks(doc, vector, 1024)];
     const diff = Y.encodeStateAsUpdate(doc, vector);
     const viaChunks = applied(chunks, Y.encodeStateAsUpdate(partial));
     const viaDiff = applied([diff], Y.encodeStateAsUpdate(partial));
@@ -96,9 +96,31 @@ describe('a document state in chunks', () => {
     const doc = new Y.Doc();
     doc.getText('t').insert(0, 'x'.repeat(10_000));
     doc.getMap('m').set('k', 'v');
-    const chunks = stateAsUpdateChunks(doc, new Uint8Array([0]), 1000);
+    const chunks = [...stateAsUpdateChunks(doc, new Uint8Array([0]), 1000)];
     sameState(applied(chunks), doc);
     expect(applied(chunks).getText('t').toString()).toHaveLength(10_000);
-    expect(stateAsUpdateChunks(doc, new Uint8Array([0]), 1 << 20)).toHaveLength(1);
+    expect([...stateAsUpdateChunks(doc, new Uint8Array([0]), 1 << 20)]).toHaveLength(1);
+  });
+
+  it('includes what changed between chunks, made one at a time', () => {
+    const doc = busyDoc(4);
+    const replica = new Y.Doc();
+    const chunks = stateAsUpdateChunks(doc, new Uint8Array([0]), 2048);
+    let step = 0;
+    for (const chunk of chunks) {
+      Y.applyUpdate(replica, chunk);
+      // The document keeps changing while its state is being sent.
+      doc.transact(() => {
+        doc.getMap('annotations').set(`late-${step}`, new Y.Map());
+        const first = [...doc.getMap('annotations').keys()][0];
+        if (first && step % 3 === 0) doc.getMap('annotations').delete(first);
+        doc.getText('log').insert(0, `late ${step}; `);
+      });
+      step++;
+    }
+    expect(step).toBeGreaterThan(3);
+    // Changes after the last chunk was made still need their own update; until then the replica has all but those.
+    Y.applyUpdate(replica, Y.encodeStateAsUpdate(doc, Y.encodeStateVector(replica)));
+    sameState(replica, doc);
   });
 });
