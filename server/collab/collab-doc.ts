@@ -73,6 +73,9 @@ export class CollabDoc {
   appliedUnstoredCount = 0;
   /** Updates in the stored log after the snapshot; compaction resets it. */
   logLength = 0;
+  /** Bytes of those updates, and of the stored snapshot: when to compact (DocRegistry). */
+  logBytes = 0;
+  snapshotBytes = 0;
   unloadTimer: NodeJS.Timeout | null = null;
   /** False when the loaded state had unresolved dependencies: its log is then never compacted. */
   compactable = true;
