@@ -4,14 +4,16 @@
 // seminar would), then a window of steady writes: one annotation per update at a fixed rate from
 // one client, relayed to another. Per step and server: CPU per update and the event loop's delay
 // (p99, max) from the probe, creation → other client latency, memory; for Apparatus also the bytes
-// stored per annotation. The servers run on the server core, one measured at a time (order
+// stored per annotation (snapshot and log, as the store holds them). The servers run on the server core, one measured at a time (order
 // alternating per step); the clients on the load core. Writes bench/results/room-growth.json.
 //   node --import tsx bench/scenarios/room-growth.ts [--quick] [--duration S]
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as Y from 'yjs';
 import { annotationsMap } from '../../schema/annotations/layout.ts';
+import { DATABASE_FILE } from '../../server/persistence/database.ts';
 import { stampOf } from '../lib/annotation-stamps.ts';
 import { launchApparatus, launchReference } from '../lib/bench-servers.ts';
 import type { BenchServer } from '../lib/bench-servers.ts';
@@ -85,9 +87,16 @@ async function steadyWrites(subject: Subject) {
   };
 }
 
-/** Bytes of Apparatus' store (database, WAL and shared memory files). */
-function storeBytes(dataDir: string): number {
-  return readdirSync(dataDir).filter((name) => name.includes('.sqlite') || name.endsWith('.db') || name.includes('-wal')).reduce((sum, name) => sum + statSync(path.join(dataDir, name)).size, 0);
+/** Bytes Apparatus stores for a document: its snapshot and its log entries (the database's own overhead left out). */
+function storedBytes(dataDir: string, docName: string): number {
+  const db = new Database(path.join(dataDir, DATABASE_FILE), { readonly: true, fileMustExist: true });
+  try {
+    const snapshot = (db.prepare('SELECT coalesce(sum(length(snapshot)), 0) AS n FROM doc_snapshots WHERE doc = ?').get(docName) as { n: number }).n;
+    const log = (db.prepare('SELECT coalesce(sum(length(update_bytes)), 0) AS n FROM doc_updates WHERE doc = ?').get(docName) as { n: number }).n;
+    return snapshot + log;
+  } finally {
+    db.close();
+  }
 }
 
 async function subjectFor(server: BenchServer, identity: BenchIdentity): Promise<Subject> {
@@ -128,7 +137,7 @@ try {
     for (const subject of order) {
       const growMs = await subject.room.growTo(size, { batch: BATCH, inFlight: IN_FLIGHT });
       const window = await steadyWrites(subject);
-      const extra = subject.server.kind === 'apparatus' ? { store_bytes_per_annotation: Math.round(storeBytes(dataDir) / subject.room.created) } : {};
+      const extra = subject.server.kind === 'apparatus' ? { store_bytes_per_annotation: Math.round(storedBytes(dataDir, `${ROOM}/annotations`) / subject.room.created) } : {};
       step[subject.server.kind] = { grow_s: round(growMs / 1000, 1), ...window, ...extra };
       console.log(`  ${String(size).padStart(6)} ${subject.server.kind.padEnd(9)} cpu/update ${window.cpu_ms_per_update} ms, loop p99 ${window.loop_delay_ms.p99} max ${window.loop_delay_ms.max} ms, latency p99 ${window.latency_ms.p99} ms, rss ${window.rss_mib} MiB${'store_bytes_per_annotation' in extra ? `, store ${extra.store_bytes_per_annotation} B/annotation` : ''}`);
     }
