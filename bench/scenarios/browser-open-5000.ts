@@ -14,12 +14,11 @@ import { newAnnotationId } from '../../schema/annotations/model.ts';
 import { launchApparatus } from '../lib/bench-servers.ts';
 import type { ApparatusServer, RoomInvites } from '../lib/bench-servers.ts';
 import { ensureClientBuilt } from '../lib/client-build.ts';
-import { chapterText } from '../lib/chapter-fixture.ts';
 import { installPageInstruments, pageCall, watchForChange } from '../lib/page-instruments.ts';
 import type { PageRecord, WatchedChange } from '../lib/page-instruments.ts';
 import { RemoteAnnotator } from '../lib/remote-annotator.ts';
 import { beginScenario, writeResult } from '../lib/result-writer.ts';
-import { createSessions } from '../lib/room-sessions.ts';
+import { createBenchRoom, createSessions } from '../lib/room-sessions.ts';
 import type { BenchIdentity } from '../lib/room-sessions.ts';
 import { seedAnnotations } from '../lib/room-seeding.ts';
 import type { SeededAnnotations } from '../lib/room-seeding.ts';
@@ -49,22 +48,12 @@ interface BenchRoom {
   invites: RoomInvites | null;
 }
 
-async function createRoom(server: ApparatusServer, id: string): Promise<RoomInvites> {
-  const created = await fetch(`${server.url}/api/rooms`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ id, title: 'Benchmark room', text: chapterText() }),
-  });
-  if (created.status !== 201) throw new Error(`creating ${id}: ${created.status} ${await created.text()}`);
-  return ((await created.json()) as { invites: RoomInvites }).invites;
-}
-
 /** A data directory holding the three rooms, seeded with their annotations while no server runs. */
 async function prepareData(): Promise<{ dataDir: string; open: BenchRoom; large: BenchRoom; change: BenchRoom }> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'apparatus-bench-'));
   const server = await launchApparatus(dataDir);
-  const largeInvites = await createRoom(server, LARGE_ROOM);
-  const changeInvites = await createRoom(server, CHANGE_ROOM);
+  const largeInvites = await createBenchRoom(server, LARGE_ROOM);
+  const changeInvites = await createBenchRoom(server, CHANGE_ROOM);
   await server.stop();
   return {
     dataDir,

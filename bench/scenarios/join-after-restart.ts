@@ -14,12 +14,11 @@ import * as Y from 'yjs';
 import { annotationsMap } from '../../schema/annotations/layout.ts';
 import { launchApparatus, launchReference } from '../lib/bench-servers.ts';
 import type { ApparatusServer } from '../lib/bench-servers.ts';
-import { chapterText } from '../lib/chapter-fixture.ts';
 import { sameBytes } from '../lib/convergence.ts';
 import { RawDocumentPeer } from '../lib/raw-peers.ts';
 import { beginScenario, writeResult } from '../lib/result-writer.ts';
 import { joinRoom } from '../lib/room-join.ts';
-import { anonymousIdentities, createSessions } from '../lib/room-sessions.ts';
+import { anonymousIdentities, createBenchRoom, createSessions } from '../lib/room-sessions.ts';
 import type { BenchIdentity } from '../lib/room-sessions.ts';
 import { RoomWriter } from '../lib/room-writer.ts';
 import { scenarioOptions } from '../lib/scenario-options.ts';
@@ -53,13 +52,7 @@ async function measureSize(size: number) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'apparatus-restart-'));
   let server = await launchApparatus(dataDir);
   try {
-    const created = await fetch(`${server.url}/api/rooms`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ id: ROOM, title: 'Restart', text: chapterText() }),
-    });
-    if (created.status !== 201) throw new Error(`creating ${ROOM}: ${created.status} ${await created.text()}`);
-    const { invites } = (await created.json()) as { invites: { annotator: string } };
+    const invites = await createBenchRoom(server, ROOM, 'Restart');
     const [identity] = await createSessions(server.url, ROOM, invites.annotator, 1);
     let room = await writerFor(server, identity!);
     const growMs = await room.growTo(size - TAIL);

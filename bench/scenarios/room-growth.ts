@@ -17,11 +17,10 @@ import { DATABASE_FILE } from '../../server/persistence/database.ts';
 import { stampOf } from '../lib/annotation-stamps.ts';
 import { launchApparatus, launchReference } from '../lib/bench-servers.ts';
 import type { BenchServer } from '../lib/bench-servers.ts';
-import { chapterText } from '../lib/chapter-fixture.ts';
 import { beginScenario, writeResult } from '../lib/result-writer.ts';
 import { joinRoom } from '../lib/room-join.ts';
 import { RoomWriter, until } from '../lib/room-writer.ts';
-import { createSessions } from '../lib/room-sessions.ts';
+import { createBenchRoom, createSessions } from '../lib/room-sessions.ts';
 import type { BenchIdentity } from '../lib/room-sessions.ts';
 import { scenarioOptions } from '../lib/scenario-options.ts';
 import { sharedClockMs } from '../lib/shared-clock.ts';
@@ -112,13 +111,7 @@ const dataDir = mkdtempSync(path.join(os.tmpdir(), 'apparatus-growth-'));
 const apparatus = await launchApparatus(dataDir, { MAX_BYTES_PER_SECOND: String(64 * 2 ** 20), MAX_MESSAGES_PER_SECOND: '10000' });
 const reference = await launchReference();
 try {
-  const created = await fetch(`${apparatus.url}/api/rooms`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${apparatus.adminToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ id: ROOM, title: 'Growth', text: chapterText() }),
-  });
-  if (created.status !== 201) throw new Error(`creating ${ROOM}: ${created.status} ${await created.text()}`);
-  const { invites } = (await created.json()) as { invites: { annotator: string } };
+  const invites = await createBenchRoom(apparatus, ROOM, 'Growth');
   const [identity] = await createSessions(apparatus.url, ROOM, invites.annotator, 1);
   // The reference has no chapter: the writer seeds it once, as the first client would.
   const seedDoc = new Y.Doc();
