@@ -226,7 +226,8 @@ export class CollabDoc {
    */
   *stateFor(stateVector: Uint8Array, chunkBytes: number): Generator<Uint8Array, void, void> {
     const fresh = isEmptyStateVector(stateVector);
-    if (fresh && this.#fullStateStep2) {
+    // The kept whole state (after a load, the stored snapshot itself) goes as it is only if it fits in one piece.
+    if (fresh && this.#fullStateStep2 && this.#fullStateStep2.byteLength <= chunkBytes) {
       yield this.#fullStateStep2;
       return;
     }

@@ -51,4 +51,28 @@ describe('a room larger than the send-buffer limit', () => {
     expect(returning.closes).toEqual([]);
     expect(Y.encodeStateVector(returning.ydoc)).toEqual(Y.encodeStateVector(live));
   });
+
+  it('sends a room loaded from one large snapshot in pieces too', async () => {
+    const first = await startTestServer({ sendBufferLimitBytes: 128 * 1024 });
+    servers.push(first);
+    await seedRoom(first, ROOM, (annotations) => {
+      for (let i = 0; i < 2500; i++) annotateAs(annotations, author, { note: `note ${i} `.repeat(5) });
+    });
+    first.collab.registry.compact(first.collab.registry.open(ROOM, 'annotations'));
+    const vector = Y.encodeStateVector(first.collab.registry.open(ROOM, 'annotations').ydoc);
+    await first.stop({ keepData: true });
+    servers.length = 0;
+    // After a restart the room's whole state is its stored snapshot, kept for fresh replicas.
+    const server = await startTestServer({ dataDir: first.dataDir, sendBufferLimitBytes: 128 * 1024 });
+    servers.push(server);
+    const fresh = connectClient({ url: server.url, room: ROOM, kind: 'annotations', token: server.invites.viewer });
+    clients.push(fresh);
+    await fresh.synced(20_000);
+    expect(fresh.closes).toEqual([]);
+    expect(Y.encodeStateVector(fresh.ydoc)).toEqual(vector);
+    const again = connectClient({ url: server.url, room: ROOM, kind: 'annotations', token: server.invites.viewer });
+    clients.push(again);
+    await again.synced(20_000);
+    expect(again.closes).toEqual([]);
+  });
 });
