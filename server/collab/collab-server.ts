@@ -271,6 +271,8 @@ export class CollabServer {
     this.#closing = true;
     clearInterval(this.#heartbeat);
     const flushed = await this.queue.drain(deadline);
+    // Half of what is left at most: the late drain and the sockets' closing need the rest.
+    if (flushed) this.registry.foldLogsForShutdown(Date.now() + Math.max(0, deadline - Date.now()) / 2);
     this.registry.closeAll(COLLAB_CLOSE.goingAway, 'server shutting down');
     // Frames that raced the close frames were queued after the drain: store them too.
     const flushedLate = await this.queue.drain(deadline);

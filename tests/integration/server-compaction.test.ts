@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { annotationsMap } from '../../schema/index.ts';
-import { defaultAuthorizeUpdate } from '../../server/index.ts';
+import { defaultAuthorizeUpdate, openDatabase, UpdateStore } from '../../server/index.ts';
 import { annotateAs, seedRoom } from '../helpers/access-builders.ts';
 import { readStoredDoc, startTestServer } from '../helpers/test-server.ts';
 import type { TestServer } from '../helpers/test-server.ts';
@@ -81,5 +81,30 @@ describe('compaction of a large room', () => {
     await write(20, Math.ceil(doc.snapshotBytes / 60));
     await waitFor(() => compactions(server).length > before, 'the compaction', 30_000);
     await waitFor(() => doc.logLength < 20, 'the log to be folded');
+  });
+
+  it('folds a room’s log on shutdown, so the next load reads one snapshot', async () => {
+    const server = await startTestServer({ authorizeUpdate: defaultAuthorizeUpdate });
+    servers.push(server);
+    const writer = connectClient({ url: server.url, room: ROOM, kind: 'annotations', token: server.invites.owner });
+    clients.push(writer);
+    await writer.synced();
+    for (let i = 0; i < 30; i++) writer.ydoc.transact(() => writer.ydoc.getMap('annotations').set(`n-${i}`, i), 'test');
+    await writer.stored();
+    const vector = Y.encodeStateVector(writer.ydoc);
+    expect(compactions(server)).toEqual([]);
+    writer.destroy();
+    clients.length = 0;
+    await server.stop({ keepData: true });
+    servers.length = 0;
+    const db = openDatabase(server.dataDir, 'NORMAL');
+    try {
+      const stored = new UpdateStore(db).loadDoc(DOC);
+      expect(stored.updates).toEqual([]);
+      expect(stored.snapshot).not.toBeNull();
+    } finally {
+      db.close();
+    }
+    expect(Y.encodeStateVector(readStoredDoc(server.dataDir, DOC))).toEqual(vector);
   });
 });
