@@ -3,6 +3,7 @@
 import { ROLES } from '../schema/index.ts';
 import { loadConfig } from './config.ts';
 import { createConsoleLogger } from './logger.ts';
+import { revealPauseFromEnv } from './rounds/reveal-pause.ts';
 import { startServer } from './start-server.ts';
 import type { RunningServer } from './start-server.ts';
 
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const log = createConsoleLogger();
-  const server = await startServer({ ...config.value, logger: log });
+  const server = await startServer({ ...config.value, logger: log, roundHooks: revealPauseFromEnv(process.env, log) });
   printBanner(server);
 
   const shutdown = (signal: string, exitCode = 0) => {

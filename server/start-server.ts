@@ -31,6 +31,9 @@ import type { UpdateLog } from './persistence/update-log.ts';
 import type { RoomStores } from './rooms/create-room.ts';
 import { ensureDefaultRoom } from './rooms/default-room.ts';
 import { RoomStats } from './rooms/room-stats.ts';
+import { RoundService } from './rounds/round-service.ts';
+import type { RoundHooks } from './rounds/round-service.ts';
+import { RoundStore } from './rounds/round-store.ts';
 import type { DefaultRoomInvites } from './rooms/default-room.ts';
 
 /** Options of startServer: any config field (defaults from `defaultConfig()`), plus seams. */
@@ -42,6 +45,8 @@ export interface StartServerOptions extends Partial<ServerConfig> {
   logger?: Logger;
   /** WebSocket ping interval; default 30 s. */
   heartbeatMs?: number;
+  /** Test seams of blind rounds (a reveal that waits at a phase). */
+  roundHooks?: RoundHooks;
 }
 
 /** A running server. `close()` flushes, closes sockets (1001) and the database; idempotent. */
@@ -59,6 +64,8 @@ export interface RunningServer {
   collab: CollabServer;
   /** The access-control layer: update authorizer, connection guard, origin policy, credential sweeps. */
   access: AccessLayer;
+  /** Blind rounds of every room (docs/seminar-view.md). */
+  rounds: RoundService;
   /** Returns the browser entry URL for an invite: `<PUBLIC_URL or http://HOST:PORT>/r/<room>?invite=TOKEN`. */
   inviteUrl(room: string, token: string): string;
   /** The one-time link that creates the first administrator, or null once one exists. */
@@ -161,7 +168,7 @@ function closer(http: Server, collab: CollabServer, access: AccessLayer, db: App
  */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   // Phase 1: configuration, storage (refused when it vanished: P5), secrets, the default room.
-  const { authorizeUpdate, hooks, logger, heartbeatMs, ...overrides } = options;
+  const { authorizeUpdate, hooks, logger, heartbeatMs, roundHooks, ...overrides } = options;
   const config: ServerConfig = { ...defaultConfig(), ...overrides };
   const log = logger ?? createConsoleLogger();
   const health = new StoreHealth(log);
@@ -186,13 +193,15 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   // The update log has its own connection: relayed once in the WAL, acknowledged once fsynced (update-log.ts).
   const updateLog = lost ? lostUpdateLog(db, lost) : openUpdateLog(config.dataDir, config.synchronous);
   const roomStats: RoomStats = new RoomStats({ stats: stores.roomStats, rooms: stores.rooms, updates: stores.updates, log, liveAnnotations: (room) => liveDoc(collab, room, 'annotations') });
+  // Blind rounds wrap the access layer's guard and check: who may open and write which layer.
+  const rounds: RoundService = new RoundService({ store: new RoundStore(db), collab: (): CollabServer => collab, log, hooks: roundHooks });
   const collab: CollabServer = new CollabServer({
     store: updateLog.store,
     syncStored: updateLog.syncStored,
     identity,
     log,
-    authorizeUpdate: authorizeUpdate ?? access.authorizeUpdate,
-    guard: access.guard,
+    authorizeUpdate: rounds.authorizer(authorizeUpdate ?? access.authorizeUpdate),
+    guard: rounds.guard(access.guard),
     hooks,
     settings,
     onCommitted: (docs) => roomStats.committed(docs),
@@ -204,7 +213,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const singleSignOn = config.oidc ? new SingleSignOn(config.oidc, log) : null;
   const storeState = { health, databaseFile: updateLog.file, lost };
   const heavy = new HeavyWork({ workers: config.heavyWorkers, perUser: config.heavyJobsPerUser, maxQueued: config.heavyJobsQueued, log });
-  const http = createHttpServer({ config, log, identity, adminToken, rooms: stores, stores, collab, origins: access.origins, hosts: access.hosts, startedAt: Date.now(), accounts, singleSignOn, roomStats, store: storeState, heavy });
+  const http = createHttpServer({ config, log, identity, adminToken, rooms: stores, stores, collab, rounds, origins: access.origins, hosts: access.hosts, startedAt: Date.now(), accounts, singleSignOn, roomStats, store: storeState, heavy });
   // Health also notices a vanished database file between requests to it (attack 6).
   const fileWatch = setInterval(() => {
     const problem = updateLog.file?.problem();
@@ -227,6 +236,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   }
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   log.info('server.listening', { url, publicUrl: config.publicUrl, dataDir: config.dataDir, synchronous: config.synchronous });
+  // A reveal a crash interrupted is finished now (it merges only what is missing).
+  void rounds.resumeReveals();
   return {
     url,
     port,
@@ -236,6 +247,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     defaultRoom,
     collab,
     access,
+    rounds,
     // Printed for people to open: the published address when there is one (PUBLIC_URL).
     inviteUrl: (room, token) => `${config.publicUrl ?? url}/r/${room}?invite=${encodeURIComponent(token)}`,
     setupUrl: () => (accounts.setupNeeded() ? `${config.publicUrl ?? url}/setup#${setupToken}` : null),

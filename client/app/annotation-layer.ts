@@ -21,7 +21,7 @@ import {
   touchedEntryKeys,
   byCreatedThenId,
 } from '../../schema/index.ts';
-import type { Actor, AnchorIndexChange, Annotation, AnnotationStatus, OperationContext, Reply, ValidationResult } from '../../schema/index.ts';
+import type { Actor, AnchorIndexChange, Annotation, AnnotationStatus, OperationContext, ReadAnnotation, Reply, ValidationResult } from '../../schema/index.ts';
 import type { Node as PMNode } from 'prosemirror-model';
 import { annotationDecorations, dispatchHighlightChange, highlightsAt } from '../editor/annotation-decorations.ts';
 import type { HighlightSource, HighlightSpec } from '../editor/annotation-decorations.ts';
@@ -40,7 +40,24 @@ export interface AnnotationLayerOptions {
   getView: () => EditorView | undefined;
   /** Reads authorship as people (a guest identity that became part of an account is that account); none: as stored. */
   authors?: { author(authorId: string, authorName: string): { id: string; name: string } };
+  /**
+   * Annotation documents shown beside `annotationsDoc` but never written: during a blind round
+   * whose owner shows the staff's annotations, the owner's and reviewers' layers
+   * (docs/seminar-view.md). Their annotations are drawn and listed like the others; commands on
+   * them are refused with a reason.
+   */
+  readOnlyDocs?: readonly Y.Doc[];
 }
+
+/** One annotation document the layer reads, with its anchor index. */
+interface LayerSource {
+  doc: Y.Doc;
+  index: AnchorIndex;
+  readOnly: boolean;
+}
+
+/** Why a command on an annotation of a read-only layer is refused. */
+const READ_ONLY_REFUSAL = "That annotation is in the owner's or a reviewer's own layer of the blind round: you see it, but only they can change it or answer it until the round is revealed.";
 
 function failure(result: { ok: false; errors: string[] }, what: string): { ok: false; error: string } {
   return { ok: false, error: `Could not ${what}: ${result.errors.join('; ')}.` };
@@ -67,19 +84,32 @@ export class AnnotationLayer implements AnnotationLayerApi, HighlightSource {
   private readonly replyOwner = new Map<string, string>();
   private readonly views_ = new Map<string, AnnotationView>();
   private viewList: AnnotationView[] | null = null;
+  /** The seminar view's reading of each annotation, and of all of them (see readAnnotations). */
+  private readonly reads = new Map<string, ReadAnnotation>();
+  private readList: ReadAnnotation[] | null = null;
   private readonly index: AnchorIndex;
+  /** Every document read: the writable one first, then the read-only ones. */
+  private readonly sources: LayerSource[];
+  /** Which source each annotation (by id) was read from. */
+  private readonly sourceOf = new Map<string, LayerSource>();
   private readonly listeners = new Set<() => void>();
   private readonly dirty = new Set<string>();
   private readonly highlightDirty = new Set<string>();
   private patchQueued = false;
+  /** Set once destroyed: a flush queued before (a room reopened for a blind round) must not touch the destroyed editor. */
+  private destroyed = false;
   private readonly cleanups: Array<() => void> = [];
 
   constructor(private readonly options: AnnotationLayerOptions) {
     // Created before the editor, so the index observes the text before y-prosemirror does:
     // when y-prosemirror replaces the document, the index's ranges already match it.
     this.index = new AnchorIndex(options.textDoc, options.annotationsDoc);
+    this.sources = [
+      { doc: options.annotationsDoc, index: this.index, readOnly: false },
+      ...(options.readOnlyDocs ?? []).map((doc) => ({ doc, index: new AnchorIndex(options.textDoc, doc), readOnly: true })),
+    ];
     this.loadAll();
-    this.observe();
+    for (const source of this.sources) this.observe(source);
     this.plugin = annotationDecorations(this);
   }
 
@@ -111,7 +141,7 @@ export class AnnotationLayer implements AnnotationLayerApi, HighlightSource {
   }
 
   rangeOf(id: string): { from: number; to: number } | null {
-    const resolution = this.index.get(id);
+    const resolution = this.resolution(id);
     return resolution && resolution.from !== null && resolution.to !== null && resolution.state !== 'orphaned' ? { from: resolution.from, to: resolution.to } : null;
   }
 
@@ -125,6 +155,28 @@ export class AnnotationLayer implements AnnotationLayerApi, HighlightSource {
     return specs;
   }
 
+  /**
+   * Every annotation with its thread and its current range in the projection, as the seminar
+   * view reads them on every change: kept between calls, an entry rebuilt only when its view is
+   * (its record, thread or anchor changed), all of them after a text change (ranges shift).
+   * Records are shared, not copied: never change them.
+   */
+  readAnnotations(): ReadAnnotation[] {
+    if (this.readList) return this.readList;
+    const list: ReadAnnotation[] = [];
+    for (const [id, annotation] of this.records) {
+      let read = this.reads.get(id);
+      if (!read) {
+        const resolution = this.resolution(id);
+        const thread = this.threads.get(id);
+        read = { annotation, replies: thread ? [...thread.values()] : [], start: resolution?.start ?? null, end: resolution?.end ?? null };
+        this.reads.set(id, read);
+      }
+      list.push(read);
+    }
+    return (this.readList = list);
+  }
+
   setActive(id: string | null): void {
     const view = this.options.getView();
     if (view) dispatchHighlightChange(view, { type: 'focus', active: id });
@@ -136,8 +188,9 @@ export class AnnotationLayer implements AnnotationLayerApi, HighlightSource {
   }
 
   destroy(): void {
+    this.destroyed = true;
     for (const cleanup of this.cleanups) cleanup();
-    this.index.destroy();
+    for (const source of this.sources) source.index.destroy();
     this.listeners.clear();
   }
 
@@ -161,23 +214,28 @@ export class AnnotationLayer implements AnnotationLayerApi, HighlightSource {
    */
   update(id: string, draft: AnnotationDraft): LayerResult {
     if (!this.records.has(id)) return { ok: false, error: 'That annotation no longer exists.' };
+    if (this.readOnly(id)) return { ok: false, error: READ_ONLY_REFUSAL };
     const changes = { ...draftToFields(draft), footnotes: draft.footnotes };
     return toResult(this.command(() => updateAnnotation(this.options.annotationsDoc, id, changes, this.context())), 'save the annotation');
   }
 
   reply(id: string, body: string): LayerResult {
+    if (this.readOnly(id)) return { ok: false, error: READ_ONLY_REFUSAL };
     return toResult(this.command(() => addReply(this.options.annotationsDoc, { annotationId: id, body }, this.context())), 'send the reply');
   }
 
   editReply(replyId: string, body: string): LayerResult {
+    if (this.readOnly(this.replyOwner.get(replyId))) return { ok: false, error: READ_ONLY_REFUSAL };
     return toResult(this.command(() => editReply(this.options.annotationsDoc, replyId, body, this.context())), 'edit the reply');
   }
 
   deleteReply(replyId: string): LayerResult {
+    if (this.readOnly(this.replyOwner.get(replyId))) return { ok: false, error: READ_ONLY_REFUSAL };
     return toResult(this.command(() => deleteReply(this.options.annotationsDoc, replyId, this.context())), 'delete the reply');
   }
 
   setStatus(id: string, status: AnnotationStatus): LayerResult {
+    if (this.readOnly(id)) return { ok: false, error: READ_ONLY_REFUSAL };
     const doc = this.options.annotationsDoc;
     const isProblem = this.records.get(id)?.kind === 'problem';
     if (status === 'open') return toResult(this.command(() => reopenAnnotation(doc, id, this.context())), 'reopen the annotation');
@@ -187,28 +245,42 @@ export class AnnotationLayer implements AnnotationLayerApi, HighlightSource {
   }
 
   applyCorrection(id: string): LayerResult {
+    if (this.readOnly(id)) return { ok: false, error: READ_ONLY_REFUSAL };
     return toResult(this.command(() => applyCorrection(this.options.annotationsDoc, this.options.textDoc, id, this.context())), 'apply the correction');
   }
 
   remove(id: string): LayerResult {
+    if (this.readOnly(id)) return { ok: false, error: READ_ONLY_REFUSAL };
     return toResult(this.command(() => deleteAnnotation(this.options.annotationsDoc, id, this.context())), 'delete the annotation');
   }
 
   // --- keeping up with the documents -------------------------------------------------
 
+  /** Whether annotation `id` belongs to a read-only layer. */
+  private readOnly(id: string | undefined): boolean {
+    return id !== undefined && this.sourceOf.get(id)?.readOnly === true;
+  }
+
+  /** The current resolution of annotation `id`, from the index of the layer it was read from. */
+  private resolution(id: string): ReturnType<AnchorIndex['get']> {
+    return (this.sourceOf.get(id)?.index ?? this.index).get(id);
+  }
+
   private loadAll(): void {
-    for (const id of annotationsMap(this.options.annotationsDoc).keys()) this.readRecord(id);
-    for (const [id, yReply] of repliesMap(this.options.annotationsDoc).entries()) this.readReplyEntry(id, yReply);
+    for (const source of this.sources) {
+      for (const id of annotationsMap(source.doc).keys()) this.readRecord(id, source);
+      for (const [id, yReply] of repliesMap(source.doc).entries()) this.readReplyEntry(id, yReply);
+    }
     this.refresh();
     this.highlightDirty.clear();
   }
 
-  private observe(): void {
-    const annotations = annotationsMap(this.options.annotationsDoc);
-    const replies = repliesMap(this.options.annotationsDoc);
+  private observe(source: LayerSource): void {
+    const annotations = annotationsMap(source.doc);
+    const replies = repliesMap(source.doc);
     // Observed after the index (created first), which has read the same entries by then.
     const onAnnotations = (events: Array<Y.YEvent<any>>): void => {
-      for (const id of touchedEntryKeys(events, annotations)) this.readRecord(id);
+      for (const id of touchedEntryKeys(events, annotations)) this.readRecord(id, source);
       this.flushSoon();
     };
     const onReplies = (events: Array<Y.YEvent<any>>): void => {
@@ -217,7 +289,7 @@ export class AnnotationLayer implements AnnotationLayerApi, HighlightSource {
     };
     annotations.observeDeep(onAnnotations);
     replies.observeDeep(onReplies);
-    const unsubscribe = this.index.onChange((change) => this.anchorsChanged(change));
+    const unsubscribe = source.index.onChange((change) => this.anchorsChanged(change));
     this.cleanups.push(
       () => annotations.unobserveDeep(onAnnotations),
       () => replies.unobserveDeep(onReplies),
@@ -231,10 +303,11 @@ export class AnnotationLayer implements AnnotationLayerApi, HighlightSource {
    * rebuild after y-prosemirror's document swap (remote edits) already put it right.
    */
   private anchorsChanged(change: AnchorIndexChange): void {
+    if (change.textChanged) this.forgetReads();
     for (const id of change.changed) {
       this.dirty.add(id);
       const before = this.views_.get(id);
-      const after = this.index.get(id);
+      const after = this.resolution(id);
       if (!before || !after || before.anchorState !== after.state || after.state === 'relocated') this.highlightDirty.add(id);
     }
     for (const id of change.removed) this.markDirty(id);
@@ -246,12 +319,16 @@ export class AnnotationLayer implements AnnotationLayerApi, HighlightSource {
    * same rules): reading and validating every annotation twice was ~8 % of opening a room with
    * 5,000 (bench: browser-open-5000). Records are shared with the index and never changed here.
    */
-  private readRecord(id: string): void {
-    const record = this.index.record(id);
+  private readRecord(id: string, source: LayerSource): void {
+    const record = source.index.record(id);
     if (!record) {
+      // Ids are random, so no two layers hold the same one: only its own layer removes it.
+      if (this.sourceOf.get(id) !== source) return;
+      this.sourceOf.delete(id);
       if (this.records.delete(id)) this.markDirty(id);
       return;
     }
+    this.sourceOf.set(id, source);
     this.records.set(id, record);
     this.markDirty(id);
   }
@@ -287,13 +364,21 @@ export class AnnotationLayer implements AnnotationLayerApi, HighlightSource {
     for (const listener of this.listeners) listener();
   }
 
+  /** Drops the seminar view's cached readings (all of them, or one annotation's). */
+  private forgetReads(id?: string): void {
+    if (id === undefined) this.reads.clear();
+    else this.reads.delete(id);
+    this.readList = null;
+  }
+
   private rebuildView(id: string): void {
+    this.forgetReads(id);
     const record = this.records.get(id);
     if (!record) {
       this.views_.delete(id);
       return;
     }
-    const resolution = this.index.get(id);
+    const resolution = this.resolution(id);
     const thread = [...(this.threads.get(id)?.values() ?? [])].sort(byCreatedThenId);
     const author = this.authorOf(record.authorId, record.authorName);
     this.views_.set(id, {
@@ -333,7 +418,7 @@ export class AnnotationLayer implements AnnotationLayerApi, HighlightSource {
 
   private highlightOf(id: string): HighlightSpec | null {
     const view = this.views_.get(id);
-    const resolution = this.index.get(id);
+    const resolution = this.resolution(id);
     if (!view || !resolution || resolution.from === null || resolution.to === null || resolution.state === 'orphaned') return null;
     return { id, from: resolution.from, to: resolution.to, category: highlightCategory(view), status: view.status, degraded: resolution.state === 'degraded' };
   }
@@ -348,7 +433,7 @@ export class AnnotationLayer implements AnnotationLayerApi, HighlightSource {
     this.patchQueued = true;
     queueMicrotask(() => {
       this.patchQueued = false;
-      this.flush();
+      if (!this.destroyed) this.flush();
     });
   }
 
@@ -367,7 +452,7 @@ export class AnnotationLayer implements AnnotationLayerApi, HighlightSource {
 
   private patchHighlights(): void {
     const view = this.options.getView();
-    if (!view || this.highlightDirty.size === 0) return;
+    if (!view || view.isDestroyed || this.highlightDirty.size === 0) return;
     const upsert: HighlightSpec[] = [];
     const remove: string[] = [];
     for (const id of this.highlightDirty) {

@@ -1,3 +1,4 @@
+import type * as Y from 'yjs';
 import { Plugin, TextSelection } from 'prosemirror-state';
 import type { EditorState } from 'prosemirror-state';
 import type { EditorView } from 'prosemirror-view';
@@ -6,7 +7,7 @@ import { can, TEXT_FRAGMENT_NAME } from '../../schema/index.ts';
 import type { SuggestionList } from '../model/suggestion-list.ts';
 import type { RoomMember } from '../collab/room-api.ts';
 import type { ConnectionNotice, RoomConnection } from '../collab/room-connection.ts';
-import { createChapterEditor } from '../editor/chapter-editor.ts';
+import { createChapterEditor, destroyChapterEditor } from '../editor/chapter-editor.ts';
 import { annotationKeys } from '../editor/annotation-keys.ts';
 import { HIGHLIGHT_SELECTOR, paintsHighlights } from '../editor/annotation-decorations.ts';
 import type { AnnotationShortcut } from '../editor/annotation-keys.ts';
@@ -65,6 +66,8 @@ export interface ReadingRoomOptions {
   member: RoomMember;
   onNotice: (notice: ConnectionNotice) => void;
   onChange: (state: ReadingRoomState) => void;
+  /** Annotation layers shown read-only beside the user's own (a blind round's staff layers). */
+  readOnlyLayers?: readonly Y.Doc[];
 }
 
 /**
@@ -102,6 +105,7 @@ export class ReadingRoom {
       actor: this.actor,
       getView: () => this.view,
       authors: this.authors,
+      readOnlyDocs: options.readOnlyLayers ?? [],
     });
     this.suggestions = new Suggestions(connection.annotations.ydoc, connection.text.ydoc, this.actor);
     this.popover = new EditorPopover(() => this.view, () => this.emit());
@@ -147,7 +151,7 @@ export class ReadingRoom {
     this.suggestions.destroy();
     this.authors.destroy();
     this.layer.destroy();
-    this.view.destroy();
+    destroyChapterEditor(this.view);
   }
 
   /**

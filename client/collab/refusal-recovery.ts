@@ -23,6 +23,8 @@ export interface RefusalRecoveryOptions {
   collabUrl: string;
   /** The live annotation document holding the refused change and the work after it (only read). */
   localDoc: Y.Doc;
+  /** The annotation document's roomname when it is not `<room>/annotations` (the user's layer of a blind round). */
+  roomname?: string | undefined;
   replay: ReplayOptions;
   /** How long to wait for the server at each step; 15 s by default. */
   timeoutMs?: number;
@@ -43,7 +45,7 @@ class ServerCopy {
   private readonly waiters = new Set<() => void>();
 
   constructor(options: RefusalRecoveryOptions) {
-    this.provider = new WebsocketProvider(options.collabUrl, `${options.room}/annotations`, this.ydoc, {
+    this.provider = new WebsocketProvider(options.collabUrl, options.roomname ?? `${options.room}/annotations`, this.ydoc, {
       connect: false,
       params: { acks: '1' },
       disableBc: true,

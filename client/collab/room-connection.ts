@@ -5,7 +5,7 @@ import * as decoding from 'lib0/decoding';
 import { applyServerStateQuietly, restoreQuietly } from './quiet-state-sync.ts';
 import { restoredPending, SaveTracker } from './save-tracker.ts';
 import type { StoredPendingList } from './save-tracker.ts';
-import { COLLAB_CLOSE, MESSAGE_NOTICE, MESSAGE_QUERY_AWARENESS, readNoticeMessage, TEXT_FRAGMENT_NAME } from '../../schema/index.ts';
+import { COLLAB_CLOSE, MESSAGE_NOTICE, MESSAGE_QUERY_AWARENESS, readNoticeMessage, ROUND_CHANGED_CLOSE, TEXT_FRAGMENT_NAME } from '../../schema/index.ts';
 import type { DocKind } from '../../schema/index.ts';
 import { receiveOnly } from './read-only-link.ts';
 import { followServerSlot } from './presence.ts';
@@ -66,6 +66,14 @@ export interface RoomConnectionOptions {
    * Without it, such refusals are shown as notices like those of the text document.
    */
   onAnnotationsRefused?: (refusal: ChangeRefusal) => void;
+  /**
+   * The roomname of the annotation document when it is not `<room>/annotations`: during a blind
+   * round, the user's own layer (`<room>/rounds/<id>/<user>`, docs/seminar-view.md). Cached locally
+   * apart from the shared layer.
+   */
+  annotationsPath?: string | null;
+  /** Called instead of a notice when the server closes a socket because a blind round changed (4409). */
+  onRoundChanged?: () => void;
 }
 
 interface DocLink {
@@ -88,16 +96,19 @@ const QUERY_AWARENESS = new Uint8Array([MESSAGE_QUERY_AWARENESS]);
  * second invite link) must never pick up each other's unsent changes, which the server would
  * refuse under the other's session.
  */
-export function localCacheName(room: string, roomUid: string, userId: string, doc: DocKind): string {
-  return `apparatus/${room}/${roomUid}/${encodeURIComponent(userId)}/${doc}`;
+export function localCacheName(room: string, roomUid: string, userId: string, doc: DocKind, layer: string | null = null): string {
+  // A blind round's layer (`<room>/rounds/<id>/<user>`) is cached apart from the shared layer it stands in for.
+  const suffix = layer ? `@${layer.slice(room.length + 1)}` : '';
+  return `apparatus/${room}/${roomUid}/${encodeURIComponent(userId)}/${doc}${suffix}`;
 }
 
 /**
  * Deletes one user's local cache of one room document (after its work was recovered onto the
- * server). Close the RoomConnection using it first: the deletion waits for open connections.
+ * server), or of their layer of a blind round. Close the RoomConnection using it first: the
+ * deletion waits for open connections.
  */
-export async function dropLocalCache(room: string, roomUid: string, userId: string, doc: DocKind): Promise<void> {
-  await clearDocument(localCacheName(room, roomUid, userId, doc));
+export async function dropLocalCache(room: string, roomUid: string, userId: string, doc: DocKind, layer: string | null = null): Promise<void> {
+  await clearDocument(localCacheName(room, roomUid, userId, doc, layer));
 }
 
 /** Explains a close code (and reason) the server uses to refuse a session. */
@@ -274,6 +285,10 @@ export class RoomConnection {
     });
     provider.on('closed', ({ code, reason }) => {
       link.status = 'refused';
+      if (code === ROUND_CHANGED_CLOSE && this.options.onRoundChanged) {
+        this.emit();
+        return this.options.onRoundChanged();
+      }
       this.options.onNotice({ level: 'error', message: refusalMessage(code, reason) });
       this.emit();
     });
@@ -321,10 +336,12 @@ function permissionDeniedMessage(doc: DocKind, reason: string): string {
 /** Creates one document, restores it from the local cache, and prepares (but does not start) its provider. */
 async function openLink(options: RoomConnectionOptions, name: DocKind): Promise<DocLink> {
   const ydoc = new Y.Doc();
-  const cache = options.roomUid ? new IndexeddbPersistence(localCacheName(options.room, options.roomUid, options.userId, name), ydoc) : null;
+  const layer = name === 'annotations' && options.annotationsPath ? options.annotationsPath : null;
+  const cacheName = localCacheName(options.room, options.roomUid ?? '', options.userId, name, layer);
+  const cache = options.roomUid ? new IndexeddbPersistence(cacheName, ydoc) : null;
   const restored = cache ? await restorePending(cache) : [];
   const tracker = new SaveTracker(ydoc, restored);
-  const provider = new WebsocketProvider(options.collabUrl, `${options.room}/${name}`, ydoc, {
+  const provider = new WebsocketProvider(options.collabUrl, layer ?? `${options.room}/${name}`, ydoc, {
     connect: false,
     params: { acks: '1' },
     // The server is the only authority on what is stored; tabs do not sync behind its back.

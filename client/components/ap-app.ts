@@ -21,6 +21,13 @@ import { wirePrinting } from '../app/print-apparatus.ts';
 import type { PrintSource } from '../app/print-apparatus.ts';
 import { describeFilter, emptyFilter, filterAnnotations, isFilterActive } from '../model/annotation-filter.ts';
 import type { ApSidebar } from './ap-sidebar.ts';
+import { fetchRoundView, NO_ROUND } from '../collab/round-api.ts';
+import { ReadOnlyLayers } from '../collab/read-only-layers.ts';
+import type { RoundView } from '../collab/round-api.ts';
+import { SeminarController } from '../seminar/seminar-controller.ts';
+import { OPEN_SEMINAR } from '../seminar/ap-room-bar.ts';
+import '../seminar/ap-room-bar.ts';
+import '../seminar/ap-seminar-view.ts';
 import type { Notice } from './ap-notice.ts';
 import type { ApNotice } from './ap-notice.ts';
 import { REVEAL_ANNOTATION, SHOW_PASSAGE } from './app-events.ts';
@@ -35,6 +42,10 @@ import './ap-footnote-preview.ts';
 import '../site/ap-site.ts';
 
 /** Where the shell is: booting, failed, asking for a name, or showing the room to a known member. */
+/** How long a page waits for a reveal to finish before opening the room anyway, and how often it asks. */
+const REVEAL_WAIT_MS = 30_000;
+const REVEAL_POLL_MS = 250;
+
 type Phase =
   | { kind: 'loading'; message: string }
   | { kind: 'error'; message: string; signIn?: boolean }
@@ -55,6 +66,8 @@ export class ApApp extends LitElement {
     exportChoices: { state: true },
     room: { state: true },
     renaming: { state: true },
+    round: { state: true },
+    seminar: { state: true },
   };
   declare phase: Phase;
   declare snapshot: ConnectionSnapshot | null;
@@ -65,6 +78,10 @@ export class ApApp extends LitElement {
   declare room: ReadingRoomState | null;
   /** Whether the name dialog is open over the room (the user asked to change their name). */
   declare renaming: boolean;
+  /** The room's latest blind round and what this user sees in it (docs/seminar-view.md). */
+  declare round: RoundView;
+  /** The seminar leader's view of the open room. */
+  declare seminar: SeminarController | null;
 
   private member: RoomMember | null = null;
   private roomName = '';
@@ -90,6 +107,9 @@ export class ApApp extends LitElement {
     this.exportChoices = null;
     this.room = null;
     this.renaming = false;
+    this.round = NO_ROUND;
+    this.seminar = null;
+    this.addEventListener(OPEN_SEMINAR, () => this.seminar?.show());
   }
 
   override createRenderRoot(): HTMLElement {
@@ -121,7 +141,9 @@ export class ApApp extends LitElement {
     this.printing?.destroy();
     this.removeEventListener(REVEAL_ANNOTATION, this.onReveal);
     this.removeEventListener(SHOW_PASSAGE, this.onShowPassage);
+    this.seminar?.destroy();
     this.readingRoom?.destroy();
+    this.staffLayers?.destroy();
     this.connection?.destroy();
     super.disconnectedCallback();
   }
@@ -189,7 +211,10 @@ export class ApApp extends LitElement {
 
   private async enterRoom(member: RoomMember): Promise<void> {
     this.phase = { kind: 'loading', message: 'Opening the chapter…' };
+    await this.readRound();
     const connection = await RoomConnection.open({
+      annotationsPath: this.annotationLayerPath(),
+      onRoundChanged: () => void this.reopenForRound(),
       room: this.roomName,
       roomUid: member.roomUid,
       userId: member.userId,
@@ -230,6 +255,7 @@ export class ApApp extends LitElement {
       room: this.roomName,
       collabUrl: collabUrlFor(location),
       localDoc: connection.annotations.ydoc,
+      roomname: this.annotationLayerPath() ?? undefined,
       replay: {
         actor: { userId: member.userId, name: member.name },
         identities: new Set(member.identities),
@@ -247,14 +273,78 @@ export class ApApp extends LitElement {
     this.notify(recoverySummaryNotice(result.value));
   }
 
-  /** Closes the room, forgets its local annotation cache and opens it again from the server. */
-  private async reopenRoom(member: RoomMember): Promise<void> {
+  /**
+   * Reads the room's blind round: during one, the user annotates in a layer of their own. Offline,
+   * the room opens as it was last seen (no round known: the server refuses what it must).
+   */
+  private async readRound(): Promise<void> {
+    if (!navigator.onLine) return;
+    let view = await fetchRoundView(this.roomName);
+    // A reveal takes a moment: the room reopens once it is done, on the shared layer (opening the
+    // user's layer meanwhile could outlast the reveal's closing of the layers).
+    for (let waited = 0; view.ok && view.value.round?.state === 'revealing' && waited < REVEAL_WAIT_MS; waited += REVEAL_POLL_MS) {
+      this.phase = { kind: 'loading', message: 'The owner is revealing the blind round…' };
+      await new Promise((resolve) => setTimeout(resolve, REVEAL_POLL_MS));
+      view = await fetchRoundView(this.roomName);
+    }
+    if (view.ok) this.round = view.value;
+  }
+
+  /** The annotation document this user writes in: their own layer while a blind round is open, else the shared one. */
+  private annotationLayerPath(): string | null {
+    const { round, you } = this.round;
+    return round && (round.state === 'open' || you.sharedHidden) ? you.layer : null;
+  }
+
+  /**
+   * A blind round started, ended or was revealed: reopen the room on the layer the user now sees.
+   * A change heard while reopening (a reveal closes the layers when it starts and again when it
+   * is done) reopens once more afterwards, so the page ends on the round's final state.
+   */
+  private reopenForRound(): void {
+    if (this.reopening) {
+      this.reopenAgain = true;
+      return;
+    }
+    this.reopening = true;
+    void this.reopenRoom(this.member!, { keepCache: true }).finally(() => {
+      this.reopening = false;
+      if (!this.reopenAgain) return;
+      this.reopenAgain = false;
+      this.reopenForRound();
+    });
+  }
+
+  private reopening = false;
+  private reopenAgain = false;
+
+  /** The staff's layers shown read-only beside the user's own (a blind round whose owner chose so). */
+  private staffLayers: ReadOnlyLayers | null = null;
+
+  private openStaffLayers(member: RoomMember): ReadOnlyLayers {
+    this.staffLayers?.destroy();
+    // Only the staff's layers, and only when the owner chose to show them: the owner watches the
+    // students' work in the seminar view, not in the chapter.
+    const { round, participants, you } = this.round;
+    const staff = new Set(participants.filter((p) => p.role === 'owner' || p.role === 'reviewer').map((p) => p.userId));
+    const shown = this.annotationLayerPath() !== null && round?.showStaff === true;
+    const others = shown ? you.layers.filter((layer) => layer.userId !== member.userId && staff.has(layer.userId)).map((layer) => layer.name) : [];
+    this.staffLayers = new ReadOnlyLayers(collabUrlFor(location), others, () => this.reopenForRound());
+    return this.staffLayers;
+  }
+
+  /** Closes the room, forgets its local annotation cache (unless kept) and opens it again from the server. */
+  private async reopenRoom(member: RoomMember, { keepCache = false } = {}): Promise<void> {
+    this.seminar?.destroy();
+    this.seminar = null;
     this.readingRoom?.destroy();
+    this.staffLayers?.destroy();
+    this.staffLayers = null;
     this.connection?.destroy();
     this.readingRoom = null;
     this.connection = null;
     this.room = null;
-    if (member.roomUid) await dropLocalCache(this.roomName, member.roomUid, member.userId, 'annotations');
+    if (member.roomUid && !keepCache) await dropLocalCache(this.roomName, member.roomUid, member.userId, 'annotations', this.annotationLayerPath());
     await this.enterRoom(member);
   }
 
@@ -273,8 +363,23 @@ export class ApApp extends LitElement {
       member,
       onNotice: (notice) => this.notify(notice),
       onChange: (state) => (this.room = state),
+      readOnlyLayers: this.openStaffLayers(member).docs,
     });
     this.printing ??= wirePrinting(() => this.printSource());
+    this.seminar = new SeminarController({
+      host: this,
+      member,
+      room: this.roomName,
+      collabUrl: collabUrlFor(location),
+      textDoc: connection.text.ydoc,
+      title: () => this.room?.title ?? '',
+      round: this.round,
+      readingLayer: this.readingRoom.layer,
+      readingLayerIsShared: this.annotationLayerPath() === null,
+      readingLayerReady: connection.whenAnnotationsReady(),
+      onRoundChanged: () => this.reopenForRound(),
+      notify: (notice) => this.notify(notice),
+    });
     performance.mark('ap-chapter-rendered');
     const linked = linkedItemFromHash(location.hash);
     if (linked) void this.readingRoom.openLinked(linked).then((found) => found || this.notifyMissingLink(linked));
@@ -354,6 +459,7 @@ export class ApApp extends LitElement {
           @ap-print-request=${() => this.printing?.print()}
         ></ap-header>
         <main class="ap-reading" id="ap-reading" aria-label="Chapter">
+          <ap-room-bar .round=${this.round} .role=${member.role}></ap-room-bar>
           <article class="ap-page">
             <p class="ap-page__eyebrow">${this.eyebrow(member.role, editing)}</p>
             <div id="ap-chapter-mount"></div>
@@ -373,6 +479,7 @@ export class ApApp extends LitElement {
           .suggestions=${room?.suggestions ?? null}
           .canAct=${can(member.role, 'annotate')}
         ></ap-sidebar>
+        <ap-seminar-view hidden .controller=${this.seminar}></ap-seminar-view>
       </div>
       <ap-selection-toolbar .anchorRect=${room?.toolbarRect ?? null}></ap-selection-toolbar>
       ${room?.editor

@@ -10,6 +10,7 @@ import { NarrowLayout } from './layout-mode.ts';
 import { OutsideClick } from './outside-click.ts';
 import './ap-presence-bar.ts';
 import './ap-save-status.ts';
+import { OPEN_SEMINAR } from '../seminar/ap-room-bar.ts';
 import './ap-export-menu.ts';
 import './ap-invites-panel.ts';
 
@@ -137,6 +138,9 @@ export class ApHeader extends LitElement {
           <span class="bars" aria-hidden="true"><span></span><span></span><span></span></span>Menu
         </button>
         <div class="more ${this.menuOpen ? 'open' : ''}" id="header-menu" @keydown=${this.onMenuKeydown}>
+          ${isRole(this.role) && can(this.role, 'view-overview')
+            ? html`<button class="btn" type="button" title="Who did what, agreement between readers, blind rounds" @click=${this.openSeminar}>Seminar</button>`
+            : null}
           ${this.canEditText
             ? html`<button class="btn editing" type="button" aria-pressed=${this.editing ? 'true' : 'false'} title="Switch between annotating and editing the chapter text" @click=${this.toggleEditing}>
                 ${this.editing ? 'Editing text' : 'Edit text'}
@@ -164,6 +168,11 @@ export class ApHeader extends LitElement {
   private toggleEditing(): void {
     this.menuOpen = false;
     this.dispatchEvent(new CustomEvent<boolean>(TOGGLE_EDITING, { detail: !this.editing, bubbles: true, composed: true }));
+  }
+
+  private openSeminar(): void {
+    this.menuOpen = false;
+    this.dispatchEvent(new CustomEvent(OPEN_SEMINAR, { bubbles: true, composed: true }));
   }
 
   private rename(): void {

@@ -3,7 +3,7 @@ import type { Plugin } from 'prosemirror-state';
 import { EditorView } from 'prosemirror-view';
 import { keymap } from 'prosemirror-keymap';
 import { baseKeymap, toggleMark } from 'prosemirror-commands';
-import { initProseMirrorDoc, redo, undo, yCursorPlugin, ySyncPlugin, yUndoPlugin } from 'y-prosemirror';
+import { initProseMirrorDoc, redo, undo, yCursorPlugin, ySyncPlugin, ySyncPluginKey, yUndoPlugin } from 'y-prosemirror';
 import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import { chapterSchema } from '../../schema/index.ts';
@@ -76,4 +76,18 @@ export function createChapterEditor(options: ChapterEditorOptions): EditorView {
       footnote: (node) => new FootnoteView(node),
     },
   });
+}
+
+/**
+ * Destroys a chapter editor so that nothing y-prosemirror queued for it runs afterwards.
+ * y-prosemirror batches cursor updates (an awareness change) into a `setTimeout(0)` that
+ * dispatches to every view it queued unless that view's binding reads `isDestroyed`, a property
+ * 1.3.7 no longer sets (y-prosemirror #199, #265): a view destroyed in between (a room reopened
+ * for a blind round while others move their cursors) then throws "reading 'matchesNode'". The
+ * flag is set by hand here.
+ */
+export function destroyChapterEditor(view: EditorView): void {
+  const binding = (ySyncPluginKey.getState(view.state) as { binding?: { isDestroyed?: boolean } } | undefined)?.binding;
+  view.destroy();
+  if (binding) binding.isDestroyed = true;
 }

@@ -20,7 +20,9 @@ export type Action =
   | 'edit-text'
   | 'apply-correction'
   | 'import'
-  | 'manage-invites';
+  | 'manage-invites'
+  | 'view-overview'
+  | 'lead-rounds';
 
 const table: Record<Action, readonly Role[]> = {
   read: ['owner', 'reviewer', 'annotator', 'viewer'],
@@ -36,6 +38,9 @@ const table: Record<Action, readonly Role[]> = {
   'apply-correction': ['owner'],
   import: ['owner'],
   'manage-invites': ['owner'],
+  // The seminar leader's view (docs/seminar-view.md): who did what, agreement, blind rounds.
+  'view-overview': ['owner', 'reviewer'],
+  'lead-rounds': ['owner'],
 };
 
 /** Returns whether `role` may perform `action`. */

@@ -118,10 +118,11 @@ export class CollabDoc {
   #awarenessTimer: NodeJS.Timeout | null = null;
   #lastAwarenessRelay = -Infinity;
 
-  constructor(room: string, kind: DocKind) {
+  /** `name` defaults to `<room>/<kind>`; a blind round's layer is an annotation document with a name of its own. */
+  constructor(room: string, kind: DocKind, name = `${room}/${kind}`) {
     this.room = room;
     this.kind = kind;
-    this.name = `${room}/${kind}`;
+    this.name = name;
   }
 
   get state(): DocState {

@@ -194,7 +194,7 @@ export class CollabServer {
   }
 
   #attach(ws: WebSocket, accepted: AcceptedUpgrade, request: IncomingMessage): void {
-    const doc = this.registry.open(accepted.room, accepted.kind);
+    const doc = this.registry.open(accepted.room, accepted.kind, accepted.docName);
     const connection = new CollabConnection(ws, accepted.session, doc, accepted.wantsAcks, (c, frame) =>
       handleCollabFrame(c, frame, this.#context),
     );

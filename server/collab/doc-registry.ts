@@ -68,17 +68,19 @@ export class DocRegistry {
     return this.#docs.values();
   }
 
-  /** Returns the live document for a room and kind, loading it if needed. */
-  open(room: string, kind: DocKind): CollabDoc {
-    const name = `${room}/${kind}`;
+  /**
+   * Returns the live document for a room and kind, loading it if needed. `name` is the stored
+   * name when it is not `<room>/<kind>` (a blind round's layer, an annotation document).
+   */
+  open(room: string, kind: DocKind, name = `${room}/${kind}`): CollabDoc {
     if (this.#evicting.has(room)) {
-      const refused = new CollabDoc(room, kind);
+      const refused = new CollabDoc(room, kind, name);
       refused.fail('room deleted');
       return refused;
     }
     let doc = this.#docs.get(name);
     if (!doc) {
-      doc = new CollabDoc(room, kind);
+      doc = new CollabDoc(room, kind, name);
       this.#docs.set(name, doc);
       void this.#load(doc);
     }

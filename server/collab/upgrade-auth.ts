@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { COLLAB_CLOSE, isDocKind, isRoomId } from '../../schema/index.ts';
+import { COLLAB_CLOSE, isDocKind, isRoomId, parseRoundLayer } from '../../schema/index.ts';
 import { readCookie, SESSION_COOKIE } from '../auth/cookies.ts';
 import type { IdentityService, Session } from '../auth/identity.ts';
 import type { DocKind } from '../../schema/index.ts';
@@ -9,6 +9,10 @@ export interface AcceptedUpgrade {
   session: Session;
   room: string;
   kind: DocKind;
+  /** The stored document's name: `<room>/<kind>`, or a blind round's layer `<room>/rounds/<id>/<user>`. */
+  docName: string;
+  /** For a round layer: which round and whose layer (who may open it is the guard's decision). */
+  layer: { roundId: number; userId: string } | null;
   wantsAcks: boolean;
 }
 
@@ -19,7 +23,8 @@ export type UpgradeDecision = { ok: true; value: AcceptedUpgrade } | { ok: false
 export const COLLAB_PATH_PREFIX = '/collab/';
 
 /**
- * Decides on a collaboration upgrade (`/collab/<room>/<text|annotations>?token=…`).
+ * Decides on a collaboration upgrade (`/collab/<room>/<text|annotations>?token=…`, or a blind
+ * round's layer `/collab/<room>/rounds/<id>/<user>`, whose access the guard decides).
  * The credential is the `token` query parameter (invite or session token) or the session
  * cookie. Order matters: an unauthenticated caller learns nothing about rooms (4401 first);
  * a path naming no document gets 4404; a token of another room, or a person without a role
@@ -37,7 +42,9 @@ export function decideUpgrade(request: IncomingMessage, identity: IdentityServic
   if (problem) return { ok: false, code: COLLAB_CLOSE.unauthorized, reason: `${problem} token` };
   const parts = path.slice(COLLAB_PATH_PREFIX.length).split('/');
   const [room, kind] = parts;
-  if (parts.length !== 2 || !isRoomId(room) || !isDocKind(kind)) {
+  // `<room>/<text|annotations>`, or a blind round's layer `<room>/rounds/<id>/<user>` (an annotation document).
+  const layer = parseRoundLayer(parts.slice(1));
+  if (!isRoomId(room) || (layer === null && (parts.length !== 2 || !isDocKind(kind)))) {
     return { ok: false, code: COLLAB_CLOSE.notFound, reason: 'no such document' };
   }
   const resolved = identity.resolveForRoom(token, room);
@@ -46,5 +53,7 @@ export function decideUpgrade(request: IncomingMessage, identity: IdentityServic
       ? { ok: false, code: COLLAB_CLOSE.forbidden, reason: 'no access to this room' }
       : { ok: false, code: COLLAB_CLOSE.unauthorized, reason: `${resolved.error} token` };
   }
-  return { ok: true, value: { session: resolved.value, room, kind, wantsAcks: query.get('acks') === '1' } };
+  const docKind: DocKind = layer ? 'annotations' : (kind as DocKind);
+  const docName = layer ? parts.join('/') : `${room}/${docKind}`;
+  return { ok: true, value: { session: resolved.value, room, kind: docKind, docName, layer, wantsAcks: query.get('acks') === '1' } };
 }

@@ -36,8 +36,17 @@ async function whenLoaded(doc: CollabDoc, timeoutMs: number): Promise<boolean> {
   return doc.state === 'ready';
 }
 
-/** Opens and holds both documents of a room; refuses with a message when one cannot load. */
-export async function holdRoomDocs(collab: CollabServer, room: string, timeoutMs = 10_000): Promise<{ ok: true; value: HeldRoomDocs } | { ok: false; error: string }> {
+/** Documents of a room held until `release()`, by stored name. */
+export interface HeldDocs {
+  docs: Map<string, CollabDoc>;
+  release(): void;
+}
+
+/**
+ * Opens and holds documents of a room (each `{kind, name}`; `name` defaults to `<room>/<kind>`),
+ * waiting until every one has loaded; refuses with a message when one cannot load.
+ */
+export async function holdDocuments(collab: CollabServer, room: string, wanted: readonly { kind: DocKind; name?: string }[], timeoutMs = 10_000): Promise<{ ok: true; value: HeldDocs } | { ok: false; error: string }> {
   const held: { doc: CollabDoc; peer: DocPeer }[] = [];
   const release = () => {
     for (const { doc, peer } of held.splice(0)) {
@@ -45,21 +54,28 @@ export async function holdRoomDocs(collab: CollabServer, room: string, timeoutMs
       collab.registry.release(doc);
     }
   };
-  const open = (kind: DocKind) => {
-    const doc = collab.registry.open(room, kind);
+  const docs = new Map<string, CollabDoc>();
+  for (const { kind, name } of wanted) {
+    const doc = collab.registry.open(room, kind, name);
     const peer = holderPeer();
     doc.peers.add(peer);
     held.push({ doc, peer });
-    return doc;
-  };
-  const text = open('text');
-  const annotations = open('annotations');
-  const loaded = (await whenLoaded(text, timeoutMs)) && (await whenLoaded(annotations, timeoutMs));
-  if (!loaded) {
-    release();
-    return { ok: false, error: `room "${room}" could not be loaded` };
+    docs.set(doc.name, doc);
   }
-  return { ok: true, value: { text, annotations, release } };
+  for (const doc of docs.values()) {
+    if (await whenLoaded(doc, timeoutMs)) continue;
+    release();
+    return { ok: false, error: `room "${room}" could not be loaded (${doc.name})` };
+  }
+  return { ok: true, value: { docs, release } };
+}
+
+/** Opens and holds both documents of a room; refuses with a message when one cannot load. */
+export async function holdRoomDocs(collab: CollabServer, room: string, timeoutMs = 10_000): Promise<{ ok: true; value: HeldRoomDocs } | { ok: false; error: string }> {
+  const held = await holdDocuments(collab, room, [{ kind: 'text' }, { kind: 'annotations' }], timeoutMs);
+  if (!held.ok) return held;
+  const { docs, release } = held.value;
+  return { ok: true, value: { text: docs.get(`${room}/text`)!, annotations: docs.get(`${room}/annotations`)!, release } };
 }
 
 /** Reads a room for export from its text and annotation documents. */

@@ -12,6 +12,7 @@ import type { DatabaseFile } from '../persistence/database-file.ts';
 import type { StoreHealth } from '../persistence/store-health.ts';
 import type { RoomStores } from '../rooms/create-room.ts';
 import type { RoomStats } from '../rooms/room-stats.ts';
+import type { RoundService } from '../rounds/round-service.ts';
 
 /** What HTTP route handlers may use. */
 export interface HttpContext {
@@ -24,6 +25,8 @@ export interface HttpContext {
   /** Every store (accounts, seminars, …), one per table group. */
   stores: ServerStores;
   collab: CollabServer;
+  /** Blind rounds (docs/seminar-view.md). */
+  rounds: RoundService;
   /** Which browser origins may make state-changing requests (the access layer's policy). */
   origins: OriginPolicy;
   /** Which names the server answers to (the access layer's policy against DNS rebinding). */

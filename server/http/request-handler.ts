@@ -18,10 +18,12 @@ import { roomRoutes } from './routes-rooms.ts';
 import { exportRoutes } from './routes-export.ts';
 import { importRoutes } from './routes-import.ts';
 import { iriRoutes } from './routes-iris.ts';
+import { overviewRoutes } from './routes-overview.ts';
+import { roundRoutes } from './routes-rounds.ts';
 import { sendClientShell, serveStaticFile } from './static-files.ts';
 
 /** The route table of the server. Later features add their route lists here. */
-export const routes: readonly Route<HttpContext>[] = [...healthRoutes, ...roomRoutes, ...identityRoutes, ...exportRoutes, ...importRoutes, ...inviteRoutes, ...iriRoutes, ...authRoutes, ...seminarRoutes, ...joinRoutes, ...chapterRoutes, ...singleSignOnRoutes, ...pageRoutes];
+export const routes: readonly Route<HttpContext>[] = [...healthRoutes, ...roomRoutes, ...identityRoutes, ...exportRoutes, ...importRoutes, ...inviteRoutes, ...iriRoutes, ...authRoutes, ...seminarRoutes, ...joinRoutes, ...chapterRoutes, ...singleSignOnRoutes, ...pageRoutes, ...roundRoutes, ...overviewRoutes];
 
 /** Serves GET/HEAD requests no route claims from the built client; `/` is the client shell. */
 function serveStatic(request: IncomingMessage, response: ServerResponse, path: string, context: HttpContext): void {

@@ -217,6 +217,31 @@ const migrations: readonly string[] = [
   INSERT INTO store_identity (singleton, store_id, created_at)
     VALUES (1, lower(hex(randomblob(16))), CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
   `,
+  // Blind rounds (docs/seminar-view.md): at most one open or revealing round per room; a round's
+  // participants are those who opened their own layer (`<room>/rounds/<id>/<user>`, stored in
+  // doc_updates/doc_snapshots like every document). Rows go with their room. IF NOT EXISTS: a
+  // store taken back to an earlier version by hand (tests of older schemas) runs it again.
+  `
+  CREATE TABLE IF NOT EXISTS blind_rounds (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    room TEXT NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+    state TEXT NOT NULL CHECK (state IN ('open', 'revealing', 'revealed', 'ended')),
+    show_staff INTEGER NOT NULL DEFAULT 0,
+    started_by TEXT NOT NULL,
+    started_at INTEGER NOT NULL,
+    closed_at INTEGER,
+    revealed_count INTEGER
+  );
+  CREATE UNIQUE INDEX IF NOT EXISTS blind_rounds_one_running ON blind_rounds (room) WHERE state IN ('open', 'revealing');
+  CREATE TABLE IF NOT EXISTS blind_round_participants (
+    round_id INTEGER NOT NULL REFERENCES blind_rounds (id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    joined_at INTEGER NOT NULL,
+    PRIMARY KEY (round_id, user_id)
+  );
+  `,
 ];
 
 /**

@@ -3,6 +3,7 @@ import type { CollabServer } from '../collab/collab-server.ts';
 import type { ServerStores } from '../persistence/server-stores.ts';
 import { docNameOf } from './doc-names.ts';
 import type { RoomStats } from './room-stats.ts';
+import { deleteRoundLayers } from '../rounds/round-store.ts';
 
 /** How long a deletion waits for what the room's last writers sent to be stored. */
 const STORE_WAIT_MS = 8000;
@@ -10,7 +11,8 @@ const STORE_WAIT_MS = 8000;
 /**
  * Deletes a room (a chapter) and everything of it: its open sockets are closed (4403), what
  * they had sent is stored first (so nothing is written for the room afterwards), its documents
- * leave memory without a final write, and then, in one transaction, its stored documents,
+ * leave memory without a final write, and then, in one transaction, its stored documents (blind
+ * rounds' layers included),
  * invites, room sessions, grants, per-chapter roles, figures and the room itself go. Until the
  * rows are gone nobody can open the room again. Refused, deleting nothing, while the store fails.
  */
@@ -25,6 +27,7 @@ export async function deleteRoom(stores: ServerStores, collab: CollabServer, roo
     stores.db.transaction(() => {
       stores.updates.deleteDoc(docNameOf(room, 'text'));
       stores.updates.deleteDoc(docNameOf(room, 'annotations'));
+      deleteRoundLayers(stores.db, stores.updates, room);
       stores.sessions.deleteForRoom(room);
       stores.grants.deleteOfRoom(room);
       stores.seminars.deleteChapterRolesOfRoom(room);

@@ -44,6 +44,8 @@ export interface ClientOptions {
   url: string;
   room: string;
   kind: 'text' | 'annotations';
+  /** The roomname when it is not `<room>/<kind>` (a blind round's layer, `<room>/rounds/<id>/<user>`). */
+  docPath?: string;
   /** Invite or session token; omit to connect without one. */
   token?: string;
   /** Opt in to MESSAGE_STORED acknowledgements (`acks=1`); default true. */
@@ -61,7 +63,7 @@ export function connectClient(options: ClientOptions): TestClient {
   const params: Record<string, string> = {};
   if (options.token !== undefined) params.token = options.token;
   if (options.acks ?? true) params.acks = '1';
-  const provider = new WebsocketProvider(`${options.url.replace(/^http/, 'ws')}/collab`, `${options.room}/${options.kind}`, ydoc, {
+  const provider = new WebsocketProvider(`${options.url.replace(/^http/, 'ws')}/collab`, options.docPath ?? `${options.room}/${options.kind}`, ydoc, {
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
     params,
     disableBc: true,

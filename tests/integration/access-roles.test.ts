@@ -38,6 +38,8 @@ const ACTIONS: readonly Action[] = [
   'apply-correction',
   'import',
   'manage-invites',
+  'view-overview',
+  'lead-rounds',
 ];
 
 /** The seeded annotations of one role's room: its own, and others' by a third user. */
@@ -214,6 +216,15 @@ describe('roles over the raw protocol and the HTTP API', () => {
       case 'manage-invites': {
         const response = await http('/invites', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ role: 'viewer' }) });
         return response.status === 201;
+      }
+      case 'view-overview':
+        return (await http('/overview?format=json')).status === 200;
+      case 'lead-rounds': {
+        const response = await http('/rounds', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+        if (response.status !== 201) return false;
+        // Ended at once: an open round would keep annotators out of the shared layer the other actions use.
+        const { round } = (await response.json()) as { round: { id: number } };
+        return (await http(`/rounds/${round.id}/end`, { method: 'POST' })).status === 200;
       }
     }
   }

@@ -119,6 +119,14 @@ describe('seminars, chapters and uploads', () => {
     await lecturer.json('PUT', `/api/chapters/${room}`, { archived: false });
     const socket = connectClient({ url: server.url, room, kind: 'text', token: lecturer.session! });
     await socket.synced();
+    // A blind round's layer is one of the chapter's stored documents too.
+    const { round } = await lecturer.json<{ round: { id: number } }>('POST', `/api/rooms/${room}/rounds`, {}, 201);
+    const { userId } = await lecturer.json<{ userId: string }>('GET', `/api/rooms/${room}/me`);
+    const layer = connectClient({ url: server.url, room, kind: 'annotations', docPath: `${room}/rounds/${round.id}/${userId}`, token: lecturer.session! });
+    await layer.synced();
+    layer.ydoc.getMap('dismissed').set('finding-1', { by: userId, at: new Date().toISOString() });
+    await layer.stored();
+    layer.destroy();
     await lecturer.json('DELETE', `/api/chapters/${room}`);
     expect((await socket.closed(1000)).code).toBe(COLLAB_CLOSE.forbidden);
     socket.destroy();

@@ -46,10 +46,10 @@ describe('HTTP API', () => {
 
   it('keeps idle keep-alive connections for a minute, so a client reusing one is not cut off at 5 s', async () => {
     // A POST sent on a socket the server was closing at that instant failed as "other side closed".
-    const keepAlive = await new Promise<string | undefined>((resolve, reject) => {
+    const keepAlive = await new Promise<string>((resolve, reject) => {
       httpGet(`${server.url}/healthz`, { headers: { connection: 'keep-alive' } }, (response) => {
         response.resume();
-        resolve(response.headers['keep-alive']);
+        resolve(String(response.headers['keep-alive']));
       }).on('error', reject);
     });
     expect(keepAlive).toBe('timeout=65');

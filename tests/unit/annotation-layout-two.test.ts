@@ -18,6 +18,7 @@ import { readRoomSnapshot } from '../../schema/exchange/export/snapshot.ts';
 import { chapterDoc, note, para } from '../helpers/chapter-doc-builder.ts';
 import { editLayoutOne, storeLayoutOne } from '../helpers/stored-records.ts';
 import { TextEditor, replicaOf, syncAll, textDocFrom } from '../helpers/text-doc-harness.ts';
+import { mergeLayers } from '../../server/rounds/layer-merge.ts';
 
 // Layout 2 (schema/README.md): the compact stored form of an annotation, and the conversion of
 // layout-1 records that keeps concurrent layout-1 edits (old clients, offline caches).
@@ -222,5 +223,22 @@ describe('converting layout-1 records', () => {
     expect(listInvalidAnnotations(server)).toEqual([]);
     expect(readAnnotationById(server, claim.id)).toMatchObject({ ok: true, value: { note: 'Edited by new code.', footnotes: [1] } });
     expect(deleteAnnotation(server, claim.id, ada).ok).toBe(true);
+  });
+
+  it('merges a blind-round layer an old page wrote in layout 1 into the shared layer in layout 2, reading the same', () => {
+    const editor = chapter();
+    const { server: layer } = layoutOneRoom(editor);
+    const shared = new Y.Doc();
+    created(shared, { kind: 'comment', anchor: anchorOn(editor, 'spring') });
+    const before = [...listAnnotations(shared), ...listAnnotations(layer)].map(comparable);
+
+    expect(mergeLayers(shared, [layer])).toBe(3);
+    for (const yAnnotation of annotationsMap(shared).values()) expect(isLayoutOneRecord(yAnnotation)).toBe(false);
+    expect(recordsToUpgrade(shared)).toEqual([]);
+    expect(listInvalidAnnotations(shared)).toEqual([]);
+    const sortById = (list: unknown[]) => [...list].sort((a, b) => String((a as { id: string }).id).localeCompare((b as { id: string }).id));
+    expect(sortById(listAnnotations(shared).map(comparable))).toEqual(sortById(before));
+    // Merging again adds nothing.
+    expect(mergeLayers(shared, [layer])).toBe(0);
   });
 });

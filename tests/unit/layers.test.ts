@@ -56,7 +56,7 @@ describe('layer rule', () => {
     annotations: ['chapter'],
     anchoring: ['chapter', 'annotations'],
     analysis: ['chapter', 'annotations'],
-    exchange: ['chapter', 'annotations', 'anchoring', 'room'],
+    exchange: ['chapter', 'annotations', 'anchoring', 'room', 'analysis'],
   };
 
   function schemaFolderOf(file: string): string {
