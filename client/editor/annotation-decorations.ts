@@ -4,22 +4,12 @@ import { Decoration, DecorationSet } from 'prosemirror-view';
 import type { EditorView } from 'prosemirror-view';
 import type { Node as PMNode } from 'prosemirror-model';
 import { ySyncPluginKey } from 'y-prosemirror';
-import type { AnnotationStatus } from '../../schema/index.ts';
-import type { HighlightCategory } from '../model/annotation-view.ts';
 import { covers, windowAround } from './draw-window.ts';
 import type { DrawWindow } from './draw-window.ts';
 import { canPaintHighlights, HighlightPainter } from './highlight-painter.ts';
+import type { HighlightSpec } from './highlight-spec.ts';
 
-/** What one highlight needs: where it is and how it is coloured. */
-export interface HighlightSpec {
-  id: string;
-  from: number;
-  to: number;
-  category: HighlightCategory;
-  status: AnnotationStatus;
-  /** The quoted text changed since the annotation was made. */
-  degraded: boolean;
-}
+export type { HighlightSpec } from './highlight-spec.ts';
 
 /**
  * Where highlights come from. `allHighlights` must describe `doc` exactly (it is called right

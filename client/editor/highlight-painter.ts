@@ -1,5 +1,5 @@
 import type { EditorView } from 'prosemirror-view';
-import type { HighlightSpec } from './annotation-decorations.ts';
+import type { HighlightSpec } from './highlight-spec.ts';
 
 /**
  * Paints highlights without touching the chapter's DOM, through the CSS Custom Highlight API

@@ -33,6 +33,8 @@ export interface CollabSettings {
   heartbeatMs: number;
   /** Bytes queued for a connection that does not read before it is closed (1008); default unlimited. */
   sendBufferLimitBytes?: number;
+  /** Whether shutdown folds each loaded annotation room's log into its snapshot; default true. */
+  foldLogsOnShutdown?: boolean;
 }
 
 /** Test seams at the store boundary (see BeforeLoadHook and BeforeCommitHook). */
@@ -272,7 +274,7 @@ export class CollabServer {
     clearInterval(this.#heartbeat);
     const flushed = await this.queue.drain(deadline);
     // Half of what is left at most: the late drain and the sockets' closing need the rest.
-    if (flushed) this.registry.foldLogsForShutdown(Date.now() + Math.max(0, deadline - Date.now()) / 2);
+    if (flushed && this.#options.settings.foldLogsOnShutdown !== false) this.registry.foldLogsForShutdown(Date.now() + Math.max(0, deadline - Date.now()) / 2);
     this.registry.closeAll(COLLAB_CLOSE.goingAway, 'server shutting down');
     // Frames that raced the close frames were queued after the drain: store them too.
     const flushedLate = await this.queue.drain(deadline);
