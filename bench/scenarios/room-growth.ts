@@ -4,7 +4,8 @@
 // seminar would), then a window of steady writes: one annotation per update at a fixed rate from
 // one client, relayed to another. Per step and server: CPU per update and the event loop's delay
 // (p99, max) from the probe, creation → other client latency, memory; for Apparatus also the bytes
-// stored per annotation (snapshot and log, as the store holds them). The servers run on the server core, one measured at a time (order
+// stored per annotation (snapshot and log, as the store holds them) and the compactions it logged
+// (how many, how long each took from start to write). The servers run on the server core, one measured at a time (order
 // alternating per step); the clients on the load core. Writes bench/results/room-growth.json.
 //   node --import tsx bench/scenarios/room-growth.ts [--quick] [--duration S]
 import Database from 'better-sqlite3';
@@ -110,6 +111,20 @@ const dataDir = mkdtempSync(path.join(os.tmpdir(), 'apparatus-growth-'));
 // The growth batches exceed one connection's default byte budget (1 MiB/s): raised for the writer, as fanout raises per-address limits.
 const apparatus = await launchApparatus(dataDir, { MAX_BYTES_PER_SECOND: String(64 * 2 ** 20), MAX_MESSAGES_PER_SECOND: '10000' });
 const reference = await launchReference();
+let logRead = 0;
+/** The compactions the Apparatus server logged since the last call: how many, and how long each took from start to write (ms). */
+function compactionsSinceLastCall(): { count: number; ms_median: number | null; ms_max: number | null } {
+  const output = apparatus.process.output();
+  const fresh = output.slice(logRead);
+  logRead = output.length;
+  const ms = fresh
+    .split('\n')
+    .filter((line) => line.includes(' store.compacted '))
+    .map((line) => Number(/(?:^| )ms=(\d+)/.exec(line)?.[1]))
+    .filter((value) => Number.isFinite(value))
+    .sort((a, b) => a - b);
+  return { count: ms.length, ms_median: ms.length > 0 ? ms[Math.floor(ms.length / 2)]! : null, ms_max: ms.length > 0 ? ms[ms.length - 1]! : null };
+}
 try {
   const invites = await createBenchRoom(apparatus, ROOM, 'Growth');
   const [identity] = await createSessions(apparatus.url, ROOM, invites.annotator, 1);
@@ -130,9 +145,10 @@ try {
     for (const subject of order) {
       const growMs = await subject.room.growTo(size, { batch: BATCH, inFlight: IN_FLIGHT });
       const window = await steadyWrites(subject);
-      const extra = subject.server.kind === 'apparatus' ? { store_bytes_per_annotation: Math.round(storedBytes(dataDir, `${ROOM}/annotations`) / subject.room.created) } : {};
+      const compactions = subject.server.kind === 'apparatus' ? compactionsSinceLastCall() : null;
+      const extra = compactions ? { store_bytes_per_annotation: Math.round(storedBytes(dataDir, `${ROOM}/annotations`) / subject.room.created), compactions } : {};
       step[subject.server.kind] = { grow_s: round(growMs / 1000, 1), ...window, ...extra };
-      console.log(`  ${String(size).padStart(6)} ${subject.server.kind.padEnd(9)} cpu/update ${window.cpu_ms_per_update} ms, loop p99 ${window.loop_delay_ms.p99} max ${window.loop_delay_ms.max} ms, latency p99 ${window.latency_ms.p99} ms, rss ${window.rss_mib} MiB${'store_bytes_per_annotation' in extra ? `, store ${extra.store_bytes_per_annotation} B/annotation` : ''}`);
+      console.log(`  ${String(size).padStart(6)} ${subject.server.kind.padEnd(9)} cpu/update ${window.cpu_ms_per_update} ms, loop p99 ${window.loop_delay_ms.p99} max ${window.loop_delay_ms.max} ms, latency p99 ${window.latency_ms.p99} ms, rss ${window.rss_mib} MiB${compactions ? `, store ${'store_bytes_per_annotation' in extra ? extra.store_bytes_per_annotation : ''} B/annotation, ${compactions.count} compactions (max ${compactions.ms_max} ms)` : ''}`);
     }
     steps.push(step);
   }
@@ -149,6 +165,7 @@ try {
       cpu_ms_per_update_last: last.apparatus!.cpu_ms_per_update,
       loop_max_ms_worst: Math.max(...steps.map((s) => (s as typeof last).apparatus!.loop_delay_ms.max)),
       state_bytes_per_annotation: Math.round(state.length / measured.created),
+      compaction_ms_max: Math.max(0, ...steps.map((s) => (s as { apparatus: { compactions: { ms_max: number | null } } }).apparatus.compactions.ms_max ?? 0)),
     },
     reference: {
       cpu_ms_per_update_first: first.reference!.cpu_ms_per_update,
