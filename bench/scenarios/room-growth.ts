@@ -5,7 +5,8 @@
 // one client, relayed to another. Per step and server: CPU per update and the event loop's delay
 // (p99, max) from the probe, creation → other client latency, memory; for Apparatus also the bytes
 // stored per annotation (snapshot and log, as the store holds them) and the compactions it logged
-// (how many, how long each took from start to write). The servers run on the server core, one measured at a time (order
+// (how many, how long each took from start to write). At the end a fresh client joins the grown
+// room on each server. The servers run on the server core, one measured at a time (order
 // alternating per step); the clients on the load core. Writes bench/results/room-growth.json.
 //   node --import tsx bench/scenarios/room-growth.ts [--quick] [--duration S]
 import Database from 'better-sqlite3';
@@ -152,6 +153,14 @@ try {
     }
     steps.push(step);
   }
+  // A fresh client joins the grown room on each server (no size ceiling: the state comes in pieces).
+  const freshJoin: Record<string, { ms: number; annotations: number }> = {};
+  for (const subject of subjects) {
+    const fresh = await joinRoom(subject.server.wsBase, ROOM, subject.server.kind === 'apparatus' ? identity!.token : null, 120_000);
+    freshJoin[subject.server.kind] = { ms: round(fresh.ms, 1), annotations: annotationsMap(fresh.annotations).size };
+    fresh.leave();
+    console.log(`  fresh join ${subject.server.kind}: ${freshJoin[subject.server.kind]!.ms} ms, ${freshJoin[subject.server.kind]!.annotations} annotations`);
+  }
   const measured = subjects[0]!.room;
   const state = Y.encodeStateAsUpdate(measured.watcher.annotations);
   const last = steps[steps.length - 1] as Record<string, { cpu_ms_per_update: number; loop_delay_ms: { max: number } }>;
@@ -165,15 +174,17 @@ try {
       cpu_ms_per_update_last: last.apparatus!.cpu_ms_per_update,
       loop_max_ms_worst: Math.max(...steps.map((s) => (s as typeof last).apparatus!.loop_delay_ms.max)),
       state_bytes_per_annotation: Math.round(state.length / measured.created),
+      fresh_join: freshJoin.apparatus,
       compaction_ms_max: Math.max(0, ...steps.map((s) => (s as { apparatus: { compactions: { ms_max: number | null } } }).apparatus.compactions.ms_max ?? 0)),
     },
     reference: {
       cpu_ms_per_update_first: first.reference!.cpu_ms_per_update,
       cpu_ms_per_update_last: last.reference!.cpu_ms_per_update,
       loop_max_ms_worst: Math.max(...steps.map((s) => (s as typeof last).reference!.loop_delay_ms.max)),
+      fresh_join: freshJoin.reference,
     },
     steps,
-    converged: subjects.every(({ room }) => room.seen() === room.created),
+    converged: subjects.every(({ room, server }) => room.seen() === room.created && freshJoin[server.kind]!.annotations === room.created),
   });
   for (const { room } of subjects) {
     room.writer.leave();
