@@ -182,7 +182,7 @@ export type { AlphaResult, AlphaUndefinedReason } from './analysis/agreement/kri
 export { chapterSentences, sentenceUnits } from './analysis/agreement/sentence-units.ts';
 export type { ChapterText, ClaimPlacement, SentenceSpan, SentenceUnit } from './analysis/agreement/sentence-units.ts';
 export { agreementReport } from './analysis/agreement/agreement-report.ts';
-export type { AgreementReport, AgreementInput, AgreementOptions, ParagraphAgreement, SentenceDisagreement, PairCoverage, Reader } from './analysis/agreement/agreement-report.ts';
+export type { AgreementReport, AgreementInput, AgreementOptions, ParagraphAgreement, SentenceDisagreement, PairCoverage, Reader, ReaderCoverage } from './analysis/agreement/agreement-report.ts';
 export { withinRange } from './analysis/participation/chapter-activity.ts';
 export type { ChapterActivity, ReadAnnotation, DateRange } from './analysis/participation/chapter-activity.ts';
 export { participationRows, combinePeople, sortPeople, isPersonSortKey, emptyPersonRow, PERSON_COUNTS } from './analysis/participation/participation.ts';
@@ -196,4 +196,4 @@ export type { GradebookJson } from './exchange/export/gradebook.ts';
 export { ROUND_CHANGED_CLOSE, LAYER_USER_PATTERN, roundIsBlind, roundLayerName, parseRoundLayer } from './room/blind-rounds.ts';
 export type { RoundState, RoundSummary, RoundParticipant } from './room/blind-rounds.ts';
 export { seminarOverview } from './analysis/participation/seminar-overview.ts';
-export type { SeminarOverview, SeminarChapterLine } from './analysis/participation/seminar-overview.ts';
+export type { SeminarOverview, SeminarChapterLine, SeminarAgreement, SeminarDisagreement, SeminarOverviewOptions } from './analysis/participation/seminar-overview.ts';

@@ -1,9 +1,11 @@
 // What the screenshot scripts do in a page: join a room as a user, select, tag, write a problem
 // or a comment, scroll the chapter, save a screenshot. Shared by screenshots.ts and
-// screenshot-views.ts.
+// screenshot-views.ts; withScreenshotServer also by the seminar screenshot scripts.
+import { chromium } from '@playwright/test';
 import type { Browser, BrowserContextOptions, Page } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { projectRoot } from '../tests/e2e/support/server-process.ts';
+import { buildClient, projectRoot, startServerProcess } from '../tests/e2e/support/server-process.ts';
 import type { RoomInvites, ServerProcess } from '../tests/e2e/support/server-process.ts';
 import { selectWordsInPage } from '../tests/e2e/support/select-in-page.ts';
 
@@ -11,6 +13,24 @@ import { selectWordsInPage } from '../tests/e2e/support/select-in-page.ts';
 export const OUT = path.join(projectRoot, 'docs', 'screenshots');
 /** The desktop viewport of the screenshots and figures. */
 export const VIEWPORT = { width: 1280, height: 720 };
+
+/**
+ * Runs a screenshot script's `work` with the client built afresh, a real server (temporary
+ * DATA_DIR) and Debian's Chromium, and closes both afterwards, whatever happens; `out` (where the
+ * pictures go) is made first.
+ */
+export async function withScreenshotServer(out: string, work: (server: ServerProcess, browser: Browser) => Promise<void>): Promise<void> {
+  mkdirSync(out, { recursive: true });
+  buildClient();
+  const server = await startServerProcess();
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+  try {
+    await work(server, browser);
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
 
 /** A room made for the screenshots. */
 export interface Room {

@@ -20,7 +20,7 @@ import { buildClient, createRoom, startServerProcess } from '../tests/e2e/suppor
 import type { RoomInvites, ServerProcess } from '../tests/e2e/support/server-process.ts';
 import { connectClient } from '../tests/helpers/yws-client.ts';
 import { seedAnnotations as seedTwentyAnnotations } from '../tests/e2e/support/seed-room.ts';
-import { OUT, VIEWPORT, comment, join, problem, scrollChapterTo, select, shoot, tag } from './screenshot-pages.ts';
+import { OUT, VIEWPORT, comment, join, problem, scrollChapterTo, select, shoot, tag, withScreenshotServer } from './screenshot-pages.ts';
 import type { Room } from './screenshot-pages.ts';
 import { takeDeviceScreenshots, takeReviewScreenshots } from './screenshot-views.ts';
 
@@ -335,16 +335,7 @@ async function main(): Promise<void> {
 
 /** `--print-only`: only the printed pages, leaving the other screenshots and figures.json alone. */
 async function printOnly(): Promise<void> {
-  mkdirSync(OUT, { recursive: true });
-  buildClient();
-  const server = await startServerProcess();
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
-  try {
-    await printedPages(browser, server);
-  } finally {
-    await browser.close();
-    await server.stop();
-  }
+  await withScreenshotServer(OUT, (server, browser) => printedPages(browser, server));
 }
 
 await main();

@@ -4,18 +4,17 @@
 // real protocol), lets them annotate the fixture chapter over ten days, runs a blind round in
 // which the students tag the same sentences independently, reveals it, and photographs the view
 // at desktop (1440×900) and phone (390×844) width, and a student's page during a second round.
-import { chromium } from '@playwright/test';
 import type { Browser, Page } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chapterSentences, projectYDoc } from '../schema/index.ts';
 import type { ClaimStatus, SentenceSpan } from '../schema/index.ts';
-import { buildClient, createRoom, projectRoot, startServerProcess } from '../tests/e2e/support/server-process.ts';
+import { createRoom, projectRoot } from '../tests/e2e/support/server-process.ts';
 import type { ServerProcess } from '../tests/e2e/support/server-process.ts';
 import { callApi, namedSession, RoundReader, startRound } from '../tests/helpers/round-readers.ts';
 import type { ProgramSession } from '../tests/helpers/round-readers.ts';
 import { mulberry32 } from '../tests/helpers/seeded-random.ts';
 import { waitFor } from '../tests/helpers/yws-client.ts';
+import { withScreenshotServer } from './screenshot-pages.ts';
 
 const OUT = path.join(projectRoot, 'docs', 'screenshots');
 const ROOM = 'seminar-demo';
@@ -102,11 +101,7 @@ async function shoot(page: Page, name: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  mkdirSync(OUT, { recursive: true });
-  buildClient();
-  const server = await startServerProcess();
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
-  try {
+  await withScreenshotServer(OUT, async (server, browser) => {
     const invites = await createRoom(server, ROOM, '5. Stalin’s “Soft Course”');
     const { owner, reviewer, students } = await seat(server, invites as unknown as Record<string, string>);
     const probe = await RoundReader.shared(server.baseUrl, ROOM, owner);
@@ -141,10 +136,7 @@ async function main(): Promise<void> {
     await student.locator('ap-save-status', { hasText: 'Saved' }).waitFor();
     await shoot(student, 'blind-round-student');
     ada.leave();
-  } finally {
-    await browser.close();
-    await server.stop();
-  }
+  });
 }
 
 await main();

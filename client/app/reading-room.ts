@@ -34,7 +34,8 @@ import type { SuggestionAction } from '../components/ap-suggestions-panel.ts';
 import { jumpToFootnote } from './footnote-navigation.ts';
 import { whenIdle } from './idle.ts';
 import { rangeRect, selectionRect } from './selection-geometry.ts';
-import type { LinkedItem } from './room-address.ts';
+import type { LinkedItem, LinkedSentence } from './room-address.ts';
+import { linkedSentenceRange } from './linked-sentence.ts';
 import { EditorPopover } from './editor-popover.ts';
 import type { EditorPopoverState } from './editor-popover.ts';
 import { HighlightHover } from './highlight-hover.ts';
@@ -369,7 +370,24 @@ export class ReadingRoom {
   /** Selects a suggestion's quote in the text and brings it wholly into view (closing the narrow layout's sheet). */
   private showSuggestion(id: string): void {
     const range = this.suggestions.rangeOf(id);
-    if (!range) return;
+    if (range) this.showPassage(range);
+  }
+
+  /**
+   * Selects a sentence an address links to (a seminar overview's agenda) once the room has
+   * settled, and brings it into view; false when the chapter no longer has it.
+   */
+  async openLinkedSentence(sentence: LinkedSentence): Promise<boolean> {
+    await this.options.connection.whenAnnotationsReady();
+    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    if (this.view.isDestroyed) return true;
+    const range = linkedSentenceRange(this.options.connection.text.ydoc, sentence);
+    if (range) this.showPassage(range);
+    return range !== null;
+  }
+
+  /** Selects a passage and brings it wholly into view (closing the narrow layout's sheet). */
+  private showPassage(range: { from: number; to: number }): void {
     this.options.host.dispatchEvent(new CustomEvent(SHOW_PASSAGE));
     // Focus first, so the selection goes to the editor's DOM rather than stay by the sidebar's button.
     this.view.focus();

@@ -1,7 +1,8 @@
 import * as decoding from 'lib0/decoding';
 import type { Awareness } from 'y-protocols/awareness';
 import type { WebsocketProvider } from 'y-websocket';
-import { MESSAGE_AWARENESS, presenceLook } from '../../schema/index.ts';
+import { isRole, MESSAGE_AWARENESS, presenceLook } from '../../schema/index.ts';
+import type { Role } from '../../schema/index.ts';
 
 /** The identity a user shows to the others in the room. */
 export interface PresenceUser {
@@ -13,6 +14,8 @@ export interface PresenceUser {
    * the same in every browser; null until known.
    */
   slot: number | null;
+  /** Their role in the room, as the server stamped it (and the local user published it); null when unknown. */
+  role: Role | null;
 }
 
 /** One person in the room, possibly connected from several tabs. */
@@ -25,7 +28,7 @@ export interface Peer extends PresenceUser {
 
 /**
  * The `user` field of an awareness state, as y-prosemirror's cursor plugin reads it
- * (`name`, `color`), plus the fields Apparatus adds. The server may overwrite it with the
+ * (`name`, `color`), plus the fields Apparatus adds (`userId`, `slot`, `role`). The server may overwrite it with the
  * identity of the session (issue 6, item 4), so every field is read defensively.
  */
 interface AwarenessUserField {
@@ -33,6 +36,7 @@ interface AwarenessUserField {
   color?: unknown;
   userId?: unknown;
   slot?: unknown;
+  role?: unknown;
 }
 
 /** Reads a presence slot: a small non-negative integer, or null. */
@@ -45,7 +49,7 @@ export function presenceUserOf(state: unknown, clientId: number): PresenceUser {
   const user = (state as { user?: AwarenessUserField } | null)?.user ?? {};
   const userId = typeof user.userId === 'string' && user.userId !== '' ? user.userId : `client-${clientId}`;
   const name = typeof user.name === 'string' && user.name.trim() !== '' ? user.name.trim().slice(0, 60) : 'Anonymous reader';
-  return { userId, name, slot: slotOf(user.slot) };
+  return { userId, name, slot: slotOf(user.slot), role: isRole(user.role) ? user.role : null };
 }
 
 /** y-prosemirror validates `color` as #rrggbb; the page itself paints with classes. Neutral until the slot is known. */
@@ -57,9 +61,9 @@ function cursorColour(slot: number | null): string {
  * Publishes the local user into an awareness instance, in the shape y-prosemirror expects,
  * keeping the slot the server gave (the server stamps identity and slot on what it relays).
  */
-export function publishLocalUser(awareness: Awareness, user: { userId: string; name: string }): void {
+export function publishLocalUser(awareness: Awareness, user: { userId: string; name: string; role?: Role }): void {
   const slot = presenceUserOf(awareness.getLocalState(), awareness.clientID).slot;
-  awareness.setLocalStateField('user', { userId: user.userId, name: user.name, slot, color: cursorColour(slot) });
+  awareness.setLocalStateField('user', { userId: user.userId, name: user.name, ...(user.role ? { role: user.role } : {}), slot, color: cursorColour(slot) });
 }
 
 /** The slot the server stamped on this client's own state in an awareness message, or null. */

@@ -115,11 +115,3 @@ export function revealRound(room: string, id: number): Promise<RoomApiResult<Rou
 export function endRound(room: string, id: number): Promise<RoomApiResult<RoundView>> {
   return roundCall(`${roundsPath(room)}/rounds/${id}/end`, 'POST', {});
 }
-
-/** The download address of the people table (gradebook) of a layer, for the range and order shown. */
-export function gradebookHref(room: string, query: { format: 'csv' | 'json'; layer: string; since: string | null; until: string | null; sort: string; direction: string }): string {
-  const params = new URLSearchParams({ format: query.format, layer: query.layer, sort: query.sort, direction: query.direction });
-  if (query.since) params.set('since', query.since);
-  if (query.until) params.set('until', query.until);
-  return `${roundsPath(room)}/overview?${params}`;
-}

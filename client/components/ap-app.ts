@@ -12,7 +12,7 @@ import { recoverRefusedWork } from '../collab/refusal-recovery.ts';
 import { recoveringNotice, recoveryFailedNotice, recoverySummaryNotice, refusalNotice } from '../app/refusal-notices.ts';
 import { listPeers, publishLocalUser } from '../collab/presence.ts';
 import type { Peer } from '../collab/presence.ts';
-import { collabUrlFor, linkedItemFromHash, roomFromPath } from '../app/room-address.ts';
+import { collabUrlFor, linkedItemFromHash, linkedSentenceFromHash, roomFromPath } from '../app/room-address.ts';
 import type { LinkedItem } from '../app/room-address.ts';
 import { needsDisplayName, rememberDisplayName, suggestedDisplayName } from '../app/display-name-memory.ts';
 import { ReadingRoom } from '../app/reading-room.ts';
@@ -204,7 +204,7 @@ export class ApApp extends LitElement {
     member.name = event.detail;
     rememberMember(member);
     if (!connection) return this.enterRoom(member);
-    publishLocalUser(connection.awareness, { userId: member.userId, name: member.name });
+    publishLocalUser(connection.awareness, { userId: member.userId, name: member.name, role: member.role });
     this.readingRoom?.rename(member.name);
     this.renaming = false;
   }
@@ -225,7 +225,7 @@ export class ApApp extends LitElement {
     });
     this.connection = connection;
     connection.subscribe((snapshot) => (this.snapshot = snapshot));
-    publishLocalUser(connection.awareness, { userId: member.userId, name: member.name });
+    publishLocalUser(connection.awareness, { userId: member.userId, name: member.name, role: member.role });
     connection.awareness.on('change', () => (this.peers = listPeers(connection.awareness)));
     this.peers = listPeers(connection.awareness);
     await connection.whenTextReady();
@@ -383,6 +383,8 @@ export class ApApp extends LitElement {
     performance.mark('ap-chapter-rendered');
     const linked = linkedItemFromHash(location.hash);
     if (linked) void this.readingRoom.openLinked(linked).then((found) => found || this.notifyMissingLink(linked));
+    const sentence = linkedSentenceFromHash(location.hash);
+    if (sentence) void this.readingRoom.openLinkedSentence(sentence).then((found) => found || this.notify({ level: 'warning', message: 'The sentence this link points to is no longer in the chapter (its paragraph was changed or deleted).' }));
     // Highlights are patched in after the annotation document syncs; the next frame shows them.
     void connection.whenAnnotationsReady().then(() => requestAnimationFrame(() => performance.mark('ap-highlights-rendered')));
   }

@@ -11,10 +11,23 @@ import { alphaVerdict, formatAlpha, seminarStyles } from './seminar-styles.ts';
  * agenda), and how much of the chapter each pair of readers both tagged.
  */
 export class ApAgreementPanel extends LitElement {
-  static override properties = { report: { attribute: false }, paragraphNumbers: { attribute: false }, coverageOpen: { state: true } };
+  static override properties = {
+    report: { attribute: false },
+    paragraphNumbers: { attribute: false },
+    scope: { attribute: false },
+    place: { attribute: false },
+    coverageOpen: { state: true },
+  };
   declare report: AgreementReport | null;
   /** The number each paragraph has in the heat strip, by block index (counted in reading order). */
   declare paragraphNumbers: ReadonlyMap<number, number>;
+  /** What the sentences are of: one chapter, or every chapter of a seminar (the wording follows). */
+  declare scope: 'chapter' | 'seminar';
+  /**
+   * Where a listed sentence is, as a link (a seminar's sentences are in other pages); null: the
+   * entry is a button that shows the sentence's paragraph in this page (HEAT_JUMP).
+   */
+  declare place: ((item: SentenceDisagreement) => { href: string; where: string }) | null;
   /** Whether the coverage table is shown; null until the user chooses (open for up to 12 readers). */
   declare coverageOpen: boolean | null;
 
@@ -22,6 +35,8 @@ export class ApAgreementPanel extends LitElement {
     super();
     this.report = null;
     this.paragraphNumbers = new Map();
+    this.scope = 'chapter';
+    this.place = null;
     this.coverageOpen = null;
   }
 
@@ -46,7 +61,7 @@ export class ApAgreementPanel extends LitElement {
       dt { color: var(--ap-muted); } dd { margin: 0; font-variant-numeric: tabular-nums; }
       .agenda { padding: 0 18px 16px; min-width: 0; }
       .agenda ol { margin: 8px 0 0; padding: 0; list-style: none; display: grid; gap: 10px; }
-      .item { all: unset; box-sizing: border-box; display: grid; gap: 6px; width: 100%; padding: 10px 12px; border: 1px solid var(--ap-rule); border-radius: 8px; cursor: pointer; background: #fffdf9; }
+      .item { all: unset; box-sizing: border-box; color: inherit; text-decoration: none; display: grid; gap: 6px; width: 100%; padding: 10px 12px; border: 1px solid var(--ap-rule); border-radius: 8px; cursor: pointer; background: #fffdf9; }
       .item:hover { border-color: var(--ap-rule-strong); background: #fbf8f1; }
       .item:focus-visible { outline: 2px solid var(--ap-focus); outline-offset: 2px; }
       .sentence { font: italic 14px/1.45 var(--ap-serif); color: var(--ap-ink); display: -webkit-box; -webkit-line-clamp: 3; -webkit-box-orient: vertical; overflow: hidden; }
@@ -110,11 +125,15 @@ export class ApAgreementPanel extends LitElement {
 
   private disagreement(item: SentenceDisagreement) {
     const blockId = item.sentence.blockId;
+    const share = `${Math.round(item.disagreement * 100)}% of pairs disagree`;
+    const body = (where: string) => html`<span class="sentence">${item.sentence.text}</span>
+      <span class="said">${item.said.map((s) => html`<span class="badge badge--plain cat-${s.status}"><b>${s.name}</b> ${labelOf('claim-status', s.status)}</span>`)}</span>
+      <span class="where">${where} · ${share}</span>`;
+    const place = this.place?.(item);
+    if (place) return html`<li><a class="item" href=${place.href}>${body(place.where)}</a></li>`;
     return html`<li>
       <button class="item" type="button" @click=${() => blockId && this.dispatchEvent(new CustomEvent<string>(HEAT_JUMP, { detail: blockId, bubbles: true, composed: true }))}>
-        <span class="sentence">${item.sentence.text}</span>
-        <span class="said">${item.said.map((s) => html`<span class="badge badge--plain cat-${s.status}"><b>${s.name}</b> ${labelOf('claim-status', s.status)}</span>`)}</span>
-        <span class="where">Paragraph ${this.paragraphNumbers.get(item.sentence.blockIndex) ?? '?'}, sentence ${item.sentence.ordinal + 1} · ${Math.round(item.disagreement * 100)}% of pairs disagree</span>
+        ${body(`Paragraph ${this.paragraphNumbers.get(item.sentence.blockIndex) ?? '?'}, sentence ${item.sentence.ordinal + 1}`)}
       </button>
     </li>`;
   }
@@ -127,7 +146,7 @@ export class ApAgreementPanel extends LitElement {
     return html`<details class="coverage" ?open=${open} @toggle=${(e: Event) => (this.coverageOpen = (e.target as HTMLDetailsElement).open)}>
       <summary class="card__head coverage__head">
         <h3>Coverage: sentences both readers tagged</h3>
-        <span class="hint">Share of the chapter's ${report.sentences} sentences, per pair of the ${report.readers.length} readers. Alpha alone hides who skipped what.</span>
+        <span class="hint">Share of ${this.scope === 'chapter' ? "the chapter's" : 'the'} ${report.sentences} sentences${this.scope === 'seminar' ? ' of all chapters' : ''}, per pair of the ${report.readers.length} readers. Alpha alone hides who skipped what.</span>
       </summary>
       ${open ? this.coverageTable(report) : nothing}
     </details>`;

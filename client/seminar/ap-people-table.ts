@@ -6,6 +6,8 @@ import { seminarStyles, shortTime } from './seminar-styles.ts';
 
 /** The event the table sends when a column header is chosen; detail is the new order. */
 export const PEOPLE_ORDER = 'ap-people-order';
+/** The event the table sends when a reader's breakdown was opened or closed. */
+export const PEOPLE_EXPANDED = 'ap-people-expanded';
 
 /** The table's columns: what they show and how they sort. */
 const COLUMNS: readonly { key: PersonSortKey; label: string; title: string; wide?: boolean }[] = [
@@ -21,19 +23,42 @@ const COLUMNS: readonly { key: PersonSortKey; label: string; title: string; wide
   { key: 'lastActivity', label: 'Last', title: 'Last activity' },
 ];
 
+/** One line of a person's breakdown: a part of the whole (a chapter of a seminar) and their row in it. */
+export interface BreakdownLine {
+  label: string;
+  row: PersonRow;
+}
+
 /**
- * The people table of the seminar view: one row per reader, sortable by every column (the
+ * The people table of the seminar views: one row per reader, sortable by every column (the
  * header's buttons; `aria-sort` tells screen readers), claims split by status in a small bar.
+ * Given a breakdown (a seminar's chapters), each reader's row opens on their row in each part.
  */
 export class ApPeopleTable extends LitElement {
-  static override properties = { people: { attribute: false }, order: { attribute: false } };
+  static override properties = { people: { attribute: false }, order: { attribute: false }, breakdown: { attribute: false }, expanded: { state: true } };
   declare people: PersonRow[];
   declare order: PeopleOrder;
+  /** Per user id, their row in each part, in the parts' order; null: rows do not open. */
+  declare breakdown: ReadonlyMap<string, readonly BreakdownLine[]> | null;
+  /** The user ids whose breakdown is shown. */
+  declare expanded: ReadonlySet<string>;
 
   constructor() {
     super();
     this.people = [];
     this.order = { key: 'name', direction: 'ascending' };
+    this.breakdown = null;
+    this.expanded = new Set();
+  }
+
+  /** Opens (or closes) every reader's breakdown. */
+  expandAll(open: boolean): void {
+    this.setExpanded(open ? new Set(this.people.map((row) => row.userId)) : new Set());
+  }
+
+  /** Whether every reader's breakdown is open. */
+  get allExpanded(): boolean {
+    return this.people.length > 0 && this.people.every((row) => this.expanded.has(row.userId));
   }
 
   static override styles = [
@@ -62,6 +87,25 @@ export class ApPeopleTable extends LitElement {
       .accepted { color: var(--ap-ok); font-size: 12px; }
       .time { color: var(--ap-ink-soft); font-size: 12.5px; }
       .empty { padding: 28px 18px; text-align: center; color: var(--ap-muted); }
+      .who { display: inline-flex; align-items: center; gap: 6px; max-width: 100%; }
+      .who span { overflow: hidden; text-overflow: ellipsis; }
+      .disclose { all: unset; cursor: pointer; flex: none; display: inline-grid; place-items: center; width: 22px; height: 22px; border-radius: 4px; color: var(--ap-muted); }
+      .disclose:hover { background: var(--ap-surface-sunk); color: var(--ap-ink); }
+      .disclose:focus-visible { outline: 2px solid var(--ap-focus); outline-offset: 1px; }
+      .disclose svg { transition: transform 0.12s; }
+      .disclose[aria-expanded='true'] { color: var(--ap-ink); }
+      .disclose[aria-expanded='true'] svg { transform: rotate(90deg); }
+      tr.part th, tr.part td { background: var(--ap-surface-sunk); font-size: 12.5px; border-bottom-color: #ebe6dc; }
+      tr.part th { font-weight: 500; padding-left: 42px; color: var(--ap-ink-soft); }
+      tr.opened th, tr.opened td { border-bottom-color: transparent; }
+      @media (max-width: 640px) {
+        /* A name wraps rather than end in an ellipsis after a few letters: the column stays narrow enough to scroll past. */
+        tbody th { max-width: 10em; min-width: 8.5em; white-space: normal; line-height: 1.25; }
+        .who span { overflow-wrap: anywhere; }
+        th:first-child { padding-left: 10px; }
+        tr.part th { padding-left: 34px; }
+      }
+      @media (prefers-reduced-motion: reduce) { .disclose svg { transition: none; } }
     `,
   ];
 
@@ -75,7 +119,7 @@ export class ApPeopleTable extends LitElement {
           </tr>
         </thead>
         <tbody>
-          ${this.people.map((row) => this.row(row))}
+          ${this.people.map((row) => this.rowWithParts(row))}
         </tbody>
       </table>
     </div>`;
@@ -91,12 +135,49 @@ export class ApPeopleTable extends LitElement {
     </th>`;
   }
 
-  private row(row: PersonRow) {
+  /** A reader's row, and below it, when opened, their row in each part. */
+  private rowWithParts(row: PersonRow) {
+    const parts = this.breakdown?.get(row.userId);
+    if (!this.breakdown) return html`<tr data-user=${row.userId}><th scope="row" title=${row.name}>${row.name}</th>${this.cells(row)}</tr>`;
+    const open = this.expanded.has(row.userId);
+    const ids = (parts ?? []).map((_, i) => `part-${i}-${row.userId}`);
+    return html`<tr data-user=${row.userId} class=${open ? 'opened' : ''}>
+        <th scope="row" title=${row.name}>
+          <span class="who">
+            <button class="disclose" type="button" aria-expanded=${open ? 'true' : 'false'} aria-controls=${open && ids.length > 0 ? ids.join(' ') : nothing} aria-label=${`${row.name}, per chapter`} @click=${() => this.toggle(row.userId)}>
+              <svg viewBox="0 0 10 10" width="10" height="10" aria-hidden="true"><path d="M3.5 1.5 7 5l-3.5 3.5" fill="none" stroke="currentColor" stroke-width="1.7" stroke-linecap="round" stroke-linejoin="round" /></svg>
+            </button>
+            <span>${row.name}</span>
+          </span>
+        </th>
+        ${this.cells(row)}
+      </tr>
+      ${open
+        ? (parts ?? []).map(
+            (part, i) => html`<tr class="part" id=${ids[i]!} data-part-of=${row.userId}>
+              <th scope="row" title=${part.label}>${part.label}</th>
+              ${this.cells(part.row)}
+            </tr>`,
+          )
+        : nothing}`;
+  }
+
+  private toggle(userId: string): void {
+    const next = new Set(this.expanded);
+    if (!next.delete(userId)) next.add(userId);
+    this.setExpanded(next);
+  }
+
+  private setExpanded(expanded: ReadonlySet<string>): void {
+    this.expanded = expanded;
+    this.dispatchEvent(new CustomEvent(PEOPLE_EXPANDED, { bubbles: true, composed: true }));
+  }
+
+  /** A row's figures, after its header cell. */
+  private cells(row: PersonRow) {
     const count = (n: number) => html`<span class=${n === 0 ? 'zero' : ''}>${n}</span>`;
     const share = (n: number) => (row.claims === 0 ? 0 : (n / row.claims) * 100);
-    return html`<tr data-user=${row.userId}>
-      <th scope="row" title=${row.name}>${row.name}</th>
-      <td class="num" data-column="annotations">${count(row.annotations)}</td>
+    return html`<td class="num" data-column="annotations">${count(row.annotations)}</td>
       <td class="num" data-column="claims">
         <span class="claims">
           <span class="split" title="sourced / contested / interpretive">${row.sourced}·${row.contested}·${row.interpretive}</span>
@@ -104,14 +185,13 @@ export class ApPeopleTable extends LitElement {
           ${count(row.claims)}
         </span>
       </td>
-      <td class="num">${count(row.claimsLinked)}</td>
-      <td class="num">${row.problemsAccepted > 0 ? html`<span class="accepted" title="accepted">${row.problemsAccepted} accepted · </span>` : nothing}${count(row.problems)}</td>
-      <td class="num">${count(row.comments)}</td>
-      <td class="num">${count(row.replies)}</td>
-      <td class="num">${count(row.decisions)}</td>
+      <td class="num" data-column="claimsLinked">${count(row.claimsLinked)}</td>
+      <td class="num" data-column="problems">${row.problemsAccepted > 0 ? html`<span class="accepted" title="accepted">${row.problemsAccepted} accepted · </span>` : nothing}${count(row.problems)}</td>
+      <td class="num" data-column="comments">${count(row.comments)}</td>
+      <td class="num" data-column="replies">${count(row.replies)}</td>
+      <td class="num" data-column="decisions">${count(row.decisions)}</td>
       <td class="num time">${shortTime(row.firstActivity)}</td>
-      <td class="num time">${shortTime(row.lastActivity)}</td>
-    </tr>`;
+      <td class="num time">${shortTime(row.lastActivity)}</td>`;
   }
 
   override updated(): void {

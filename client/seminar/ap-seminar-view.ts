@@ -1,35 +1,24 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { roundIsBlind } from '../../schema/index.ts';
-import type { ChapterOverview, PersonRow } from '../../schema/index.ts';
-import { gradebookHref } from '../collab/round-api.ts';
+import type { ChapterOverview } from '../../schema/index.ts';
 import { sharedStyles } from '../components/shared-styles.ts';
 import { HEAT_JUMP } from './ap-heat-strip.ts';
+import { chapterGradebookHref } from './gradebook-href.ts';
+import { gradebookLinks } from './gradebook-links.ts';
 import { PEOPLE_ORDER } from './ap-people-table.ts';
 import { ROUND_ACTION } from './ap-round-panel.ts';
 import type { RoundAction } from './ap-round-panel.ts';
-import type { LayerChoice, RangePreset, SeminarController, SeminarState } from './seminar-controller.ts';
+import { MARK_SESSION, RANGE_CHOICE } from './ap-range-filter.ts';
+import type { RangeChoice } from './ap-range-filter.ts';
+import type { LayerChoice, SeminarController, SeminarState } from './seminar-controller.ts';
 import type { PeopleOrder } from './seminar-model.ts';
-import { seminarStyles, shortTime } from './seminar-styles.ts';
+import { seminarStyles, toolbarStyles } from './seminar-styles.ts';
 import './ap-agreement-panel.ts';
+import './ap-figure-cards.ts';
 import './ap-heat-strip.ts';
 import './ap-people-table.ts';
+import './ap-range-filter.ts';
 import './ap-round-panel.ts';
-
-const PRESETS: readonly { preset: RangePreset; label: string }[] = [
-  { preset: 'all', label: 'All time' },
-  { preset: 'session', label: 'Since last session' },
-  { preset: 'today', label: 'Today' },
-  { preset: 'week', label: 'Last 7 days' },
-  { preset: 'custom', label: 'Custom' },
-];
-
-/** A `datetime-local` value for an ISO time (local time, minutes), or empty. */
-function localInput(iso: string | null | undefined): string {
-  if (!iso) return '';
-  const date = new Date(iso);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
-}
 
 /**
  * The seminar leader's view of the chapter (docs/seminar-view.md): which annotations it counts
@@ -50,11 +39,17 @@ export class ApSeminarView extends LitElement {
     this.addEventListener(PEOPLE_ORDER, (event) => this.controller?.setOrder((event as CustomEvent<PeopleOrder>).detail));
     this.addEventListener(HEAT_JUMP, (event) => this.controller?.jumpTo((event as CustomEvent<string>).detail));
     this.addEventListener(ROUND_ACTION, (event) => void this.onRoundAction((event as CustomEvent<RoundAction>).detail));
+    this.addEventListener(RANGE_CHOICE, (event) => {
+      const { preset, custom } = (event as CustomEvent<RangeChoice>).detail;
+      this.controller?.setRange(preset, custom);
+    });
+    this.addEventListener(MARK_SESSION, () => this.controller?.markSession());
   }
 
   static override styles = [
     sharedStyles,
     seminarStyles,
+    toolbarStyles,
     css`
       :host { display: block; overflow-y: auto; background: var(--ap-desk); }
       .page { max-width: 1440px; margin: 0 auto; padding: 18px 20px 56px; display: grid; gap: 16px; }
@@ -66,21 +61,7 @@ export class ApSeminarView extends LitElement {
       .eyebrow { font: 600 11px/1 var(--ap-sans); letter-spacing: 0.1em; text-transform: uppercase; color: var(--ap-muted); margin: 0 0 5px; }
       h1 { margin: 0; font: 600 22px/1.2 var(--ap-serif); color: var(--ap-accent); white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
       .bar { display: flex; flex-wrap: wrap; gap: 10px 18px; align-items: center; padding: 10px 14px; }
-      .group { display: flex; align-items: center; gap: 8px; flex-wrap: wrap; }
-      .group > .label { font: 600 11px/1 var(--ap-sans); letter-spacing: 0.08em; text-transform: uppercase; color: var(--ap-muted); }
-      .seg { display: inline-flex; max-width: 100%; overflow-x: auto; border: 1px solid var(--ap-rule-strong); border-radius: 7px; background: var(--ap-surface); }
-      .seg button { all: unset; cursor: pointer; font: 500 12.5px/1 var(--ap-sans); padding: 8px 10px; color: var(--ap-ink-soft); border-right: 1px solid var(--ap-rule); white-space: nowrap; }
-      .seg button:last-child { border-right: 0; }
-      .seg button[aria-pressed='true'] { background: var(--ap-accent); color: #fff; }
-      .seg button:focus-visible { outline: 2px solid var(--ap-focus); outline-offset: -2px; }
-      .seg button:disabled { color: #b4ad9f; cursor: not-allowed; }
-      input[type='datetime-local'] { font: 13px var(--ap-sans); padding: 6px 8px; border: 1px solid var(--ap-rule-strong); border-radius: 6px; color: var(--ap-ink); }
       .spacer { flex: 1; }
-      a.btn { text-decoration: none; }
-      .kpis { display: grid; grid-template-columns: repeat(5, minmax(0, 1fr)); gap: 12px; }
-      .kpi { padding: 12px 16px; display: grid; gap: 4px; }
-      .kpi b { font: 600 26px/1.05 var(--ap-serif); color: var(--ap-accent); font-variant-numeric: tabular-nums; }
-      .kpi span { font: 12px/1.2 var(--ap-sans); color: var(--ap-muted); }
       .columns { display: grid; grid-template-columns: minmax(240px, 290px) minmax(0, 1fr); gap: 16px; align-items: start; }
       .main { display: grid; gap: 16px; min-width: 0; }
       .strip { position: sticky; top: 0; max-height: calc(100vh - var(--ap-header-height) - 24px); overflow-y: auto; }
@@ -90,14 +71,9 @@ export class ApSeminarView extends LitElement {
       @media (max-width: 900px) {
         .page { padding: 12px 10px 40px; gap: 12px; }
         h1 { font-size: 18px; white-space: normal; }
-        .kpis { grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 8px; }
-        .kpi { padding: 10px 12px; }
-        .kpi b { font-size: 21px; }
         .columns { grid-template-columns: 1fr; }
         .strip { position: static; max-height: 70vh; order: 2; }
         .bar { padding: 10px; }
-        .seg { flex-wrap: wrap; overflow: visible; }
-        .seg button { padding: 8px 8px; border-bottom: 1px solid var(--ap-rule); }
       }
     `,
   ];
@@ -151,55 +127,21 @@ export class ApSeminarView extends LitElement {
     const round = state.round.round;
     const layers: { layer: LayerChoice; label: string; enabled: boolean }[] = [{ layer: 'shared', label: 'Shared annotations', enabled: true }];
     if (round) layers.push({ layer: `round-${round.id}`, label: `Round ${round.id}${roundIsBlind(round.state) ? ' · live' : ''}`, enabled: state.role === 'owner' || round.state === 'revealed' });
-    const download = (format: 'csv' | 'json') =>
-      gradebookHref(state.room, { format, layer: state.layer, since: state.range.since ?? null, until: state.range.until ?? null, sort: state.order.key, direction: state.order.direction });
+    const download = (format: 'csv' | 'json') => chapterGradebookHref(state.room, state.layer, { format, range: state.range, order: state.order });
     return html`<div class="card bar">
       <div class="group" role="group" aria-label="Annotations counted">
         <span class="label">Count</span>
         <span class="seg">${layers.map((l) => html`<button type="button" aria-pressed=${state.layer === l.layer ? 'true' : 'false'} ?disabled=${!l.enabled} @click=${() => this.controller?.setLayer(l.layer)}>${l.label}</button>`)}</span>
       </div>
-      <div class="group" role="group" aria-label="Time range">
-        <span class="label">When</span>
-        <span class="seg">
-          ${PRESETS.map(
-            (p) => html`<button type="button" aria-pressed=${state.preset === p.preset ? 'true' : 'false'} ?disabled=${p.preset === 'session' && !state.lastSession}
-              title=${p.preset === 'session' ? (state.lastSession ? `Since ${shortTime(state.lastSession)}` : 'Mark the end of a session first') : p.label}
-              @click=${() => this.controller?.setRange(p.preset, p.preset === 'custom' ? state.range : {})}>${p.label}</button>`,
-          )}
-        </span>
-        ${state.preset === 'custom'
-          ? html`<label class="group">from <input type="datetime-local" .value=${localInput(state.range.since)} @change=${(e: Event) => this.custom('since', e)} /></label>
-              <label class="group">to <input type="datetime-local" .value=${localInput(state.range.until)} @change=${(e: Event) => this.custom('until', e)} /></label>`
-          : nothing}
-        <button class="btn btn--quiet btn--small" type="button" title="Remember now as the end of this session, for “Since last session”" @click=${() => this.controller?.markSession()}>Mark session end</button>
-      </div>
+      <ap-range-filter .preset=${state.preset} .range=${state.range} .lastSession=${state.lastSession}></ap-range-filter>
       <span class="spacer"></span>
-      <div class="group" role="group" aria-label="Download the people table">
-        <span class="label">Gradebook</span>
-        <a class="btn btn--small" href=${download('csv')} download>CSV</a>
-        <a class="btn btn--small" href=${download('json')} download>JSON</a>
-      </div>
+      ${gradebookLinks('Download the people table', download)}
     </div>`;
-  }
-
-  private custom(end: 'since' | 'until', event: Event): void {
-    const value = (event.target as HTMLInputElement).value;
-    const range = { ...this.state!.range, [end]: value ? new Date(value).toISOString() : null };
-    this.controller?.setRange('custom', range);
   }
 
   private figures(state: SeminarState) {
     const { overview, people } = state.figures!;
-    const total = (pick: (row: PersonRow) => number) => people.reduce((n, row) => n + pick(row), 0);
-    const active = people.filter((row) => row.annotations + row.replies > 0).length;
-    const problems = total((r) => r.problems);
-    return html`<div class="kpis">
-        <div class="card kpi"><b>${active}</b><span>readers who wrote</span></div>
-        <div class="card kpi"><b>${total((r) => r.annotations)}</b><span>annotations</span></div>
-        <div class="card kpi"><b>${total((r) => r.claims)}</b><span>claims tagged</span></div>
-        <div class="card kpi"><b>${problems}</b><span>problems (${total((r) => r.problemsAccepted)} accepted)</span></div>
-        <div class="card kpi"><b>${total((r) => r.replies)}</b><span>replies</span></div>
-      </div>
+    return html`<ap-figure-cards .people=${people}></ap-figure-cards>
       <div class="columns">
         <section class="card strip" aria-label="Heat strip">
           <div class="card__head"><h2>The text</h2><span class="hint">annotations per paragraph</span></div>

@@ -10,6 +10,8 @@ import { SeminarModel } from './seminar-model.ts';
 import type { PeopleOrder, SeminarFigures } from './seminar-model.ts';
 import { layerSource, RemoteLayer } from './seminar-sources.ts';
 import type { SeminarSource } from './seminar-sources.ts';
+import { presetRange } from './date-range.ts';
+import type { RangePreset } from './date-range.ts';
 import { lastSessionMark, markSession } from './session-marks.ts';
 import { flashParagraph } from './paragraph-flash.ts';
 import { whenIdle } from '../app/idle.ts';
@@ -24,8 +26,6 @@ import { whenIdle } from '../app/idle.ts';
 /** Which annotations the view counts. */
 export type LayerChoice = 'shared' | `round-${number}`;
 
-/** The range presets of the filter. */
-export type RangePreset = 'all' | 'session' | 'today' | 'week' | 'custom';
 
 /** Everything the view's components draw. */
 export interface SeminarState {
@@ -166,18 +166,9 @@ export class SeminarController {
 
   /** Filters by a preset range, or a custom one. */
   setRange(preset: RangePreset, custom: DateRange = {}): void {
-    const now = Date.now();
-    const day = new Date();
-    day.setHours(0, 0, 0, 0);
-    const ranges: Record<RangePreset, DateRange> = {
-      all: {},
-      session: this.#state.lastSession ? { since: this.#state.lastSession } : {},
-      today: { since: day.toISOString() },
-      week: { since: new Date(now - 7 * 24 * 3600 * 1000).toISOString() },
-      custom,
-    };
-    this.#update({ preset, range: ranges[preset] });
-    this.#model.setRange(ranges[preset]);
+    const range = presetRange(preset, { lastSession: this.#state.lastSession, custom });
+    this.#update({ preset, range });
+    this.#model.setRange(range);
     if (this.#isFixed()) void this.#loadFixed();
   }
 

@@ -1,4 +1,5 @@
 import { LitElement, css, html } from 'lit';
+import { can } from '../../schema/index.ts';
 import { sharedStyles } from '../components/shared-styles.ts';
 import { ROLE_LABELS } from '../model/role-labels.ts';
 import type { ApConfirmDialog, ConfirmRequest } from './ap-confirm-dialog.ts';
@@ -14,7 +15,8 @@ import './ap-seminar-invites.ts';
 
 /**
  * A seminar's page `/s/<id>`: its chapters (with figures; owners add, rename, archive and delete
- * them), its roster and, for owners, its invite links. Loaded again after every change.
+ * them), its roster and, for owners, its invite links; owners and reviewers reach the seminar's
+ * overview from it. Loaded again after every change.
  */
 export class ApSeminarPage extends LitElement {
   static override properties = {
@@ -47,6 +49,8 @@ export class ApSeminarPage extends LitElement {
       .crumbs a { color: var(--ap-muted); text-decoration: none; font-size: 13px; }
       .crumbs a:hover { text-decoration: underline; }
       .columns { display: grid; grid-template-columns: minmax(0, 1fr); gap: 22px; }
+      .head-actions { display: flex; gap: 8px; flex-wrap: wrap; }
+      a.btn { text-decoration: none; }
     `,
   ];
 
@@ -89,7 +93,10 @@ export class ApSeminarPage extends LitElement {
               </form>`
             : html`<h1>${data.seminar.title}</h1>`}
         </div>
-        ${owner && !this.renaming ? html`<button class="btn btn--small" type="button" @click=${this.startRename}>Rename seminar</button>` : null}
+        <div class="head-actions">
+          ${can(data.you.role, 'view-overview') ? html`<a class="btn btn--small btn--primary" href=${`/s/${segment(data.seminar.id)}/overview`}>Overview: people and agreement</a>` : null}
+          ${owner && !this.renaming ? html`<button class="btn btn--small" type="button" @click=${this.startRename}>Rename seminar</button>` : null}
+        </div>
       </div>
       <p class="error" role="alert">${this.error}</p>
       <div class="columns">

@@ -9,11 +9,12 @@ import './ap-auth-page.ts';
 import './ap-home-page.ts';
 import './ap-join-page.ts';
 import './ap-seminar-page.ts';
+import '../seminar/ap-seminar-overview.ts';
 import './ap-site-header.ts';
 
 /**
  * The site around the rooms: the page the address names (`/`, `/setup`, `/sign-in`,
- * `/sign-up`, `/account`, `/s/<seminar>`, `/join/<token>`) under the site header. Every page is a
+ * `/sign-up`, `/account`, `/s/<seminar>`, `/s/<seminar>/overview`, `/join/<token>`) under the site header. Every page is a
  * full page load (links are plain links), so the browser's history, reload and bookmarks behave.
  */
 export class ApSite extends LitElement {
@@ -52,12 +53,14 @@ export class ApSite extends LitElement {
   private page(auth: AuthState): [TemplateResult, string] {
     const path = location.pathname;
     const seminar = /^\/s\/([a-z0-9-]{1,64})$/.exec(path);
+    const overview = /^\/s\/([a-z0-9-]{1,64})\/overview$/.exec(path);
     const join = /^\/join\/([A-Za-z0-9_-]{16,128})$/.exec(path);
     if (path === '/setup') return [html`<ap-auth-page .mode=${'setup'} .auth=${auth}></ap-auth-page>`, 'Set up'];
     if (path === '/sign-in') return [html`<ap-auth-page .mode=${'sign-in'} .auth=${auth}></ap-auth-page>`, 'Sign in'];
     if (path === '/sign-up') return [html`<ap-auth-page .mode=${'sign-up'} .auth=${auth}></ap-auth-page>`, 'Sign up'];
     if (path === '/account') return [html`<ap-account-page .person=${auth.person}></ap-account-page>`, 'Account'];
     if (seminar) return [html`<ap-seminar-page .seminarId=${seminar[1]!}></ap-seminar-page>`, 'Seminar'];
+    if (overview) return [html`<ap-seminar-overview .seminarId=${overview[1]!}></ap-seminar-overview>`, 'Seminar overview'];
     if (join) return [html`<ap-join-page .token=${join[1]!}></ap-join-page>`, 'Invitation'];
     if (path === '/' && auth.person) return [html`<ap-home-page .person=${auth.person}></ap-home-page>`, 'Your seminars'];
     if (path === '/') return [this.welcome(auth), 'Welcome'];

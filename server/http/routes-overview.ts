@@ -19,8 +19,9 @@ import type { Route, RouteRequest } from './router.ts';
  * (ISO 8601, "since last session"); `sort` (a column) and `direction` (`ascending`/`descending`).
  *
  * `GET /api/seminars/<seminar>/overview` (the seminar's owners and reviewers): the same over
- * every chapter of a seminar (shared layers): the people tables added up, one line per chapter,
- * agreement pooled over all their sentences. Same query, without `layer`.
+ * every chapter of a seminar (shared layers): the people tables added up, one line per chapter
+ * (with its own people table, and whether it is archived), agreement pooled over all their
+ * sentences with the most disagreed sentences of any chapter. Same query, without `layer`.
  */
 
 type Query = { range: DateRange; sort: PersonSortKey; direction: 'ascending' | 'descending'; format: 'csv' | 'json' | 'report'; layer: string };
@@ -94,14 +95,19 @@ async function handleSeminarOverview({ request, response, params, query, context
   if (!parsed.ok) return sendError(response, 400, parsed.error);
   const { range, sort, direction, format } = parsed.value;
   const chapters: ChapterActivity[] = [];
-  for (const room of context.stores.rooms.listForSeminar(seminar.id)) {
+  const rooms = context.stores.rooms.listForSeminar(seminar.id);
+  for (const room of rooms) {
     const activity = await readLayerActivity(context.collab, { id: room.id, title: room.title }, { kind: 'shared' });
     if (!activity.ok) return sendError(response, 503, activity.error);
     chapters.push(activity.value);
   }
   const overview = seminarOverview(chapters, range);
   const people = sortPeople(overview.people, sort, direction);
-  if (format === 'report') return sendJson(response, 200, { seminar: { id: seminar.id, title: seminar.title }, ...overview, people });
+  if (format === 'report') {
+    const archived = new Set(rooms.filter((room) => room.archivedAt !== null).map((room) => room.id));
+    const lines = overview.chapters.map((line) => ({ ...line, archived: archived.has(line.chapter.id) }));
+    return sendJson(response, 200, { seminar: { id: seminar.id, title: seminar.title }, computedAt: new Date().toISOString(), ...overview, chapters: lines, people });
+  }
   if (format === 'csv') return sendDownload(response, gradebookCsv(people, { byteOrderMark: true }), GRADEBOOK_CSV_TYPE, `${seminar.id}-gradebook.csv`);
   const json = gradebookJson({ chapter: { id: seminar.id, title: seminar.title }, range: overview.range, layer: 'seminar', exportedAt: new Date().toISOString(), people });
   sendDownload(response, json, 'application/json; charset=utf-8', `${seminar.id}-gradebook.json`);

@@ -64,6 +64,47 @@ test('ten people present at once are painted in ten different looks, each person
     for (const looks of seen) for (const [name, look] of Object.entries(looks)) merged.set(name, (merged.get(name) ?? new Set()).add(look));
     expect([...merged.entries()].filter(([, looks]) => looks.size !== 1)).toEqual([]);
 
+    // Issue 17 (left over from #13): more people than fit in the bar; "+5" is a button that lists
+    // everyone present, each with their look and role, opened and closed from the keyboard.
+    const anna = browsers[1]!.page;
+    const bar = anna.locator('ap-header ap-presence-bar');
+    const more = bar.getByRole('button', { name: /^\+5/ });
+    await more.focus();
+    await anna.keyboard.press('Enter');
+    await expect(more).toHaveAttribute('aria-expanded', 'true');
+    const everyone = bar.getByRole('region', { name: 'Everyone present (10)' });
+    await expect(everyone.getByRole('listitem')).toHaveCount(10);
+    const listed = await everyone.getByRole('listitem').evaluateAll((items) =>
+      items.map((item) => ({
+        name: item.querySelector('.who')!.textContent!.trim(),
+        role: item.querySelector('.role')?.textContent?.trim() ?? null,
+        look: [...item.querySelector('.face')!.classList].filter((c) => c.startsWith('ap-peer')).sort().join(' '),
+      })),
+    );
+    expect(listed[0]).toEqual({ name: 'Anna Annotator (you)', role: 'Annotator', look: seen[1]!['Anna Annotator'] });
+    expect(listed.find((p) => p.name === 'Olga Owner')).toEqual({ name: 'Olga Owner', role: 'Owner', look: seen[1]!['Olga Owner'] });
+    expect(listed.find((p) => p.name === 'Vera Viewer')?.role).toBe('Viewer');
+    expect(listed.filter((p) => p.name.startsWith('Reader ')).map((p) => p.role)).toEqual(Array(7).fill('Annotator'));
+    for (const person of listed) expect(person.look, person.name).toBe(seen[1]![person.name.replace(' (you)', '')]);
+    await anna.screenshot({ path: test.info().outputPath('presence-list-desktop.png') });
+    await anna.keyboard.press('Escape');
+    await expect(everyone).toHaveCount(0);
+    await expect(more).toBeFocused();
+
+    // At phone width the narrow header shows fewer faces; the list opens inside the screen.
+    await anna.setViewportSize({ width: 390, height: 844 });
+    const fewer = bar.getByRole('button', { name: /^\+\d+: everyone present/ });
+    await fewer.click();
+    await expect(everyone.getByRole('listitem')).toHaveCount(10);
+    const box = (await everyone.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(390);
+    expect(box.y + box.height).toBeLessThanOrEqual(844);
+    await anna.screenshot({ path: test.info().outputPath('presence-list-phone.png') });
+    await anna.mouse.click(200, 700);
+    await expect(everyone).toHaveCount(0);
+    await anna.setViewportSize({ width: 1280, height: 720 });
+
     // A person keeps their look while present; a newcomer after someone left takes the look freed.
     const leaving = stock.pop()!;
     const freed = seen[0]!['Reader 6'];

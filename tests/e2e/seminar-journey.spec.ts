@@ -4,6 +4,7 @@ import { test, expect } from '@playwright/test';
 import { projectRoot, startServerProcess } from './support/server-process.ts';
 import type { ServerProcess } from './support/server-process.ts';
 import { cardOf, tagWords } from './support/room-page.ts';
+import { seriousViolations } from './support/axe.ts';
 
 /**
  * The seminar journey of issue 16, in the browser only: a lecturer completes the first start,
@@ -21,6 +22,13 @@ const SECOND_CHAPTER = '# 6. The Great Break\n\nCollectivisation began in *1929*
 
 let server: ServerProcess;
 const problems: string[] = [];
+/** Serious or critical axe findings of every page the journey passes, by page. */
+const accessibility: Record<string, string[]> = {};
+
+/** Runs axe over the page as it is now and keeps its serious and critical findings under `where`. */
+async function checkAccessibility(page: Page, where: string): Promise<void> {
+  accessibility[where] = (await seriousViolations(page)).map((v) => `${v.rule}: ${v.help} ${v.targets.join(' ')}`);
+}
 
 test.beforeAll(async () => {
   server = await startServerProcess();
@@ -61,11 +69,14 @@ test('first start to one person on every device: a lecturer, two students, guest
   const lecturer = await newBrowser(browser, 'Lena');
   const lena = lecturer.page;
   await lena.goto(server.setupUrl!);
+  await expect(lena.getByLabel('Your name')).toBeVisible();
+  await checkAccessibility(lena, 'setup');
   await lena.getByLabel('Your name').fill('Lena Lecturer');
   await lena.getByLabel('Email address').fill('lena@university.example');
   await lena.getByLabel('Password').fill(PASSWORD);
   await lena.getByRole('button', { name: 'Create administrator account' }).click();
   await expect(lena.getByRole('heading', { name: 'Your seminars' })).toBeVisible();
+  await checkAccessibility(lena, 'home');
   await lena.getByLabel('Title of the new seminar').fill('History 204: The Soviet 1930s');
   await lena.getByRole('button', { name: 'Create seminar' }).click();
   await expect(lena.getByRole('heading', { name: 'History 204: The Soviet 1930s' })).toBeVisible();
@@ -76,6 +87,7 @@ test('first start to one person on every device: a lecturer, two students, guest
   await expect(preview.getByRole('listitem').filter({ hasText: 'paragraphs' })).toContainText('36');
   await expect(preview).toContainText('footnotes (130–165)');
   await expect(preview).toContainText('Nothing to check');
+  await checkAccessibility(lena, 'seminar with the upload preview');
   await expect(lena.locator('ap-chapter-list')).toContainText('No chapters yet');
   await preview.getByRole('button', { name: 'Create chapter' }).click();
   await expect(lena.locator('ap-chapter-list').getByRole('link', { name: /Soft Course/ })).toBeVisible();
@@ -105,6 +117,8 @@ test('first start to one person on every device: a lecturer, two students, guest
   const samLaptop = await newBrowser(browser, 'Sam (laptop)');
   const sam = samLaptop.page;
   await sam.goto(links[0]!);
+  await expect(sam.getByLabel('Your name')).toBeVisible();
+  await checkAccessibility(sam, 'seminar invite');
   await sam.getByLabel('Your name').fill('Sam Student');
   await sam.getByRole('button', { name: 'Join as a guest' }).click();
   await openChapter(sam, /Soft Course/);
@@ -113,6 +127,7 @@ test('first start to one person on every device: a lecturer, two students, guest
   await expect(sam.locator('ap-save-status')).toContainText('Saved');
   await sam.locator('ap-header').getByRole('link', { name: 'Sign up' }).click();
   await expect(sam.getByLabel('Your name')).toHaveValue('Sam Student');
+  await checkAccessibility(sam, 'sign-up');
   await sam.getByLabel('Email address').fill('sam@university.example');
   await sam.getByLabel('Password').fill(PASSWORD);
   await sam.getByRole('button', { name: 'Sign up' }).click();
@@ -123,6 +138,8 @@ test('first start to one person on every device: a lecturer, two students, guest
   const samPhone = await newBrowser(browser, 'Sam (phone)');
   const phone = samPhone.page;
   await phone.goto(`${server.baseUrl}/sign-in`);
+  await expect(phone.getByLabel('Email address')).toBeVisible();
+  await checkAccessibility(phone, 'sign-in');
   await phone.getByLabel('Email address').fill('sam@university.example');
   await phone.getByLabel('Password').fill(PASSWORD);
   await phone.getByRole('button', { name: 'Sign in' }).click();
@@ -176,11 +193,18 @@ test('first start to one person on every device: a lecturer, two students, guest
   await expect(roster.getByRole('row').filter({ hasText: 'Tia Student' })).toHaveCount(1);
   await expect(roster).not.toContainText('Guest');
   await expect(roster).not.toContainText('Tia on the phone');
+  await checkAccessibility(lena, 'seminar with its roster');
   await openChapter(lena, /Soft Course/);
   await expect(lena.locator('ap-annotation-card')).toHaveCount(2);
   await expect.poll(() => authorOptions(lena)).toEqual(['Anyone', 'Sam Student (1)', 'Tia Student (1)']);
   await expect(cardOf(lena, TIAS_WORDS)).toContainText('Tia Student');
 
+  await lena.goto(`${server.baseUrl}/account`);
+  await expect(lena.getByRole('heading', { name: /account/i }).first()).toBeVisible();
+  await checkAccessibility(lena, 'account');
+
   for (const person of [lecturer, samLaptop, samPhone, tiaLaptop, tiaPhone]) await person.context.close();
+  expect(Object.keys(accessibility)).toHaveLength(8);
+  expect(accessibility, 'serious or critical axe violations of the pages outside the room').toEqual(Object.fromEntries(Object.keys(accessibility).map((k) => [k, []])));
   expect(problems, 'console errors, page errors or CSP violations').toEqual([]);
 });

@@ -52,8 +52,20 @@ describe('the overview of a seminar', () => {
     await tag(ada, two, 'The kulaks regained some rights.', 'contested');
     await tag(boris, two, 'The kulaks regained some rights.', 'interpretive');
 
-    const report = await lecturer.json<{ chapters: { chapter: { id: string }; claims: number }[]; people: { name: string; claims: number }[]; alpha: unknown }>('GET', `/api/seminars/${seminar}/overview?format=report`);
-    expect(report.chapters.map((c) => [c.chapter.id, c.claims])).toEqual([[one, 2], [two, 2]]);
+    type Report = {
+      computedAt: string;
+      chapters: { chapter: { id: string }; claims: number; archived: boolean; rows: { name: string; claims: number }[] }[];
+      people: { name: string; claims: number }[];
+      alpha: unknown;
+      agreement: { disagreements: { chapter: { id: string }; sentence: { text: string }; paragraph: number; inParagraph: { start: number; end: number }; said: { name: string }[] }[] };
+    };
+    const report = await lecturer.json<Report>('GET', `/api/seminars/${seminar}/overview?format=report`);
+    expect(Date.parse(report.computedAt)).not.toBeNaN();
+    expect(report.chapters.map((c) => [c.chapter.id, c.claims, c.archived])).toEqual([[one, 2, false], [two, 2, false]]);
+    expect(report.chapters.map((c) => c.rows.map((row) => `${row.name} ${row.claims}`))).toEqual([['Ada 1', 'Boris 1'], ['Ada 1', 'Boris 1']]);
+    expect(report.agreement.disagreements).toEqual([
+      expect.objectContaining({ chapter: expect.objectContaining({ id: two }), sentence: expect.objectContaining({ text: 'The kulaks regained some rights.' }), paragraph: 1, inParagraph: { start: 0, end: 32 } }),
+    ]);
     expect(report.people.map((p) => [p.name, p.claims])).toEqual([['Ada', 2], ['Boris', 2]]);
     expect(report.alpha).toEqual(krippendorffAlpha([['sourced', 'sourced'], ['contested', 'interpretive']]));
 

@@ -136,4 +136,56 @@ describe('the seminar overview over several chapters', () => {
     expect(seminar.alpha).toEqual(krippendorffAlpha([['sourced', 'sourced'], ['contested', 'interpretive']]));
     expect(seminar.alpha.computable).toBe(true);
   });
+
+  it("keeps each chapter's people table beside the sum, and merges the chapters' disagreement lists with where each sentence is", () => {
+    const one = projectChapter(chapterDoc(heading('One', 1), para('A quiet opening.'), para('First claim here. Second claim there.')));
+    const two = projectChapter(chapterDoc(para('Another chapter speaks. It argues.')));
+    const span = (projection: typeof one, text: string) => ({ start: projection.text.indexOf(text), end: projection.text.indexOf(text) + text.length });
+    const chapters = [
+      { chapter: { id: 'c1', title: 'One' }, projection: one, annotations: [
+        readAnnotationOf({ by: 'ann', name: 'Ann', status: 'sourced', at: 1, ...span(one, 'Second claim there.') }),
+        readAnnotationOf({ by: 'ben', name: 'Ben', status: 'contested', at: 2, ...span(one, 'Second claim there.') }),
+        readAnnotationOf({ by: 'cy', name: 'Cy', status: 'contested', at: 3, ...span(one, 'Second claim there.') }),
+      ] },
+      { chapter: { id: 'c2', title: 'Two' }, projection: two, annotations: [
+        readAnnotationOf({ by: 'ann', name: 'Ann B.', status: 'contested', at: 4, ...span(two, 'It argues.') }),
+        readAnnotationOf({ by: 'ben', name: 'Ben', status: 'interpretive', at: 5, ...span(two, 'It argues.') }),
+        readAnnotationOf({ by: 'ben', name: 'Ben', kind: 'comment', at: 6, ...span(two, 'Another chapter speaks.') }),
+      ] },
+    ];
+    const seminar = seminarOverview(chapters);
+    expect(seminar.chapters.map((c) => [c.chapter.id, c.sentences, c.rows.map((r) => [r.userId, r.annotations])])).toEqual([
+      ['c1', 3, [['ann', 1], ['ben', 1], ['cy', 1]]],
+      ['c2', 2, [['ann', 1], ['ben', 2]]],
+    ]);
+    expect(seminar.people.map((p) => [p.name, p.annotations])).toEqual([['Ann B.', 2], ['Ben', 3], ['Cy', 1]]);
+    // Chapter two's pair disagrees wholly; chapter one's three readers in two of three pairs.
+    const agenda = seminar.agreement.disagreements;
+    expect(agenda.map((d) => [d.chapter.id, d.sentence.text, d.paragraph, Math.round(d.disagreement * 100)])).toEqual([
+      ['c2', 'It argues.', 1, 100],
+      ['c1', 'Second claim there.', 2, 67],
+    ]);
+    const [first, second] = agenda;
+    expect(two.text.slice(two.blocks[0]!.start + first!.inParagraph.start, two.blocks[0]!.start + first!.inParagraph.end)).toBe('It argues.');
+    expect(second!.inParagraph).toEqual({ start: 'First claim here. '.length, end: 'First claim here. Second claim there.'.length });
+    // The seminar's names: Ann's latest.
+    expect(first!.said.map((s) => `${s.name}: ${s.status}`)).toEqual(['Ann B.: contested', 'Ben: interpretive']);
+    expect(seminar.agreement.readers.map((r) => r.name)).toEqual(['Ann B.', 'Ben', 'Cy']);
+    expect(seminar.agreement.sentences).toBe(5);
+    expect(seminar.agreement.tagged).toEqual({ ann: 2, ben: 2, cy: 1 });
+    expect(seminar.agreement.coverage.find((p) => p.a === 'ann' && p.b === 'ben')).toMatchObject({ both: 2, share: 2 / 5 });
+    expect(seminarOverview(chapters, {}, { disagreements: 1 }).agreement.disagreements).toHaveLength(1);
+  });
+
+  it('counts only what was written in the range, in every chapter', () => {
+    const one = projectChapter(chapterDoc(para('First claim here.')));
+    const chapters = [
+      { chapter: { id: 'c1', title: 'One' }, projection: one, annotations: [readAnnotationOf({ by: 'ann', at: 1, start: 0, end: 17 }), readAnnotationOf({ by: 'ben', at: 30, start: 0, end: 17 })] },
+      { chapter: { id: 'c2', title: 'Two' }, projection: one, annotations: [readAnnotationOf({ by: 'ann', at: 40, start: 0, end: 17 })] },
+    ];
+    const seminar = seminarOverview(chapters, { since: minute(20) });
+    expect(seminar.range).toEqual({ since: minute(20), until: null });
+    expect(seminar.people.map((p) => [p.userId, p.annotations])).toEqual([['ann', 1], ['ben', 1]]);
+    expect(seminar.chapters.map((c) => c.annotations)).toEqual([1, 1]);
+  });
 });

@@ -40,7 +40,7 @@ describe('presence', () => {
 
   it('lists each person once, the local user first, even with several tabs', () => {
     const mine = new Awareness(new Y.Doc());
-    publishLocalUser(mine, { userId: 'u-me', name: 'Zoe' });
+    publishLocalUser(mine, { userId: 'u-me', name: 'Zoe', role: 'owner' });
     const tabA = new Awareness(new Y.Doc());
     const tabB = new Awareness(new Y.Doc());
     publishLocalUser(tabA, { userId: 'u-ada', name: 'Ada' });
@@ -48,9 +48,9 @@ describe('presence', () => {
     // Merge the other tabs' states as the network would.
     for (const other of [tabA, tabB]) mine.states.set(other.clientID, other.getLocalState()!);
     const peers = listPeers(mine);
-    expect(peers.map((p) => [p.name, p.isSelf, p.clientIds.length])).toEqual([
-      ['Zoe', true, 1],
-      ['Ada', false, 2],
+    expect(peers.map((p) => [p.name, p.isSelf, p.clientIds.length, p.role])).toEqual([
+      ['Zoe', true, 1, 'owner'],
+      ['Ada', false, 2, null],
     ]);
   });
 
@@ -60,6 +60,8 @@ describe('presence', () => {
     expect(presenceUserOf({ user: { name: 'Ada', userId: 'u-1', slot: '4' } }, 7).slot).toBeNull();
     expect(presenceUserOf(null, 9).name).toBe('Anonymous reader');
     expect(presenceUserOf({ user: { name: 'x'.repeat(500), userId: 'u-1' } }, 1).name).toHaveLength(60);
+    expect(presenceUserOf({ user: { name: 'Ada', userId: 'u-1', role: 'reviewer' } }, 1).role).toBe('reviewer');
+    expect(presenceUserOf({ user: { name: 'Ada', userId: 'u-1', role: 'admin' } }, 1).role).toBeNull();
   });
 });
 

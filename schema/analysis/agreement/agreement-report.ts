@@ -134,11 +134,27 @@ function readersOf(units: readonly SentenceUnit[], names: ReadonlyMap<string, st
   return { readers, tagged };
 }
 
+/** Who judged what over a set of units: the readers, how many units each tagged, and each pair's coverage. */
+export interface ReaderCoverage {
+  readers: Reader[];
+  tagged: Record<string, number>;
+  coverage: PairCoverage[];
+}
+
+/**
+ * The readers of `units` (sentences of one chapter, or of several chapters taken together),
+ * ordered by name, with how many units each tagged and, per pair, how many both tagged.
+ */
+export function readerCoverage(units: readonly SentenceUnit[], names: ReadonlyMap<string, string>): ReaderCoverage {
+  const { readers, tagged } = readersOf(units, names);
+  return { readers, tagged, coverage: pairCoverage(units, readers) };
+}
+
 /** Computes the agreement report of a chapter from its text and the readers' claims. */
 export function agreementReport(input: AgreementInput, options: AgreementOptions = {}): AgreementReport {
   const sentences = options.sentences ?? chapterSentences(input.projection);
   const units = sentenceUnits(sentences, input.claims);
-  const { readers, tagged } = readersOf(units, input.names);
+  const { readers, tagged, coverage } = readerCoverage(units, input.names);
   return {
     readers,
     sentences: sentences.length,
@@ -146,6 +162,6 @@ export function agreementReport(input: AgreementInput, options: AgreementOptions
     chapter: alphaOf(units),
     paragraphs: paragraphAgreement(units),
     disagreements: disagreementList(units, readers, options.disagreements ?? 10),
-    coverage: pairCoverage(units, readers),
+    coverage,
   };
 }
