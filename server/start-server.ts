@@ -47,6 +47,11 @@ export interface StartServerOptions extends Partial<ServerConfig> {
   heartbeatMs?: number;
   /** Test seams of blind rounds (a reveal that waits at a phase). */
   roundHooks?: RoundHooks;
+  /**
+   * Test seam: false stops without folding each room's log into its snapshot, leaving the store
+   * as a crash would (tests that damage or inspect log entries written before a restart).
+   */
+  foldLogsOnShutdown?: boolean;
 }
 
 /** A running server. `close()` flushes, closes sockets (1001) and the database; idempotent. */
@@ -168,7 +173,7 @@ function closer(http: Server, collab: CollabServer, access: AccessLayer, db: App
  */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   // Phase 1: configuration, storage (refused when it vanished: P5), secrets, the default room.
-  const { authorizeUpdate, hooks, logger, heartbeatMs, roundHooks, ...overrides } = options;
+  const { authorizeUpdate, hooks, logger, heartbeatMs, roundHooks, foldLogsOnShutdown, ...overrides } = options;
   const config: ServerConfig = { ...defaultConfig(), ...overrides };
   const log = logger ?? createConsoleLogger();
   const health = new StoreHealth(log);
@@ -189,7 +194,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   // Phase 2: the collaboration endpoint and the HTTP server around it.
   const identity = new IdentityService(stores, config.sessionTtlMs);
   const access = createAccessLayer({ config, db, invites: stores.invites, profiles: stores.profiles, log, identity });
-  const settings = { ...config, heartbeatMs: heartbeatMs ?? 30_000 };
+  const settings = { ...config, heartbeatMs: heartbeatMs ?? 30_000, foldLogsOnShutdown: foldLogsOnShutdown ?? true };
   // The update log has its own connection: relayed once in the WAL, acknowledged once fsynced (update-log.ts).
   const updateLog = lost ? lostUpdateLog(db, lost) : openUpdateLog(config.dataDir, config.synchronous);
   const roomStats: RoomStats = new RoomStats({ stats: stores.roomStats, rooms: stores.rooms, updates: stores.updates, log, liveAnnotations: (room) => liveDoc(collab, room, 'annotations') });

@@ -13,6 +13,7 @@ import type { CollabDoc } from './collab-doc.ts';
 import type { ConnectionGuard } from './connection-guard.ts';
 import { CollabConnection } from './collab-connection.ts';
 import { CommitQueue } from './commit-queue.ts';
+import { LayoutUpgrades } from './layout-upgrades.ts';
 import type { BeforeCommitHook } from './commit-queue.ts';
 import { DocRegistry } from './doc-registry.ts';
 import type { BeforeLoadHook } from './doc-registry.ts';
@@ -32,6 +33,8 @@ export interface CollabSettings {
   heartbeatMs: number;
   /** Bytes queued for a connection that does not read before it is closed (1008); default unlimited. */
   sendBufferLimitBytes?: number;
+  /** Whether shutdown folds each loaded annotation room's log into its snapshot; default true. */
+  foldLogsOnShutdown?: boolean;
 }
 
 /** Test seams at the store boundary (see BeforeLoadHook and BeforeCommitHook). */
@@ -102,6 +105,8 @@ export class CollabServer {
   readonly #connections = new Set<CollabConnection>();
   readonly #context: CollabContext;
   readonly #heartbeat: NodeJS.Timeout;
+  /** Converts annotation documents' layout-1 records (schema/README.md, "Layout 2"). */
+  readonly #layoutUpgrades: LayoutUpgrades;
   #closing = false;
 
   constructor(options: CollabServerOptions) {
@@ -115,7 +120,10 @@ export class CollabServer {
       compactThreshold: settings.compactThreshold,
       beforeLoad: hooks?.beforeLoad,
       health: options.health,
-      onReady: (doc) => this.#startWaiting(doc),
+      onReady: (doc) => {
+        this.#startWaiting(doc);
+        this.#layoutUpgrades.watch(doc);
+      },
       onStoredState: (doc) => this.#answerFromStoredState(doc),
     });
     this.queue = new CommitQueue({
@@ -140,6 +148,7 @@ export class CollabServer {
           : options.health?.clear('sync'),
       onApplyFailed: (doc) => this.registry.reload(doc),
     });
+    this.#layoutUpgrades = new LayoutUpgrades(this.queue, log);
     const guard = options.guard;
     this.#context = { queue: this.queue, authorizeUpdate: options.authorizeUpdate, log, receiveAwareness: guard ? (c, update) => guard.receiveAwareness(c, update) : undefined };
     this.#heartbeat = setInterval(() => this.#beat(), settings.heartbeatMs);
@@ -264,6 +273,8 @@ export class CollabServer {
     this.#closing = true;
     clearInterval(this.#heartbeat);
     const flushed = await this.queue.drain(deadline);
+    // Half of what is left at most: the late drain and the sockets' closing need the rest.
+    if (flushed && this.#options.settings.foldLogsOnShutdown !== false) this.registry.foldLogsForShutdown(Date.now() + Math.max(0, deadline - Date.now()) / 2);
     this.registry.closeAll(COLLAB_CLOSE.goingAway, 'server shutting down');
     // Frames that raced the close frames were queued after the drain: store them too.
     const flushedLate = await this.queue.drain(deadline);

@@ -135,7 +135,7 @@ export function handleCollabFrame(connection: CollabConnection, frame: Uint8Arra
   const message = parsed.value;
   switch (message.type) {
     case 'sync-step1':
-      connection.send(doc.syncStep2For(vectorHeldBy(connection, message.stateVector)));
+      connection.sendInSequence(doc.stateFor(vectorHeldBy(connection, message.stateVector), connection.stateChunkBytes));
       doc.acknowledge([connection]);
       return;
     case 'sync-step2':

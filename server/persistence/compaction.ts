@@ -74,27 +74,15 @@ export function compactLiveDoc(store: UpdateStore, docName: string, ydoc: Y.Doc,
   return writeCheckedSnapshot(store, docName, ydoc, store.lastUpdateId(docName), logLength);
 }
 
-/** A live document's state taken for a compaction whose check runs elsewhere, and what it replaces. */
-export interface SnapshotCapture {
-  docName: string;
-  snapshot: Uint8Array;
-  stateVector: Uint8Array;
-  /** The last stored update the snapshot covers; entries up to it are folded. */
-  throughUpdateId: number;
-  folded: number;
-}
-
 /**
- * Phase 1 of a compaction whose check runs off the event loop (SnapshotChecker): encodes the live
- * document, which is the stored state through the last stored id (the caller guarantees nothing
- * applied is unstored). Updates stored later keep their log entries.
+ * Phase 3 of a compaction assembled off the event loop (SnapshotChecker.assemble, from the live
+ * document's state in pieces): one transaction writes the snapshot, with the digest the worker
+ * took, and deletes exactly the log entries up to `throughUpdateId`. The pieces began as the
+ * stored state through that id and may also hold updates stored while they were made: those stay
+ * in the log after the snapshot too, and Yjs applies what it already has as nothing, so the store
+ * still replays to the live state.
  */
-export function captureLiveSnapshot(store: UpdateStore, docName: string, ydoc: Y.Doc, logLength: number): SnapshotCapture {
-  return { docName, snapshot: Y.encodeStateAsUpdate(ydoc), stateVector: Y.encodeStateVector(ydoc), throughUpdateId: store.lastUpdateId(docName), folded: logLength };
-}
-
-/** Phase 3, after the capture passed its check: one transaction writes the snapshot and deletes exactly the entries it covers. */
-export function writeCapturedSnapshot(store: UpdateStore, capture: SnapshotCapture): CompactionReport {
-  store.replaceLogWithSnapshot(capture.docName, capture.snapshot, capture.stateVector, capture.throughUpdateId);
-  return { docName: capture.docName, foldedUpdates: capture.folded, snapshotBytes: capture.snapshot.byteLength };
+export function writeAssembledSnapshot(store: UpdateStore, docName: string, assembled: { snapshot: Uint8Array; stateVector: Uint8Array; digest: Uint8Array }, throughUpdateId: number, folded: number): CompactionReport {
+  store.replaceLogWithSnapshot(docName, assembled.snapshot, assembled.stateVector, throughUpdateId, assembled.digest);
+  return { docName, foldedUpdates: folded, snapshotBytes: assembled.snapshot.byteLength };
 }

@@ -24,7 +24,7 @@ interface RoomStatsRow {
 export class RoomStatsStore {
   readonly #select: Statement<[string], RoomStatsRow>;
   readonly #upsertCounts: Statement<[string, number, number, number | null]>;
-  readonly #touch: Statement<[string, number]>;
+  readonly #touch: Statement<[{ room: string; at: number }]>;
   readonly #delete: Statement<[string]>;
 
   constructor(db: AppDatabase) {
@@ -36,8 +36,8 @@ export class RoomStatsStore {
     );
     // A change with no counts yet: the row is created stale, so that its first reader counts.
     this.#touch = db.prepare(
-      `INSERT INTO room_stats (room, annotations, open_problems, last_activity_at, stale) VALUES (?1, 0, 0, ?2, 1)
-       ON CONFLICT (room) DO UPDATE SET last_activity_at = max(coalesce(room_stats.last_activity_at, 0), ?2), stale = 1`,
+      `INSERT INTO room_stats (room, annotations, open_problems, last_activity_at, stale) VALUES (@room, 0, 0, @at, 1)
+       ON CONFLICT (room) DO UPDATE SET last_activity_at = max(coalesce(room_stats.last_activity_at, 0), @at), stale = 1`,
     );
     this.#delete = db.prepare('DELETE FROM room_stats WHERE room = ?');
   }
@@ -55,7 +55,8 @@ export class RoomStatsStore {
 
   /** Records a change at `at`, marking the counts stale until they are taken again. */
   touch(room: string, at: number): void {
-    this.#touch.run(room, at);
+    // Named: better-sqlite3 refuses two positional values for ?1/?2 used three times ("too many").
+    this.#touch.run({ room, at });
   }
 
   /** Deletes a room's stats (the room is being deleted). */

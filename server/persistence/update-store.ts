@@ -221,12 +221,12 @@ export class UpdateStore {
   }
 
   /**
-   * In one transaction, stores `snapshot` (with its digest) as the document's state through update
-   * `throughUpdateId` and deletes the log entries it replaces. Called with 0 to seed a new document.
+   * In one transaction, stores `snapshot` (with its digest: taken here unless the caller took it,
+   * as the compaction worker does) as the document's state through update `throughUpdateId` and
+   * deletes the log entries it replaces. Called with 0 to seed a new document.
    * Callers write only snapshots they have checked to decode (compaction, room creation).
    */
-  replaceLogWithSnapshot(docName: string, snapshot: Uint8Array, stateVector: Uint8Array, throughUpdateId: number): void {
-    const digest = snapshotDigest(snapshot);
+  replaceLogWithSnapshot(docName: string, snapshot: Uint8Array, stateVector: Uint8Array, throughUpdateId: number, digest: Uint8Array = snapshotDigest(snapshot)): void {
     this.#db.transaction(() => {
       const throughSeq = this.#seqThrough.get({ doc: docName, through: throughUpdateId })?.seq ?? 0;
       this.#upsertSnapshot.run(docName, snapshot, digest, stateVector, throughUpdateId, throughSeq, Date.now());
