@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as Y from 'yjs';
-import { addReply, annotationsMap, deleteAnnotation, dismissSuggestion, resolveAnnotation, updateAnnotation } from '../schema/index.ts';
+import { addReply, annotationsMap, storedAuthorId, deleteAnnotation, dismissSuggestion, resolveAnnotation, updateAnnotation } from '../schema/index.ts';
 import type { Role } from '../schema/index.ts';
 import { createAccessAuthorizer, defaultAuthorizeUpdate } from '../server/index.ts';
 import type { Session, UpdateAuthorizer } from '../server/index.ts';
@@ -66,7 +66,7 @@ type Kind = 'create' | 'edit-note' | 'resolve-others' | 'reply' | 'delete-with-t
 /** Produces one update of `kind` and the session that sends it. */
 function makeUpdate(kind: Kind, n: number): { session: Session; update: Uint8Array } {
   const ids = [...annotationsMap(replica).keys()];
-  const authorOf = (id: string) => users.find((u) => u.session.userId === annotationsMap(replica).get(id)?.get('authorId'))!;
+  const authorOf = (id: string) => users.find((u) => u.session.userId === storedAuthorId(annotationsMap(replica).get(id)))!;
   switch (kind) {
     case 'create': {
       const user = pick(users);
@@ -186,7 +186,7 @@ function measureResync(authorize: UpdateAuthorizer): ReturnType<typeof summary> 
   Y.applyUpdate(offline, Y.encodeStateAsUpdate(live));
   // Set after loading: Yjs picks a new id when it sees its own in remote data.
   offline.clientID = 5000;
-  const mine = [...annotationsMap(offline).entries()].filter(([, y]) => y.get('authorId') === user.session.userId).map(([id]) => id);
+  const mine = [...annotationsMap(offline).entries()].filter(([, y]) => storedAuthorId(y) === user.session.userId).map(([id]) => id);
   const times: number[] = [];
   let bytes = 0;
   let deleteRanges = 0;

@@ -58,8 +58,14 @@ export type { ValidationContext } from './annotations/validation.ts';
 export {
   ANNOTATION_DOC_MAPS, annotationsMap, repliesMap, dismissedMap, annotationToYMap, replyToYMap, writeFields,
   ANNOTATION_STATUS_FIELDS, touchedEntryKeys, byCreatedThenId, readAnnotation, readAnnotationById,
-  listAnnotations, listInvalidAnnotations, readReply, listReplies, listDismissed
+  listAnnotations, listInvalidAnnotations, readReply, listReplies, listDismissed, writeAnnotationRecord,
+  storedFieldsOf, readStoredAnnotation, storedAuthorId
 } from './annotations/layout.ts';
+export {
+  ANNOTATION_STORE_LAYOUT, STORED_V2_KEYS, isLayoutOneRecord, fieldsOfStoredKeys, encodeSpan, decodeSpan,
+  decodeStoredAnnotation, encodeAnnotation, upgradeWrites
+} from './annotations/stored-layout.ts';
+export { LayoutUpgradeOrigin, needsLayoutUpgrade, recordsToUpgrade, upgradeAnnotationRecords } from './annotations/layout-migration.ts';
 export type { YAnnotation, YReply } from './annotations/layout.ts';
 export { normalizeAnnotation, readAnnotationRecord } from './annotations/normalization.ts';
 export { ANNOTATION_OPERATIONS, AnnotationOrigin } from './annotations/origin.ts';

@@ -1,4 +1,5 @@
-// Installs what `npm start` / `npm test` need on a fresh machine, then builds the client.
+// Installs what `npm start` / `npm test` need on a fresh machine, then builds the client, the
+// server and the command-line tools (plain JavaScript: nothing transpiles TypeScript at run time).
 // Dependency-free on purpose: it runs before node_modules exists.
 import { execSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -56,3 +57,4 @@ function ensureDebianPackages(wanted) {
 ensurePackages();
 if (mode === 'test') ensureDebianPackages(TEST_PACKAGES);
 run('node scripts/build-client.mjs');
+run('node scripts/build-server.mjs');

@@ -43,6 +43,11 @@ export interface StartServerOptions extends Partial<ServerConfig> {
   heartbeatMs?: number;
   /** Test seams of blind rounds (a reveal that waits at a phase). */
   roundHooks?: RoundHooks;
+  /**
+   * Test seam: false stops without folding each room's log into its snapshot, leaving the store
+   * as a crash would (tests that damage or inspect log entries written before a restart).
+   */
+  foldLogsOnShutdown?: boolean;
 }
 
 /** A running server. `close()` flushes, closes sockets (1001) and the database; idempotent. */
@@ -170,7 +175,7 @@ async function joinCluster(config: ServerConfig, log: Logger, hooks: StoreHooks 
  */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   // Phase 1: configuration, storage (refused when it vanished: P5), the relay, secrets, the default room.
-  const { authorizeUpdate, hooks, logger, heartbeatMs, roundHooks, ...overrides } = options;
+  const { authorizeUpdate, hooks, logger, heartbeatMs, roundHooks, foldLogsOnShutdown, ...overrides } = options;
   const config: ServerConfig = { ...defaultConfig(), ...overrides };
   const lonelyRelay = relayWithoutSharedStore(config);
   if (lonelyRelay) throw new RangeError(lonelyRelay);
@@ -199,7 +204,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   // Phase 2: the collaboration endpoint and the HTTP server around it.
   const identity = new IdentityService(stores, config.sessionTtlMs);
   const access = createAccessLayer({ config, stores, log, identity });
-  const settings = { ...config, heartbeatMs: heartbeatMs ?? 30_000 };
+  const settings = { ...config, heartbeatMs: heartbeatMs ?? 30_000, foldLogsOnShutdown: foldLogsOnShutdown ?? true };
   const roomStats: RoomStats = new RoomStats({ stats: stores.roomStats, rooms: stores.rooms, updates: stores.updates, log, liveAnnotations: (room) => liveDoc(collab, room, 'annotations') });
   // Blind rounds wrap the access layer's guard and check: who may open and write which layer.
   const rounds: RoundService = new RoundService({ store: stores.rounds, sharedStore: storage.location.engine === 'postgres', announce: () => cluster?.accessChanged(), collab: (): CollabServer => collab, log, hooks: roundHooks });

@@ -23,12 +23,12 @@ export function stampOf(note: unknown): number | null {
 }
 
 /**
- * Anchors on `count` word-aligned ranges of 2–12 words of the chapter in `textDoc`, chosen with
- * `random`: the ranges readers select. Computed once; creating an annotation reuses them.
+ * Anchors on `count` word-aligned ranges of 2–12 words of the chapter in `textDoc` (of its first
+ * `withinChars` characters when given), chosen with `random`: the ranges readers select. Computed once; creating an annotation reuses them.
  */
-export function anchorPool(textDoc: Y.Doc, count: number, random: () => number): Anchor[] {
+export function anchorPool(textDoc: Y.Doc, count: number, random: () => number, withinChars = Infinity): Anchor[] {
   const table = new BlockTable(textDoc.getXmlFragment('prosemirror'));
-  const wordStarts = [...table.fullText().matchAll(/\S+/g)].map((m) => m.index);
+  const wordStarts = [...table.fullText().matchAll(/\S+/g)].map((m) => m.index).filter((start) => start < withinChars);
   if (wordStarts.length < 20) throw new RangeError(`the chapter has only ${wordStarts.length} words`);
   const anchors: Anchor[] = [];
   while (anchors.length < count) {

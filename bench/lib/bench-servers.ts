@@ -1,5 +1,7 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
+// @ts-expect-error -- a plain JavaScript build script without types
+import { ensureServerBuilt } from '../../scripts/build-server.mjs';
 import { launchNode, SERVER_CORE, stopProcess, waitForOutput } from './process-launcher.ts';
 import type { LaunchedProcess } from './process-launcher.ts';
 import type { ProbeReply, ProbeRequest } from './probe-messages.ts';
@@ -75,14 +77,16 @@ function invitesFromBanner(banner: string): RoomInvites {
 }
 
 /**
- * Starts `server/main.ts` (the real entry point) on a free port with DATA_DIR `dataDir`, pinned
- * to the server core (or `core`; null: not pinned), and resolves once its banner (URL, admin
- * token, invites) is complete.
+ * Starts the real entry point (`server/main.ts`, built as `npm start` runs it) on a free port with
+ * DATA_DIR `dataDir`, pinned to the server core (or `core`; null: not pinned), and resolves once
+ * its banner (URL, admin token, invites) is complete.
  */
 export async function launchApparatus(dataDir: string, env: Record<string, string> = {}, core: number | null = SERVER_CORE): Promise<ApparatusServer> {
+  await ensureServerBuilt();
   const launched = launchNode({
     core,
-    args: [...profilingArgs(), ...PROBE_ARGS, 'server/main.ts'],
+    // What `npm start` runs: server/main.ts built to plain JavaScript (scripts/build-server.mjs).
+    args: [...profilingArgs(), ...PROBE_ARGS, 'dist/server.mjs'],
     env: { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ADMIN_TOKEN: '', ...env },
     ipc: true,
     captureOutput: true,

@@ -1,9 +1,19 @@
+/** The counts the sidebar shows: the Annotations tab's count and each category chip's. */
+export interface SidebarCounts {
+  total: number | null;
+  categories: Record<string, number>;
+}
+
 /** What the instruments record in the page (`window.__apBench`). Times are `performance.now()`. */
 export interface PageRecord {
-  /** Messages on the annotation document's socket: arrival, and when the task handling it (with its microtasks) was over. */
-  messages: Array<{ at: number; settled: number | null }>;
+  /** Messages on the annotation document's socket: arrival, size, and when the task handling it (with its microtasks) was over. */
+  messages: Array<{ at: number; bytes: number; settled: number | null }>;
   /** After the paint following the client's `ap-highlights-rendered` mark. */
   highlightsPainted: number | null;
+  /** Taken in that same task: the annotations with a highlight in the chapter, and the sidebar's counts. */
+  atPaint: { drawn: string[]; sidebar: SidebarCounts } | null;
+  /** Every task over 50 ms on the page's main thread (Long Tasks API). */
+  longTasks: Array<{ start: number; duration: number }>;
 }
 
 /**
@@ -15,15 +25,40 @@ export interface PageRecord {
  * that marks it runs after that frame is painted).
  */
 export function installPageInstruments(): void {
-  const record: PageRecord = { messages: [], highlightsPainted: null };
+  const record: PageRecord = { messages: [], highlightsPainted: null, atPaint: null, longTasks: [] };
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) record.longTasks.push({ start: entry.startTime, duration: entry.duration });
+  }).observe({ type: 'longtask', buffered: true });
+  // Elements inside open shadow roots too (the sidebar and its filters are Lit components).
+  const deepQuery = (root: ParentNode, selector: string): Element[] => {
+    const found = [...root.querySelectorAll(selector)];
+    for (const element of root.querySelectorAll('*')) if (element.shadowRoot) found.push(...deepQuery(element.shadowRoot, selector));
+    return found;
+  };
+  const sidebarCounts = (): SidebarCounts => {
+    const tab = deepQuery(document, '[role="tab"] .tab-count')[0];
+    const categories: Record<string, number> = {};
+    for (const chip of deepQuery(document, '.chip[data-category]')) categories[(chip as HTMLElement).dataset.category!] = Number(chip.querySelector('.count')?.textContent ?? NaN);
+    return { total: tab ? Number(tab.textContent) : null, categories };
+  };
+  // Highlights drawn as elements, and (a large room) painted ranges, which carry their annotation's id.
+  const drawnIds = (): string[] => {
+    const ids = new Set([...document.querySelectorAll<HTMLElement>('.ap-chapter [data-annotation-id]')].map((e) => e.dataset.annotationId ?? ''));
+    if (typeof CSS !== 'undefined' && 'highlights' in CSS) for (const highlight of CSS.highlights.values()) for (const range of highlight) ids.add((range as unknown as Record<string, string>).apAnnotationId ?? '');
+    ids.delete('');
+    return [...ids];
+  };
+  (window as unknown as { __apDrawnIds: () => string[] }).__apDrawnIds = drawnIds;
   (window as unknown as { __apBench: PageRecord }).__apBench = record;
   const Native = window.WebSocket;
   class InstrumentedWebSocket extends Native {
     constructor(url: string | URL, protocols?: string | string[]) {
       super(url, protocols);
       if (!String(url).includes('/annotations')) return;
-      this.addEventListener('message', () => {
-        const entry: { at: number; settled: number | null } = { at: performance.now(), settled: null };
+      this.addEventListener('message', (event: MessageEvent) => {
+        const data = event.data as ArrayBuffer | Blob | string;
+        const bytes = typeof data === 'string' ? data.length : data instanceof Blob ? data.size : data.byteLength;
+        const entry: { at: number; bytes: number; settled: number | null } = { at: performance.now(), bytes, settled: null };
         record.messages.push(entry);
         const channel = new MessageChannel();
         channel.port1.onmessage = () => {
@@ -38,16 +73,14 @@ export function installPageInstruments(): void {
   const mark = performance.mark.bind(performance);
   performance.mark = ((name: string, options?: PerformanceMarkOptions) => {
     const entry = mark(name, options);
-    if (name === 'ap-highlights-rendered') setTimeout(() => (record.highlightsPainted = performance.now()), 0);
+    if (name === 'ap-highlights-rendered') {
+      setTimeout(() => {
+        record.highlightsPainted = performance.now();
+        record.atPaint = { drawn: drawnIds(), sidebar: sidebarCounts() };
+      }, 0);
+    }
     return entry;
   }) as typeof performance.mark;
-}
-
-/** Counts the distinct annotations with a highlight in the chapter (runs in the page). */
-export function countDrawnHighlights(): number {
-  const ids = new Set<string>();
-  for (const element of document.querySelectorAll<HTMLElement>('.ap-chapter [data-annotation-id]')) ids.add(element.dataset.annotationId ?? '');
-  return ids.size;
 }
 
 /** A change the page is told to watch for: an annotation's highlight appearing, or turning resolved. */

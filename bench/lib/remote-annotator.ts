@@ -22,7 +22,8 @@ export class RemoteAnnotator {
 
   private constructor(joined: JoinedRoom, wsBase: string, room: string, identity: BenchIdentity) {
     this.#joined = joined;
-    this.#anchors = anchorPool(joined.text, 200, mulberry32(7));
+    // At the chapter's start, where the watching page is: a large room draws only what is near the viewport.
+    this.#anchors = anchorPool(joined.text, 200, mulberry32(7), 1500);
     this.#context = { actor: { userId: identity.userId, name: identity.name }, now: () => new Date() };
     this.#wsBase = wsBase;
     this.#room = room;

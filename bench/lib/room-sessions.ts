@@ -1,3 +1,5 @@
+import type { RoomInvites } from './bench-servers.ts';
+import { chapterText } from './chapter-fixture.ts';
 /** Who a benchmark client is: its session token (null for the reference server) and its user. */
 export interface BenchIdentity {
   token: string | null;
@@ -45,4 +47,15 @@ export async function createSessions(url: string, room: string, invite: string, 
 /** Identities for the reference server, which has no accounts: the same shape, no token. */
 export function anonymousIdentities(count: number): BenchIdentity[] {
   return Array.from({ length: count }, (_, i) => ({ token: null, userId: `u-${(i + 1).toString(16).padStart(16, '0')}`, name: `Reader ${i + 1}` }));
+}
+
+/** Creates a room of the fixture chapter on an Apparatus server through the admin API; returns its invites. */
+export async function createBenchRoom(server: { url: string; adminToken: string }, id: string, title = 'Benchmark room'): Promise<RoomInvites> {
+  const created = await fetch(`${server.url}/api/rooms`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ id, title, text: chapterText() }),
+  });
+  if (created.status !== 201) throw new Error(`creating ${id}: ${created.status} ${await created.text()}`);
+  return ((await created.json()) as { invites: RoomInvites }).invites;
 }

@@ -9,7 +9,7 @@ import type { RoomMember } from '../collab/room-api.ts';
 import type { ConnectionNotice, RoomConnection } from '../collab/room-connection.ts';
 import { createChapterEditor, destroyChapterEditor } from '../editor/chapter-editor.ts';
 import { annotationKeys } from '../editor/annotation-keys.ts';
-import { HIGHLIGHT_SELECTOR } from '../editor/annotation-decorations.ts';
+import { HIGHLIGHT_SELECTOR, paintsHighlights } from '../editor/annotation-decorations.ts';
 import type { AnnotationShortcut } from '../editor/annotation-keys.ts';
 import { viewObserver } from '../editor/view-observer.ts';
 import { isTextEditing, setTextEditing } from '../editor/read-only-guard.ts';
@@ -216,15 +216,17 @@ export class ReadingRoom {
     return new Plugin({
       props: {
         handleClick: (view, pos, event) => {
-          // Only a click on a highlight opens it; a click elsewhere just places the caret.
-          if (!(event.target as Element).closest?.(HIGHLIGHT_SELECTOR) || event.shiftKey) return false;
+          // Only a click on a highlight opens it; a click elsewhere just places the caret. Painted
+          // highlights (a large room) are no elements: the point is checked against their lines.
+          if (event.shiftKey) return false;
+          const [innermost] = paintsHighlights(view.state) ? this.hover.paintedAt(event.clientX, event.clientY).ids : (event.target as Element).closest?.(HIGHLIGHT_SELECTOR) ? this.layer.annotationsAt(pos) : [];
+          if (!innermost) return false;
           // The caret the click put into the DOM may not have reached the editor's state yet
           // (its selectionchange comes later). Opening the annotation redraws the highlight,
           // which writes the state's selection back to the DOM: the caret would jump back to
           // where it was, and the owner's typing land there (issue 13). Place it first.
           view.dispatch(view.state.tr.setSelection(TextSelection.near(view.state.doc.resolve(pos))));
-          const [innermost] = this.layer.annotationsAt(pos);
-          if (innermost) this.open(innermost, { scrollText: false });
+          this.open(innermost, { scrollText: false });
           return true;
         },
       },

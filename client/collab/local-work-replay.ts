@@ -13,6 +13,7 @@ import {
   dismissSuggestion,
   editReply,
   FIXED_ANNOTATION_FIELDS,
+  fieldsOfStoredKeys,
   linkFootnote,
   readAnnotation,
   readReply,
@@ -171,7 +172,8 @@ class Replay {
         if (createdHere) this.recreateAnnotation(id, yLocal);
         continue;
       }
-      const fields = createdHere ? new Set(yLocal.keys()) : this.work.touchedFields(yLocal);
+      // Stored keys of either layout, as the annotation fields they hold (`made` holds the author, `span` the anchor).
+      const fields = fieldsOfStoredKeys(createdHere ? yLocal.keys() : this.work.touchedFields(yLocal));
       if (fields.size > 0) this.replayAnnotationFields(id, yLocal, fields);
     }
   }
@@ -196,7 +198,7 @@ class Replay {
     if (!local.ok || !server.ok) return this.drop(`annotation ${id}`, 'it is not a valid annotation');
     const what = describeAnnotation(local.value, id);
     const own = this.isMine(server.value.authorId);
-    const fixed = [...fields].filter((f) => FIXED_FIELDS.has(f) && JSON.stringify(yLocal.get(f)) !== JSON.stringify(annotationsMap(this.serverDoc).get(id)!.get(f)));
+    const fixed = [...fields].filter((f) => FIXED_FIELDS.has(f) && JSON.stringify(local.value[f as keyof Annotation]) !== JSON.stringify(server.value[f as keyof Annotation]));
     if (fixed.length > 0) this.drop(what, `its ${fixed.join(', ')} cannot change`);
     const edits = this.editsOf(local.value, server.value, fields);
     if (edits.length > 0 && !canEditAnnotation(this.options.role, own)) this.drop(what, `${this.aRole} may not edit another user's annotation`);

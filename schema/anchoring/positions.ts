@@ -47,10 +47,14 @@ export function yTypeIndexAt(point: BlockPoint, bias: Bias): YTypeIndex {
   return { type: point.block, index: bias === 'start' ? childIndex : 0 };
 }
 
-/** Converts a Yjs relative position object to its plain JSON form (plain `{client, clock}` ids). */
+/**
+ * Converts a Yjs relative position object to its plain JSON form (plain `{client, clock}` ids).
+ * A position that sticks to an item leaves out the type holding it: Yjs resolves such a position
+ * by its item alone, and the stored anchor stays small (layout 2 keeps only the item's id).
+ */
 export function relativePositionJSON(rpos: Y.RelativePosition): RelativePositionJSON {
   const json: RelativePositionJSON = {};
-  if (rpos.type) json.type = { client: rpos.type.client, clock: rpos.type.clock };
+  if (rpos.type && !rpos.item) json.type = { client: rpos.type.client, clock: rpos.type.clock };
   if (rpos.tname) json.tname = rpos.tname;
   if (rpos.item) json.item = { client: rpos.item.client, clock: rpos.item.clock };
   json.assoc = rpos.assoc;

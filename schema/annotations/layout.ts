@@ -1,7 +1,9 @@
 import * as Y from 'yjs';
-import { ANNOTATION_FIELDS, REPLY_FIELDS } from './model.ts';
+import { REPLY_FIELDS } from './model.ts';
 import type { Annotation, Dismissal, Reply, ValidationResult } from './model.ts';
+import { copyJSON } from './json-copy.ts';
 import { readAnnotationRecord } from './normalization.ts';
+import { decodeStoredAnnotation, encodeAnnotation, isLayoutOneRecord, storedChanges, storedDefault } from './stored-layout.ts';
 import { validateDismissal, validateReply } from './validation.ts';
 import type { ValidationContext } from './validation.ts';
 
@@ -11,7 +13,8 @@ import type { ValidationContext } from './validation.ts';
  *
  * - `getMap('annotations')`: annotation id → `Y.Map` of the annotation's fields, each value
  *   plain JSON (no nested Yjs types), so concurrent edits of different fields merge and a
- *   server can validate an update field by field.
+ *   server can validate an update field by field. Records are written in the compact layout 2
+ *   and read in either layout (`stored-layout.ts`).
  * - `getMap('replies')`: reply id → `Y.Map` of the reply's fields.
  * - `getMap('dismissed')`: assistant finding id → plain `{by, at}`.
  */
@@ -37,20 +40,6 @@ export function repliesMap(ydoc: Y.Doc): Y.Map<YReply> {
 /** The dismissed-suggestions map of an annotation document. */
 export function dismissedMap(ydoc: Y.Doc): Y.Map<Dismissal> {
   return ydoc.getMap<Dismissal>(ANNOTATION_DOC_MAPS.dismissed);
-}
-
-// Values are copied in and out: a local Y.Map hands back the very object that was set, and
-// a caller mutating it would change the document's view without a transaction.
-function copyJSON<T>(value: T): T {
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map(copyJSON) as T;
-  const copy: Record<string, unknown> = {};
-  for (const [key, field] of Object.entries(value)) {
-    // A stored "__proto__" key stays an own property (so validation sees and rejects it).
-    if (key === '__proto__') Object.defineProperty(copy, key, { value: copyJSON(field), enumerable: true, writable: true, configurable: true });
-    else copy[key] = copyJSON(field);
-  }
-  return copy as T;
 }
 
 /**
@@ -86,15 +75,41 @@ export function touchedEntryKeys(events: readonly Y.YEvent<any>[], root: Y.Map<a
 /**
  * Writes the given fields into a Y.Map (inside the caller's transaction), skipping unchanged
  * ones, except that a group in `together` is written whole when any field of it changed.
+ * `absent` is what a key that is not stored reads as (layout-2 annotation records leave
+ * defaults out); by default nothing.
  */
-export function writeFields(ymap: Y.Map<unknown>, fields: Readonly<Record<string, unknown>>, together: readonly (readonly string[])[] = []): void {
-  const differs = (key: string) => JSON.stringify(ymap.get(key)) !== JSON.stringify(fields[key]);
+export function writeFields(
+  ymap: Y.Map<unknown>,
+  fields: Readonly<Record<string, unknown>>,
+  together: readonly (readonly string[])[] = [],
+  absent: (key: string) => unknown = () => undefined,
+): void {
+  const stored = (key: string) => (ymap.has(key) ? ymap.get(key) : absent(key));
+  const differs = (key: string) => JSON.stringify(stored(key)) !== JSON.stringify(fields[key]);
   const forced = new Set(together.filter((group) => group.some((key) => key in fields && differs(key))).flat());
   for (const [key, value] of Object.entries(fields)) {
     if (value === undefined) throw new TypeError(`field ${key} is undefined; the layout stores null for "none"`);
     if (!forced.has(key) && !differs(key)) continue;
     ymap.set(key, copyJSON(value));
   }
+}
+
+/**
+ * Writes an annotation's changed fields into its stored record (inside the caller's
+ * transaction), in the record's own layout: the fields that differ from what the record reads,
+ * the status fields as a group; never the fixed ones (identity, authorship, creation).
+ */
+export function writeAnnotationRecord(yAnnotation: YAnnotation, next: Annotation): void {
+  const layoutOne = isLayoutOneRecord(yAnnotation);
+  const fields = storedChanges(next, (key) => yAnnotation.get(key), layoutOne);
+  writeFields(yAnnotation, fields, [ANNOTATION_STATUS_FIELDS], layoutOne ? undefined : storedDefault);
+}
+
+/** A stored record's keys and values, copied. */
+export function storedFieldsOf(ymap: Y.Map<unknown>): Record<string, unknown> {
+  const record: Record<string, unknown> = {};
+  for (const key of ymap.keys()) record[key] = copyJSON(ymap.get(key));
+  return record;
 }
 
 function readFields(ymap: Y.Map<unknown>, fields: readonly string[]): Record<string, unknown> {
@@ -105,10 +120,10 @@ function readFields(ymap: Y.Map<unknown>, fields: readonly string[]): Record<str
   return record;
 }
 
-/** Builds the Y.Map of a new annotation (to be inserted into the annotations map). */
+/** Builds the Y.Map of a new annotation (to be inserted into the annotations map), in layout 2. */
 export function annotationToYMap(annotation: Annotation): YAnnotation {
   const ymap = new Y.Map<unknown>();
-  for (const key of ANNOTATION_FIELDS) ymap.set(key, copyJSON(annotation[key]));
+  for (const [key, value] of Object.entries(encodeAnnotation(annotation))) ymap.set(key, copyJSON(value));
   return ymap;
 }
 
@@ -120,13 +135,32 @@ export function replyToYMap(reply: Reply): YReply {
 }
 
 /**
- * Reads one stored annotation: each field validated on its own, then read as a consistent
- * annotation by the rules of `normalizeAnnotation` (a record concurrent writes left
- * inconsistent is read, not skipped). The result is a copy, safe to keep and change.
+ * Reads one stored annotation, in either layout: unpacked (`decodeStoredAnnotation`), each field
+ * validated on its own, then read as a consistent annotation by the rules of
+ * `normalizeAnnotation` (a record concurrent writes left inconsistent is read, not skipped). The
+ * result is a copy, safe to keep and change. The id is the key the record is stored under.
  */
 export function readAnnotation(yAnnotation: YAnnotation, context: ValidationContext = {}): ValidationResult<Annotation> {
   if (!(yAnnotation instanceof Y.Map)) return { ok: false, errors: ['annotation: the stored value is not a Y.Map'] };
-  return readAnnotationRecord(readFields(yAnnotation, ANNOTATION_FIELDS), context);
+  const key = yAnnotation._item?.parentSub ?? '';
+  if (isLayoutOneRecord(yAnnotation)) return readStoredAnnotation(key, storedFieldsOf(yAnnotation), context);
+  // Layout 2: unpacking copies every object it passes on, so the stored values are read as they are.
+  const stored: Record<string, unknown> = {};
+  for (const [field, value] of yAnnotation.entries()) stored[field] = value;
+  return readStoredAnnotation(key, stored, context);
+}
+
+/** Reads a stored annotation record given as plain keys and values (see `readAnnotation`). */
+export function readStoredAnnotation(id: string, stored: Record<string, unknown>, context: ValidationContext = {}): ValidationResult<Annotation> {
+  const decoded = decodeStoredAnnotation(id, stored);
+  return decoded.ok ? readAnnotationRecord(decoded.value, context) : decoded;
+}
+
+/** The author's user id a stored annotation record names, in either layout, without reading the rest. */
+export function storedAuthorId(yAnnotation: unknown): string | undefined {
+  if (!(yAnnotation instanceof Y.Map)) return undefined;
+  const author = isLayoutOneRecord(yAnnotation) ? yAnnotation.get('authorId') : (yAnnotation.get('made') as unknown[] | undefined)?.[0];
+  return typeof author === 'string' ? author : undefined;
 }
 
 /** Reads the annotation stored under `id` (as `readAnnotation` does), checking that its `id` field agrees. */

@@ -3,11 +3,15 @@ import type { AnnotationKind, AnnotationStatus, ClaimStatus, ProblemType, Relati
 
 /**
  * The annotation model as plain objects: what one annotation, reply and dismissal holds.
- * The Yjs layout (`annotations/layout.ts`) stores exactly these fields; validation lives in
+ * The Yjs layout (`annotations/layout.ts`, `stored-layout.ts`) stores these fields; validation lives in
  * `annotations/validation.ts`.
  */
 
-/** The layout version written into every annotation (`v`). */
+/**
+ * The version of the annotation record's fields (`v`), as readers get them and the native export
+ * carries them. Layout 1 stored it in every record; the stored layout is now 2
+ * (`ANNOTATION_STORE_LAYOUT`, `stored-layout.ts`), which leaves it out.
+ */
 export const ANNOTATION_LAYOUT_VERSION = 1;
 
 /** Field length limits, in UTF-16 code units. */

@@ -1,7 +1,7 @@
 import type * as Y from 'yjs';
 import { ANNOTATION_ID_PATTERN, ANNOTATION_LAYOUT_VERSION, newAnnotationId } from './model.ts';
 import type { Anchor, Annotation, Provenance, RelatedLink, ValidationResult } from './model.ts';
-import { ANNOTATION_STATUS_FIELDS, annotationToYMap, annotationsMap, readAnnotationById, repliesMap, writeFields } from './layout.ts';
+import { annotationToYMap, annotationsMap, readAnnotationById, repliesMap, writeAnnotationRecord } from './layout.ts';
 import { checkActor, timestamp } from './operation-context.ts';
 import type { OperationContext } from './operation-context.ts';
 import { AnnotationOrigin } from './origin.ts';
@@ -56,15 +56,14 @@ function sortedUnique(numbers: readonly number[]): number[] {
 
 /**
  * Writes the fields of `next` that differ from what is stored, in one transaction with a typed
- * origin; the status fields go together (`ANNOTATION_STATUS_FIELDS`). Stored fields that a
+ * origin, in the record's own layout; the status fields go together (`ANNOTATION_STATUS_FIELDS`). Stored fields that a
  * merge left inconsistent differ from the normalised `next` and are written too, so the record
  * is stored in the form everyone reads it in.
  */
 export function writeAnnotation(ydoc: Y.Doc, next: Annotation, operation: AnnotationOperation, context: OperationContext): void {
   const yAnnotation = annotationsMap(ydoc).get(next.id);
   if (yAnnotation === undefined) throw new RangeError(`annotation ${next.id} does not exist`);
-  const write = () => writeFields(yAnnotation, next as unknown as Record<string, unknown>, [ANNOTATION_STATUS_FIELDS]);
-  ydoc.transact(write, new AnnotationOrigin(operation, context.actor.userId));
+  ydoc.transact(() => writeAnnotationRecord(yAnnotation, next), new AnnotationOrigin(operation, context.actor.userId));
 }
 
 /**

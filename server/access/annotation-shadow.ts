@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { annotationsMap, dismissedMap, repliesMap } from '../../schema/index.ts';
+import { annotationsMap, dismissedMap, repliesMap, storedAuthorId } from '../../schema/index.ts';
 
 /**
  * The server's view of an annotation document for access checks: the live document plus the
@@ -41,16 +41,16 @@ const shadows = new WeakMap<Y.Doc, AnnotationShadow>();
 /** Records who created the entries of a loaded document, by the client id of each entry item. */
 function learnClientOwners(doc: Y.Doc): Map<number, string> {
   const owners = new Map<number, string>();
-  const learn = (ymap: Y.Map<unknown>, ownerField: string) => {
+  const learn = (ymap: Y.Map<unknown>, ownerOf: (value: unknown) => unknown) => {
     for (const [key, value] of ymap.entries()) {
       const item = ymap._map.get(key);
-      const owner = value instanceof Y.Map ? value.get(ownerField) : (value as Record<string, unknown> | null)?.[ownerField];
+      const owner = ownerOf(value);
       if (item && typeof owner === 'string' && !owners.has(item.id.client)) owners.set(item.id.client, owner);
     }
   };
-  learn(annotationsMap(doc) as Y.Map<unknown>, 'authorId');
-  learn(repliesMap(doc) as Y.Map<unknown>, 'authorId');
-  learn(dismissedMap(doc) as Y.Map<unknown>, 'by');
+  learn(annotationsMap(doc) as Y.Map<unknown>, storedAuthorId);
+  learn(repliesMap(doc) as Y.Map<unknown>, (value) => (value instanceof Y.Map ? value.get('authorId') : undefined));
+  learn(dismissedMap(doc) as Y.Map<unknown>, (value) => (value as Record<string, unknown> | null)?.by);
   return owners;
 }
 

@@ -4,6 +4,7 @@ import {
   can,
   canEditAnnotation,
   canSetStatus,
+  decodeStoredAnnotation,
   FIXED_ANNOTATION_FIELDS,
   FIXED_REPLY_FIELDS,
   normalizeAnnotation,
@@ -117,10 +118,18 @@ function appliedProblem(what: string, next: Record_, actor: UpdateActor): string
 
 /* --- annotations --- */
 
+/** The fields whose value differs between two records. */
+function differingFields(before: Record_, next: Record_): string[] {
+  const names = new Set([...Object.keys(before), ...Object.keys(next)]);
+  return [...names].filter((field) => JSON.stringify(before[field]) !== JSON.stringify(next[field]));
+}
+
 function checkCreatedAnnotation(key: string, created: CreatedEntry, actor: UpdateActor, context: UpdateCheckContext): string | null {
   const what = `annotation ${quoted(key)}`;
   if (!can(actor.role, 'annotate')) return `a ${actor.role} cannot create annotations`;
-  const record = Object.fromEntries(created.fields);
+  const decoded = decodeStoredAnnotation(key, Object.fromEntries(created.fields));
+  if (!decoded.ok) return `${what} is invalid: ${firstErrors(decoded.errors)}`;
+  const record = decoded.value;
   const valid = validateAnnotation(record);
   if (!valid.ok) return `${what} is invalid: ${firstErrors(valid.errors)}`;
   if (record.id !== key) return `${what}: its id field must equal its key`;
@@ -177,9 +186,17 @@ function annotationPermissionProblem({ what, changed, next, was, reading, own }:
   return null;
 }
 
-function checkAnnotationChange(key: string, before: Record_, changes: ReadonlyMap<string, FieldChange>, actor: UpdateActor, context: UpdateCheckContext): string | null {
+function checkAnnotationChange(key: string, beforeStored: Record_, changes: ReadonlyMap<string, FieldChange>, actor: UpdateActor, context: UpdateCheckContext): string | null {
   const what = `annotation ${quoted(key)}`;
-  const { next, changed: written } = applyChanges(before, changes);
+  const { next: nextStored, changed: writtenKeys } = applyChanges(beforeStored, changes);
+  if (writtenKeys.length === 0) return null;
+  // The checks judge fields, whichever stored keys of either layout hold them.
+  const decodedBefore = decodeStoredAnnotation(key, beforeStored);
+  const decodedNext = decodeStoredAnnotation(key, nextStored);
+  if (!decodedNext.ok) return `${what} would be invalid: ${firstErrors(decodedNext.errors)}`;
+  const before = decodedBefore.ok ? decodedBefore.value : beforeStored;
+  const next = decodedNext.value;
+  const written = differingFields(before, next);
   if (written.length === 0) return null;
   const fixed = written.filter((field) => FIXED_ANNOTATION.has(field));
   if (fixed.length > 0) return `${what}: ${fixed.join(', ')} cannot change`;
@@ -204,7 +221,8 @@ function checkAnnotationChange(key: string, before: Record_, changes: ReadonlyMa
 
 function checkAnnotationEffect(effect: EntryEffect, actor: UpdateActor, context: UpdateCheckContext): string | null {
   const before = plainFields(effect.before);
-  const own = isOwn(actor, before?.authorId);
+  const beforeFields = before && decodeStoredAnnotation(effect.key, before);
+  const own = beforeFields?.ok === true && isOwn(actor, beforeFields.value.authorId);
   if (effect.removesBefore && effect.before !== undefined && !canEditAnnotation(actor.role, own)) {
     return `annotation ${quoted(effect.key)}: a ${actor.role} may not delete another user's annotation`;
   }

@@ -7,6 +7,9 @@ import { isFreshReplicaStep1 } from './message-parser.ts';
 /** Handles one decoded-later frame of a connection whose document is ready. */
 export type FrameHandler = (connection: CollabConnection, frame: Uint8Array) => void;
 
+/** The largest piece in which a document's state is sent to a replica (CollabDoc.stateFor). */
+const STATE_CHUNK_BYTES = 1024 * 1024;
+
 /** Frames a connection may send while its document loads; more closes it (1008). */
 export const MAX_FRAMES_WHILE_LOADING = 1000;
 
@@ -58,15 +61,46 @@ export class CollabConnection implements DocPeer {
 
   /** Sends a binary message if the socket is open; a peer whose unread backlog passes the limit is closed. */
   send(message: Uint8Array): void {
-    if (!this.open) return;
-    // A client that never reads would otherwise make the server buffer every relayed update for it.
-    if (this.socket.bufferedAmount + message.byteLength > this.sendBufferLimit) {
-      this.close(COLLAB_CLOSE.policyViolation, 'not reading: send buffer full');
-      // The close frame waits behind the unread backlog; free the backlog soon rather than after ws's 30 s.
-      setTimeout(() => this.socket.terminate(), 1000).unref();
-      return;
-    }
+    if (!this.open || !this.#fits(message)) return;
     this.socket.send(message, { binary: true });
+  }
+
+  /** Whether a message fits beside the unread backlog; a peer whose backlog would pass the limit is closed. */
+  #fits(message: Uint8Array): boolean {
+    // A client that never reads would otherwise make the server buffer every relayed update for it.
+    if (this.socket.bufferedAmount + message.byteLength <= this.sendBufferLimit) return true;
+    this.close(COLLAB_CLOSE.policyViolation, 'not reading: send buffer full');
+    // The close frame waits behind the unread backlog; free the backlog soon rather than after ws's 30 s.
+    setTimeout(() => this.socket.terminate(), 1000).unref();
+    return false;
+  }
+
+  /**
+   * Sends messages one after another, each once the previous has left for the network (a large
+   * state in pieces: CollabDoc.stateFor), pulling each from `messages` only then, and only once
+   * nothing applied to the document is on its way to the store (`CollabDoc.whenStored`); the send-buffer
+   * limit applies to each as to any message. Other messages may go out in between.
+   */
+  sendInSequence(messages: Iterator<Uint8Array>): void {
+    const pull = (): void => {
+      if (!this.open) return;
+      const message = messages.next();
+      if (message.done) return;
+      if (!this.#fits(message.value)) return;
+      this.socket.send(message.value, { binary: true }, next);
+    };
+    // Each piece is made from the live document only once nothing applied to it is on its way to
+    // the store (durable before relay: the room may change between pieces).
+    const next = (error?: Error | null): void => {
+      if (error || !this.open) return;
+      this.doc.whenStored(pull);
+    };
+    next();
+  }
+
+  /** The largest piece of state sent at once (`sendInSequence`): well within the send-buffer limit. */
+  get stateChunkBytes(): number {
+    return Math.max(64 * 1024, Math.min(STATE_CHUNK_BYTES, Math.floor(this.sendBufferLimit / 4)));
   }
 
   /** Closes the socket with a close code and a (shortened) reason. */
@@ -94,6 +128,8 @@ export class CollabConnection implements DocPeer {
   answerFromStoredState(): void {
     const step2 = this.doc.storedStateStep2;
     if (!step2 || this.answeredFromStoredState || !this.#waiting?.some(isFreshReplicaStep1)) return;
+    // A stored state larger than one piece waits for the load, to be sent in pieces (sendInSequence).
+    if (step2.byteLength > this.stateChunkBytes) return;
     this.answeredFromStoredState = true;
     this.send(step2);
   }

@@ -1,7 +1,9 @@
 import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
+import * as random from 'lib0/random';
 import * as Y from 'yjs';
+import { stateAsUpdateChunks } from './state-chunks.ts';
 import { COLLAB_CLOSE, encodeNoticeMessage, encodeStoredMessage, isEmptyStateVector, MESSAGE_AWARENESS, MESSAGE_SYNC } from '../../schema/index.ts';
 import type { DocKind } from '../../schema/index.ts';
 
@@ -90,6 +92,9 @@ export class CollabDoc {
    * relay them to theirs: docs/several-servers.md); null with one process.
    */
   awarenessOut: ((update: Uint8Array) => void) | null = null;
+  /** Bytes of those updates, and of the stored snapshot: when to compact (DocRegistry). */
+  logBytes = 0;
+  snapshotBytes = 0;
   unloadTimer: NodeJS.Timeout | null = null;
   /** False when the loaded state had unresolved dependencies: its log is then never compacted. */
   compactable = true;
@@ -241,13 +246,31 @@ export class CollabDoc {
     if (states.length > 0) peer.send(awarenessMessage(this.awareness, states));
   }
 
-  /** Returns the sync step 2 answering a peer's step 1 (everything the peer lacks). */
-  syncStep2For(stateVector: Uint8Array): Uint8Array {
-    if (isEmptyStateVector(stateVector)) return (this.#fullStateStep2 ??= syncStep2Message(Y.encodeStateAsUpdate(this.ydoc)));
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, MESSAGE_SYNC);
-    syncProtocol.writeSyncStep2(encoder, this.ydoc, stateVector);
-    return encoding.toUint8Array(encoder);
+  /**
+   * The messages answering a peer's step 1 (everything the peer lacks), made one at a time as
+   * they are pulled: one sync step 2 when it fits in `chunkBytes`, else sync updates of at most
+   * that size followed by a sync step 2 with the rest (state-chunks.ts), so that a large room
+   * reaches a fresh replica within the send-buffer limit and no piece holds the event loop long.
+   * A stock provider counts itself synced at the step 2, once it holds everything before it.
+   */
+  *stateFor(stateVector: Uint8Array, chunkBytes: number): Generator<Uint8Array, void, void> {
+    const fresh = isEmptyStateVector(stateVector);
+    // The kept whole state (after a load, the stored snapshot itself) goes as it is only if it fits in one piece.
+    if (fresh && this.#fullStateStep2 && this.#fullStateStep2.byteLength <= chunkBytes) {
+      yield this.#fullStateStep2;
+      return;
+    }
+    let previous: Uint8Array | null = null;
+    let pieces = 0;
+    for (const chunk of stateAsUpdateChunks(this.ydoc, stateVector, chunkBytes)) {
+      if (previous) yield syncUpdateMessage(previous);
+      previous = chunk;
+      pieces++;
+    }
+    const last = syncStep2Message(previous!);
+    // A whole state made in one piece (nothing changed while it was made) answers the next fresh replica too.
+    if (fresh && pieces === 1) this.#fullStateStep2 = last;
+    yield last;
   }
 
   /**
@@ -317,6 +340,31 @@ export class CollabDoc {
     const origin: CollabOrigin = sender ? { kind: 'client', peerId: sender.id } : { kind: 'server' };
     this.#fullStateStep2 = null;
     Y.applyUpdate(this.ydoc, update, origin);
+  }
+
+  /**
+   * Makes a server-side change to the live document (not yet stored or relayed: the caller hands
+   * the returned update to the commit queue as integrated), under a Yjs client id of its own that
+   * no client has written under. Returns null when `write` changed nothing.
+   */
+  change(write: (ydoc: Y.Doc) => void, origin: object): Uint8Array | null {
+    let update: Uint8Array | null = null;
+    const capture = (bytes: Uint8Array, from: unknown) => {
+      if (from === origin) update = bytes;
+    };
+    const clientID = this.ydoc.clientID;
+    // A fresh id for each server change: an id the server wrote under before is in the document
+    // for anyone to see, and a client claiming it first would make Yjs drop the server's next items.
+    this.ydoc.clientID = random.uint32();
+    this.ydoc.on('update', capture);
+    try {
+      this.ydoc.transact(() => write(this.ydoc), origin);
+    } finally {
+      this.ydoc.off('update', capture);
+      this.ydoc.clientID = clientID;
+    }
+    if (update) this.#fullStateStep2 = null;
+    return update;
   }
 
   /** Forgets accepted clocks the live document now holds (after the commit queue applied its batch). */

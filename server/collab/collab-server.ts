@@ -19,6 +19,7 @@ import type { CollabDoc } from './collab-doc.ts';
 import type { ConnectionGuard } from './connection-guard.ts';
 import { CollabConnection } from './collab-connection.ts';
 import { CommitQueue } from './commit-queue.ts';
+import { LayoutUpgrades } from './layout-upgrades.ts';
 import type { BeforeCommitHook } from './commit-queue.ts';
 import { DocRegistry } from './doc-registry.ts';
 import type { BeforeLoadHook } from './doc-registry.ts';
@@ -38,6 +39,8 @@ export interface CollabSettings {
   heartbeatMs: number;
   /** Bytes queued for a connection that does not read before it is closed (1008); default unlimited. */
   sendBufferLimitBytes?: number;
+  /** Whether shutdown folds each loaded annotation room's log into its snapshot; default true. */
+  foldLogsOnShutdown?: boolean;
 }
 
 /** Test seams at the store boundary (see BeforeLoadHook and BeforeCommitHook), and of the relay. */
@@ -128,6 +131,8 @@ export class CollabServer {
   readonly #heartbeat: NodeJS.Timeout;
   readonly #follower: StoreFollower;
   readonly #headPoll: NodeJS.Timeout | null;
+  /** Converts annotation documents' layout-1 records (schema/README.md, "Layout 2"). */
+  readonly #layoutUpgrades: LayoutUpgrades;
   #closing = false;
 
   constructor(options: CollabServerOptions) {
@@ -156,7 +161,10 @@ export class CollabServer {
       health: options.health,
       beforeRead: relay ? (doc) => relay.join(doc.room) : undefined,
       prepareDoc: options.prepareDoc,
-      onReady: (doc) => this.#ready(doc),
+      onReady: (doc) => {
+        this.#ready(doc);
+        this.#layoutUpgrades.watch(doc);
+      },
       onGone: (doc) => this.#gone(doc),
       onStoredState: (doc) => this.#answerFromStoredState(doc),
     });
@@ -189,6 +197,7 @@ export class CollabServer {
       },
       onRoomGone: (doc) => void this.#evictGone(doc.room),
     });
+    this.#layoutUpgrades = new LayoutUpgrades(this.queue, log);
     relay?.listen({
       stored: (docName, entries, lastSeq) => this.#storedElsewhere(docName, entries, lastSeq),
       awareness: (docName, update) => this.#readyDoc(docName)?.applyRemoteAwareness(update),
@@ -424,6 +433,8 @@ export class CollabServer {
     clearInterval(this.#heartbeat);
     if (this.#headPoll) clearInterval(this.#headPoll);
     const flushed = await this.queue.drain(deadline);
+    // Half of what is left at most: the late drain and the sockets' closing need the rest.
+    if (flushed && this.#options.settings.foldLogsOnShutdown !== false) await this.registry.foldLogsForShutdown(Date.now() + Math.max(0, deadline - Date.now()) / 2);
     this.registry.closeAll(COLLAB_CLOSE.goingAway, 'server shutting down');
     // Frames that raced the close frames were queued after the drain: store them too.
     const flushedLate = await this.queue.drain(deadline);

@@ -310,6 +310,7 @@ export class CommitQueue {
       const { doc } = entry;
       doc.unstoredCount--;
       doc.logLength++;
+      doc.logBytes += entry.update.byteLength;
       if (entry.applied) doc.appliedUnstoredCount--;
       else if (doc.state === 'ready') doc.relay(entry.update, entry.sender);
       const senders = committed.get(doc) ?? new Set<DocPeer>();

@@ -2,8 +2,7 @@ import type * as Y from 'yjs';
 import { COLLAB_CLOSE, encodeNoticeMessage } from '../../schema/index.ts';
 import type { Logger } from '../logger.ts';
 import { TEXT_FRAGMENT_NAME } from '../../schema/index.ts';
-import { captureLiveSnapshot, compactLiveDoc, writeCapturedSnapshot } from '../persistence/compaction.ts';
-import type { SnapshotCapture } from '../persistence/compaction.ts';
+import { compactLiveDoc, writeAssembledSnapshot } from '../persistence/compaction.ts';
 import { SnapshotChecker } from '../persistence/snapshot-checker.ts';
 import { replayStoredDoc } from '../persistence/doc-replay.ts';
 import type { FailedEntry } from '../persistence/doc-replay.ts';
@@ -16,6 +15,21 @@ import type { StoredDoc, UpdateStore } from '../persistence/update-store.ts';
 import type { DocKind } from '../../schema/index.ts';
 import { CollabDoc } from './collab-doc.ts';
 import type { DocPeer } from './collab-doc.ts';
+import { stateAsUpdateChunks } from './state-chunks.ts';
+
+/** A log is folded once it holds this share of its snapshot's size (and `compactThreshold` entries). */
+const COMPACT_LOG_SHARE = 0.25;
+/** The piece of a live document's state a compaction takes in one turn of the event loop. */
+const COMPACTION_PIECE_BYTES = 1024 * 1024;
+const EMPTY_STATE_VECTOR = new Uint8Array([0]);
+
+/** What a compaction folds, taken when it starts: the live state, through which seq it holds every entry, and the log it replaces. */
+interface CompactionTarget {
+  ydoc: Y.Doc;
+  throughSeq: number;
+  folded: number;
+  foldedBytes: number;
+}
 
 /** Test seam: runs before a document is read from the store (a delay makes loading slow, R1). */
 export type BeforeLoadHook = (docName: string) => void | Promise<void>;
@@ -131,6 +145,8 @@ export class DocRegistry {
       const logLength = stored.updates.length - quarantined;
       doc.storedSeq = Math.max(stored.head ?? 0, stored.lastSeq, ...stored.quarantinedSeqs);
       doc.becomeReady(replayed.value, logLength, logLength === 0 ? stored.snapshot : null, owners);
+      doc.logBytes = stored.updates.reduce((sum, update) => sum + update.byteLength, 0);
+      doc.snapshotBytes = stored.snapshot?.byteLength ?? 0;
       doc.compactable = !this.#incomplete(doc) && quarantined === replayed.failed.length;
       if (integrity.damage.length > 0) this.#serveReadOnly(doc, integrity.damage);
       this.#options.log.info('doc.loaded', { doc: doc.name, ms: Math.round(performance.now() - started), log: logLength });
@@ -138,7 +154,7 @@ export class DocRegistry {
       return this.#refuse(doc, error);
     }
     this.#options.onReady(doc);
-    if (doc.logLength >= this.#options.compactThreshold) this.#scheduleCompaction(doc);
+    if (this.#wantsCompaction(doc)) this.#scheduleCompaction(doc);
     this.release(doc);
   }
 
@@ -255,7 +271,7 @@ export class DocRegistry {
   afterCommit(committed: Map<CollabDoc, Set<DocPeer>>, storedVectors: Map<CollabDoc, Uint8Array> = new Map()): void {
     for (const [doc, senders] of committed) {
       doc.acknowledge(senders, storedVectors.get(doc));
-      if (doc.logLength >= this.#options.compactThreshold) this.#scheduleCompaction(doc);
+      if (this.#wantsCompaction(doc)) this.#scheduleCompaction(doc);
       this.release(doc);
     }
   }
@@ -266,89 +282,103 @@ export class DocRegistry {
   }
 
   /**
-   * An annotation document leaving memory with updates logged after its snapshot is compacted on
-   * the way out (the encoding here, the check in the worker, then the write), so that its next
-   * load reads one intact snapshot, which fresh replicas are sent while the server decodes it
-   * (`#offerStoredState`). Skipped when a compaction is running or the document cannot be compacted.
+   * Whether a document's log is due to be folded into its snapshot: at least `compactThreshold`
+   * entries, and at least COMPACT_LOG_SHARE of the snapshot's size. A compaction's work grows
+   * with the room; letting the log grow with it too keeps the work per update the same at any
+   * size (bench: room-growth), while a room's log stays a fraction of what a load reads.
    */
-  #foldLogOnUnload(doc: CollabDoc): void {
-    if (doc.kind !== 'annotations' || doc.logLength === 0 || this.#closed || this.#compacting.has(doc.name)) return;
-    if (doc.appliedUnstoredCount > 0 || doc.storing > 0 || !doc.compactable) return;
-    let capture: SnapshotCapture;
-    try {
-      capture = captureLiveSnapshot(doc.name, doc.ydoc, doc.storedSeq, doc.logLength);
-    } catch (error) {
-      return this.#options.log.error('store.compaction-failed', { doc: doc.name, error });
-    }
-    this.#compacting.add(doc.name);
-    void this.#options.store
-      .whileCompacting(doc.name, () => this.#writeCheckedCapture(capture, performance.now()))
-      .catch((error: unknown) => this.#options.log.error('store.compaction-failed', { doc: doc.name, error }))
-      .finally(() => this.#compacting.delete(doc.name));
+  #wantsCompaction(doc: CollabDoc): boolean {
+    return doc.logLength >= this.#options.compactThreshold && doc.logBytes >= doc.snapshotBytes * COMPACT_LOG_SHARE;
   }
 
   /**
-   * Checks a captured snapshot in the worker, then writes it (phases 2 and 3 of a background
-   * compaction); returns how many log entries it folded (0 when another process compacted further
-   * meanwhile, or on failure).
+   * An annotation document leaving memory with updates logged after its snapshot is compacted on
+   * the way out, so that its next load reads one intact snapshot, which fresh replicas are sent
+   * while the server decodes it (`#offerStoredState`). Skipped while a compaction runs (one at a
+   * time) or when the document cannot be compacted.
    */
-  async #writeCheckedCapture(capture: SnapshotCapture, started: number): Promise<number> {
-    try {
-      const check = await this.#checker.check(capture.snapshot, capture.stateVector);
-      if (!check.ok) {
-        this.#options.log.error('store.compaction-failed', { doc: capture.docName, error: check.error });
-        return 0;
-      }
-      // Shut down while checking: the database may be closed; the log stays as it is.
-      if (this.#closed || this.#evicting.has(roomOfDocName(capture.docName))) return 0;
-      const report = await writeCapturedSnapshot(this.#options.store, capture);
-      if (!report) {
-        this.#options.log.info('store.compaction-skipped', { doc: capture.docName, reason: 'another server process compacted further meanwhile' });
-        return 0;
-      }
-      this.#options.log.info('store.compacted', { ...report, ms: Math.round(performance.now() - started), offLoop: true });
-      return capture.folded;
-    } catch (error) {
-      this.#options.log.error('store.compaction-failed', { doc: capture.docName, error });
-      return 0;
-    }
+  #foldLogOnUnload(doc: CollabDoc): void {
+    if (doc.kind !== 'annotations' || doc.logLength === 0 || this.#closed || this.#compacting.size > 0) return;
+    if (doc.appliedUnstoredCount > 0 || doc.storing > 0 || !doc.compactable) return;
+    this.#compacting.add(doc.name);
+    void this.#compactOnce(doc, true).finally(() => this.#compacting.delete(doc.name));
   }
 
   #scheduleCompaction(doc: CollabDoc): void {
-    if (this.#compacting.has(doc.name)) return;
+    // One compaction at a time, server-wide: the next commit asks again.
+    if (this.#compacting.size > 0) return;
     this.#compacting.add(doc.name);
     // After the acknowledgements went out: compaction is housekeeping, not on the save path.
-    setImmediate(() => void this.#compactInBackground(doc).finally(() => this.#compacting.delete(doc.name)));
+    setImmediate(() => void this.#compactOnce(doc, false).finally(() => this.#compacting.delete(doc.name)));
   }
 
   /**
-   * The automatic compaction, mostly off the event loop: only the encoding of the live state
-   * (~25 ms for 2,000 annotations) runs here; the check that decodes the snapshot again (~90 ms,
-   * which made compaction block the loop for ~230 ms) runs in a worker thread; then the write.
-   * Updates stored meanwhile keep their log entries. With several server processes, one compacts
-   * a document at a time (the store's compaction lock); the others skip it. Same guarantees as
-   * `compact`.
+   * One compaction of a document, by one server process at a time (the store's compaction lock,
+   * an advisory lock on PostgreSQL); when another process holds it, this one skips the document.
    */
-  async #compactInBackground(doc: CollabDoc): Promise<void> {
-    if (doc.state !== 'ready' || doc.appliedUnstoredCount > 0 || !doc.compactable) return;
-    const outcome = await this.#options.store.whileCompacting(doc.name, async () => {
-      // The live document holds what is stored through `storedSeq`, and nothing unstored once
-      // no append is on its way.
-      await new Promise<void>((resolve) => doc.whenStored(resolve));
-      if (doc.state !== 'ready' || doc.appliedUnstoredCount > 0) return 0;
-      const started = performance.now();
-      let capture: SnapshotCapture;
-      try {
-        capture = captureLiveSnapshot(doc.name, doc.ydoc, doc.storedSeq, doc.logLength);
-      } catch (error) {
-        this.#options.log.error('store.compaction-failed', { doc: doc.name, error });
-        return 0;
+  async #compactOnce(doc: CollabDoc, unloading: boolean): Promise<void> {
+    if (!unloading && (doc.state !== 'ready' || doc.appliedUnstoredCount > 0 || !doc.compactable)) return;
+    // Taken now: a document leaving memory is unloaded right after this call, its Y.Doc kept here.
+    const target: CompactionTarget = { ydoc: doc.ydoc, throughSeq: doc.storedSeq, folded: doc.logLength, foldedBytes: doc.logBytes };
+    try {
+      const outcome = await this.#options.store.whileCompacting(doc.name, () => this.#compactInPieces(doc, target, unloading));
+      // Another process is compacting it: its log will be short again soon.
+      if (outcome === null) {
+        doc.logLength = 0;
+        doc.logBytes = 0;
       }
-      return this.#writeCheckedCapture(capture, started);
-    });
-    // Another process is compacting it: its log will be short again soon.
-    if (outcome === null) doc.logLength = 0;
-    else doc.logLength = Math.max(0, doc.logLength - outcome);
+    } catch (error) {
+      this.#options.log.error('store.compaction-failed', { doc: doc.name, error });
+    }
+  }
+
+  /**
+   * The automatic compaction, all but the write off the event loop: the live state is taken in
+   * pieces of ~1 MiB, one a turn (`stateAsUpdateChunks`: a room of 50,000 annotations took
+   * ~300 ms in one encoding), each once nothing applied to the document is on its way to the
+   * store; the pieces are assembled into one snapshot, decoded again as the check and digested in
+   * the worker (SnapshotChecker.assemble), then one transaction writes it and deletes the entries
+   * through `storedSeq` as it was at the start (`writeAssembledSnapshot`): the live document held
+   * every one of them; later ones the pieces may hold stay in the log too. Abandoned, leaving the
+   * log as it is, if the server closes, the room is deleted or unloaded (unless `unloading`), or
+   * the store starts failing (applied updates would be unstored) while the pieces are taken.
+   * Returns how many log entries it folded (0 when another process compacted as far meanwhile).
+   */
+  async #compactInPieces(doc: CollabDoc, target: CompactionTarget, unloading: boolean): Promise<number> {
+    const { store, log } = this.#options;
+    const { throughSeq, folded, foldedBytes } = target;
+    const abandoned = () => this.#closed || this.#evicting.has(doc.room) || doc.appliedUnstoredCount > 0 || (!unloading && (doc.state !== 'ready' || doc.ydoc !== target.ydoc));
+    const stored = () => new Promise<void>((resolve) => (unloading ? resolve() : doc.whenStored(resolve)));
+    await stored();
+    if (abandoned()) return 0;
+    const started = performance.now();
+    const pieces: Uint8Array[] = [];
+    const chunks = stateAsUpdateChunks(target.ydoc, EMPTY_STATE_VECTOR, COMPACTION_PIECE_BYTES);
+    for (;;) {
+      const piece = chunks.next();
+      if (piece.done) break;
+      pieces.push(piece.value);
+      await new Promise((resolve) => setImmediate(resolve));
+      await stored();
+      if (abandoned()) return 0;
+    }
+    const assembled = await this.#checker.assemble(pieces);
+    if (!assembled.ok) {
+      log.error('store.compaction-failed', { doc: doc.name, error: assembled.error });
+      return 0;
+    }
+    // Shut down or deleted while assembling: the database may be closed; the log stays as it is.
+    if (this.#closed || this.#evicting.has(doc.room)) return 0;
+    const report = await writeAssembledSnapshot(store, doc.name, assembled, throughSeq, folded);
+    if (!report) {
+      log.info('store.compaction-skipped', { doc: doc.name, reason: 'another server process compacted as far meanwhile' });
+      return 0;
+    }
+    doc.logLength = Math.max(0, doc.logLength - folded);
+    doc.logBytes = Math.max(0, doc.logBytes - foldedBytes);
+    doc.snapshotBytes = assembled.snapshot.byteLength;
+    log.info('store.compacted', { ...report, ms: Math.round(performance.now() - started), pieces: pieces.length, offLoop: true });
+    return folded;
   }
 
   /**
@@ -363,6 +393,8 @@ export class DocRegistry {
       const result = await compactLiveDoc(this.#options.store, doc.name, doc.ydoc, doc.storedSeq, doc.logLength);
       if (!result.ok) return this.#options.log.error('store.compaction-failed', { doc: doc.name, error: result.error });
       doc.logLength = 0;
+      doc.logBytes = 0;
+      doc.snapshotBytes = result.value.snapshotBytes;
       this.#options.log.info('store.compacted', { ...result.value, ms: Math.round(performance.now() - started) });
     } catch (error) {
       this.#options.log.error('store.compaction-failed', { doc: doc.name, error });
@@ -397,6 +429,20 @@ export class DocRegistry {
   /** Lets a room's documents be opened again (its rows are gone: a new room may take its id). */
   endEviction(room: string): void {
     this.#evicting.delete(room);
+  }
+
+  /**
+   * On shutdown, after everything pending was stored: folds each loaded annotation document's log
+   * into its snapshot (in one go: nothing is served any more), while time is left before
+   * `deadline`, so that the first join after the restart reads one snapshot instead of replaying
+   * the log (bench: join-after-restart). A document that cannot be compacted keeps its log.
+   */
+  async foldLogsForShutdown(deadline: number): Promise<void> {
+    for (const doc of [...this.#docs.values()]) {
+      if (Date.now() >= deadline) return;
+      if (doc.kind !== 'annotations' || doc.logLength === 0 || doc.readOnlyReason !== null) continue;
+      await this.compact(doc);
+    }
   }
 
   /** Closes every peer with `code` and unloads every document (shutdown, after the final flush). */

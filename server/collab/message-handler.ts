@@ -138,7 +138,7 @@ export function handleCollabFrame(connection: CollabConnection, frame: Uint8Arra
       const held = vectorHeldBy(connection, message.stateVector);
       // Answered from stored state only: after an append on its way ends (at once, usually).
       doc.whenStored(() => {
-        connection.send(doc.syncStep2For(held));
+        connection.sendInSequence(doc.stateFor(held, connection.stateChunkBytes));
         doc.acknowledge([connection]);
       });
       return;

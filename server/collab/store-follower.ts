@@ -152,6 +152,7 @@ export class StoreFollower {
       if (!this.#apply(doc, entry.update)) return;
       doc.storedSeq = next;
       doc.logLength++;
+      doc.logBytes += entry.update.byteLength;
     }
     const gap = state.ahead.size > 0 || state.waiting.size > 0;
     if (!gap && state.gapTimer) {
@@ -218,6 +219,7 @@ export class StoreFollower {
       if (!this.#apply(doc, entry.update)) return;
       doc.storedSeq = seq;
       doc.logLength++;
+      doc.logBytes += entry.update.byteLength;
     }
     if (damage.length > 0) return this.#options.damaged(doc, damage);
     await this.#learnOwners(doc);

@@ -74,30 +74,15 @@ export function compactLiveDoc(store: UpdateStore, docName: string, ydoc: Y.Doc,
   return writeCheckedSnapshot(store, docName, ydoc, throughSeq, logLength);
 }
 
-/** A live document's state taken for a compaction whose check runs elsewhere, and what it replaces. */
-export interface SnapshotCapture {
-  docName: string;
-  snapshot: Uint8Array;
-  stateVector: Uint8Array;
-  /** The last log seq the snapshot covers; entries up to it are folded. */
-  throughSeq: number;
-  folded: number;
-}
-
 /**
- * Phase 1 of a compaction whose check runs off the event loop (SnapshotChecker): encodes the live
- * document, which holds the stored state through `throughSeq` (the caller guarantees nothing
- * applied is unstored). Updates stored later keep their log entries.
+ * Phase 3 of a compaction assembled off the event loop (SnapshotChecker.assemble, from the live
+ * document's state in pieces): one transaction writes the snapshot, with the digest the worker
+ * took, and deletes exactly the log entries through `throughSeq`. The pieces began as the stored
+ * state through that seq and may also hold updates stored while they were made: those stay in the
+ * log after the snapshot too, and Yjs applies what it already has as nothing, so the store still
+ * replays to the live state. Null when skipped (another process compacted as far meanwhile).
  */
-export function captureLiveSnapshot(docName: string, ydoc: Y.Doc, throughSeq: number, logLength: number): SnapshotCapture {
-  return { docName, snapshot: Y.encodeStateAsUpdate(ydoc), stateVector: Y.encodeStateVector(ydoc), throughSeq, folded: logLength };
-}
-
-/**
- * Phase 3, after the capture passed its check: one transaction writes the snapshot and deletes
- * exactly the entries it covers. Null when skipped (another process compacted meanwhile).
- */
-export async function writeCapturedSnapshot(store: UpdateStore, capture: SnapshotCapture): Promise<CompactionReport | null> {
-  if (!(await store.replaceLogWithSnapshot(capture.docName, capture.snapshot, capture.stateVector, capture.throughSeq))) return null;
-  return { docName: capture.docName, foldedUpdates: capture.folded, snapshotBytes: capture.snapshot.byteLength };
+export async function writeAssembledSnapshot(store: UpdateStore, docName: string, assembled: { snapshot: Uint8Array; stateVector: Uint8Array; digest: Uint8Array }, throughSeq: number, folded: number): Promise<CompactionReport | null> {
+  if (!(await store.replaceLogWithSnapshot(docName, assembled.snapshot, assembled.stateVector, throughSeq, assembled.digest))) return null;
+  return { docName, foldedUpdates: folded, snapshotBytes: assembled.snapshot.byteLength };
 }

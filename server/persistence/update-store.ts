@@ -310,14 +310,14 @@ export class UpdateStore {
   }
 
   /**
-   * In one transaction, stores `snapshot` (with its digest) as the document's state through log
-   * seq `throughSeq` and deletes the log entries it replaces. Called with 0 to seed a new
+   * In one transaction, stores `snapshot` (with its digest: taken here unless the caller took it,
+   * as the compaction worker does) as the document's state through log seq `throughSeq` and
+   * deletes the log entries it replaces. Called with 0 to seed a new
    * document. Callers write only snapshots they have checked to decode (compaction, room
    * creation). Returns false, writing nothing, when another process is compacting the document
    * now or already stored a snapshot that covers as much.
    */
-  async replaceLogWithSnapshot(docName: string, snapshot: Uint8Array, stateVector: Uint8Array, throughSeq: number): Promise<boolean> {
-    const digest = snapshotDigest(snapshot);
+  async replaceLogWithSnapshot(docName: string, snapshot: Uint8Array, stateVector: Uint8Array, throughSeq: number, digest: Uint8Array = snapshotDigest(snapshot)): Promise<boolean> {
     return this.#sql.transaction(async (tx) => {
       if (!(await tx.tryTransactionLock(compactionLock(docName)))) return false;
       const existing = await tx.get<{ through_seq: number }>('SELECT through_seq FROM doc_snapshots WHERE doc = ?', [docName]);

@@ -3,6 +3,7 @@ import { listAnnotations } from '../../schema/index.ts';
 import type { CollabDoc } from '../collab/collab-doc.ts';
 import type { Logger } from '../logger.ts';
 import { replayStoredDoc } from '../persistence/doc-replay.ts';
+import { liveAnnotationCounts } from './annotation-counts.ts';
 import type { RoomStatsRecord, RoomStatsStore } from '../persistence/room-stats-store.ts';
 import type { RoomStore } from '../persistence/room-store.ts';
 import type { UpdateStore } from '../persistence/update-store.ts';
@@ -11,7 +12,7 @@ import { docNameOf } from './doc-names.ts';
 /**
  * What a seminar page shows of each chapter without opening it — how many annotations, how many
  * open problems, when it last changed — kept in `room_stats`. Counted from the live annotation
- * document a moment after its changes are stored (at most one write per room per
+ * document (incrementally, `annotation-counts.ts`) a moment after its changes are stored (at most one write per room per
  * `debounceMs`, so a busy room costs one small write every few seconds), and from the stored
  * documents for a room nobody has opened since (a DATA_DIR from before seminars, or counts left
  * stale when a room unloaded first).
@@ -74,7 +75,7 @@ export class RoomStats {
       if (!(await rooms.get(room))) return;
       const live = this.#options.liveAnnotations(room);
       if (live) {
-        const counts = countAnnotations(live);
+        const counts = liveAnnotationCounts(live);
         await stats.putCounts(room, counts.annotations, counts.openProblems, pending.at);
       } else {
         await stats.touch(room, pending.at);
@@ -112,7 +113,7 @@ export class RoomStats {
     const lastWrite = Math.max((await updates.lastWriteAt(docNameOf(room, 'text'))) ?? 0, (await updates.lastWriteAt(docNameOf(room, 'annotations'))) ?? 0);
     const lastActivityAt = Math.max(stored?.lastActivityAt ?? 0, lastWrite) || null;
     const live = this.#options.liveAnnotations(room);
-    let counts = live ? countAnnotations(live) : null;
+    let counts = live ? liveAnnotationCounts(live) : null;
     if (!counts) {
       const replayed = replayStoredDoc(await updates.loadDoc(docNameOf(room, 'annotations')));
       if (!replayed.ok) {

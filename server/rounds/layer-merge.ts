@@ -1,10 +1,12 @@
 import * as Y from 'yjs';
-import { annotationsMap, dismissedMap, repliesMap } from '../../schema/index.ts';
+import { annotationsMap, dismissedMap, repliesMap, storedFieldsOf, upgradeWrites } from '../../schema/index.ts';
 
 /**
  * Merging blind-round layers into one annotation document: the reveal (into a copy of the shared
  * layer, whose difference becomes one update) and the round's overview (into a scratch document).
- * Entries keep their ids and every field as stored, so a record reads the same after the merge;
+ * Entries keep their ids and read the same after the merge (annotations are written in layout 2:
+ * a layer an old page wrote in layout 1 is converted as it is copied, since the server's
+ * conversion follows only clients' writes);
  * an entry whose id the target holds, or ever held (a revealed annotation deleted since), is left
  * out, so merging again adds nothing: a reveal interrupted by a crash can simply be run again.
  */
@@ -17,10 +19,19 @@ function everHeld(map: Y.Map<unknown>, key: string): boolean {
   return map._map.has(key);
 }
 
-/** A fresh Y.Map holding a copy of every field of `source` (plain JSON values, as the layout stores them). */
-function copyEntry(source: Y.Map<unknown>): Y.Map<unknown> {
+/**
+ * A fresh Y.Map holding a copy of the stored fields of `source`; an annotation record in layout 1
+ * (or holding a layout-1 anchor) is copied converted to layout 2, an unreadable one as stored.
+ */
+function copyEntry(id: string, source: Y.Map<unknown>, annotation: boolean): Y.Map<unknown> {
+  const stored = storedFieldsOf(source);
+  const writes = annotation ? upgradeWrites(id, stored) : null;
+  if (writes) {
+    for (const key of writes.remove) delete stored[key];
+    Object.assign(stored, writes.set);
+  }
   const copy = new Y.Map<unknown>();
-  for (const [key, value] of Object.entries(source.toJSON() as Record<string, unknown>)) copy.set(key, value);
+  for (const [key, value] of Object.entries(stored)) copy.set(key, value);
   return copy;
 }
 
@@ -32,13 +43,13 @@ export function mergeLayers(target: Y.Doc, layers: Iterable<Y.Doc>): number {
   let copied = 0;
   target.transact(() => {
     for (const layer of layers) {
-      for (const [map, into] of [
-        [annotationsMap(layer), annotationsMap(target)],
-        [repliesMap(layer), repliesMap(target)],
-      ] as [Y.Map<Y.Map<unknown>>, Y.Map<Y.Map<unknown>>][]) {
+      for (const [map, into, annotations] of [
+        [annotationsMap(layer), annotationsMap(target), true],
+        [repliesMap(layer), repliesMap(target), false],
+      ] as [Y.Map<Y.Map<unknown>>, Y.Map<Y.Map<unknown>>, boolean][]) {
         for (const [id, entry] of map.entries()) {
           if (everHeld(into as Y.Map<unknown>, id) || !(entry instanceof Y.Map)) continue;
-          into.set(id, copyEntry(entry));
+          into.set(id, copyEntry(id, entry, annotations));
           copied++;
         }
       }

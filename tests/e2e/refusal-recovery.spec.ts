@@ -20,9 +20,11 @@ test('after the server refuses one change, Recover saves the rest, lists the ref
     type YMapLike = { get(key: string): unknown; set(key: string, value: unknown): void };
     const app = document.querySelector('ap-app') as unknown as { annotationsDocForTests: { getMap(name: string): { values(): Iterable<YMapLike> }; transact(fn: () => void): void } };
     const doc = app.annotationsDocForTests;
-    const forged = [...doc.getMap('annotations').values()].find((entry) => (entry.get('anchor') as { quote: { exact: string } }).quote.exact === words);
+    // Layout 2 (schema/README.md): span[2] is the quote, made[0] the author.
+    const forged = [...doc.getMap('annotations').values()].find((entry) => (entry.get('span') as unknown[])[2] === words);
     if (!forged) throw new Error('the annotation to forge is missing');
-    doc.transact(() => forged.set('authorId', 'u-someone-else'));
+    const made = forged.get('made') as unknown[];
+    doc.transact(() => forged.set('made', ['u-someone-else', made[1], made[2]]));
   }, FORGED);
   await tagWords(ada.page, THIRD, '3');
   await expect(ada.page.locator('ap-save-status')).toContainText('Offline — 4 changes pending');

@@ -75,7 +75,7 @@ export async function readStoredDoc(dataDir: string, docName: string): Promise<Y
   }
 }
 
-/** A server running as a child process (`node --import tsx server/main.ts`), for kill -9 and SIGTERM. */
+/** A server running as a child process (`npm start`'s command: the built server/main.ts), for kill -9 and SIGTERM. */
 export interface ServerProcess {
   url: string;
   invites: RoleTokens;
@@ -102,11 +102,13 @@ function parseBanner(text: string): { url: string; adminToken: string; invites: 
 }
 
 /**
- * Spawns `server/main.ts` on port 0 with DATA_DIR and extra environment, and resolves once its
- * banner (URL, admin token, invite links) is printed. Rejects if it exits or takes over 20 s.
+ * Spawns the server as `npm start` runs it (`scripts/run-built.mjs server`: server/main.ts built
+ * to plain JavaScript, rebuilt first when a source is newer) on port 0 with DATA_DIR and extra
+ * environment, and resolves once its banner (URL, admin token, invite links) is printed.
+ * Rejects if it exits or takes over 20 s.
  */
 export function spawnServer(dataDir: string, env: Record<string, string> = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, ['scripts/run-built.mjs', 'server'], {
     cwd: projectRoot,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ADMIN_TOKEN: '', ...env },
   });

@@ -118,8 +118,19 @@ function illegitimate(user: Session, live: Y.Doc, pick: Pick, n: number): Attemp
   if (stampable) attempts.push({ what: `stamp a status change of ${stampable.id} as ${other.userId}`, change: (doc) => must(statusChange(stampable, pick)(doc, stampable.id, contextOf(other))) });
   const mine = pick(annotations.filter(own));
   if (mine) {
-    const field = pick(['authorId', 'authorName', 'created', 'id'] as const)!;
-    attempts.push({ what: `rewrite ${field} of ${mine.id}`, change: (doc) => annotationsMap(doc).get(mine.id)!.set(field, field === 'created' ? '2020-01-01T00:00:00.000Z' : `forged-${n}`) });
+    // Layout 2 keeps identity and authorship in `made` ([authorId, authorName, created ms]); the
+    // layout-1 names are refused as unknown keys there, so both are tried.
+    const slot = pick([0, 1, 2, -1, -2] as const)!;
+    attempts.push({
+      what: slot < 0 ? `write layout-1 ${slot === -1 ? 'authorId' : 'id'} into ${mine.id}` : `rewrite made[${slot}] of ${mine.id}`,
+      change: (doc) => {
+        const yAnnotation = annotationsMap(doc).get(mine.id)!;
+        if (slot < 0) return yAnnotation.set(slot === -1 ? 'authorId' : 'id', `forged-${n}`);
+        const made = [...(yAnnotation.get('made') as unknown[])];
+        made[slot] = slot === 2 ? Date.UTC(2020, 0, 1) : `forged-${n}`;
+        yAnnotation.set('made', made);
+      },
+    });
   }
   const foreignReply: Reply | undefined = pick(annotations.flatMap((a) => listReplies(live, a.id)).filter((r) => !canEditAnnotation(user.role, own(r))));
   if (foreignReply) attempts.push({ what: `delete another user's reply ${foreignReply.id}`, change: (doc) => must(deleteReply(doc, foreignReply.id, ctx)) });

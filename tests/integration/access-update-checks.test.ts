@@ -17,6 +17,7 @@ import {
 } from '../../schema/index.ts';
 import { createAccessAuthorizer } from '../../server/index.ts';
 import { annotateAs, AuthorizerHarness, contextOf, sessionOf } from '../helpers/access-builders.ts';
+import { forgeAuthor } from '../helpers/stored-records.ts';
 
 // The update check of the access layer, driven with real schema operations on client replicas
 // and with hand-made updates no honest client would send.
@@ -142,8 +143,10 @@ describe('the annotation update check', () => {
       ['a nested map', (doc) => annotationsMap(doc).get(bobsId)!.set('note', new Y.Map() as never), /plain JSON/],
       ['a text field', (doc) => annotationsMap(doc).get(bobsId)!.set('note', new Y.Text('x') as never), /plain JSON|nests a type/],
       ['an extra field', (doc) => annotationsMap(doc).get(bobsId)!.set('admin', true), /unknown field/],
-      ['a deleted field', (doc) => annotationsMap(doc).get(bobsId)!.delete('note'), /missing field note/],
-      ['a changed author', (doc) => annotationsMap(doc).get(bobsId)!.set('authorId', 'u-ann'), /authorId cannot change/],
+      ['a deleted field', (doc) => annotationsMap(doc).get(bobsId)!.delete('kind'), /missing field kind/],
+      ['a deleted anchor', (doc) => annotationsMap(doc).get(bobsId)!.delete('span'), /span: missing/],
+      ['a layout-1 author field', (doc) => annotationsMap(doc).get(bobsId)!.set('authorId', 'u-bob'), /unknown field "authorId"/],
+      ['a changed author', (doc) => forgeAuthor(annotationsMap(doc).get(bobsId)!, 'u-ann'), /authorId cannot change/],
     ];
     // As the owner, who may edit anything: the layout itself refuses these.
     for (const [what, change, pattern] of cases) {
@@ -172,7 +175,7 @@ describe('the annotation update check', () => {
     const second = AuthorizerHarness.capture(fast, () => updateAnnotation(fast, id, { note: 'typed on' }, contextOf(ann)));
     expect(h.send(ann, first, { apply: false }).ok).toBe(true);
     expect(h.send(ann, second, { apply: false }).ok).toBe(true);
-    const forged = AuthorizerHarness.capture(fast, () => annotationsMap(fast).get(id)!.set('authorId', 'u-bob'));
+    const forged = AuthorizerHarness.capture(fast, () => forgeAuthor(annotationsMap(fast).get(id)!, 'u-bob'));
     expect(h.send(ann, forged, { apply: false }).ok).toBe(false);
   });
 

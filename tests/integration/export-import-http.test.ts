@@ -187,7 +187,7 @@ describe('export and import over HTTP', () => {
 
   it('prints the same export from the data directory with the CLI', async () => {
     const run = (format: string) =>
-      execFileSync(process.execPath, ['--import', 'tsx', 'server/cli/export-room.ts', '--room', ROOM, '--format', format, '--data-dir', server.dataDir, '--base-url', server.url], {
+      execFileSync(process.execPath, ['scripts/run-built.mjs', 'export-room', '--room', ROOM, '--format', format, '--data-dir', server.dataDir, '--base-url', server.url], {
         cwd: path.resolve(import.meta.dirname, '../..'),
         encoding: 'utf8',
       });

@@ -217,7 +217,7 @@ describe('PUBLIC_URL', () => {
 
   it('is what the export CLI uses without --base-url, and the CLI refuses to guess without either', () => {
     const cli = (env: Record<string, string>, ...extra: string[]) =>
-      spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/export-room.ts', '--room', ROOM, '--format', 'w3c', '--data-dir', server.dataDir, ...extra], {
+      spawnSync(process.execPath, ['scripts/run-built.mjs', 'export-room', '--room', ROOM, '--format', 'w3c', '--data-dir', server.dataDir, ...extra], {
         cwd: path.resolve(import.meta.dirname, '../..'),
         encoding: 'utf8',
         env: { ...process.env, PUBLIC_URL: '', ...env },

@@ -49,7 +49,8 @@ function flipIn(blob: Buffer, needle: string): Buffer {
 describe('P5: damaged and vanished stores', () => {
   const rig = new TestRig();
   afterEach(() => rig.cleanup());
-  const start = (options: Parameters<typeof rig.start>[0] = {}) => rig.start(options);
+  // Stopped servers leave their logs as written (as a crash does), so that a test can damage an entry.
+  const start = (options: Parameters<typeof rig.start>[0] = {}) => rig.start({ foldLogsOnShutdown: false, ...options });
   const connect = (server: TestServer, token: string, sync = true) => rig.connect(server, token, { sync });
   const author = (server: TestServer) => inviteActor(server.invites.annotator, 'annotator');
   const stored = storedAll;

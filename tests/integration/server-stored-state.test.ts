@@ -113,7 +113,8 @@ describe('a cold annotation room stored as one snapshot', () => {
 
   it('answers from the loaded document, as before, when updates were logged after the snapshot', async () => {
     const dataDir = await roomStoredAsSnapshot(5);
-    const seeding = await startTestServer({ dataDir });
+    // Stopped as a crash would leave it: the update stays in the log after the snapshot.
+    const seeding = await startTestServer({ dataDir, foldLogsOnShutdown: false });
     await seedRoom(seeding, ROOM, (annotations) => void annotateAs(annotations, author, { note: 'logged after the snapshot' }));
     await seeding.stop({ keepData: true });
     const server = await startTestServer({ dataDir });

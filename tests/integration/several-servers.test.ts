@@ -4,7 +4,7 @@ import * as Y from 'yjs';
 import { COLLAB_CLOSE, listAnnotations, ROUND_CHANGED_CLOSE, roundLayerName } from '../../schema/index.ts';
 import { verifyStoredDoc } from '../../server/persistence/store-integrity.ts';
 import { createCollectingLogger, defaultConfig, loadConfig, openStorage } from '../../server/index.ts';
-import { annotateAs } from '../helpers/access-builders.ts';
+import { annotateAs, seedRoom } from '../helpers/access-builders.ts';
 import { BrowserClient, PASSWORD, setUpAdministrator } from '../helpers/browser-client.ts';
 import { annotationIds, callApi, namedSession, RoundReader, startRound } from '../helpers/round-readers.ts';
 import { joinAsStudent, ownChangesStored, startServersOn } from '../helpers/cluster-fixtures.ts';
@@ -297,5 +297,25 @@ describe.skipIf(missing !== null)(`several servers over PostgreSQL and Redis${mi
     } finally {
       await storage.close();
     }
+  });
+
+  it('sends a room larger than one piece, stored through one server, in pieces to a fresh replica of another, while it is written', async () => {
+    const [a, b] = await start(2, () => ({ sendBufferLimitBytes: 128 * 1024 }));
+    await seedRoom(a!, 'chapter-5', (annotations) => {
+      for (let i = 0; i < 2500; i++) annotateAs(annotations, { userId: 'u-seed', name: 'Seeder' }, { note: `note ${i} `.repeat(5) });
+    });
+    const live = a!.collab.registry.open('chapter-5', 'annotations').ydoc;
+    expect(Y.encodeStateAsUpdate(live).byteLength).toBeGreaterThan(4 * 128 * 1024);
+    const ada = await joinAsStudent(a!, 0);
+    const writer = connect(a!, ada.token);
+    await writer.synced(20_000);
+    const fresh = connect(b!, b!.invites.viewer);
+    annotateAs(writer.ydoc, ada, { note: 'written while the pieces go out' });
+    await fresh.synced(20_000);
+    expect(fresh.closes).toEqual([]);
+    await waitFor(() => notes(fresh).has('written while the pieces go out'), 'the write during the join on B');
+    await waitFor(() => ownChangesStored(writer), 'the write to be acknowledged');
+    expect(Y.encodeStateVector(fresh.ydoc)).toEqual(Y.encodeStateVector(live));
+    expect(listAnnotations(fresh.ydoc)).toHaveLength(2501);
   });
 });

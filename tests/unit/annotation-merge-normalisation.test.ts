@@ -5,6 +5,7 @@ import { applyCorrection } from '../../schema/anchoring/apply-correction.ts';
 import { annotationsMap, listAnnotations, listInvalidAnnotations, readAnnotationById } from '../../schema/annotations/layout.ts';
 import type { Annotation } from '../../schema/annotations/model.ts';
 import { normalizeAnnotation } from '../../schema/annotations/normalization.ts';
+import { decodeStoredAnnotation } from '../../schema/annotations/stored-layout.ts';
 import type { OperationContext } from '../../schema/annotations/operation-context.ts';
 import { createAnnotation, rejectProblem, reopenAnnotation, resolveAnnotation, updateAnnotation } from '../../schema/annotations/operations.ts';
 import { validateAnnotation, validateAnnotationFields } from '../../schema/annotations/validation.ts';
@@ -50,7 +51,9 @@ function createShared(a: Y.Doc, b: Y.Doc, input: Partial<Parameters<typeof creat
 
 /** The stored fields of an annotation, as they are (not as they read). */
 function stored(doc: Y.Doc, id: string): Record<string, unknown> {
-  return annotationsMap(doc).get(id)!.toJSON() as Record<string, unknown>;
+  const fields = decodeStoredAnnotation(id, annotationsMap(doc).get(id)!.toJSON() as Record<string, unknown>);
+  if (!fields.ok) throw new Error(fields.errors.join('; '));
+  return fields.value;
 }
 
 /** Both replicas read the annotation alike, it is valid, and nothing vanished; returns it. */

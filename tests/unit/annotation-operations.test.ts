@@ -191,7 +191,7 @@ describe('replies, deletion and dismissals', () => {
     if (!first.ok || !second.ok) throw new Error('replies failed');
     expect(editReply(doc, first.value.id, 'First, edited.', ben)).toMatchObject({ ok: true, value: { body: 'First, edited.' } });
     expect(listReplies(doc, comment.id).map((r) => r.body)).toEqual(['First, edited.', 'Second.']);
-    expect(annotationsMap(doc).get(comment.id)!.get('modified')).toBe(comment.modified);
+    expect(readAnnotationById(doc, comment.id)).toMatchObject({ ok: true, value: { modified: comment.modified } });
     deleteReply(doc, second.value.id, ada);
     expect(listReplies(doc, comment.id).map((r) => r.authorId)).toEqual(['u-ben']);
     expect(addReply(doc, { annotationId: 'a-0000000000000000', body: 'Hello?' }, ada).ok).toBe(false);

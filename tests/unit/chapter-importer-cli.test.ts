@@ -14,7 +14,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 /** Runs the CLI with arguments and returns its exit code and both streams. */
 function runCli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'server/cli/import-chapter.ts', ...args], { cwd: root, maxBuffer: 16 << 20 },
+    execFile(process.execPath, ['scripts/run-built.mjs', 'import-chapter', ...args], { cwd: root, maxBuffer: 16 << 20 },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }));
   });
 }

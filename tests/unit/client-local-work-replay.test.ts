@@ -17,6 +17,7 @@ import {
 import type { Anchor, Annotation, NewAnnotation, OperationContext, Role } from '../../schema/index.ts';
 import { replayLocalWork } from '../../client/collab/local-work-replay.ts';
 import { chapterDoc, note, para } from '../helpers/chapter-doc-builder.ts';
+import { forgeAuthor } from '../helpers/stored-records.ts';
 import { TextEditor, replicaOf, textDocFrom } from '../helpers/text-doc-harness.ts';
 
 let clock = Date.parse('2025-03-01T10:00:00.000Z');
@@ -61,7 +62,7 @@ describe('replaying unsaved annotation work after a refusal', () => {
     const { local, replayAs } = room();
     const kept = create(local, 'The decree was repealed', ada, { footnotes: [1] });
     const forged = create(local, 'Courts reviewed cases', ada);
-    local.transact(() => annotationsMap(local).get(forged.id)!.set('authorId', 'u-someone-else'));
+    local.transact(() => forgeAuthor(annotationsMap(local).get(forged.id)!, 'u-someone-else'));
     create(local, 'Grain purchases were abolished', ada);
 
     const { fresh, report } = replayAs('annotator');

@@ -1,7 +1,8 @@
 import type * as Y from 'yjs';
-import type { Annotation, Reply } from '../../annotations/model.ts';
+import type { Annotation, Reply, ValidationResult } from '../../annotations/model.ts';
 import { annotationsMap, byCreatedThenId, listDismissed, repliesMap } from '../../annotations/layout.ts';
 import { normalizeAnnotation } from '../../annotations/normalization.ts';
+import { decodeStoredAnnotation } from '../../annotations/stored-layout.ts';
 import { resolveAnchors } from '../../anchoring/resolve.ts';
 import type { AnchorState } from '../../anchoring/resolve.ts';
 import { projectYDoc } from '../../chapter/y-text-projection.ts';
@@ -77,8 +78,8 @@ export interface RoomSnapshotSource {
 export function readRoomSnapshot(source: RoomSnapshotSource): RoomSnapshot {
   const { textDoc, annotationsDoc } = source;
   const projection = projectYDoc(textDoc);
-  const annotations = readRecords<Annotation>(annotationsMap(annotationsDoc), isAnnotationShaped, normalizeAnnotation);
-  const replies = readRecords<Reply>(repliesMap(annotationsDoc), isReplyShaped, (reply) => reply);
+  const annotations = readRecords<Annotation>(annotationsMap(annotationsDoc), isAnnotationShaped, normalizeAnnotation, decodeStoredAnnotation);
+  const replies = readRecords<Reply>(repliesMap(annotationsDoc), isReplyShaped, (reply) => reply, (_id, record) => ({ ok: true, value: record }));
   const repliesByParent = new Map<string, Reply[]>();
   for (const reply of replies.records) {
     const thread = repliesByParent.get(reply.annotationId) ?? [];
@@ -102,16 +103,21 @@ export function readRoomSnapshot(source: RoomSnapshotSource): RoomSnapshot {
   };
 }
 
-/** The records of a map of Y.Maps whose shape passes `check`, each as `read` reads it, and how many did not pass. */
+/**
+ * The records of a map of Y.Maps whose shape passes `check`, each unpacked by `decode` (the
+ * stored layout) and read by `read`, and how many did not pass.
+ */
 function readRecords<T extends { id: string }>(
   map: Y.Map<Y.Map<unknown>>,
   check: (value: Record<string, unknown>) => boolean,
   read: (record: T) => T,
+  decode: (id: string, stored: Record<string, unknown>) => ValidationResult<Record<string, unknown>>,
 ): { records: T[]; skipped: number } {
   const records: T[] = [];
   let skipped = 0;
   for (const [id, yRecord] of map.entries()) {
-    const record = typeof yRecord?.toJSON === 'function' ? (yRecord.toJSON() as Record<string, unknown>) : null;
+    const decoded = typeof yRecord?.toJSON === 'function' ? decode(id, yRecord.toJSON() as Record<string, unknown>) : null;
+    const record = decoded?.ok ? decoded.value : null;
     if (record && record.id === id && check(record)) records.push(read(record as unknown as T));
     else skipped++;
   }
