@@ -11,7 +11,7 @@ import { loadAverage } from './lib/machine-info.ts';
 import { launchNode, LOAD_CORE, pinningAvailable } from './lib/process-launcher.ts';
 
 /** Every scenario, in the order they run (cheap and independent first, the browser last). */
-const SCENARIOS = ['cli-start', 'fanout-50', 'fanout-200-presence', 'busy-room', 'join-cold-2000', 'join-after-restart', 'append-rate', 'export-10000', 'room-growth', 'docx-2000', 'accounts', 'heavy-requests', 'browser-open-5000', 'seminar-view'] as const;
+const SCENARIOS = ['cli-start', 'fanout-50', 'fanout-200-presence', 'busy-room', 'join-cold-2000', 'join-after-restart', 'append-rate', 'export-10000', 'room-growth', 'docx-2000', 'accounts', 'heavy-requests', 'several-servers', 'browser-open-5000', 'seminar-view'] as const;
 
 function selectedScenarios(only: string[] | undefined): string[] {
   if (!only || only.length === 0) return [...SCENARIOS];

@@ -1,22 +1,15 @@
 // Durability benchmark of the collaboration server. Run: node --import tsx bench/server-durability.ts
 // Prints figures and writes bench/results/append-rate.json. Figures, not assertions.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { WebSocket } from 'ws';
-import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
-import * as Y from 'yjs';
-import { MESSAGE_STORED, stateVectorCovers } from '../schema/index.ts';
-import { compactDoc, createCollectingLogger, openDatabase, startServer, UpdateStore } from '../server/index.ts';
+import { compactDoc, createCollectingLogger, openDatabase, SqliteExecutor, startServer, UpdateStore } from '../server/index.ts';
 import type { RunningServer, SynchronousLevel } from '../server/index.ts';
 import { spawnServer } from '../tests/helpers/test-server.ts';
-import { mulberry32 } from '../tests/helpers/convergence-fuzz.ts';
-import { createAnnotation, importChapter, updateAnnotation } from '../schema/index.ts';
-import { encodeChapterSeed } from '../server/index.ts';
-import { anchorPool } from './lib/annotation-stamps.ts';
+import { actorOf, annotationUpdates, floodUntilAcked } from './lib/flood.ts';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -24,59 +17,20 @@ const resultsFile = path.resolve(import.meta.dirname, 'results', 'append-rate.js
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const round = (x: number, digits = 0) => Number(x.toFixed(digits));
 
-/** The fixture chapter as the server seeds it, for the annotations' anchors. */
-function chapterTextDoc(): Y.Doc {
-  const imported = importChapter(readFileSync(path.resolve(import.meta.dirname, '..', 'fixtures/chapter-5.txt'), 'utf8'));
-  if (!imported.ok) throw new Error(imported.error);
-  const ydoc = new Y.Doc();
-  Y.applyUpdate(ydoc, encodeChapterSeed(imported.doc));
-  return ydoc;
-}
-
-/**
- * Real Yjs updates as clients make them, one per transaction, through the schema's operations
- * as `actor` (the access layer refuses anything else): `created` annotations, then edits of
- * their notes until `count` updates exist.
- */
-function annotationUpdates(count: number, created: number, actor: { userId: string; name: string }): Uint8Array[] {
-  const anchors = anchorPool(chapterTextDoc(), 500, mulberry32(3));
-  const ydoc = new Y.Doc();
-  const updates: Uint8Array[] = [];
-  ydoc.on('update', (update: Uint8Array) => updates.push(update));
-  const context = { actor, now: () => new Date() };
-  const ids: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const result =
-      i < created
-        ? createAnnotation(ydoc, { kind: 'claim', claimStatus: 'contested', note: `Checked against the Russian edition; wording differs in clause ${i}.`, anchor: anchors[i % anchors.length]! }, context)
-        : updateAnnotation(ydoc, ids[i % created]!, { note: `Revised after the seminar, pass ${Math.floor(i / created)}.` }, context);
-    if (!result.ok) throw new Error(`update ${i}: ${result.errors.join('; ')}`);
-    if (i < created) ids.push(result.value.id);
-  }
-  ydoc.destroy();
-  return updates;
-}
-
-/** The user an invite token acts as (`GET /api/rooms/<room>/me`), to author the flooded updates. */
-async function actorOf(url: string, token: string): Promise<{ userId: string; name: string }> {
-  const response = await fetch(`${url}/api/rooms/chapter-5/me`, { headers: { authorization: `Bearer ${token}` } });
-  if (response.status !== 200) throw new Error(`GET /me: ${response.status} ${await response.text()}`);
-  const { userId, name } = (await response.json()) as { userId: string; name: string };
-  return { userId, name };
-}
-
 /** Phase 1: store-level appends, one transaction per update versus group commits of 100. */
-function measureStoreAppends(level: SynchronousLevel, updates: Uint8Array[]): { single: number; grouped: number } {
+async function measureStoreAppends(level: SynchronousLevel, updates: Uint8Array[]): Promise<{ single: number; grouped: number }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'apparatus-bench-'));
   const db = openDatabase(dir, level);
-  const store = new UpdateStore(db);
+  // Appends go to the documents of an existing room only (a deleted room's would be refused).
+  db.prepare("INSERT INTO rooms (id, title, created_at) VALUES ('bench', 'Bench', 0)").run();
+  const store = new UpdateStore(new SqliteExecutor(db));
   const singles = updates.slice(0, level === 'FULL' ? 2000 : 10_000);
   let started = performance.now();
-  for (const update of singles) store.appendUpdates([{ docName: 'bench/annotations', update }]);
+  for (const update of singles) await store.appendUpdates([{ docName: 'bench/annotations', update }]);
   const single = singles.length / ((performance.now() - started) / 1000);
   started = performance.now();
   for (let i = 0; i < updates.length; i += 100) {
-    store.appendUpdates(updates.slice(i, i + 100).map((update) => ({ docName: 'bench/annotations', update })));
+    await store.appendUpdates(updates.slice(i, i + 100).map((update) => ({ docName: 'bench/annotations', update })));
   }
   const grouped = updates.length / ((performance.now() - started) / 1000);
   db.close();
@@ -93,38 +47,14 @@ async function measureEndToEnd(level: SynchronousLevel, count: number, created: 
   // The flood measures the store, not the access layer's per-connection rate limit (100
   // messages/s by default), which would throttle it and then close it: raised for this server.
   const server = await spawnServer(dataDir, { SQLITE_SYNCHRONOUS: level, MAX_MESSAGES_PER_SECOND: '1000000', MAX_BYTES_PER_SECOND: String(1024 ** 3) });
-  const updates = annotationUpdates(count, created, await actorOf(server.url, server.invites.owner));
-  const ws = new WebSocket(`${server.url.replace('http', 'ws')}/collab/chapter-5/annotations?acks=1&token=${server.invites.owner}`);
-  const target = new Y.Doc();
-  for (const update of updates) Y.applyUpdate(target, update);
-  const targetVector = Y.encodeStateVector(target);
-  target.destroy();
-  const done = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no acknowledgement covering every update within 120 s:\n${server.output().slice(-2000)}`)), 120_000);
-    ws.on('close', (code, reason) => reject(new Error(`the server closed the flood (${code} ${reason.toString()})`)));
-    ws.on('message', (data: Buffer) => {
-      const decoder = decoding.createDecoder(new Uint8Array(data));
-      if (decoding.readVarUint(decoder) !== MESSAGE_STORED) return;
-      if (!stateVectorCovers(decoding.readVarUint8Array(decoder), targetVector)) return;
-      clearTimeout(timer);
-      resolve();
-    });
-  });
   try {
-    await new Promise((resolve) => ws.once('open', resolve));
-    const started = performance.now();
-    for (const update of updates) {
-      const encoder = encoding.createEncoder();
-      encoding.writeVarUint(encoder, 0);
-      encoding.writeVarUint(encoder, 2);
-      encoding.writeVarUint8Array(encoder, update);
-      ws.send(encoding.toUint8Array(encoder));
-    }
-    await done;
-    return round(updates.length / ((performance.now() - started) / 1000));
+    const updates = annotationUpdates(count, created, await actorOf(server.url, server.invites.owner));
+    const ms = await floodUntilAcked(server.url, server.invites.owner, updates);
+    return round(updates.length / (ms / 1000));
+  } catch (error) {
+    throw new Error(`${error instanceof Error ? error.message : String(error)}:\n${server.output().slice(-2000)}`);
   } finally {
     // Also when the flood fails: the spawned server must not outlive the benchmark.
-    ws.close();
     server.child.kill('SIGTERM');
     await server.exited;
     rmSync(dataDir, { recursive: true, force: true });
@@ -172,19 +102,19 @@ async function measureLoadedRoom(dataDir: string): Promise<{ roomMemoryMb: numbe
   const live = [...server.collab.registry.docs()].find((doc) => doc.name === 'chapter-5/annotations');
   if (!live) throw new Error('annotations document not loaded');
   const started = performance.now();
-  server.collab.registry.compact(live);
+  await server.collab.registry.compact(live);
   const liveCompactionMs = performance.now() - started;
   await server.close();
   return { roomMemoryMb: round(roomMemoryMb, 1), liveCompactionMs: round(liveCompactionMs, 1) };
 }
 
 /** Appends the annotations to the store's log again and times compaction by replay from the store. */
-function timeReplayCompaction(dataDir: string, annotations: Uint8Array[]): number {
+async function timeReplayCompaction(dataDir: string, annotations: Uint8Array[]): Promise<number> {
   const db = openDatabase(dataDir, 'NORMAL');
-  const store = new UpdateStore(db);
-  store.appendUpdates(annotations.map((update) => ({ docName: 'chapter-5/annotations', update })));
+  const store = new UpdateStore(new SqliteExecutor(db));
+  await store.appendUpdates(annotations.map((update) => ({ docName: 'chapter-5/annotations', update })));
   const started = performance.now();
-  const result = compactDoc(store, 'chapter-5/annotations');
+  const result = await compactDoc(store, 'chapter-5/annotations');
   const ms = performance.now() - started;
   db.close();
   if (!result.ok) throw new Error(result.error);
@@ -199,11 +129,11 @@ async function measureRoom(annotations: Uint8Array[]): Promise<Record<string, nu
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'apparatus-bench-'));
   const coldLoadChapterMs = await medianColdLoad(dataDir);
   const db = openDatabase(dataDir, 'NORMAL');
-  new UpdateStore(db).appendUpdates(annotations.map((update) => ({ docName: 'chapter-5/annotations', update })));
+  await new UpdateStore(new SqliteExecutor(db)).appendUpdates(annotations.map((update) => ({ docName: 'chapter-5/annotations', update })));
   db.close();
   const coldLoadWithLogMs = await medianColdLoad(dataDir);
   const loaded = await measureLoadedRoom(dataDir);
-  const replayCompactionMs = timeReplayCompaction(dataDir, annotations);
+  const replayCompactionMs = await timeReplayCompaction(dataDir, annotations);
   const coldLoadSnapshotMs = await medianColdLoad(dataDir);
   rmSync(dataDir, { recursive: true, force: true });
   return { coldLoadChapterMs, coldLoadWithLogMs, coldLoadSnapshotMs, ...loaded, replayCompactionMs };
@@ -215,7 +145,7 @@ async function main(): Promise<void> {
   console.log(`updates: ${updates.length} (2,000 annotations created, then edits), mean ${round(meanBytes)} bytes`);
   const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, updateBytes: round(meanBytes) };
   for (const level of ['NORMAL', 'FULL'] as const) {
-    const store = measureStoreAppends(level, updates);
+    const store = await measureStoreAppends(level, updates);
     const endToEnd = await measureEndToEnd(level, updates.length, 2000);
     results[level] = { storeSingleTransactionPerSec: store.single, storeGroupCommit100PerSec: store.grouped, endToEndAckedPerSec: endToEnd };
     console.log(`${level.padEnd(6)} store, 1 update/transaction: ${store.single}/s; store, 100/transaction: ${store.grouped}/s; end to end (socket → stored ack): ${endToEnd}/s`);

@@ -34,6 +34,9 @@ const TEST_PACKAGES = [
   ['/usr/bin/xmllint', 'libxml2-utils'], // validates the TEI export against tei_all.rng
   ['/usr/bin/pdftotext', 'poppler-utils'], // reads back the printed apparatus
   ['/usr/lib/python3/dist-packages/pandas/__init__.py', 'python3-pandas'], // reads the CSV export as researchers do
+  ['/usr/bin/pg_ctlcluster', 'postgresql'], // several servers over one PostgreSQL, whichever major Debian ships (docs/several-servers.md)
+  ['/usr/bin/redis-server', 'redis-server'], // relays updates and presence between those servers
+  ['/usr/sbin/haproxy', 'haproxy'], // the load balancer in front of them, with WebSocket upgrade
 ];
 
 /** Installs the Debian packages of `wanted` whose binary is missing, in one apt-get run. */

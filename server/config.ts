@@ -97,6 +97,13 @@ export interface ServerConfig {
    * request it received over https gets a Secure session cookie.
    */
   trustProxy: boolean;
+  /* --- several server processes (docs/several-servers.md) --- */
+  /** PostgreSQL connection string (DATABASE_URL): store everything there instead of SQLite in dataDir. */
+  databaseUrl: string | null;
+  /** Connections one process keeps to PostgreSQL at most (PG_POOL_SIZE). */
+  pgPoolSize: number;
+  /** Redis connection string (REDIS_URL): relay updates, presence and access changes to the other processes. */
+  redisUrl: string | null;
 }
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -142,6 +149,9 @@ export function defaultConfig(): ServerConfig {
     heavyJobsPerUser: 2,
     heavyJobsQueued: 16,
     trustProxy: false,
+    databaseUrl: null,
+    pgPoolSize: 10,
+    redisUrl: null,
   };
 }
 
@@ -206,6 +216,28 @@ export function readPublicUrl(raw: string | undefined): string | null | { error:
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
+/**
+ * Why a relay between processes is configured without a store they share, or null: processes
+ * with a SQLite file each have logs of their own, which relaying between them would mix.
+ */
+export function relayWithoutSharedStore(config: Pick<ServerConfig, 'databaseUrl' | 'redisUrl'>): string | null {
+  return config.redisUrl && !config.databaseUrl ? 'REDIS_URL needs DATABASE_URL: server processes that relay to each other must share one PostgreSQL store (docs/several-servers.md)' : null;
+}
+
+/** Reads DATABASE_URL or REDIS_URL: a URL of one of `protocols`, or null when unset. */
+function readServiceUrl(env: NodeJS.ProcessEnv, name: string, protocols: readonly string[]): string | null | { error: string } {
+  const raw = env[name]?.trim();
+  if (!raw) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return { error: `${name} is not a URL (expected ${protocols[0]}//user:password@host:port/…)` };
+  }
+  if (!protocols.includes(url.protocol)) return { error: `${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}, got ${url.protocol}//…` };
+  return raw;
+}
+
 type ConfigResult = { ok: true; value: ServerConfig } | { ok: false; error: string };
 
 /** Reads an integer environment variable within [min, max], or reports which one is wrong. */
@@ -252,6 +284,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
     signInAttemptsPerAddress: readInteger(env, 'SIGN_IN_ATTEMPTS_PER_ADDRESS', base.signInAttemptsPerAddress, 1, 1_000_000),
     heavyWorkers: readInteger(env, 'HEAVY_WORKERS', base.heavyWorkers, 1, 64),
     heavyJobsPerUser: readInteger(env, 'HEAVY_JOBS_PER_USER', base.heavyJobsPerUser, 1, 1000),
+    pgPoolSize: readInteger(env, 'PG_POOL_SIZE', base.pgPoolSize, 1, 1000),
   };
   for (const value of Object.values(numbers)) if (typeof value === 'string') return { ok: false, error: value };
   const synchronous = (env.SQLITE_SYNCHRONOUS ?? base.synchronous).toUpperCase();
@@ -266,6 +299,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
   if (typeof oidc === 'string') return { ok: false, error: oidc };
   const trustProxy = readBoolean(env, 'TRUST_PROXY', base.trustProxy);
   if (typeof trustProxy === 'string') return { ok: false, error: trustProxy };
+  const databaseUrl = readServiceUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  if (typeof databaseUrl === 'object' && databaseUrl !== null) return { ok: false, error: databaseUrl.error };
+  const redisUrl = readServiceUrl(env, 'REDIS_URL', ['redis:', 'rediss:']);
+  if (typeof redisUrl === 'object' && redisUrl !== null) return { ok: false, error: redisUrl.error };
+  const lonelyRelay = relayWithoutSharedStore({ databaseUrl, redisUrl });
+  if (lonelyRelay) return { ok: false, error: lonelyRelay };
   const adminToken = env.ADMIN_TOKEN ? env.ADMIN_TOKEN : null;
   if (adminToken !== null && adminToken.length < 16) return { ok: false, error: 'ADMIN_TOKEN must be at least 16 characters long' };
   return {
@@ -281,6 +320,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
       publicUrl,
       oidc,
       trustProxy,
+      databaseUrl,
+      redisUrl,
     },
   };
 }

@@ -13,27 +13,23 @@ import { deriveToken } from './auth/tokens.ts';
 import type { UpdateAuthorizer } from './collab/authorize-update.ts';
 import { CollabServer } from './collab/collab-server.ts';
 import type { StoreHooks } from './collab/collab-server.ts';
-import { defaultConfig } from './config.ts';
+import { defaultConfig, relayWithoutSharedStore } from './config.ts';
 import type { ServerConfig } from './config.ts';
 import type { HttpContext } from './http/http-context.ts';
 import { HeavyWork } from './heavy/heavy-work.ts';
 import { createRequestHandler } from './http/request-handler.ts';
 import { createConsoleLogger } from './logger.ts';
 import type { Logger } from './logger.ts';
-import { openDatabase, openMemoryDatabase } from './persistence/database.ts';
-import type { AppDatabase } from './persistence/database.ts';
-import { readOrCreateServerSecret } from './persistence/server-secret.ts';
-import { openServerStores } from './persistence/server-stores.ts';
-import { lostUpdateLog, openUpdateLog } from './persistence/update-log.ts';
+import { RedisCluster } from './cluster/redis-cluster.ts';
+import { RedisSignInLimits } from './cluster/redis-sign-in-limits.ts';
+import { openStorage } from './persistence/storage.ts';
+import type { Storage } from './persistence/storage.ts';
 import { StoreHealth } from './persistence/store-health.ts';
-import { missingDatabaseProblem, storeIdentityProblem } from './persistence/store-identity.ts';
-import type { UpdateLog } from './persistence/update-log.ts';
 import type { RoomStores } from './rooms/create-room.ts';
 import { ensureDefaultRoom } from './rooms/default-room.ts';
 import { RoomStats } from './rooms/room-stats.ts';
 import { RoundService } from './rounds/round-service.ts';
 import type { RoundHooks } from './rounds/round-service.ts';
-import { RoundStore } from './rounds/round-store.ts';
 import type { DefaultRoomInvites } from './rooms/default-room.ts';
 
 /** Options of startServer: any config field (defaults from `defaultConfig()`), plus seams. */
@@ -73,7 +69,7 @@ export interface RunningServer {
   rounds: RoundService;
   /** Returns the browser entry URL for an invite: `<PUBLIC_URL or http://HOST:PORT>/r/<room>?invite=TOKEN`. */
   inviteUrl(room: string, token: string): string;
-  /** The one-time link that creates the first administrator, or null once one exists. */
+  /** The one-time link that creates the first administrator, or null once one exists (as this process knows). */
   setupUrl(): string | null;
   close(): Promise<void>;
 }
@@ -83,20 +79,6 @@ const DATABASE_FILE_CHECK_MS = 5000;
 
 /** Time allowed to store pending updates on close; the process exits within 10 s (D2). */
 const SHUTDOWN_FLUSH_MS = 8000;
-
-/**
- * Opens DATA_DIR's database, unless its store is lost (store-identity.ts): then an empty one in
- * memory, and why. Nothing is created or written in DATA_DIR for a lost store.
- */
-function openStore(config: ServerConfig): { db: AppDatabase; lost: string | null } {
-  const missing = missingDatabaseProblem(config.dataDir);
-  if (missing) return { db: openMemoryDatabase(), lost: missing };
-  const db = openDatabase(config.dataDir, config.synchronous);
-  const replaced = storeIdentityProblem(db, config.dataDir);
-  if (!replaced) return { db, lost: null };
-  db.close();
-  return { db: openMemoryDatabase(), lost: replaced };
-}
 
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -109,9 +91,9 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 }
 
 /** Creates the default room on first start, or re-derives its invites; logs and goes on if impossible. */
-function prepareDefaultRoom(config: ServerConfig, stores: RoomStores, secret: Buffer, log: Logger): DefaultRoomInvites | null {
+async function prepareDefaultRoom(config: ServerConfig, stores: RoomStores, secret: Buffer, log: Logger): Promise<DefaultRoomInvites | null> {
   if (!config.defaultRoom) return null;
-  const result = ensureDefaultRoom(stores, secret, config.defaultRoom);
+  const result = await ensureDefaultRoom(stores, secret, config.defaultRoom);
   if (!result.ok) {
     log.error('room.default-failed', { room: config.defaultRoom.id, error: result.error });
     return null;
@@ -147,8 +129,19 @@ function createHttpServer(context: HttpContext): Server {
   return http;
 }
 
-/** Returns the idempotent close of a running server: stop listening, flush, close sockets, close the database. */
-function closer(http: Server, collab: CollabServer, access: AccessLayer, db: AppDatabase, updateLog: UpdateLog, log: Logger, beforeDbClose: () => void): () => Promise<void> {
+/** What a running server closes, in order. */
+interface Closables {
+  http: Server;
+  collab: CollabServer;
+  access: AccessLayer;
+  storage: Storage;
+  cluster: RedisCluster | null;
+  roomStats: RoomStats;
+  log: Logger;
+}
+
+/** Returns the idempotent close of a running server: stop listening, flush, close sockets, the relay and the store. */
+function closer({ http, collab, access, storage, cluster, roomStats, log }: Closables): () => Promise<void> {
   let closing: Promise<void> | null = null;
   return () => {
     closing ??= (async () => {
@@ -157,9 +150,9 @@ function closer(http: Server, collab: CollabServer, access: AccessLayer, db: App
       http.closeIdleConnections();
       const flushed = await collab.shutdown(Date.now() + SHUTDOWN_FLUSH_MS);
       http.closeAllConnections();
-      await updateLog.close();
-      beforeDbClose();
-      db.close();
+      await roomStats.flush().catch((error: unknown) => log.warn('room.stats-failed', { error }));
+      await cluster?.close();
+      await storage.close();
       if (flushed) log.info('server.stopped', { flushed });
       else log.error('server.stopped', { flushed, note: 'some accepted updates could not be stored; they were never acknowledged' });
     })();
@@ -167,40 +160,56 @@ function closer(http: Server, collab: CollabServer, access: AccessLayer, db: App
   };
 }
 
+/** Connects the process to the others through Redis, when REDIS_URL is set. */
+async function joinCluster(config: ServerConfig, log: Logger, hooks: StoreHooks | undefined): Promise<RedisCluster | null> {
+  if (!config.redisUrl) return null;
+  const cluster = await RedisCluster.connect(config.redisUrl, log, hooks?.dropRelayed);
+  log.info('cluster.joined', { process: cluster.id });
+  return cluster;
+}
+
 /**
- * Starts Apparatus: opens the database in DATA_DIR, creates the default room on first start,
- * and serves HTTP and the y-websocket endpoint on one port (0 picks a free one).
+ * Starts Apparatus: opens the store (SQLite in DATA_DIR, or PostgreSQL: DATABASE_URL), joins the
+ * other server processes (REDIS_URL), creates the default room on first start, and serves HTTP
+ * and the y-websocket endpoint on one port (0 picks a free one).
  */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
-  // Phase 1: configuration, storage (refused when it vanished: P5), secrets, the default room.
+  // Phase 1: configuration, storage (refused when it vanished: P5), the relay, secrets, the default room.
   const { authorizeUpdate, hooks, logger, heartbeatMs, roundHooks, foldLogsOnShutdown, ...overrides } = options;
   const config: ServerConfig = { ...defaultConfig(), ...overrides };
+  const lonelyRelay = relayWithoutSharedStore(config);
+  if (lonelyRelay) throw new RangeError(lonelyRelay);
   const log = logger ?? createConsoleLogger();
   const health = new StoreHealth(log);
-  const { db, lost } = openStore(config);
+  const storage = await openStorage(config, log);
+  const { stores, secret, lost, updateLog } = storage;
   if (lost) {
     log.error('store.lost', { problem: lost });
     health.raise('lost', { kind: 'database-lost', message: lost });
   }
-  const secret = readOrCreateServerSecret(config.dataDir);
-  const stores = openServerStores(db);
+  let cluster: RedisCluster | null;
+  try {
+    cluster = await joinCluster(config, log, hooks);
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
   const adminToken = config.adminToken ?? deriveToken(secret, 'admin');
   // Printed on every start until the first administrator exists; useless afterwards.
   const setupToken = deriveToken(secret, 'setup|1');
-  const defaultRoom = lost ? null : prepareDefaultRoom(config, stores, secret, log);
-  stores.sessions.deleteExpired(Date.now());
-  stores.webSessions.deleteExpired(Date.now());
+  const defaultRoom = lost ? null : await prepareDefaultRoom(config, stores, secret, log);
+  await stores.sessions.deleteExpired(Date.now());
+  await stores.webSessions.deleteExpired(Date.now());
 
   // Phase 2: the collaboration endpoint and the HTTP server around it.
   const identity = new IdentityService(stores, config.sessionTtlMs);
-  const access = createAccessLayer({ config, db, invites: stores.invites, profiles: stores.profiles, log, identity });
+  const access = createAccessLayer({ config, stores, log, identity });
   const settings = { ...config, heartbeatMs: heartbeatMs ?? 30_000, foldLogsOnShutdown: foldLogsOnShutdown ?? true };
-  // The update log has its own connection: relayed once in the WAL, acknowledged once fsynced (update-log.ts).
-  const updateLog = lost ? lostUpdateLog(db, lost) : openUpdateLog(config.dataDir, config.synchronous);
   const roomStats: RoomStats = new RoomStats({ stats: stores.roomStats, rooms: stores.rooms, updates: stores.updates, log, liveAnnotations: (room) => liveDoc(collab, room, 'annotations') });
   // Blind rounds wrap the access layer's guard and check: who may open and write which layer.
-  const rounds: RoundService = new RoundService({ store: new RoundStore(db), collab: (): CollabServer => collab, log, hooks: roundHooks });
+  const rounds: RoundService = new RoundService({ store: stores.rounds, sharedStore: storage.location.engine === 'postgres', announce: () => cluster?.accessChanged(), collab: (): CollabServer => collab, log, hooks: roundHooks });
   const collab: CollabServer = new CollabServer({
+    // SQLite: the update log has its own connection, relayed once in the WAL, acknowledged once fsynced (update-log.ts).
     store: updateLog.store,
     syncStored: updateLog.syncStored,
     identity,
@@ -212,35 +221,75 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     onCommitted: (docs) => roomStats.committed(docs),
     health,
     refuseAll: lost,
+    sharedStore: storage.location.engine === 'postgres',
+    relay: cluster,
+    prepareDoc: access.prepareDoc,
+    storedElsewhere: access.storedElsewhere,
   });
   access.watch(() => collab.connections());
-  const accounts = new AccountService({ stores, identity, limiter: new SignInLimiter({ failuresPerAccount: config.signInFailuresPerAccount, attemptsPerAddress: config.signInAttemptsPerAddress, windowMs: config.signInWindowMs }), setupToken });
+  if (cluster) {
+    identity.onRenamed((userId, name) => cluster.renamed(userId, name));
+    cluster.onEvent({
+      accessChanged: () => {
+        void access.sweeper()?.sweepSoon();
+        void rounds.refresh();
+      },
+      renamed: (userId, name) => access.names.set(userId, name),
+      roomDeleted: (room) => void collab.evictDeletedRoom(room),
+    });
+  }
+  const limits = { failuresPerAccount: config.signInFailuresPerAccount, attemptsPerAddress: config.signInAttemptsPerAddress, windowMs: config.signInWindowMs };
+  const limiter = cluster ? new RedisSignInLimits(cluster.commands, limits, log) : new SignInLimiter(limits);
+  const accounts = new AccountService({ stores, identity, limiter, setupToken });
+  if (!lost) await accounts.setupNeeded();
   const singleSignOn = config.oidc ? new SingleSignOn(config.oidc, log) : null;
-  const storeState = { health, databaseFile: updateLog.file, lost };
+  const storeState = { location: storage.location, health, databaseFile: updateLog.file, lost };
   const heavy = new HeavyWork({ workers: config.heavyWorkers, perUser: config.heavyJobsPerUser, maxQueued: config.heavyJobsQueued, log });
-  const http = createHttpServer({ config, log, identity, adminToken, rooms: stores, stores, collab, rounds, origins: access.origins, hosts: access.hosts, startedAt: Date.now(), accounts, singleSignOn, roomStats, store: storeState, heavy });
+  const http = createHttpServer({
+    config,
+    log,
+    identity,
+    adminToken,
+    rooms: stores,
+    stores,
+    collab,
+    rounds,
+    origins: access.origins,
+    hosts: access.hosts,
+    startedAt: Date.now(),
+    accounts,
+    singleSignOn,
+    roomStats,
+    store: storeState,
+    heavy,
+    accessChanged: () => cluster?.accessChanged(),
+    roomDeleted: (room) => cluster?.roomDeleted(room),
+    relayState: cluster ? () => cluster.state() : undefined,
+  });
   // Health also notices a vanished database file between requests to it (attack 6).
   const fileWatch = setInterval(() => {
     const problem = updateLog.file?.problem();
     if (problem) health.raise('file', { kind: 'database-vanished', message: problem });
   }, DATABASE_FILE_CHECK_MS);
   fileWatch.unref();
-  const closeServer = closer(http, collab, access, db, updateLog, log, () => roomStats.flush());
+  const closeServer = closer({ http, collab, access, storage, cluster, roomStats, log });
   const close = () => {
     clearInterval(fileWatch);
+    rounds.close();
     return Promise.all([closeServer(), heavy.close()]).then(() => undefined);
   };
 
-  // Phase 3: listen.
+  // Phase 3: listen (the running blind rounds known first: the checks read them from memory).
   let port: number;
   try {
+    if (!lost) await rounds.load();
     port = await listen(http, config.port, config.host);
   } catch (error) {
     await close();
     throw error;
   }
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  log.info('server.listening', { url, publicUrl: config.publicUrl, dataDir: config.dataDir, synchronous: config.synchronous });
+  log.info('server.listening', { url, publicUrl: config.publicUrl, store: storage.location.engine, ...(storage.location.engine === 'sqlite' ? { dataDir: config.dataDir, synchronous: config.synchronous } : {}), relay: cluster ? 'redis' : 'none' });
   // A reveal a crash interrupted is finished now (it merges only what is missing).
   void rounds.resumeReveals();
   return {
@@ -255,7 +304,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     rounds,
     // Printed for people to open: the published address when there is one (PUBLIC_URL).
     inviteUrl: (room, token) => `${config.publicUrl ?? url}/r/${room}?invite=${encodeURIComponent(token)}`,
-    setupUrl: () => (accounts.setupNeeded() ? `${config.publicUrl ?? url}/setup#${setupToken}` : null),
+    setupUrl: () => (!lost && accounts.setupKnownNeeded() ? `${config.publicUrl ?? url}/setup#${setupToken}` : null),
     close,
   };
 }

@@ -78,13 +78,13 @@ function invitesFromBanner(banner: string): RoomInvites {
 
 /**
  * Starts the real entry point (`server/main.ts`, built as `npm start` runs it) on a free port with
- * DATA_DIR `dataDir`, pinned to the server core, and resolves once its banner (URL, admin token,
- * invites) is complete.
+ * DATA_DIR `dataDir`, pinned to the server core (or `core`; null: not pinned), and resolves once
+ * its banner (URL, admin token, invites) is complete.
  */
-export async function launchApparatus(dataDir: string, env: Record<string, string> = {}): Promise<ApparatusServer> {
+export async function launchApparatus(dataDir: string, env: Record<string, string> = {}, core: number | null = SERVER_CORE): Promise<ApparatusServer> {
   await ensureServerBuilt();
   const launched = launchNode({
-    core: SERVER_CORE,
+    core,
     // What `npm start` runs: server/main.ts built to plain JavaScript (scripts/build-server.mjs).
     args: [...profilingArgs(), ...PROBE_ARGS, 'dist/server.mjs'],
     env: { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ADMIN_TOKEN: '', ...env },

@@ -156,6 +156,23 @@ export const BUDGETS: readonly BudgetDefinition[] = [
     met: (r) => r.apparatus.health_p99_ms < 100 && r.apparatus.live_p99_ms < 100,
   },
   {
+    scenario: 'several-servers',
+    label: 'fan-out over 3 processes',
+    budget: 'the one-process budgets hold over 3 processes on PostgreSQL and Redis: 50 clients p99 < 25 ms; 200 clients p99 < 100 ms, nothing lost (proposed)',
+    apparatus: (r) =>
+      `50 clients: p99 ${ms(r.apparatus?.fanout_50_p99_ms?.processes_3)} over 3 processes (${ms(r.apparatus?.fanout_50_p99_ms?.processes_1)} over 1); 200 clients: p99 ${ms(r.apparatus?.fanout_200_p99_ms?.processes_3)} (${ms(r.apparatus?.fanout_200_p99_ms?.processes_1)}), lost ${r.fanout?.clients_200?.processes_3?.lost}`,
+    reference: () => 'n/a',
+    met: (r) => r.apparatus.fanout_50_p99_ms.processes_3 < 25 && r.apparatus.fanout_200_p99_ms.processes_3 < 100 && r.fanout.clients_200.processes_3.lost === 0,
+  },
+  {
+    scenario: 'several-servers',
+    label: 'durable appends on PostgreSQL',
+    budget: '≥ 5,000 durable updates/s end to end, as on SQLite',
+    apparatus: (r) => `PostgreSQL ${r.apparatus?.postgres_updates_per_s}/s${range(r.appends?.postgres_end_to_end_per_s, '/s')}; SQLite in the same run ${r.apparatus?.sqlite_updates_per_s}/s; one room written through 1/2/3 processes: ${r.apparatus?.throughput_per_s?.one_room_processes_1}/${r.apparatus?.throughput_per_s?.one_room_processes_2}/${r.apparatus?.throughput_per_s?.one_room_processes_3}/s, a room each: ${r.apparatus?.throughput_per_s?.room_each_processes_1}/${r.apparatus?.throughput_per_s?.room_each_processes_2}/${r.apparatus?.throughput_per_s?.room_each_processes_3}/s`,
+    reference: () => 'n/a (no durability)',
+    met: (r) => r.apparatus.postgres_updates_per_s >= 5000,
+  },
+  {
     scenario: 'join-cold-2000',
     label: 'server memory',
     budget: '< 30 MB above an empty server (one room, chapter + 2,000 annotations)',

@@ -10,6 +10,7 @@ import { projectYDoc, TEXT_FRAGMENT_NAME } from '../../schema/chapter/y-text-pro
 import { compactDoc } from '../../server/persistence/compaction.ts';
 import { openDatabase } from '../../server/persistence/database.ts';
 import { replayStoredDoc } from '../../server/persistence/doc-replay.ts';
+import { SqliteExecutor } from '../../server/persistence/sql/sqlite-executor.ts';
 import { UpdateStore } from '../../server/persistence/update-store.ts';
 import { mulberry32 } from '../../tests/helpers/seeded-random.ts';
 
@@ -20,22 +21,22 @@ import { mulberry32 } from '../../tests/helpers/seeded-random.ts';
  * agreement report has real pairs), the rest comments and problems; one in five gets a reply
  * from another reader. Stored as the server would (a log, then compacted).
  */
-export function seedClassroom(dataDir: string, room: string, readers: number, perReader: number, seed = 11): { annotations: number; replies: number } {
+export async function seedClassroom(dataDir: string, room: string, readers: number, perReader: number, seed = 11): Promise<{ annotations: number; replies: number }> {
   const db = openDatabase(dataDir, 'NORMAL');
   try {
-    const store = new UpdateStore(db);
-    const load = (name: string) => {
-      const replayed = replayStoredDoc(store.loadDoc(name));
+    const store = new UpdateStore(new SqliteExecutor(db));
+    const load = async (name: string) => {
+      const replayed = replayStoredDoc(await store.loadDoc(name));
       if (!replayed.ok) throw new Error(`${name}: ${replayed.error}`);
       return replayed.value;
     };
-    const text = load(`${room}/text`);
-    const annotations = load(`${room}/annotations`);
+    const text = await load(`${room}/text`);
+    const annotations = await load(`${room}/annotations`);
     const updates: Uint8Array[] = [];
     annotations.on('update', (update: Uint8Array) => updates.push(update));
     const counts = write(text, annotations, readers, perReader, mulberry32(seed));
-    for (let i = 0; i < updates.length; i += 500) store.appendUpdates(updates.slice(i, i + 500).map((update) => ({ docName: `${room}/annotations`, update })));
-    const compacted = compactDoc(store, `${room}/annotations`);
+    for (let i = 0; i < updates.length; i += 500) await store.appendUpdates(updates.slice(i, i + 500).map((update) => ({ docName: `${room}/annotations`, update })));
+    const compacted = await compactDoc(store, `${room}/annotations`);
     if (!compacted.ok) throw new Error(`compacting ${room}/annotations: ${compacted.error}`);
     return counts;
   } finally {

@@ -7,6 +7,11 @@ export interface CrowdConfig {
   serverKind: ServerKind;
   /** The server's y-websocket URL (`BenchServer.wsBase`). */
   wsBase: string;
+  /**
+   * Several servers sharing the room (docs/several-servers.md): client i connects to
+   * `wsBases[i % n]` (round robin in the clients); replicas for comparison come from `wsBase`.
+   */
+  wsBases?: string[];
   room: string;
   /** One per client; the first `stockClients` of them use a stock y-websocket provider. */
   identities: BenchIdentity[];

@@ -23,6 +23,11 @@ async function inBatches<T>(items: T[], connect: (item: T) => Promise<void>): Pr
   for (let i = 0; i < items.length; i += JOIN_BATCH) await Promise.all(items.slice(i, i + JOIN_BATCH).map(connect));
 }
 
+/** The server client `i` connects to: its share of several (round robin), or the one. */
+function serverOf(config: CrowdConfig, i: number): string {
+  return config.wsBases && config.wsBases.length > 0 ? config.wsBases[i % config.wsBases.length]! : config.wsBase;
+}
+
 /** Connects every client of the crowd (annotations, and presence when configured) and waits until all have synced. */
 export async function joinCrowd(config: CrowdConfig, random: () => number): Promise<Crowd> {
   const latency = { annotations: new LatencyHistogram(), stock: new LatencyHistogram(), presence: new LatencyHistogram() };
@@ -30,18 +35,18 @@ export async function joinCrowd(config: CrowdConfig, random: () => number): Prom
   const acks = config.acks && config.serverKind === 'apparatus';
   await inBatches(config.identities.map((identity, i) => ({ identity, i })), async ({ identity, i }) => {
     if (i < config.stockClients) {
-      const peer = new StockAnnotationPeer(config.wsBase, config.room, identity, acks, [latency.annotations, latency.stock]);
+      const peer = new StockAnnotationPeer(serverOf(config, i), config.room, identity, acks, [latency.annotations, latency.stock]);
       crowd.stock.push(peer);
       return peer.synced();
     }
-    const peer = new RawAnnotationPeer(documentUrl(config.wsBase, config.room, 'annotations', identity, acks), identity);
+    const peer = new RawAnnotationPeer(documentUrl(serverOf(config, i), config.room, 'annotations', identity, acks), identity);
     crowd.raw.push(peer);
     return peer.synced();
   });
   if (config.presenceIntervalMs !== null) {
-    await inBatches(config.identities, async (identity) => {
+    await inBatches(config.identities.map((identity, i) => ({ identity, i })), async ({ identity, i }) => {
       const clientId = Math.floor(random() * 0x7fffffff);
-      const peer = new RawPresencePeer(documentUrl(config.wsBase, config.room, 'text', identity, false), identity, clientId, crowd.ledger, latency.presence);
+      const peer = new RawPresencePeer(documentUrl(serverOf(config, i), config.room, 'text', identity, false), identity, clientId, crowd.ledger, latency.presence);
       crowd.presence.push(peer);
       return peer.synced();
     });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import * as Y from 'yjs';
 import { openDatabase } from '../../server/persistence/database.ts';
 import { replayStoredDoc } from '../../server/persistence/doc-replay.ts';
+import { SqliteExecutor } from '../../server/persistence/sql/sqlite-executor.ts';
 import { UpdateStore } from '../../server/persistence/update-store.ts';
 import { launchApparatus, launchReference } from './bench-servers.ts';
 import type { BenchServer, ServerKind } from './bench-servers.ts';
@@ -49,6 +50,8 @@ export interface FanoutRun {
   crowd: CrowdResult;
   /** The server's probe over the measured window (event loop, CPU, memory). */
   probe: ProbeReply;
+  /** With several servers, the probes of the others over the same window. */
+  otherProbes?: ProbeReply[];
   /** Worst disagreement (ms) between the coordinator's and the load generator's shared clock. */
   clockCheckMs: number;
   loadAverage: number;
@@ -57,10 +60,10 @@ export interface FanoutRun {
 }
 
 /** Whether the store in `dataDir` replays to the state vector the load generator's server replica had. */
-function storeHolds(dataDir: string, stateVectorBase64: string): boolean {
+async function storeHolds(dataDir: string, stateVectorBase64: string): Promise<boolean> {
   const db = openDatabase(dataDir, 'NORMAL');
   try {
-    const replayed = replayStoredDoc(new UpdateStore(db).loadDoc(`${ROOM}/annotations`));
+    const replayed = replayStoredDoc(await new UpdateStore(new SqliteExecutor(db)).loadDoc(`${ROOM}/annotations`));
     if (!replayed.ok) return false;
     return sameBytes(Y.encodeStateVector(replayed.value), Buffer.from(stateVectorBase64, 'base64'));
   } finally {
@@ -68,10 +71,11 @@ function storeHolds(dataDir: string, stateVectorBase64: string): boolean {
   }
 }
 
-function crowdConfig(plan: FanoutPlan, server: BenchServer, identities: CrowdConfig['identities'], repetition: number): CrowdConfig {
+function crowdConfig(plan: FanoutPlan, server: BenchServer, identities: CrowdConfig['identities'], repetition: number, wsBases?: string[]): CrowdConfig {
   return {
     serverKind: server.kind,
     wsBase: server.wsBase,
+    ...(wsBases ? { wsBases } : {}),
     room: ROOM,
     identities,
     stockClients: plan.stockClients,
@@ -85,17 +89,29 @@ function crowdConfig(plan: FanoutPlan, server: BenchServer, identities: CrowdCon
   };
 }
 
-/** Plays the crowd against a running server with a fresh load-generator process; returns what it measured. */
-async function driveCrowd(plan: FanoutPlan, server: BenchServer, identities: CrowdConfig['identities'], repetition: number): Promise<Omit<FanoutRun, 'storeMatches'>> {
+/**
+ * Plays the crowd against a running server with a fresh load-generator process; returns what it
+ * measured. With `wsBases`, the clients are spread round robin over several servers sharing the
+ * room (the probe is `server`'s).
+ */
+export async function driveCrowd(
+  plan: FanoutPlan,
+  server: BenchServer,
+  identities: CrowdConfig['identities'],
+  repetition: number,
+  wsBases?: string[],
+  others: readonly BenchServer[] = [],
+): Promise<Omit<FanoutRun, 'storeMatches'>> {
   const generator = launchNode({ core: LOAD_CORE, args: ['--import', 'tsx', 'bench/lib/load-generator.ts'], ipc: true });
   try {
     const clockCheckMs = await clockAgreementMs(async () => (await ipcRequest<Extract<LoadGeneratorMessage, { type: 'clock' }>>(generator.child, { type: 'clock' }, 'clock', 10_000)).ms);
-    await ipcRequest(generator.child, { type: 'prepare', config: crowdConfig(plan, server, identities, repetition) }, 'ready', 120_000);
-    await server.probe({ reset: true, gc: true });
+    await ipcRequest(generator.child, { type: 'prepare', config: crowdConfig(plan, server, identities, repetition, wsBases) }, 'ready', 120_000);
+    await Promise.all([server, ...others].map((each) => each.probe({ reset: true, gc: true })));
     const loadAtStart = loadAverage();
     const { result } = await ipcRequest<Extract<LoadGeneratorMessage, { type: 'result' }>>(generator.child, { type: 'start' }, 'result', plan.durationMs + 180_000);
     const probe = await server.probe();
-    return { server: server.kind, repetition, crowd: result, probe, clockCheckMs, loadAverage: loadAtStart };
+    const otherProbes = await Promise.all(others.map((each) => each.probe()));
+    return { server: server.kind, repetition, crowd: result, probe, ...(others.length > 0 ? { otherProbes } : {}), clockCheckMs, loadAverage: loadAtStart };
   } finally {
     await stopProcess(generator, 'SIGTERM', 2000);
   }
@@ -111,7 +127,7 @@ async function runOnce(plan: FanoutPlan, kind: ServerKind, repetition: number): 
     const identities = apparatus ? await createSessions(apparatus.url, ROOM, apparatus.invites.annotator, plan.clients) : anonymousIdentities(plan.clients);
     const run = await driveCrowd(plan, server, identities, repetition);
     await server.stop();
-    const storeMatches = kind === 'apparatus' ? storeHolds(dataDir, run.crowd.convergence.serverStateVector) : null;
+    const storeMatches = kind === 'apparatus' ? await storeHolds(dataDir, run.crowd.convergence.serverStateVector) : null;
     return { ...run, storeMatches };
   } finally {
     await server.stop();

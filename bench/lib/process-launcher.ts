@@ -19,6 +19,16 @@ export function pinningAvailable(): boolean {
   return tasksetChecked;
 }
 
+/**
+ * Lets this process, and what it starts from now on without a core of its own, run on every
+ * core: `bench/run.ts` pins each scenario to the load core, and children inherit that affinity,
+ * so a scenario whose servers and engines are meant to be unpinned must widen it first.
+ */
+export function unpinThisProcess(): void {
+  if (!pinningAvailable()) return;
+  spawnSync('taskset', ['-a', '-p', '-c', `0-${os.cpus().length - 1}`, String(process.pid)], { stdio: 'ignore' });
+}
+
 /** How to start one Node process for a benchmark. */
 export interface NodeLaunch {
   /** The core to pin it to (`taskset -c`), or null for none; ignored where pinning is impossible. */

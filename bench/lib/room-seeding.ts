@@ -6,6 +6,7 @@ import { createAnnotation } from '../../schema/annotations/operations.ts';
 import { compactDoc } from '../../server/persistence/compaction.ts';
 import { openDatabase } from '../../server/persistence/database.ts';
 import { replayStoredDoc } from '../../server/persistence/doc-replay.ts';
+import { SqliteExecutor } from '../../server/persistence/sql/sqlite-executor.ts';
 import { UpdateStore } from '../../server/persistence/update-store.ts';
 import { mulberry32 } from '../../tests/helpers/convergence-fuzz.ts';
 import { anchorPool } from './annotation-stamps.ts';
@@ -45,8 +46,8 @@ function spanOf(table: BlockTable, annotation: Annotation): SeededSpan {
 }
 
 /** Reads a stored document (snapshot and log) from an open store; throws if it does not load. */
-function storedDoc(store: UpdateStore, docName: string): Y.Doc {
-  const replayed = replayStoredDoc(store.loadDoc(docName));
+async function storedDoc(store: UpdateStore, docName: string): Promise<Y.Doc> {
+  const replayed = replayStoredDoc(await store.loadDoc(docName));
   if (!replayed.ok) throw new Error(`${docName}: ${replayed.error}`);
   return replayed.value;
 }
@@ -77,17 +78,17 @@ function createUpdates(textDoc: Y.Doc, annotations: Y.Doc, count: number, seed: 
  * DATA_DIR, as a log of one update per annotation, then compacts the log into a snapshot, as
  * the server would have done long before a room grew this large.
  */
-export function seedAnnotations(dataDir: string, room: string, count: number, seed = 1): SeededAnnotations {
+export async function seedAnnotations(dataDir: string, room: string, count: number, seed = 1): Promise<SeededAnnotations> {
   const db = openDatabase(dataDir, 'NORMAL');
   try {
-    const store = new UpdateStore(db);
-    const textDoc = storedDoc(store, `${room}/text`);
-    const annotations = storedDoc(store, `${room}/annotations`);
+    const store = new UpdateStore(new SqliteExecutor(db));
+    const textDoc = await storedDoc(store, `${room}/text`);
+    const annotations = await storedDoc(store, `${room}/annotations`);
     const { updates, created } = createUpdates(textDoc, annotations, count, seed);
     for (let i = 0; i < updates.length; i += 500) {
-      store.appendUpdates(updates.slice(i, i + 500).map((update) => ({ docName: `${room}/annotations`, update })));
+      await store.appendUpdates(updates.slice(i, i + 500).map((update) => ({ docName: `${room}/annotations`, update })));
     }
-    const compacted = compactDoc(store, `${room}/annotations`);
+    const compacted = await compactDoc(store, `${room}/annotations`);
     if (!compacted.ok) throw new Error(`compacting ${room}/annotations: ${compacted.error}`);
     const table = new BlockTable(textDoc.getXmlFragment('prosemirror'));
     const categories: Record<string, number> = {};
@@ -108,11 +109,11 @@ export function seedAnnotations(dataDir: string, room: string, count: number, se
 }
 
 /** Reads both documents of a room from a (stopped) server's DATA_DIR. */
-export function readStoredRoom(dataDir: string, room: string): { text: Y.Doc; annotations: Y.Doc } {
+export async function readStoredRoom(dataDir: string, room: string): Promise<{ text: Y.Doc; annotations: Y.Doc }> {
   const db = openDatabase(dataDir, 'NORMAL');
   try {
-    const store = new UpdateStore(db);
-    return { text: storedDoc(store, `${room}/text`), annotations: storedDoc(store, `${room}/annotations`) };
+    const store = new UpdateStore(new SqliteExecutor(db));
+    return { text: await storedDoc(store, `${room}/text`), annotations: await storedDoc(store, `${room}/annotations`) };
   } finally {
     db.close();
   }

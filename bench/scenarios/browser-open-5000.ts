@@ -57,9 +57,9 @@ async function prepareData(): Promise<{ dataDir: string; open: BenchRoom; large:
   await server.stop();
   return {
     dataDir,
-    open: { room: OPEN_ROOM, seeded: seedAnnotations(dataDir, OPEN_ROOM, OPEN_ANNOTATIONS, 1), invites: null },
-    large: { room: LARGE_ROOM, seeded: seedAnnotations(dataDir, LARGE_ROOM, LARGE_ANNOTATIONS, 3), invites: largeInvites },
-    change: { room: CHANGE_ROOM, seeded: seedAnnotations(dataDir, CHANGE_ROOM, CHANGE_ANNOTATIONS, 2), invites: changeInvites },
+    open: { room: OPEN_ROOM, seeded: await seedAnnotations(dataDir, OPEN_ROOM, OPEN_ANNOTATIONS, 1), invites: null },
+    large: { room: LARGE_ROOM, seeded: await seedAnnotations(dataDir, LARGE_ROOM, LARGE_ANNOTATIONS, 3), invites: largeInvites },
+    change: { room: CHANGE_ROOM, seeded: await seedAnnotations(dataDir, CHANGE_ROOM, CHANGE_ANNOTATIONS, 2), invites: changeInvites },
   };
 }
 

@@ -117,7 +117,7 @@ async function createSecondRoom(server: ApparatusServer): Promise<string> {
 async function measureReference(dataDir: string, seeded: SeededAnnotations, joins: number): Promise<{ times: number[]; converged: boolean }> {
   const server = await launchReference();
   try {
-    const stored = readStoredRoom(dataDir, ROOM);
+    const stored = await readStoredRoom(dataDir, ROOM);
     const [identity] = anonymousIdentities(1);
     for (const [kind, doc] of [['text', stored.text], ['annotations', stored.annotations]] as const) {
       const pusher = new RawDocumentPeer(`${server.wsBase}/${ROOM}/${kind}`, identity!);
@@ -145,8 +145,8 @@ try {
   const first = await launchApparatus(dataDir);
   const secondInvite = await createSecondRoom(first);
   await first.stop();
-  const seeded = seedAnnotations(dataDir, ROOM, ANNOTATIONS);
-  seedAnnotations(dataDir, SECOND_ROOM, ANNOTATIONS);
+  const seeded = await seedAnnotations(dataDir, ROOM, ANNOTATIONS);
+  await seedAnnotations(dataDir, SECOND_ROOM, ANNOTATIONS);
   console.log(`join-cold-2000: ${seeded.count} annotations stored as a snapshot; ${processes} server processes × ${joinsPerProcess} cold joins`);
   const perProcess = [];
   for (let p = 0; p < processes; p++) {

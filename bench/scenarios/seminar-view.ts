@@ -105,7 +105,7 @@ async function prepareData(): Promise<{ dataDir: string; seeded: { annotations: 
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'apparatus-bench-'));
   const server = await launchApparatus(dataDir);
   await server.stop();
-  return { dataDir, seeded: seedClassroom(dataDir, ROOM, READERS, PER_READER) };
+  return { dataDir, seeded: await seedClassroom(dataDir, ROOM, READERS, PER_READER) };
 }
 
 async function ownerPage(browser: Browser, server: ApparatusServer, owner: BenchIdentity): Promise<Page> {

@@ -2,17 +2,18 @@ import type * as Y from 'yjs';
 import type { IdentityService } from '../auth/identity.ts';
 import type { UpdateAuthorizer } from '../collab/authorize-update.ts';
 import type { CollabConnection } from '../collab/collab-connection.ts';
+import type { CollabDoc } from '../collab/collab-doc.ts';
 import type { ServerConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
-import type { AppDatabase } from '../persistence/database.ts';
 import { replayStoredDoc } from '../persistence/doc-replay.ts';
-import type { InviteStore } from '../persistence/invite-store.ts';
-import type { ProfileStore } from '../persistence/profile-store.ts';
-import { UpdateStore } from '../persistence/update-store.ts';
+import type { ServerStores } from '../persistence/server-stores.ts';
+import type { UpdateStore } from '../persistence/update-store.ts';
 import { docNameOf } from '../rooms/doc-names.ts';
 import { createAccessAuthorizer } from './access-authorizer.ts';
+import { followRemoteUpdate } from './annotation-shadow.ts';
 import { CollabGuard } from './collab-guard.ts';
-import { CredentialSweeper, SessionExpiry } from './credential-sweeper.ts';
+import { CredentialSweeper } from './credential-sweeper.ts';
+import { CurrentNames } from './current-names.ts';
 import { createHostPolicy } from './host-policy.ts';
 import type { HostPolicy } from './host-policy.ts';
 import { createOriginPolicy } from './origin-policy.ts';
@@ -31,6 +32,16 @@ export interface AccessLayer {
   origins: OriginPolicy;
   /** The names this server answers to (DNS rebinding, issue 14). */
   hosts: HostPolicy;
+  /** The display names users chose, as the synchronous checks read them. */
+  names: CurrentNames;
+  /** Before a document takes updates: what its checks read from the store (a room's footnotes). */
+  prepareDoc(doc: CollabDoc): Promise<void>;
+  /**
+   * A document's update was stored by another server process (docs/several-servers.md): the
+   * footnotes of a room whose text changed are read again; an annotation document's shadow takes
+   * the update as the live document applies it (`applied`).
+   */
+  storedElsewhere(room: string, kind: CollabDoc['kind'], applied: { ydoc: Y.Doc; update: Uint8Array } | null): void;
   /** Starts checking the credentials of the connections `connections()` lists. */
   watch(connections: () => Iterable<CollabConnection>): void;
   /** The sweeper, once watching (tests run a sweep on demand). */
@@ -41,9 +52,7 @@ export interface AccessLayer {
 /** What the access layer is built from. */
 export interface AccessLayerOptions {
   config: ServerConfig;
-  db: AppDatabase;
-  invites: InviteStore;
-  profiles: ProfileStore;
+  stores: Pick<ServerStores, 'invites' | 'sessions' | 'profiles' | 'updates'>;
   log: Logger;
   /** Re-checks people's browser sessions on open sockets (signed out, removed, role changed). */
   identity?: IdentityService;
@@ -59,11 +68,9 @@ function liveTextDocAmong(connections: Iterable<CollabConnection>, room: string)
 }
 
 /** Reads a room's text document from the store (a replica of its own), or null when there is none. */
-function storedTextDocReader(db: AppDatabase, log: Logger): (room: string) => Y.Doc | null {
-  let store: UpdateStore | null = null;
-  return (room) => {
-    store ??= new UpdateStore(db);
-    const stored = store.loadDoc(docNameOf(room, 'text'));
+function storedTextDocReader(updates: UpdateStore, log: Logger): (room: string) => Promise<Y.Doc | null> {
+  return async (room) => {
+    const stored = await updates.loadDoc(docNameOf(room, 'text'));
     if (stored.snapshot === null && stored.updates.length === 0) return null;
     const replayed = replayStoredDoc(stored);
     if (replayed.ok) return replayed.value;
@@ -74,18 +81,21 @@ function storedTextDocReader(db: AppDatabase, log: Logger): (room: string) => Y.
 
 /** Builds the access layer. Nothing runs until `watch()`. */
 export function createAccessLayer(options: AccessLayerOptions): AccessLayer {
-  const { config, db, invites, profiles, log, identity } = options;
-  const currentName = (userId: string) => profiles.getName(userId);
+  const { config, stores, log, identity } = options;
+  const names = new CurrentNames(stores.profiles, log);
+  identity?.onRenamed((userId, name) => names.set(userId, name));
+  const currentName = (userId: string) => names.get(userId);
   const origins = createOriginPolicy(config.allowedOrigins);
   const hosts = createHostPolicy(config);
-  const guard = new CollabGuard({ limits: config, origins, hosts, log, currentName });
+  const guard = new CollabGuard({ limits: config, origins, hosts, log, currentName, attachedUser: (userId) => void names.refresh(userId) });
   let sweeper: CredentialSweeper | null = null;
   let openConnections: () => Iterable<CollabConnection> = () => [];
-  // Asked only when an update links a footnote. A room's loaded text document is found among the
-  // connections (its peers) until found once; its numbers then follow its updates.
+  // A room's loaded text document is found among the connections (its peers) until found once;
+  // its numbers then follow its updates. Otherwise its stored text is read when its annotations load.
   const footnotes = new RoomFootnotes({
     liveTextDoc: (room) => liveTextDocAmong(openConnections(), room),
-    storedTextDoc: storedTextDocReader(db, log),
+    storedTextDoc: storedTextDocReader(stores.updates, log),
+    readFailed: (room, error) => log.warn('access.footnotes-unreadable', { room, error }),
   });
   const authorize = createAccessAuthorizer({ currentName, footnoteNumbers: (room) => footnotes.numbers(room), clockSkewMs: config.clockSkewMs });
   return {
@@ -98,9 +108,15 @@ export function createAccessLayer(options: AccessLayerOptions): AccessLayer {
     guard,
     origins,
     hosts,
+    names,
+    prepareDoc: (doc) => (doc.kind === 'annotations' ? footnotes.prepare(doc.room) : Promise.resolve()),
+    storedElsewhere(room, kind, applied) {
+      if (kind === 'text') footnotes.textChanged(room);
+      if (applied && kind === 'annotations') followRemoteUpdate(applied.ydoc, applied.update);
+    },
     watch(connections) {
       openConnections = connections;
-      sweeper ??= new CredentialSweeper({ connections, invites, sessions: new SessionExpiry(db), identity, intervalMs: config.credentialCheckMs, log });
+      sweeper ??= new CredentialSweeper({ connections, invites: stores.invites, sessions: stores.sessions, identity, names, intervalMs: config.credentialCheckMs, log });
       sweeper.start();
     },
     sweeper: () => sweeper,

@@ -106,6 +106,15 @@ export function currentShadowOf(live: Y.Doc): AnnotationShadow {
   return shadow;
 }
 
+/**
+ * Takes an update another server process stored into the shadow of `live` (if it has one), just
+ * before `live` applies it: applied lazily with the accepted ones, so that following the live
+ * document costs no re-encoding of its state (docs/several-servers.md).
+ */
+export function followRemoteUpdate(live: Y.Doc, update: Uint8Array): void {
+  shadows.get(live)?.unapplied.push(update);
+}
+
 /** Takes an accepted update into the shadow (applied lazily) and records its client ids as the sender's. */
 export function acceptIntoShadow(shadow: AnnotationShadow, update: Uint8Array, clients: readonly number[], userId: string): void {
   shadow.unapplied.push(update);

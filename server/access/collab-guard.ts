@@ -37,6 +37,8 @@ export interface CollabGuardOptions {
   hosts?: HostPolicy;
   log: Logger;
   currentName?: (userId: string) => string | null;
+  /** Told of each user whose connection is attached (their current name is read then). */
+  attachedUser?: (userId: string) => void;
 }
 
 /** The address a request came from (the TCP peer; a reverse proxy's address if there is one). */
@@ -102,6 +104,7 @@ export class CollabGuard implements ConnectionGuard {
     increment(this.#socketsByAddress, address, 1);
     increment(this.#socketsByRoom, connection.doc.room, 1);
     this.#budgets.set(connection, new FrameBudget(this.#options.limits, Date.now()));
+    this.#options.attachedUser?.(connection.session.userId);
   }
 
   detached(connection: CollabConnection): void {

@@ -66,10 +66,10 @@ export function parseNewInvite(body: Record<string, unknown>, now: number): { ok
 }
 
 /** Creates an invite (its hash stored) and returns its token, shown this once, with its summary. */
-export function createInvite(invites: InviteStore, room: string, invite: NewInvite, now: number): { token: string; summary: InviteSummary } {
+export async function createInvite(invites: InviteStore, room: string, invite: NewInvite, now: number): Promise<{ token: string; summary: InviteSummary }> {
   const token = generateToken();
   const record = { tokenHash: hashToken(token), room, role: invite.role, createdAt: now, expiresAt: invite.expiresAt, label: invite.label };
-  invites.insert(record);
+  await invites.insert(record);
   return { token, summary: summarizeInvite({ ...record, revoked: false }, now) };
 }
 
@@ -80,6 +80,6 @@ export function inviteWithId<T extends { tokenHash: string }>(invites: readonly 
 }
 
 /** Finds a room's invite by public id. */
-export function findInvite(invites: InviteStore, room: string, id: string): InviteRecord | null {
-  return inviteWithId(invites.listForRoom(room), id);
+export async function findInvite(invites: InviteStore, room: string, id: string): Promise<InviteRecord | null> {
+  return inviteWithId(await invites.listForRoom(room), id);
 }

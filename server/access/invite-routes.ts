@@ -25,8 +25,8 @@ import { createInvite, findInvite, parseNewInvite, summarizeInvite } from './inv
 const ROOM = '([a-z0-9-]{1,64})';
 
 /** Identifies the caller and checks they may manage invites; answers the refusal itself. */
-function ownerOf({ request, response, params, context }: RouteRequest<HttpContext>): Session | null {
-  const caller = identifyForRoom(request, context.identity, params[0] ?? '');
+async function ownerOf({ request, response, params, context }: RouteRequest<HttpContext>): Promise<Session | null> {
+  const caller = await identifyForRoom(request, context.identity, params[0] ?? '');
   if (!caller.ok) {
     sendError(response, caller.status, caller.error);
     return null;
@@ -38,18 +38,16 @@ function ownerOf({ request, response, params, context }: RouteRequest<HttpContex
   return caller.value;
 }
 
-function handleList(route: RouteRequest<HttpContext>): void {
-  const owner = ownerOf(route);
+async function handleList(route: RouteRequest<HttpContext>): Promise<void> {
+  const owner = await ownerOf(route);
   if (!owner) return;
   const now = Date.now();
-  const invites = route.context.rooms.invites
-    .listForRoom(owner.room)
-    .map((invite) => ({ ...summarizeInvite(invite, now), yours: invite.tokenHash === owner.inviteHash }));
+  const invites = (await route.context.rooms.invites.listForRoom(owner.room)).map((invite) => ({ ...summarizeInvite(invite, now), yours: invite.tokenHash === owner.inviteHash }));
   sendJson(route.response, 200, { invites });
 }
 
 async function handleCreate(route: RouteRequest<HttpContext>): Promise<void> {
-  const owner = ownerOf(route);
+  const owner = await ownerOf(route);
   if (!owner) return;
   const { request, response, context } = route;
   const body = await readJsonBody(request, 4096);
@@ -57,20 +55,21 @@ async function handleCreate(route: RouteRequest<HttpContext>): Promise<void> {
   const now = Date.now();
   const parsed = parseNewInvite(body.value, now);
   if (!parsed.ok) return sendError(response, 400, parsed.error);
-  const { token, summary } = createInvite(context.rooms.invites, owner.room, parsed.value, now);
+  const { token, summary } = await createInvite(context.rooms.invites, owner.room, parsed.value, now);
   context.log.info('invite.created', { room: owner.room, id: summary.id, role: summary.role, by: owner.userId, expiresAt: summary.expiresAt });
   const url = `${publicBaseUrl(request, context)}/r/${owner.room}?invite=${encodeURIComponent(token)}`;
   sendJson(response, 201, { invite: { ...summary, yours: false }, token, url });
 }
 
-function handleRevoke(route: RouteRequest<HttpContext>): void {
-  const owner = ownerOf(route);
+async function handleRevoke(route: RouteRequest<HttpContext>): Promise<void> {
+  const owner = await ownerOf(route);
   if (!owner) return;
   const { response, params, context } = route;
-  const invite = findInvite(context.rooms.invites, owner.room, params[1] ?? '');
+  const invite = await findInvite(context.rooms.invites, owner.room, params[1] ?? '');
   if (!invite) return sendError(response, 404, `no invite ${JSON.stringify(params[1])} in this room`);
   if (invite.tokenHash === owner.inviteHash) return sendError(response, 409, 'you cannot revoke the invite you are signed in with');
-  context.rooms.invites.revoke(invite.tokenHash);
+  await context.rooms.invites.revoke(invite.tokenHash);
+  context.accessChanged();
   const closedConnections = closeConnectionsOfInvite(context.collab.connections(), invite.tokenHash, 'invite revoked');
   const summary = summarizeInvite({ ...invite, revoked: true }, Date.now());
   context.log.info('invite.revoked', { room: owner.room, id: summary.id, by: owner.userId, closedConnections });

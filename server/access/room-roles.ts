@@ -38,25 +38,25 @@ export function strongerRole(a: Role, b: Role): Role {
 }
 
 /** Whether an invite admits anyone at `now`. */
-function inviteUsable(invites: InviteStore, inviteHash: string, now: number): boolean {
-  const invite = invites.findByHash(inviteHash);
+async function inviteUsable(invites: InviteStore, inviteHash: string, now: number): Promise<boolean> {
+  const invite = await invites.findByHash(inviteHash);
   return invite !== null && !invite.revoked && (invite.expiresAt === null || invite.expiresAt > now);
 }
 
 /** Returns the subject's role in `room`, or null when they have no access. */
-export function roomRoleOf(stores: RoomRoleStores, subject: RoomRoleSubject, room: RoomRecord, now: number): RoomRole | null {
+export async function roomRoleOf(stores: RoomRoleStores, subject: RoomRoleSubject, room: RoomRecord, now: number): Promise<RoomRole | null> {
   let best: RoomRole | null = null;
   const consider = (role: Role, inviteHash: string | null) => {
     if (best === null || strongerRole(role, best.role) !== best.role) best = { role, inviteHash };
   };
   if (room.seminarId !== null) {
-    const member = stores.seminars.memberRole(room.seminarId, subject.userId);
-    if (member !== null) consider(stores.seminars.chapterRole(room.id, subject.userId) ?? member, null);
+    const member = await stores.seminars.memberRole(room.seminarId, subject.userId);
+    if (member !== null) consider((await stores.seminars.chapterRole(room.id, subject.userId)) ?? member, null);
   } else if (subject.isAdmin) {
     consider('owner', null);
   }
-  for (const grant of stores.grants.forUserInRoom(subject.userId, room.id)) {
-    if (inviteUsable(stores.invites, grant.inviteHash, now)) consider(grant.role, grant.inviteHash);
+  for (const grant of await stores.grants.forUserInRoom(subject.userId, room.id)) {
+    if (await inviteUsable(stores.invites, grant.inviteHash, now)) consider(grant.role, grant.inviteHash);
   }
   const found = best as RoomRole | null;
   if (found === null) return null;

@@ -7,7 +7,7 @@ import type { IdentityService } from './identity.ts';
 import { hashPassword, needsRehash, validateNewPassword, verifyPassword } from './passwords.ts';
 import { limitMessage } from './sign-in-limits.ts';
 import type { SingleSignOnClaims } from './single-sign-on.ts';
-import type { SignInLimiter } from './sign-in-limits.ts';
+import type { SignInLimits } from './sign-in-limits.ts';
 import { generateUserId, secretsEqual } from './tokens.ts';
 
 /**
@@ -71,7 +71,7 @@ function validateNewAccount(body: Record<string, unknown>): AccountOutcome<NewAc
 export interface AccountServiceOptions {
   stores: ServerStores;
   identity: IdentityService;
-  limiter: SignInLimiter;
+  limiter: SignInLimits;
   /** The one-time setup token (derived from the server secret); it works while no administrator exists. */
   setupToken: string;
 }
@@ -79,34 +79,42 @@ export interface AccountServiceOptions {
 /** Accounts and browser sign-in. */
 export class AccountService {
   readonly #options: AccountServiceOptions;
+  /** What `setupNeeded` last found (true until asked). */
+  #setupNeeded = true;
 
   constructor(options: AccountServiceOptions) {
     this.#options = options;
   }
 
   /** Whether the instance still needs its first administrator (the setup link works). */
-  setupNeeded(): boolean {
-    return this.#options.stores.accounts.countAdmins() === 0;
+  async setupNeeded(): Promise<boolean> {
+    this.#setupNeeded = (await this.#options.stores.accounts.countAdmins()) === 0;
+    return this.#setupNeeded;
+  }
+
+  /** What `setupNeeded` found last, without asking the store (the setup link printed at start). */
+  setupKnownNeeded(): boolean {
+    return this.#setupNeeded;
   }
 
   /** Whether anyone may sign up (otherwise only through an invite). */
-  signUpOpen(): boolean {
-    return this.#options.stores.settings.get(SIGN_UP_OPEN_KEY) === 'true';
+  async signUpOpen(): Promise<boolean> {
+    return (await this.#options.stores.settings.get(SIGN_UP_OPEN_KEY)) === 'true';
   }
 
   /** Opens or closes sign-up to everyone (administrators only; the route checks). */
-  setSignUpOpen(open: boolean): void {
-    this.#options.stores.settings.set(SIGN_UP_OPEN_KEY, open ? 'true' : 'false');
+  async setSignUpOpen(open: boolean): Promise<void> {
+    await this.#options.stores.settings.set(SIGN_UP_OPEN_KEY, open ? 'true' : 'false');
   }
 
   /** Counts an attempt of another kind from `address` (joining as a new guest); its refusal, or null. */
-  admitAttempt(address: string): AccountRefusal | null {
+  admitAttempt(address: string): Promise<AccountRefusal | null> {
     return this.#admit(address, null);
   }
 
   /** Refuses an attempt over the per-address or per-account limits; counts it otherwise. */
-  #admit(address: string, email: string | null): AccountRefusal | null {
-    const refusal = this.#options.limiter.admit(address, email?.toLowerCase() ?? null);
+  async #admit(address: string, email: string | null): Promise<AccountRefusal | null> {
+    const refusal = await this.#options.limiter.admit(address, email?.toLowerCase() ?? null);
     return refusal ? { status: 429, error: limitMessage(refusal), retryAfterMs: refusal.retryAfterMs } : null;
   }
 
@@ -118,28 +126,31 @@ export class AccountService {
     const { stores, identity } = this.#options;
     const passwordHash = await hashPassword(fields.password);
     const now = Date.now();
-    const userId = adoptableGuestId(stores, prior) ?? generateUserId();
-    const created = stores.db.transaction((): AccountOutcome<SignedIn> => {
-      if (stores.accounts.findByEmail(fields.email)) return { ok: false, status: 409, error: 'An account with this address exists already. Sign in instead.' };
-      stores.accounts.insert({ userId, email: fields.email, passwordHash, isAdmin, createdAt: now });
-      stores.profiles.setName(userId, fields.name);
-      absorbGuest(stores, prior, userId, now);
-      if (prior !== null && prior.kind !== 'room-session') stores.webSessions.delete(prior.tokenHash);
-      return { ok: true, value: { token: identity.createWebSession(userId, now), userId } };
-    })();
-    return created;
+    return stores.transaction(async (tx): Promise<AccountOutcome<SignedIn>> => {
+      const userId = (await adoptableGuestId(tx, prior)) ?? generateUserId();
+      // Checked again here: two setup links opened at once on two server processes make one administrator.
+      if (isAdmin && (await tx.accounts.countAdmins()) > 0) return { ok: false, status: 403, error: 'This setup link is not valid (the first administrator may exist already). Sign in instead.' };
+      if (await tx.accounts.findByEmail(fields.email)) return { ok: false, status: 409, error: 'An account with this address exists already. Sign in instead.' };
+      await tx.accounts.insert({ userId, email: fields.email, passwordHash, isAdmin, createdAt: now });
+      await tx.profiles.setName(userId, fields.name);
+      await absorbGuest(tx, prior, userId, now);
+      if (prior !== null && prior.kind !== 'room-session') await tx.webSessions.delete(prior.tokenHash);
+      return { ok: true, value: { token: await identity.createWebSession(userId, now), userId } };
+    });
   }
 
   /** First start: the setup link creates the first administrator (once; 403 afterwards). */
   async setup(body: Record<string, unknown>, address: string, prior: PriorIdentity): Promise<AccountOutcome<SignedIn>> {
-    const limited = this.#admit(address, null);
+    const limited = await this.#admit(address, null);
     if (limited) return { ok: false, ...limited };
-    if (typeof body.token !== 'string' || !secretsEqual(body.token, this.#options.setupToken) || !this.setupNeeded()) {
+    if (typeof body.token !== 'string' || !secretsEqual(body.token, this.#options.setupToken) || !(await this.setupNeeded())) {
       return { ok: false, status: 403, error: 'This setup link is not valid (the first administrator may exist already). Sign in instead.' };
     }
     const fields = validateNewAccount(body);
     if (!fields.ok) return fields;
-    return this.#createAccount(fields.value, prior, true);
+    const created = await this.#createAccount(fields.value, prior, true);
+    if (created.ok) this.#setupNeeded = false;
+    return created;
   }
 
   /**
@@ -147,9 +158,9 @@ export class AccountService {
    * invite sent with the form, or a guest who joined by one: `admittedByInvite`).
    */
   async signUp(body: Record<string, unknown>, address: string, prior: PriorIdentity, admittedByInvite: boolean): Promise<AccountOutcome<SignedIn>> {
-    const limited = this.#admit(address, null);
+    const limited = await this.#admit(address, null);
     if (limited) return { ok: false, ...limited };
-    if (!this.signUpOpen() && !admittedByInvite) return { ok: false, status: 403, error: 'Sign-up is by invitation on this server. Open the invite link you were given, or ask the administrator.' };
+    if (!(await this.signUpOpen()) && !admittedByInvite) return { ok: false, status: 403, error: 'Sign-up is by invitation on this server. Open the invite link you were given, or ask the administrator.' };
     const fields = validateNewAccount(body);
     if (!fields.ok) return fields;
     return this.#createAccount(fields.value, prior, false);
@@ -160,30 +171,30 @@ export class AccountService {
     const { stores, limiter } = this.#options;
     const email = typeof body.email === 'string' ? body.email.trim().slice(0, MAX_EMAIL_LENGTH) : '';
     const password = typeof body.password === 'string' ? body.password.slice(0, 1024) : '';
-    const limited = this.#admit(address, email);
+    const limited = await this.#admit(address, email);
     if (limited) return { ok: false, ...limited };
-    const account = email === '' ? null : stores.accounts.findByEmail(email);
+    const account = email === '' ? null : await stores.accounts.findByEmail(email);
     // One scrypt computation whether or not the account exists (verifyPassword checks a
     // throwaway hash for a missing one), so the time taken tells nothing either.
     const matches = await verifyPassword(password, account?.passwordHash ?? null);
     if (!account || !matches) {
-      limiter.failed(email.toLowerCase());
+      await limiter.failed(email.toLowerCase());
       return { ok: false, status: 401, error: WRONG_CREDENTIALS };
     }
-    limiter.succeeded(email.toLowerCase());
-    if (needsRehash(account.passwordHash!)) stores.accounts.setPasswordHash(account.userId, await hashPassword(password), Date.now());
-    return { ok: true, value: this.startSession(account, prior) };
+    await limiter.succeeded(email.toLowerCase());
+    if (needsRehash(account.passwordHash!)) await stores.accounts.setPasswordHash(account.userId, await hashPassword(password), Date.now());
+    return { ok: true, value: await this.startSession(account, prior) };
   }
 
   /** Starts a fresh browser session for an account, absorbing the prior guest; ends the prior session. */
-  startSession(account: AccountRecord, prior: PriorIdentity): SignedIn {
+  startSession(account: AccountRecord, prior: PriorIdentity): Promise<SignedIn> {
     const { stores, identity } = this.#options;
     const now = Date.now();
-    return stores.db.transaction(() => {
-      absorbGuest(stores, prior, account.userId, now);
-      if (prior !== null && prior.kind !== 'room-session') stores.webSessions.delete(prior.tokenHash);
-      return { token: identity.createWebSession(account.userId, now), userId: account.userId };
-    })();
+    return stores.transaction(async (tx) => {
+      await absorbGuest(tx, prior, account.userId, now);
+      if (prior !== null && prior.kind !== 'room-session') await tx.webSessions.delete(prior.tokenHash);
+      return { token: await identity.createWebSession(account.userId, now), userId: account.userId };
+    });
   }
 
   /**
@@ -191,25 +202,25 @@ export class AccountService {
    * account; on first sign-in an account whose address the provider verified is linked to it,
    * or else a new account is made (the institution vouches: no sign-up setting applies).
    */
-  signInWithProvider(claims: SingleSignOnClaims, prior: PriorIdentity): SignedIn {
+  async signInWithProvider(claims: SingleSignOnClaims, prior: PriorIdentity): Promise<SignedIn> {
     const { stores } = this.#options;
     const now = Date.now();
-    const account = stores.db.transaction(() => {
-      const known = stores.accounts.findByLogin(claims.issuer, claims.subject);
+    const account = await stores.transaction(async (tx) => {
+      const known = await tx.accounts.findByLogin(claims.issuer, claims.subject);
       if (known) return known;
-      const byEmail = claims.email && claims.emailVerified ? stores.accounts.findByEmail(claims.email) : null;
+      const byEmail = claims.email && claims.emailVerified ? await tx.accounts.findByEmail(claims.email) : null;
       if (byEmail) {
-        stores.accounts.addLogin(claims.issuer, claims.subject, byEmail.userId, now);
+        await tx.accounts.addLogin(claims.issuer, claims.subject, byEmail.userId, now);
         return byEmail;
       }
       const email = claims.email && claims.emailVerified && validateEmail(claims.email).ok ? claims.email : null;
-      const record: AccountRecord = { userId: adoptableGuestId(stores, prior) ?? generateUserId(), email, passwordHash: null, isAdmin: false, createdAt: now };
-      stores.accounts.insert(record);
-      stores.accounts.addLogin(claims.issuer, claims.subject, record.userId, now);
+      const record: AccountRecord = { userId: (await adoptableGuestId(tx, prior)) ?? generateUserId(), email, passwordHash: null, isAdmin: false, createdAt: now };
+      await tx.accounts.insert(record);
+      await tx.accounts.addLogin(claims.issuer, claims.subject, record.userId, now);
       const name = validateDisplayName(claims.name ?? email?.split('@')[0] ?? '');
-      if (name.ok) stores.profiles.setName(record.userId, name.value);
+      if (name.ok) await tx.profiles.setName(record.userId, name.value);
       return record;
-    })();
+    });
     return this.startSession(account, prior);
   }
 
@@ -220,24 +231,24 @@ export class AccountService {
   async changePassword(account: AccountRecord, body: Record<string, unknown>, address: string): Promise<AccountOutcome<SignedIn>> {
     const { stores, limiter, identity } = this.#options;
     const key = account.email?.toLowerCase() ?? account.userId;
-    const limited = this.#admit(address, key);
+    const limited = await this.#admit(address, key);
     if (limited) return { ok: false, ...limited };
     const next = validateNewPassword(body.next);
     if (!next.ok) return { ok: false, status: 400, error: next.error };
     const current = typeof body.current === 'string' ? body.current.slice(0, 1024) : '';
     if (!(await verifyPassword(current, account.passwordHash))) {
-      limiter.failed(key);
+      await limiter.failed(key);
       return { ok: false, status: 401, error: account.passwordHash === null ? 'This account signs in through single sign-on and has no password here.' : 'The current password is wrong.' };
     }
     const hash = await hashPassword(next.value);
     const now = Date.now();
     return {
       ok: true,
-      value: stores.db.transaction(() => {
-        stores.accounts.setPasswordHash(account.userId, hash, now);
-        stores.webSessions.deleteAllOf(account.userId);
-        return { token: identity.createWebSession(account.userId, now), userId: account.userId };
-      })(),
+      value: await stores.transaction(async (tx) => {
+        await tx.accounts.setPasswordHash(account.userId, hash, now);
+        await tx.webSessions.deleteAllOf(account.userId);
+        return { token: await identity.createWebSession(account.userId, now), userId: account.userId };
+      }),
     };
   }
 }

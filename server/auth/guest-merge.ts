@@ -18,16 +18,16 @@ export type PriorIdentity =
   | null;
 
 /** The guest user id a new account may take over, or null (no guest, or the id is taken). */
-export function adoptableGuestId(stores: Pick<ServerStores, 'accounts'>, prior: PriorIdentity): string | null {
+export async function adoptableGuestId(stores: Pick<ServerStores, 'accounts'>, prior: PriorIdentity): Promise<string | null> {
   if (prior === null || prior.kind === 'account') return null;
-  if (stores.accounts.get(prior.userId) || stores.accounts.accountOfAlias(prior.userId)) return null;
+  if ((await stores.accounts.get(prior.userId)) || (await stores.accounts.accountOfAlias(prior.userId))) return null;
   return prior.userId;
 }
 
 /** A room session becomes a room grant of the person (same room, role and invite), and ends. */
-function carryRoomSession(stores: ServerStores, session: SessionRecord, userId: string, now: number): void {
-  stores.grants.insert({ room: session.room, userId, role: session.role, inviteHash: session.inviteHash, grantedAt: now });
-  stores.sessions.delete(session.tokenHash);
+async function carryRoomSession(stores: ServerStores, session: SessionRecord, userId: string, now: number): Promise<void> {
+  await stores.grants.insert({ room: session.room, userId, role: session.role, inviteHash: session.inviteHash, grantedAt: now });
+  await stores.sessions.delete(session.tokenHash);
 }
 
 /**
@@ -36,14 +36,14 @@ function carryRoomSession(stores: ServerStores, session: SessionRecord, userId: 
  * is linked as an alias and its memberships, per-chapter roles and room grants move to the
  * account. The guest's browser sessions end (the caller starts a fresh one: rotation).
  */
-export function absorbGuest(stores: ServerStores, prior: PriorIdentity, userId: string, now: number): void {
+export async function absorbGuest(stores: ServerStores, prior: PriorIdentity, userId: string, now: number): Promise<void> {
   if (prior === null || prior.kind === 'account') return;
   if (prior.userId !== userId) {
-    if (stores.accounts.get(prior.userId)) return;
-    stores.accounts.link(prior.userId, userId, now);
-    stores.seminars.reassign(prior.userId, userId);
-    stores.grants.reassign(prior.userId, userId);
-    stores.webSessions.deleteAllOf(prior.userId);
+    if (await stores.accounts.get(prior.userId)) return;
+    await stores.accounts.link(prior.userId, userId, now);
+    await stores.seminars.reassign(prior.userId, userId);
+    await stores.grants.reassign(prior.userId, userId);
+    await stores.webSessions.deleteAllOf(prior.userId);
   }
-  if (prior.kind === 'room-session') carryRoomSession(stores, prior.session, userId, now);
+  if (prior.kind === 'room-session') await carryRoomSession(stores, prior.session, userId, now);
 }

@@ -90,6 +90,7 @@ export class IdentityService {
   readonly #stores: IdentityStores;
   readonly #sessionTtlMs: number;
   readonly people: PeopleDirectory;
+  readonly #renameListeners: Array<(userId: string, name: string) => void> = [];
 
   constructor(stores: IdentityStores, sessionTtlMs: number) {
     this.#stores = stores;
@@ -103,16 +104,16 @@ export class IdentityService {
   }
 
   /** Checks an invite by token hash: it must exist, be unrevoked and unexpired. */
-  #usableInvite(inviteHash: string, now: number): { ok: true; value: InviteRecord } | { ok: false; error: CredentialError } {
-    const invite = this.#stores.invites.findByHash(inviteHash);
+  async #usableInvite(inviteHash: string, now: number): Promise<{ ok: true; value: InviteRecord } | { ok: false; error: CredentialError }> {
+    const invite = await this.#stores.invites.findByHash(inviteHash);
     if (!invite) return { ok: false, error: 'unknown' };
     if (invite.revoked) return { ok: false, error: 'revoked' };
     if (invite.expiresAt !== null && invite.expiresAt <= now) return { ok: false, error: 'expired' };
     return { ok: true, value: invite };
   }
 
-  #identity(userId: string, room: string, role: Role, via: Session['via'], inviteHash: string): Session {
-    return { userId, room, role, via, inviteHash, name: this.#stores.profiles.getName(userId) ?? defaultName(role, userId) };
+  async #identity(userId: string, room: string, role: Role, via: Session['via'], inviteHash: string): Promise<Session> {
+    return { userId, room, role, via, inviteHash, name: (await this.#stores.profiles.getName(userId)) ?? defaultName(role, userId) };
   }
 
   /**
@@ -121,47 +122,47 @@ export class IdentityService {
    * derived from the invite (`i-` and 16 hex digits of its hash): every program holding the same
    * invite is the same user. A room session works only while its invite is usable.
    */
-  resolveToken(token: string, now = Date.now()): CredentialResult {
+  async resolveToken(token: string, now = Date.now()): Promise<CredentialResult> {
     const tokenHash = hashToken(token);
-    const session = this.#stores.sessions.findByHash(tokenHash);
+    const session = await this.#stores.sessions.findByHash(tokenHash);
     if (session) {
       if (session.expiresAt <= now) return { ok: false, error: 'expired' };
-      const invite = this.#usableInvite(session.inviteHash, now);
+      const invite = await this.#usableInvite(session.inviteHash, now);
       if (!invite.ok) return invite;
-      return { ok: true, value: this.#identity(session.userId, session.room, session.role, 'session', session.inviteHash) };
+      return { ok: true, value: await this.#identity(session.userId, session.room, session.role, 'session', session.inviteHash) };
     }
-    const invite = this.#usableInvite(tokenHash, now);
+    const invite = await this.#usableInvite(tokenHash, now);
     if (!invite.ok) return invite;
     const userId = `i-${tokenHash.slice(0, 16)}`;
-    return { ok: true, value: this.#identity(userId, invite.value.room, invite.value.role, 'invite', tokenHash) };
+    return { ok: true, value: await this.#identity(userId, invite.value.room, invite.value.role, 'invite', tokenHash) };
   }
 
   /** The person of a browser session token (an account or a guest), or why there is none. */
-  personOf(token: string, now = Date.now()): { ok: true; value: WebPerson } | { ok: false; error: CredentialError } {
+  personOf(token: string, now = Date.now()): Promise<{ ok: true; value: WebPerson } | { ok: false; error: CredentialError }> {
     return this.personOfHash(hashToken(token), now);
   }
 
   /** `personOf` by the token's hash (the sweep of open sockets knows only hashes). */
-  personOfHash(tokenHash: string, now = Date.now()): { ok: true; value: WebPerson } | { ok: false; error: CredentialError } {
-    const session = this.#stores.webSessions.findByHash(tokenHash);
+  async personOfHash(tokenHash: string, now = Date.now()): Promise<{ ok: true; value: WebPerson } | { ok: false; error: CredentialError }> {
+    const session = await this.#stores.webSessions.findByHash(tokenHash);
     if (!session) return { ok: false, error: 'unknown' };
     if (session.expiresAt <= now) return { ok: false, error: 'expired' };
-    return { ok: true, value: { ...this.people.person(session.userId), session } };
+    return { ok: true, value: { ...(await this.people.person(session.userId)), session } };
   }
 
   /** Whether a token is any usable credential at all (before a room is considered), or why not. */
-  credentialProblem(token: string, now = Date.now()): CredentialError | null {
-    const person = this.personOf(token, now);
+  async credentialProblem(token: string, now = Date.now()): Promise<CredentialError | null> {
+    const person = await this.personOf(token, now);
     if (person.ok) return null;
-    const resolved = this.resolveToken(token, now);
+    const resolved = await this.resolveToken(token, now);
     return resolved.ok ? null : person.error === 'expired' ? 'expired' : resolved.error;
   }
 
   /** The identity of a person in a room, or null when they have no access to it. */
-  #personInRoom(person: WebPerson, room: string, now: number): Session | null {
-    const record = this.#stores.rooms.get(room);
+  async #personInRoom(person: WebPerson, room: string, now: number): Promise<Session | null> {
+    const record = await this.#stores.rooms.get(room);
     if (!record) return null;
-    const role = roomRoleOf(this.#stores, { userId: person.userId, isAdmin: person.account?.isAdmin ?? false }, record, now);
+    const role = await roomRoleOf(this.#stores, { userId: person.userId, isAdmin: person.account?.isAdmin ?? false }, record, now);
     if (!role) return null;
     return {
       userId: person.userId,
@@ -179,13 +180,13 @@ export class IdentityService {
    * Resolves any token for one room: an invite or room session of that room (another room's is
    * `forbidden`), or a browser session whose person has a role there (none: `forbidden`).
    */
-  resolveForRoom(token: string, room: string, now = Date.now()): RoomIdentityResult {
-    const person = this.personOf(token, now);
+  async resolveForRoom(token: string, room: string, now = Date.now()): Promise<RoomIdentityResult> {
+    const person = await this.personOf(token, now);
     if (person.ok) {
-      const session = this.#personInRoom(person.value, room, now);
+      const session = await this.#personInRoom(person.value, room, now);
       return session ? { ok: true, value: session } : { ok: false, error: 'forbidden' };
     }
-    const resolved = this.resolveToken(token, now);
+    const resolved = await this.resolveToken(token, now);
     if (!resolved.ok) return resolved;
     return resolved.value.room === room ? resolved : { ok: false, error: 'forbidden' };
   }
@@ -194,38 +195,49 @@ export class IdentityService {
    * Checks an open connection's identity again (the sweep of open sockets): returns why it no
    * longer holds — signed out, expired, removed from the seminar, a changed role — or null.
    */
-  recheck(session: Session, now = Date.now()): { code: 'unauthorized' | 'forbidden'; reason: string } | null {
+  async recheck(session: Session, now = Date.now()): Promise<{ code: 'unauthorized' | 'forbidden'; reason: string } | null> {
     if (session.via !== 'web' || session.credentialHash === undefined) return null;
-    const person = this.personOfHash(session.credentialHash, now);
+    const person = await this.personOfHash(session.credentialHash, now);
     if (!person.ok) return { code: 'unauthorized', reason: person.error === 'expired' ? 'session expired' : 'signed out' };
-    const current = this.#personInRoom(person.value, session.room, now);
+    const current = await this.#personInRoom(person.value, session.room, now);
     if (!current) return { code: 'forbidden', reason: 'no longer a member' };
     if (current.role !== session.role) return { code: 'forbidden', reason: 'role changed' };
     return null;
   }
 
   /** Creates a room session (a new user) from an invite token. */
-  createSession(inviteToken: string, now = Date.now()): { ok: true; value: CreatedSession } | { ok: false; error: CredentialError } {
+  async createSession(inviteToken: string, now = Date.now()): Promise<{ ok: true; value: CreatedSession } | { ok: false; error: CredentialError }> {
     const inviteHash = hashToken(inviteToken);
-    const invite = this.#usableInvite(inviteHash, now);
+    const invite = await this.#usableInvite(inviteHash, now);
     if (!invite.ok) return invite;
     const token = generateToken();
     const userId = generateUserId();
     const { room, role } = invite.value;
-    this.#stores.sessions.insert({ tokenHash: hashToken(token), userId, room, role, inviteHash, createdAt: now, expiresAt: now + this.#sessionTtlMs });
-    return { ok: true, value: { token, session: this.#identity(userId, room, role, 'session', inviteHash) } };
+    await this.#stores.sessions.insert({ tokenHash: hashToken(token), userId, room, role, inviteHash, createdAt: now, expiresAt: now + this.#sessionTtlMs });
+    return { ok: true, value: { token, session: await this.#identity(userId, room, role, 'session', inviteHash) } };
   }
 
   /** Starts a browser session for a person; returns its token (set as the cookie, stored hashed). */
-  createWebSession(userId: string, now = Date.now()): string {
+  async createWebSession(userId: string, now = Date.now()): Promise<string> {
     const token = generateToken();
-    this.#stores.webSessions.insert({ tokenHash: hashToken(token), userId, createdAt: now, expiresAt: now + this.#sessionTtlMs });
+    await this.#stores.webSessions.insert({ tokenHash: hashToken(token), userId, createdAt: now, expiresAt: now + this.#sessionTtlMs });
     return token;
   }
 
   /** Records a validated display name for a user; returns the updated identity. */
-  rename(session: Session, name: string): Session {
-    this.#stores.profiles.setName(session.userId, name);
+  async rename(session: Session, name: string): Promise<Session> {
+    await this.setName(session.userId, name);
     return { ...session, name };
+  }
+
+  /** Records a validated display name for a user (every rename passes here). */
+  async setName(userId: string, name: string): Promise<void> {
+    await this.#stores.profiles.setName(userId, name);
+    for (const listener of this.#renameListeners) listener(userId, name);
+  }
+
+  /** Tells `listener` of every rename made here (the access checks keep current names: names.ts). */
+  onRenamed(listener: (userId: string, name: string) => void): void {
+    this.#renameListeners.push(listener);
   }
 }

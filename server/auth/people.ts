@@ -36,16 +36,16 @@ export class PeopleDirectory {
   }
 
   /** The person writing under `userId` now (an account, or a guest). */
-  person(userId: string): Person {
-    const account = this.#accounts.get(userId);
+  async person(userId: string): Promise<Person> {
+    const account = await this.#accounts.get(userId);
     const identities = new Set([userId]);
-    if (account) for (const alias of this.#accounts.aliasesOf(userId)) identities.add(alias);
-    return { userId, identities, account, name: this.#profiles.getName(userId) ?? defaultPersonName(userId, account) };
+    if (account) for (const alias of await this.#accounts.aliasesOf(userId)) identities.add(alias);
+    return { userId, identities, account, name: (await this.#profiles.getName(userId)) ?? defaultPersonName(userId, account) };
   }
 
   /** The user id a person writes under now, for any id they wrote under (an alias maps to its account). */
-  canonicalId(authorId: string): string {
-    return this.#accounts.accountOfAlias(authorId) ?? authorId;
+  async canonicalId(authorId: string): Promise<string> {
+    return (await this.#accounts.accountOfAlias(authorId)) ?? authorId;
   }
 
   /**
@@ -53,13 +53,13 @@ export class PeopleDirectory {
    * identity linked to it): each mapped to the account's user id and current name, so that
    * everything one person wrote reads as theirs under one name. Guests' ids are left out.
    */
-  linkedAuthors(authorIds: Iterable<string>): Map<string, { userId: string; name: string }> {
+  async linkedAuthors(authorIds: Iterable<string>): Promise<Map<string, { userId: string; name: string }>> {
     const linked = new Map<string, { userId: string; name: string }>();
     const names = new Map<string, string>();
     for (const id of new Set(authorIds)) {
-      const owner = this.#accounts.accountOfAlias(id) ?? (this.#accounts.get(id) ? id : null);
+      const owner = (await this.#accounts.accountOfAlias(id)) ?? ((await this.#accounts.get(id)) ? id : null);
       if (owner === null) continue;
-      if (!names.has(owner)) names.set(owner, this.person(owner).name);
+      if (!names.has(owner)) names.set(owner, (await this.person(owner)).name);
       linked.set(id, { userId: owner, name: names.get(owner)! });
     }
     return linked;

@@ -20,6 +20,23 @@ export interface LimitRefusal {
   retryAfterMs: number;
 }
 
+/**
+ * Where the counts live: this process's memory (one server), or a store every process shares
+ * (Redis, when several run: docs/several-servers.md), so a lock-out holds whichever process
+ * the next attempt reaches.
+ */
+export interface SignInLimits {
+  /**
+   * Records an attempt from `address` (for `account`, when the attempt names one) and says
+   * whether it may go ahead. A refused attempt is not counted against the account.
+   */
+  admit(address: string, account: string | null, now?: number): Promise<LimitRefusal | null>;
+  /** Records a failed attempt for an account name. */
+  failed(account: string, now?: number): Promise<void>;
+  /** Clears an account's failures after a successful sign-in. */
+  succeeded(account: string): Promise<void>;
+}
+
 /** Recent event times per key, oldest first, at most `limit` kept. */
 class SlidingWindow {
   readonly #times = new Map<string, number[]>();
@@ -59,8 +76,8 @@ class SlidingWindow {
   }
 }
 
-/** Counts sign-in attempts and failures, and refuses attempts over the limits. */
-export class SignInLimiter {
+/** Counts sign-in attempts and failures in this process's memory, and refuses attempts over the limits. */
+export class SignInLimiter implements SignInLimits {
   readonly #failures: SlidingWindow;
   readonly #attempts: SlidingWindow;
   #lastSweep = 0;
@@ -70,11 +87,7 @@ export class SignInLimiter {
     this.#attempts = new SlidingWindow(settings.attemptsPerAddress, settings.windowMs);
   }
 
-  /**
-   * Records an attempt from `address` (for `account`, when the attempt names one) and says
-   * whether it may go ahead. A refused attempt is not counted against the account.
-   */
-  admit(address: string, account: string | null, now = Date.now()): LimitRefusal | null {
+  async admit(address: string, account: string | null, now = Date.now()): Promise<LimitRefusal | null> {
     if (now - this.#lastSweep > 60_000) {
       this.#failures.sweep(now);
       this.#attempts.sweep(now);
@@ -88,12 +101,12 @@ export class SignInLimiter {
   }
 
   /** Records a failed attempt for an account name. */
-  failed(account: string, now = Date.now()): void {
+  async failed(account: string, now = Date.now()): Promise<void> {
     this.#failures.record(account, now);
   }
 
   /** Clears an account's failures after a successful sign-in. */
-  succeeded(account: string): void {
+  async succeeded(account: string): Promise<void> {
     this.#failures.clear(account);
   }
 }

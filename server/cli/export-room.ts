@@ -1,21 +1,21 @@
 // `npm run --silent export -- --room <room> --format <format> --base-url <url> [options] [--data-dir d] [--out file]`:
 // reads a room straight from the data directory (the server may be running: the database is
-// opened read-only, and WAL lets it read while the server writes) and prints the export on stdout
+// opened read-only, and WAL lets it read while the server writes), or from PostgreSQL when
+// DATABASE_URL is set (docs/several-servers.md), and prints the export on stdout
 // (or writes it to --out). Formats are those of EXPORT_FORMATS (native, w3c, tei, csv, docx, …),
 // with the options each takes as flags (--kinds claim,problem, --include-resolved, --pages). IRIs
 // are built on --base-url, else PUBLIC_URL: the CLI never guesses the address a server is published at.
 // Exit codes: 0 exported, 1 no such room or unreadable store, 2 bad usage.
-import Database from 'better-sqlite3';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { exportFormat, exportFormatNames, isRoomId, parseExportChoices } from '../../schema/index.ts';
 import type { DocKind, ExportBody, ExportChoices, ExportFormat, ExportOptionName } from '../../schema/index.ts';
 import { readPublicUrl } from '../config.ts';
 import { DATABASE_FILE } from '../persistence/database.ts';
-import type { AppDatabase } from '../persistence/database.ts';
 import { replayStoredDoc } from '../persistence/doc-replay.ts';
-import { RoomStore } from '../persistence/room-store.ts';
-import { UpdateStore } from '../persistence/update-store.ts';
+import { openStoreReader } from '../persistence/storage.ts';
+import type { StoreLocation } from '../persistence/storage.ts';
+import type { UpdateStore } from '../persistence/update-store.ts';
 import { snapshotRoom } from '../http/export-import-docs.ts';
 import { docNameOf } from '../rooms/doc-names.ts';
 import { parseCommandLine } from './cli-arguments.ts';
@@ -31,7 +31,7 @@ interface CliArguments {
   room: string;
   format: ExportFormat;
   choices: ExportChoices;
-  dataDir: string;
+  store: StoreLocation;
   baseUrl: string;
   /** The file to write, or null for stdout. */
   out: string | null;
@@ -65,33 +65,34 @@ function parseArguments(argv: string[], env: NodeJS.ProcessEnv): CliArguments | 
   const baseUrl = readPublicUrl(givenBaseUrl ?? env.PUBLIC_URL);
   if (baseUrl === null) return 'no --base-url given: name the address the server is published at (e.g. --base-url https://apparatus.example.edu), which every exported IRI is built on';
   if (typeof baseUrl === 'object') return baseUrl.error.replace('PUBLIC_URL', givenBaseUrl !== undefined ? '--base-url' : 'PUBLIC_URL');
-  return { room, format, choices: choices.value, dataDir: path.resolve(dataDir ?? env.DATA_DIR ?? 'data'), baseUrl, out: out ?? null };
+  const store: StoreLocation = env.DATABASE_URL ? { engine: 'postgres', url: env.DATABASE_URL } : { engine: 'sqlite', dataDir: path.resolve(dataDir ?? env.DATA_DIR ?? 'data') };
+  return { room, format, choices: choices.value, store, baseUrl, out: out ?? null };
 }
 
 /** Reads one stored document, replaying snapshot and log as the server does. */
-function readDoc(updates: UpdateStore, room: string, kind: DocKind) {
-  const replayed = replayStoredDoc(updates.loadDoc(docNameOf(room, kind)));
+async function readDoc(updates: UpdateStore, room: string, kind: DocKind) {
+  const replayed = replayStoredDoc(await updates.loadDoc(docNameOf(room, kind)));
   if (!replayed.ok) throw new Error(`${room}/${kind} cannot be read: ${replayed.error}`);
   return replayed.value;
 }
 
 /** Reads the room and returns the export, or the message that explains why not. */
 async function exportRoom(args: CliArguments): Promise<{ ok: true; data: ExportBody } | { ok: false; error: string }> {
-  const file = path.join(args.dataDir, DATABASE_FILE);
-  if (!existsSync(file)) return { ok: false, error: `no Apparatus database at ${file}` };
-  const db: AppDatabase = new Database(file, { readonly: true, fileMustExist: true });
+  const where = args.store.engine === 'sqlite' ? path.join(args.store.dataDir, DATABASE_FILE) : 'DATABASE_URL';
+  if (args.store.engine === 'sqlite' && !existsSync(where)) return { ok: false, error: `no Apparatus database at ${where}` };
+  const reader = openStoreReader(args.store, { error: (event, fields) => process.stderr.write(`${event} ${String(fields?.error)}\n`) });
   try {
-    const record = new RoomStore(db).get(args.room);
-    if (!record) return { ok: false, error: `no room "${args.room}" in ${file}` };
-    const updates = new UpdateStore(db);
-    const snapshot = snapshotRoom({ id: record.id, title: record.title }, readDoc(updates, args.room, 'text'), readDoc(updates, args.room, 'annotations'));
+    const record = await reader.stores.rooms.get(args.room);
+    if (!record) return { ok: false, error: `no room "${args.room}" in ${where}` };
+    const { updates } = reader.stores;
+    const snapshot = snapshotRoom({ id: record.id, title: record.title }, await readDoc(updates, args.room, 'text'), await readDoc(updates, args.room, 'annotations'));
     // No byte order mark: CLI output is piped into programs, not opened in Excel.
     const data = await args.format.build(snapshot, { baseUrl: args.baseUrl, exportedAt: new Date().toISOString(), byteOrderMark: false, choices: args.choices });
     return { ok: true, data: typeof data === 'string' && !data.endsWith('\n') ? `${data}\n` : data };
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error.message : String(error) };
   } finally {
-    db.close();
+    await reader.close();
   }
 }
 

@@ -77,16 +77,23 @@ export class CollabConnection implements DocPeer {
 
   /**
    * Sends messages one after another, each once the previous has left for the network (a large
-   * state in pieces: CollabDoc.stateFor), pulling each from `messages` only then; the send-buffer
+   * state in pieces: CollabDoc.stateFor), pulling each from `messages` only then, and only once
+   * nothing applied to the document is on its way to the store (`CollabDoc.whenStored`); the send-buffer
    * limit applies to each as to any message. Other messages may go out in between.
    */
   sendInSequence(messages: Iterator<Uint8Array>): void {
-    const next = (error?: Error | null): void => {
-      if (error || !this.open) return;
+    const pull = (): void => {
+      if (!this.open) return;
       const message = messages.next();
       if (message.done) return;
       if (!this.#fits(message.value)) return;
       this.socket.send(message.value, { binary: true }, next);
+    };
+    // Each piece is made from the live document only once nothing applied to it is on its way to
+    // the store (durable before relay: the room may change between pieces).
+    const next = (error?: Error | null): void => {
+      if (error || !this.open) return;
+      this.doc.whenStored(pull);
     };
     next();
   }

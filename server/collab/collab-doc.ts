@@ -18,8 +18,11 @@ export interface DocPeer {
   close(code: number, reason: string): void;
 }
 
-/** The typed origin of transactions applied to a live document. */
-export type CollabOrigin = { kind: 'client'; peerId: number } | { kind: 'server' };
+/** The typed origin of transactions applied to a live document (`stored-elsewhere`: stored by another server process). */
+export type CollabOrigin = { kind: 'client'; peerId: number } | { kind: 'server' } | { kind: 'stored-elsewhere' };
+
+/** The origin of presence changes relayed from other server processes (never relayed back to them). */
+export const REMOTE_AWARENESS_ORIGIN = { kind: 'stored-elsewhere' } as const;
 
 /** Lifecycle of a live document: loading from the store, serving, refused, or unloaded. */
 export type DocState = 'loading' | 'ready' | 'failed' | 'unloaded';
@@ -73,6 +76,22 @@ export class CollabDoc {
   appliedUnstoredCount = 0;
   /** Updates in the stored log after the snapshot; compaction resets it. */
   logLength = 0;
+  /**
+   * The log seq through which the live document holds every stored entry (its own and other
+   * server processes'): what a compaction may fold, and where catching up starts
+   * (doc-sequence.ts). Set on load.
+   */
+  storedSeq = 0;
+  /**
+   * Appends of updates already applied here that are on their way to the store. While any is,
+   * nothing is answered from the live document (`whenStored`): it holds what is not stored yet.
+   */
+  storing = 0;
+  /**
+   * Called with each batch of presence changes this process's peers made (the other processes
+   * relay them to theirs: docs/several-servers.md); null with one process.
+   */
+  awarenessOut: ((update: Uint8Array) => void) | null = null;
   /** Bytes of those updates, and of the stored snapshot: when to compact (DocRegistry). */
   logBytes = 0;
   snapshotBytes = 0;
@@ -115,6 +134,10 @@ export class CollabDoc {
    */
   readonly #acceptedClocks = new Map<number, number>();
   readonly #awarenessChanged = new Set<number>();
+  /** Of those, the clients whose change came from this process (not relayed from another). */
+  readonly #awarenessChangedHere = new Set<number>();
+  /** Answers waiting for the appends of `storing` to end. */
+  #afterStoring: Array<() => void> = [];
   #awarenessTimer: NodeJS.Timeout | null = null;
   #lastAwarenessRelay = -Infinity;
 
@@ -188,7 +211,10 @@ export class CollabDoc {
       for (const id of [...change.added, ...change.updated]) peer.awarenessClients.add(id);
       for (const id of change.removed) peer.awarenessClients.delete(id);
     }
-    for (const id of [...change.added, ...change.updated, ...change.removed]) this.#awarenessChanged.add(id);
+    for (const id of [...change.added, ...change.updated, ...change.removed]) {
+      this.#awarenessChanged.add(id);
+      if (origin !== REMOTE_AWARENESS_ORIGIN) this.#awarenessChangedHere.add(id);
+    }
     if (this.#awarenessChanged.size === 0 || this.#awarenessTimer) return;
     const wait = this.#lastAwarenessRelay + AWARENESS_BATCH_MS - performance.now();
     if (wait <= 0) return this.#flushAwareness();
@@ -203,6 +229,8 @@ export class CollabDoc {
     // Encoded now, so a client that changed twice (or left) in the window is sent as it is now.
     const message = awarenessMessage(this.#awareness, [...this.#awarenessChanged]);
     this.#awarenessChanged.clear();
+    if (this.awarenessOut && this.#awarenessChangedHere.size > 0) this.awarenessOut(awarenessProtocol.encodeAwarenessUpdate(this.#awareness, [...this.#awarenessChangedHere]));
+    this.#awarenessChangedHere.clear();
     this.#lastAwarenessRelay = performance.now();
     this.broadcast(message);
   }
@@ -243,6 +271,47 @@ export class CollabDoc {
     // A whole state made in one piece (nothing changed while it was made) answers the next fresh replica too.
     if (fresh && pieces === 1) this.#fullStateStep2 = last;
     yield last;
+  }
+
+  /**
+   * Runs `answer` once nothing applied here is on its way to the store (at once, usually): what
+   * is sent from the live document must be stored (durable before relay).
+   */
+  whenStored(answer: () => void): void {
+    if (this.storing === 0) return answer();
+    this.#afterStoring.push(answer);
+  }
+
+  /** An append of `storing` ended (stored or not): answers waiting for none to be on its way go out. */
+  storingEnded(): void {
+    this.storing = Math.max(0, this.storing - 1);
+    if (this.storing > 0 || this.#afterStoring.length === 0) return;
+    const answers = this.#afterStoring;
+    this.#afterStoring = [];
+    for (const answer of answers) if (this.#state === 'ready') answer();
+  }
+
+  /**
+   * Applies an update another server process stored (or a snapshot of the store, when catching
+   * up) and relays it to every peer here. Throws what Yjs throws: the caller reloads the document.
+   */
+  integrateStoredElsewhere(update: Uint8Array): void {
+    this.#fullStateStep2 = null;
+    Y.applyUpdate(this.ydoc, update, { kind: 'stored-elsewhere' } satisfies CollabOrigin);
+    this.settleAccepted();
+    this.relay(update, null);
+  }
+
+  /** Applies presence changes relayed from another server process (relayed to the peers here, not back). */
+  applyRemoteAwareness(update: Uint8Array): void {
+    if (this.#awareness) awarenessProtocol.applyAwarenessUpdate(this.#awareness, update, REMOTE_AWARENESS_ORIGIN);
+  }
+
+  /** The presence states of this process's own peers, encoded (another process asked for them on loading the document). */
+  localAwareness(): Uint8Array | null {
+    if (!this.#awareness) return null;
+    const clients = [...this.peers].flatMap((peer) => [...peer.awarenessClients]).filter((client) => this.#awareness!.getStates().has(client));
+    return clients.length > 0 ? awarenessProtocol.encodeAwarenessUpdate(this.#awareness, clients) : null;
   }
 
   /** Returns the awareness message holding every known state (answer to query-awareness). */
@@ -363,6 +432,9 @@ export class CollabDoc {
     if (this.#awarenessTimer) clearTimeout(this.#awarenessTimer);
     this.#awarenessTimer = null;
     this.#awarenessChanged.clear();
+    this.#awarenessChangedHere.clear();
+    this.#afterStoring = [];
+    this.awarenessOut = null;
     this.#fullStateStep2 = null;
     this.#storedStateStep2 = null;
     this.#awareness?.off('update', this.#relayAwareness);

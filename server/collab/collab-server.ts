@@ -8,6 +8,12 @@ import type { IdentityService } from '../auth/identity.ts';
 import type { Logger } from '../logger.ts';
 import type { StoreHealth } from '../persistence/store-health.ts';
 import type { UpdateStore } from '../persistence/update-store.ts';
+import { roomOfDocName } from '../rooms/doc-names.ts';
+import type * as Y from 'yjs';
+import type { DocKind } from '../../schema/index.ts';
+import type { DocRelay } from './doc-relay.ts';
+import type { RelayMessage } from '../cluster/relay-messages.ts';
+import { StoreFollower } from './store-follower.ts';
 import type { UpdateAuthorizer } from './authorize-update.ts';
 import type { CollabDoc } from './collab-doc.ts';
 import type { ConnectionGuard } from './connection-guard.ts';
@@ -20,7 +26,7 @@ import type { BeforeLoadHook } from './doc-registry.ts';
 import { handleCollabFrame } from './message-handler.ts';
 import type { CollabContext } from './message-handler.ts';
 import { COLLAB_PATH_PREFIX, decideUpgrade } from './upgrade-auth.ts';
-import type { AcceptedUpgrade } from './upgrade-auth.ts';
+import type { AcceptedUpgrade, UpgradeDecision } from './upgrade-auth.ts';
 
 /** Tuning of the collaboration server (from ServerConfig). */
 export interface CollabSettings {
@@ -37,10 +43,12 @@ export interface CollabSettings {
   foldLogsOnShutdown?: boolean;
 }
 
-/** Test seams at the store boundary (see BeforeLoadHook and BeforeCommitHook). */
+/** Test seams at the store boundary (see BeforeLoadHook and BeforeCommitHook), and of the relay. */
 export interface StoreHooks {
   beforeLoad?: BeforeLoadHook;
   beforeCommit?: BeforeCommitHook;
+  /** Messages from the other server processes this returns true for are lost (docs/several-servers.md). */
+  dropRelayed?: (message: RelayMessage) => boolean;
 }
 
 /** Everything the collaboration server is built from. */
@@ -61,7 +69,23 @@ export interface CollabServerOptions {
   health?: StoreHealth | undefined;
   /** Why every upgrade is refused (503): the store is lost, so no room can be served. */
   refuseAll?: string | null | undefined;
+  /**
+   * Several server processes share the store (PostgreSQL): documents follow what the others
+   * store (store-follower.ts), through `relay` when there is one and by polling the head records
+   * every `headPollMs` (default 1 s) in any case.
+   */
+  sharedStore?: boolean | undefined;
+  headPollMs?: number | undefined;
+  /** The relay to the other server processes (Redis), or none. */
+  relay?: DocRelay | null | undefined;
+  /** Before a document takes updates: what the access checks read from the store. */
+  prepareDoc?: ((doc: CollabDoc) => Promise<void>) | undefined;
+  /** Another process stored an update of a room's document (`applied`: and this process applied it to its live copy). */
+  storedElsewhere?: ((room: string, kind: DocKind, applied: { ydoc: Y.Doc; update: Uint8Array } | null) => void) | undefined;
 }
+
+/** How often a process sharing the store reads the head records of its live documents, to catch what the relay did not bring. */
+const HEAD_POLL_MS = 1000;
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -105,14 +129,29 @@ export class CollabServer {
   readonly #connections = new Set<CollabConnection>();
   readonly #context: CollabContext;
   readonly #heartbeat: NodeJS.Timeout;
+  readonly #follower: StoreFollower;
+  readonly #headPoll: NodeJS.Timeout | null;
   /** Converts annotation documents' layout-1 records (schema/README.md, "Layout 2"). */
   readonly #layoutUpgrades: LayoutUpgrades;
   #closing = false;
 
   constructor(options: CollabServerOptions) {
     this.#options = options;
-    const { settings, log, store, hooks } = options;
+    const { settings, log, store, hooks, relay } = options;
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: settings.maxPayloadBytes, perMessageDeflate: false });
+    this.#follower = new StoreFollower({
+      store,
+      log,
+      applyFailed: (doc, error) => {
+        log.error('collab.apply-failed', { doc: doc.name, error, note: 'an update stored by another server process does not apply here; the document is reloaded from the store' });
+        this.registry.reload(doc);
+      },
+      damaged: (doc, damage) => {
+        log.error('store.damaged', { doc: doc.name, damage: damage.join('; '), outcome: 'found catching up; served read-only' });
+        this.registry.markDamaged(doc, damage);
+      },
+      applying: (doc, update) => options.storedElsewhere?.(doc.room, doc.kind, { ydoc: doc.ydoc, update }),
+    });
     this.registry = new DocRegistry({
       store,
       log,
@@ -120,10 +159,13 @@ export class CollabServer {
       compactThreshold: settings.compactThreshold,
       beforeLoad: hooks?.beforeLoad,
       health: options.health,
+      beforeRead: relay ? (doc) => relay.join(doc.room) : undefined,
+      prepareDoc: options.prepareDoc,
       onReady: (doc) => {
-        this.#startWaiting(doc);
+        this.#ready(doc);
         this.#layoutUpgrades.watch(doc);
       },
+      onGone: (doc) => this.#gone(doc),
       onStoredState: (doc) => this.#answerFromStoredState(doc),
     });
     this.queue = new CommitQueue({
@@ -147,12 +189,105 @@ export class CollabServer {
           ? options.health?.raise('sync', { kind: 'sync-failing', message: `making stored updates durable fails (${errorText(error)}); they are not acknowledged` })
           : options.health?.clear('sync'),
       onApplyFailed: (doc) => this.registry.reload(doc),
+      onStored: (stored) => {
+        for (const [doc, entries] of stored) {
+          this.#follower.storedHere(doc, entries);
+          relay?.publishStored(doc.name, entries);
+        }
+      },
+      onRoomGone: (doc) => void this.#evictGone(doc.room),
     });
     this.#layoutUpgrades = new LayoutUpgrades(this.queue, log);
+    relay?.listen({
+      stored: (docName, entries, lastSeq) => this.#storedElsewhere(docName, entries, lastSeq),
+      awareness: (docName, update) => this.#readyDoc(docName)?.applyRemoteAwareness(update),
+      awarenessQuery: (docName) => {
+        const local = this.#readyDoc(docName)?.localAwareness();
+        if (local) relay.publishAwareness(docName, local);
+      },
+      reconnected: () => {
+        for (const doc of this.registry.docs()) {
+          if (doc.state !== 'ready') continue;
+          void this.#follower.catchUp(doc);
+          relay.queryAwareness(doc.name);
+        }
+      },
+    });
+    this.#headPoll = options.sharedStore ? setInterval(() => void this.#follower.pollHeads([...this.registry.docs()]), options.headPollMs ?? HEAD_POLL_MS) : null;
+    this.#headPoll?.unref();
     const guard = options.guard;
     this.#context = { queue: this.queue, authorizeUpdate: options.authorizeUpdate, log, receiveAwareness: guard ? (c, update) => guard.receiveAwareness(c, update) : undefined };
     this.#heartbeat = setInterval(() => this.#beat(), settings.heartbeatMs);
     this.#heartbeat.unref();
+  }
+
+  /** A live document that is ready, by name, or null. */
+  #readyDoc(docName: string): CollabDoc | null {
+    const doc = this.registry.get(docName);
+    return doc?.state === 'ready' ? doc : null;
+  }
+
+  /** Another process stored entries of a document: applied in order if it is live here. */
+  #storedElsewhere(docName: string, entries: Parameters<StoreFollower['storedElsewhere']>[1], lastSeq: number): void {
+    const doc = this.#readyDoc(docName);
+    if (doc) return this.#follower.storedElsewhere(doc, entries, lastSeq);
+    const room = roomOfDocName(docName);
+    if (docName === `${room}/text`) this.#options.storedElsewhere?.(room, 'text', null);
+  }
+
+  /**
+   * A document finished loading. Sharing the store, it first reads what was stored after its
+   * load read (heard meanwhile, but not applied to a document still loading) and asks the others
+   * for their peers' presence; then the peers that waited are greeted.
+   */
+  #ready(doc: CollabDoc): void {
+    const relay = this.#options.relay;
+    if (relay) {
+      doc.awarenessOut = (update) => relay.publishAwareness(doc.name, update);
+      relay.queryAwareness(doc.name);
+    }
+    if (!this.#options.sharedStore) return this.#startWaiting(doc);
+    void this.#follower.catchUp(doc).then(() => this.#startWaiting(doc));
+  }
+
+  /** A document left memory: stop following it, and stop hearing its room when no document of it is left. */
+  #gone(doc: CollabDoc): void {
+    this.#follower.forget(doc);
+    const relay = this.#options.relay;
+    if (!relay) return;
+    for (const other of this.registry.docs()) if (other.room === doc.room) return;
+    relay.leave(doc.room);
+  }
+
+  /**
+   * The store refused updates of a room because the room is gone (deleted through another
+   * process): its documents leave memory here too, their peers closed (4403) as the deleting
+   * process closed its own.
+   */
+  async #evictGone(room: string): Promise<void> {
+    try {
+      await this.registry.evictRoom(room, COLLAB_CLOSE.forbidden, 'chapter deleted', async () => true);
+    } finally {
+      this.registry.endEviction(room);
+    }
+  }
+
+  /**
+   * Takes a room deleted through another server process out of memory here: its peers are closed
+   * (4403), what they sent is stored first if it can be (the store refuses it, the room being gone).
+   */
+  evictDeletedRoom(room: string): Promise<void> {
+    return this.#evictGone(room);
+  }
+
+  /**
+   * Resolves once `docs` hold everything stored of them when called: sharing the store, what
+   * other processes stored and this one has not heard of yet is read (a reveal reads the layers
+   * others wrote). Alone on the store, at once.
+   */
+  async caughtUp(docs: readonly CollabDoc[]): Promise<void> {
+    if (!this.#options.sharedStore) return;
+    await Promise.all(docs.map((doc) => this.#follower.catchUp(doc)));
   }
 
   /** Every open collaboration connection (the access-control layer closes revoked ones). */
@@ -182,7 +317,29 @@ export class CollabServer {
       refuseHandshake(socket, screened.status, screened.reason);
       return;
     }
-    const decision = decideUpgrade(request, this.#options.identity);
+    void decideUpgrade(request, this.#options.identity).then(
+      async (decision) => this.#upgrade(request, socket, head, await this.#vet(decision)),
+      (error: unknown) => {
+        // The store did not answer (or a bug): the client may try again.
+        this.#options.log.error('collab.upgrade-failed', { error });
+        refuseHandshake(socket, 503, 'the server cannot check credentials right now; try again');
+      },
+    );
+  }
+
+  /** The guard's decision that reads the store (a blind round's layer), after the credentials'. */
+  async #vet(decision: UpgradeDecision): Promise<UpgradeDecision> {
+    if (!decision.ok || !this.#options.guard?.vetUpgrade) return decision;
+    const refusal = await this.#options.guard.vetUpgrade(decision.value);
+    return refusal ? { ok: false, ...refusal } : decision;
+  }
+
+  /** Completes the WebSocket handshake of an upgrade whose credentials were decided on. */
+  #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer, decision: UpgradeDecision): void {
+    if (this.#closing || socket.destroyed) {
+      socket.destroy();
+      return;
+    }
     this.#wss.handleUpgrade(request, socket, head, (ws) => {
       ws.on('error', (error) => this.#options.log.warn('collab.socket-error', { error }));
       const admitted = decision.ok ? (this.#options.guard?.admitConnection(request, decision.value) ?? { ok: true }) : decision;
@@ -226,7 +383,9 @@ export class CollabServer {
       doc.removePeer(connection);
       this.registry.release(doc);
     });
-    if (doc.state === 'ready') connection.start();
+    // Sharing the store: a peer joining a live document gets everything stored, whatever reached this process.
+    if (doc.state === 'ready' && this.#options.sharedStore) void this.#follower.catchUp(doc).then(() => connection.start());
+    else if (doc.state === 'ready') connection.start();
     else if (doc.state === 'failed') connection.close(COLLAB_CLOSE.loadFailed, 'room could not be loaded');
   }
 
@@ -272,9 +431,10 @@ export class CollabServer {
   async shutdown(deadline: number): Promise<boolean> {
     this.#closing = true;
     clearInterval(this.#heartbeat);
+    if (this.#headPoll) clearInterval(this.#headPoll);
     const flushed = await this.queue.drain(deadline);
     // Half of what is left at most: the late drain and the sockets' closing need the rest.
-    if (flushed && this.#options.settings.foldLogsOnShutdown !== false) this.registry.foldLogsForShutdown(Date.now() + Math.max(0, deadline - Date.now()) / 2);
+    if (flushed && this.#options.settings.foldLogsOnShutdown !== false) await this.registry.foldLogsForShutdown(Date.now() + Math.max(0, deadline - Date.now()) / 2);
     this.registry.closeAll(COLLAB_CLOSE.goingAway, 'server shutting down');
     // Frames that raced the close frames were queued after the drain: store them too.
     const flushedLate = await this.queue.drain(deadline);

@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import type { Logger } from '../logger.ts';
+import { AppendRefusedError } from '../persistence/update-store.ts';
 import type { ClientClaim, UpdateStore } from '../persistence/update-store.ts';
 import type { CollabDoc, DocPeer } from './collab-doc.ts';
 import { permissionDeniedMessage } from './permission-denied.ts';
@@ -15,6 +16,13 @@ export interface PendingUpdate {
   integrated?: boolean;
   /** Yjs client ids this update is the first to write under, and for whom: stored with it. */
   claims?: ClientClaim[];
+}
+
+/** An update as stored: its place in its document's log, and the client ids it claimed. */
+export interface StoredEntry {
+  seq: number;
+  update: Uint8Array;
+  claims: ClientClaim[];
 }
 
 /**
@@ -40,6 +48,13 @@ export interface CommitQueueOptions {
    * were stored and each document's state vector right after the batch: what may be acknowledged.
    */
   onCommitted(committed: Map<CollabDoc, Set<DocPeer>>, storedVectors: Map<CollabDoc, Uint8Array>): void;
+  /**
+   * Called right after a commit, before anything is acknowledged, with what it stored per
+   * document (in seq order): where the other server processes are told (docs/several-servers.md).
+   */
+  onStored?(stored: Map<CollabDoc, StoredEntry[]>): void;
+  /** Called when the store refused entries because their room is gone (deleted through another process). */
+  onRoomGone?(doc: CollabDoc): void;
   /** Called when a commit succeeds after one or more failures. */
   onRecovered(): void;
   /** Called when a commit fails after succeeding (the first failure of a run). */
@@ -60,12 +75,12 @@ function applyRefusal(error: unknown): string {
 
 /**
  * Group commit: updates accepted in the same turn of the event loop are applied to their live
- * documents, appended to SQLite in one transaction, then relayed. Applied first, in the same
- * synchronous step as the append (issue 14, P1): an update Yjs cannot apply is refused and never
- * stored, relayed or acknowledged, and once the append returns the live documents hold exactly
- * what is stored. Stored before relayed: nothing a client sees from the server can be lost by a
- * crash. Acknowledgements go out once the batch is durable (`syncStored`: an fsync off the
- * event loop).
+ * documents, appended to the store in one transaction, then relayed. Applied first, right before
+ * the append (issue 14, P1): an update Yjs cannot apply is refused and never stored, relayed or
+ * acknowledged, and once the append returns the live documents hold exactly what is stored
+ * (while it is on its way, nothing is sent from them: `CollabDoc.storing`). Stored before
+ * relayed: nothing a client sees from the server can be lost by a crash. Acknowledgements go out
+ * once the batch is durable (`syncStored`: an fsync off the event loop, for SQLite).
  *
  * When the store fails (D3), collaboration goes on — pending updates are applied and relayed
  * at once — but nothing is acknowledged; the queue keeps every unstored update and retries with
@@ -152,10 +167,16 @@ export class CommitQueue {
     const failed = new Set<CollabDoc>();
     this.#pending = this.#pending.filter((entry) => this.#integrate(entry, failed));
     const batch = this.#pending.slice();
+    // While the append is on its way (a round trip to PostgreSQL; SQLite answers within this
+    // turn) the live documents hold what is not stored yet: nothing is sent from them meanwhile.
+    const storing = this.#holdDocs(batch);
+    let seqs: number[];
     try {
-      this.#options.store.appendUpdates(batch.map((entry) => ({ docName: entry.doc.name, update: entry.update, claims: entry.claims })));
+      seqs = await this.#options.store.appendUpdates(batch.map((entry) => ({ docName: entry.doc.name, update: entry.update, claims: entry.claims })));
     } catch (error) {
-      this.#handleFailure(error, batch.length);
+      this.#releaseDocs(storing);
+      if (error instanceof AppendRefusedError) this.#refuse(batch, error, failed);
+      else this.#handleFailure(error, batch.length);
       this.#reload(failed);
       return;
     }
@@ -163,10 +184,54 @@ export class CommitQueue {
     const recovered = this.failing;
     this.#failures = 0;
     this.#retryDelay = this.#options.retryMs;
-    // Written to the WAL, so safe from a crash of this process: relay now, acknowledge once
-    // durable (the fsync runs off the event loop while later batches commit).
-    this.#acknowledgeWhenDurable(this.#settle(batch), recovered, batch.length);
+    // Stored (in SQLite's WAL, or committed in PostgreSQL), so safe from a crash of this process:
+    // relay now, here and to the other processes, and acknowledge once durable (SQLite's fsync
+    // runs off the event loop while later batches commit).
+    const committed = this.#settle(batch);
+    this.#options.onStored?.(this.#storedEntries(batch, seqs));
+    this.#releaseDocs(storing);
+    this.#acknowledgeWhenDurable(committed, recovered, batch.length);
     this.#reload(failed);
+  }
+
+  /** Marks the documents of a batch as storing; returns them, to release when the append ends. */
+  #holdDocs(batch: readonly PendingUpdate[]): Set<CollabDoc> {
+    const docs = new Set(batch.filter((entry) => !entry.applied).map((entry) => entry.doc));
+    for (const doc of docs) doc.storing++;
+    return docs;
+  }
+
+  #releaseDocs(docs: Set<CollabDoc>): void {
+    for (const doc of docs) doc.storingEnded();
+  }
+
+  /** The batch as stored, per document in seq order. */
+  #storedEntries(batch: readonly PendingUpdate[], seqs: readonly number[]): Map<CollabDoc, StoredEntry[]> {
+    const stored = new Map<CollabDoc, StoredEntry[]>();
+    batch.forEach((entry, index) => {
+      const entries = stored.get(entry.doc) ?? [];
+      entries.push({ seq: seqs[index]!, update: entry.update, claims: entry.claims ?? [] });
+      stored.set(entry.doc, entries);
+    });
+    return stored;
+  }
+
+  /**
+   * The store refused some entries of the batch and stored nothing: they leave the queue (their
+   * senders are told; their documents, which hold them already, are reloaded; a room that is gone
+   * is evicted) and the rest is committed again at once.
+   */
+  #refuse(batch: readonly PendingUpdate[], error: AppendRefusedError, failed: Set<CollabDoc>): void {
+    const refused = new Set(error.entries.map((index) => batch[index]).filter((entry): entry is PendingUpdate => entry !== undefined));
+    this.#options.log.warn('store.append-refused', { kind: error.kind, entries: refused.size, docs: [...new Set([...refused].map((entry) => entry.doc.name))] });
+    for (const entry of refused) {
+      entry.sender?.send(permissionDeniedMessage(`${error.message}; the update was not stored`));
+      if (entry.applied) entry.doc.appliedUnstoredCount--;
+      entry.doc.unstoredCount--;
+      if (error.kind === 'room-gone') this.#options.onRoomGone?.(entry.doc);
+      else failed.add(entry.doc);
+    }
+    this.#pending = this.#pending.filter((entry) => !refused.has(entry));
   }
 
   /**

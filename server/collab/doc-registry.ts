@@ -1,5 +1,5 @@
 import type * as Y from 'yjs';
-import { COLLAB_CLOSE } from '../../schema/index.ts';
+import { COLLAB_CLOSE, encodeNoticeMessage } from '../../schema/index.ts';
 import type { Logger } from '../logger.ts';
 import { TEXT_FRAGMENT_NAME } from '../../schema/index.ts';
 import { compactLiveDoc, writeAssembledSnapshot } from '../persistence/compaction.ts';
@@ -7,6 +7,7 @@ import { SnapshotChecker } from '../persistence/snapshot-checker.ts';
 import { replayStoredDoc } from '../persistence/doc-replay.ts';
 import type { FailedEntry } from '../persistence/doc-replay.ts';
 import type { StoreHealth } from '../persistence/store-health.ts';
+import { roomOfDocName } from '../rooms/doc-names.ts';
 import { quarantineFailedEntries, reportDamage } from '../persistence/damage-report.ts';
 import { verifyStoredDoc } from '../persistence/store-integrity.ts';
 import { snapshotIntact } from '../persistence/update-store.ts';
@@ -22,6 +23,14 @@ const COMPACT_LOG_SHARE = 0.25;
 const COMPACTION_PIECE_BYTES = 1024 * 1024;
 const EMPTY_STATE_VECTOR = new Uint8Array([0]);
 
+/** What a compaction folds, taken when it starts: the live state, through which seq it holds every entry, and the log it replaces. */
+interface CompactionTarget {
+  ydoc: Y.Doc;
+  throughSeq: number;
+  folded: number;
+  foldedBytes: number;
+}
+
 /** Test seam: runs before a document is read from the store (a delay makes loading slow, R1). */
 export type BeforeLoadHook = (docName: string) => void | Promise<void>;
 
@@ -34,8 +43,17 @@ export interface DocRegistryOptions {
   beforeLoad?: BeforeLoadHook | undefined;
   /** Where damage and quarantined entries found on load are reported (health). */
   health?: StoreHealth | undefined;
+  /**
+   * Before a document is read from the store: what must happen first (hearing the other server
+   * processes' messages about it, so none stored after the read goes unheard).
+   */
+  beforeRead?(doc: CollabDoc): Promise<void>;
+  /** After the read, before the document takes updates: what its checks need (the access layer's). */
+  prepareDoc?(doc: CollabDoc): Promise<void>;
   /** Called when a document is ready; the registry's caller greets the peers that waited. */
   onReady(doc: CollabDoc): void;
+  /** Called when a document left memory (unloaded, reloaded, refused, evicted). */
+  onGone?(doc: CollabDoc): void;
   /**
    * Called while a document loads, once it offers its stored state (`CollabDoc.offerStoredState`):
    * the caller answers the fresh replicas waiting for it; the decode starts when this resolves.
@@ -68,6 +86,11 @@ export class DocRegistry {
     return this.#docs.values();
   }
 
+  /** The live document of that name, if it is loaded (or loading). */
+  get(docName: string): CollabDoc | null {
+    return this.#docs.get(docName) ?? null;
+  }
+
   /**
    * Returns the live document for a room and kind, loading it if needed. `name` is the stored
    * name when it is not `<room>/<kind>` (a blind round's layer, an annotation document).
@@ -95,9 +118,10 @@ export class DocRegistry {
     await Promise.resolve();
     try {
       await this.#options.beforeLoad?.(doc.name);
+      await this.#options.beforeRead?.(doc);
       // Shut down while waiting: the database may be closed, and nobody is left to serve.
       if (this.#closed) return;
-      const stored = this.#options.store.loadDoc(doc.name);
+      const stored = await this.#options.store.loadDoc(doc.name);
       const integrity = verifyStoredDoc(doc.name, stored);
       if (integrity.snapshotCorrupt) return this.#refuseDamaged(doc, integrity.damage);
       await this.#offerStoredState(doc, stored);
@@ -107,10 +131,20 @@ export class DocRegistry {
       if (this.#docs.get(doc.name) !== doc) return;
       if (!replayed.ok) return this.#refuse(doc, replayed.error);
       const problem = this.#implausible(doc.kind, replayed.value);
-      if (problem) return this.#refuse(doc, problem);
-      const quarantined = this.#quarantine(doc, replayed.failed);
+      if (problem) {
+        replayed.value.destroy();
+        return this.#refuse(doc, problem);
+      }
+      const quarantined = await this.#quarantine(doc, replayed.failed);
+      const owners = await this.#clientOwners(doc);
+      await this.#options.prepareDoc?.(doc);
+      if (this.#docs.get(doc.name) !== doc || this.#closed) {
+        replayed.value.destroy();
+        return;
+      }
       const logLength = stored.updates.length - quarantined;
-      doc.becomeReady(replayed.value, logLength, logLength === 0 ? stored.snapshot : null, this.#clientOwners(doc));
+      doc.storedSeq = Math.max(stored.head ?? 0, stored.lastSeq, ...stored.quarantinedSeqs);
+      doc.becomeReady(replayed.value, logLength, logLength === 0 ? stored.snapshot : null, owners);
       doc.logBytes = stored.updates.reduce((sum, update) => sum + update.byteLength, 0);
       doc.snapshotBytes = stored.snapshot?.byteLength ?? 0;
       doc.compactable = !this.#incomplete(doc) && quarantined === replayed.failed.length;
@@ -158,13 +192,24 @@ export class DocRegistry {
   }
 
   /** The recorded owners of the document's Yjs client ids (P2); none when they cannot be read. */
-  #clientOwners(doc: CollabDoc): Map<number, string> {
+  #clientOwners(doc: CollabDoc): Promise<Map<number, string>> {
     return this.#options.store.loadClientOwners(doc.name);
   }
 
   /** Quarantines the log entries that did not load (P1); returns how many left the log. */
-  #quarantine(doc: CollabDoc, failed: readonly FailedEntry[]): number {
+  #quarantine(doc: CollabDoc, failed: readonly FailedEntry[]): Promise<number> {
     return quarantineFailedEntries(this.#options.store, doc.name, failed, this.#options);
+  }
+
+  /**
+   * Entries read from the store after the document loaded failed their checksums (another
+   * process's writes, read while catching up, docs/several-servers.md): from now on it is
+   * served read-only, as a load that found the damage would have.
+   */
+  markDamaged(doc: CollabDoc, damage: readonly string[]): void {
+    if (doc.state !== 'ready' || doc.readOnlyReason) return;
+    this.#serveReadOnly(doc, damage);
+    for (const peer of doc.peers) if (peer.wantsAcks && doc.readOnlyNotice) peer.send(encodeNoticeMessage('error', doc.readOnlyNotice));
   }
 
   /**
@@ -196,12 +241,14 @@ export class DocRegistry {
     this.#options.log.error('doc.reloading', { doc: doc.name, peers: doc.peers.size });
     this.#docs.delete(doc.name);
     doc.fail('the room is reloading; reconnect', COLLAB_CLOSE.serviceRestart);
+    this.#options.onGone?.(doc);
   }
 
   #refuse(doc: CollabDoc, error: unknown): void {
     this.#options.log.error('doc.load-failed', { doc: doc.name, error, refusedConnections: doc.peers.size });
     if (this.#docs.get(doc.name) === doc) this.#docs.delete(doc.name);
     doc.fail('room could not be loaded');
+    this.#options.onGone?.(doc);
   }
 
   /** Unloads a document (after idleUnloadMs) if it has no peers and nothing pending. */
@@ -213,6 +260,7 @@ export class DocRegistry {
       this.#foldLogOnUnload(doc);
       this.#docs.delete(doc.name);
       doc.unload();
+      this.#options.onGone?.(doc);
     };
     if (this.#options.idleUnloadMs === 0) return unloadIfStillIdle();
     doc.unloadTimer = setTimeout(unloadIfStillIdle, this.#options.idleUnloadMs);
@@ -251,9 +299,9 @@ export class DocRegistry {
    */
   #foldLogOnUnload(doc: CollabDoc): void {
     if (doc.kind !== 'annotations' || doc.logLength === 0 || this.#closed || this.#compacting.size > 0) return;
-    if (doc.appliedUnstoredCount > 0 || !doc.compactable) return;
+    if (doc.appliedUnstoredCount > 0 || doc.storing > 0 || !doc.compactable) return;
     this.#compacting.add(doc.name);
-    void this.#compactInPieces(doc, true).finally(() => this.#compacting.delete(doc.name));
+    void this.#compactOnce(doc, true).finally(() => this.#compacting.delete(doc.name));
   }
 
   #scheduleCompaction(doc: CollabDoc): void {
@@ -261,44 +309,76 @@ export class DocRegistry {
     if (this.#compacting.size > 0) return;
     this.#compacting.add(doc.name);
     // After the acknowledgements went out: compaction is housekeeping, not on the save path.
-    setImmediate(() => void this.#compactInPieces(doc, false).finally(() => this.#compacting.delete(doc.name)));
+    setImmediate(() => void this.#compactOnce(doc, false).finally(() => this.#compacting.delete(doc.name)));
+  }
+
+  /**
+   * One compaction of a document, by one server process at a time (the store's compaction lock,
+   * an advisory lock on PostgreSQL); when another process holds it, this one skips the document.
+   */
+  async #compactOnce(doc: CollabDoc, unloading: boolean): Promise<void> {
+    if (!unloading && (doc.state !== 'ready' || doc.appliedUnstoredCount > 0 || !doc.compactable)) return;
+    // Taken now: a document leaving memory is unloaded right after this call, its Y.Doc kept here.
+    const target: CompactionTarget = { ydoc: doc.ydoc, throughSeq: doc.storedSeq, folded: doc.logLength, foldedBytes: doc.logBytes };
+    try {
+      const outcome = await this.#options.store.whileCompacting(doc.name, () => this.#compactInPieces(doc, target, unloading));
+      // Another process is compacting it: its log will be short again soon.
+      if (outcome === null) {
+        doc.logLength = 0;
+        doc.logBytes = 0;
+      }
+    } catch (error) {
+      this.#options.log.error('store.compaction-failed', { doc: doc.name, error });
+    }
   }
 
   /**
    * The automatic compaction, all but the write off the event loop: the live state is taken in
    * pieces of ~1 MiB, one a turn (`stateAsUpdateChunks`: a room of 50,000 annotations took
-   * ~300 ms in one encoding), the pieces are assembled into one snapshot, decoded again as the
-   * check and digested in the worker (SnapshotChecker.assemble), then one transaction writes it
-   * and deletes the entries it covers (`writeAssembledSnapshot`). Abandoned, leaving the log as it
-   * is, if the server closes, the room is deleted or unloaded (unless `unloading`), or the store
-   * starts failing (applied updates would be unstored) while the pieces are taken.
+   * ~300 ms in one encoding), each once nothing applied to the document is on its way to the
+   * store; the pieces are assembled into one snapshot, decoded again as the check and digested in
+   * the worker (SnapshotChecker.assemble), then one transaction writes it and deletes the entries
+   * through `storedSeq` as it was at the start (`writeAssembledSnapshot`): the live document held
+   * every one of them; later ones the pieces may hold stay in the log too. Abandoned, leaving the
+   * log as it is, if the server closes, the room is deleted or unloaded (unless `unloading`), or
+   * the store starts failing (applied updates would be unstored) while the pieces are taken.
+   * Returns how many log entries it folded (0 when another process compacted as far meanwhile).
    */
-  async #compactInPieces(doc: CollabDoc, unloading: boolean): Promise<void> {
-    if (!unloading && (doc.state !== 'ready' || doc.appliedUnstoredCount > 0 || !doc.compactable)) return;
-    const started = performance.now();
+  async #compactInPieces(doc: CollabDoc, target: CompactionTarget, unloading: boolean): Promise<number> {
     const { store, log } = this.#options;
-    const folded = doc.logLength;
-    const foldedBytes = doc.logBytes;
-    try {
-      const throughUpdateId = store.lastUpdateId(doc.name);
-      const pieces: Uint8Array[] = [];
-      for (const piece of stateAsUpdateChunks(doc.ydoc, EMPTY_STATE_VECTOR, COMPACTION_PIECE_BYTES)) {
-        pieces.push(piece);
-        await new Promise((resolve) => setImmediate(resolve));
-        if (this.#closed || this.#evicting.has(doc.room) || doc.appliedUnstoredCount > 0 || (!unloading && doc.state !== 'ready')) return;
-      }
-      const assembled = await this.#checker.assemble(pieces);
-      if (!assembled.ok) return log.error('store.compaction-failed', { doc: doc.name, error: assembled.error });
-      // Shut down or deleted while assembling: the database may be closed; the log stays as it is.
-      if (this.#closed || this.#evicting.has(doc.room)) return;
-      const report = writeAssembledSnapshot(store, doc.name, assembled, throughUpdateId, folded);
-      doc.logLength = Math.max(0, doc.logLength - folded);
-      doc.logBytes = Math.max(0, doc.logBytes - foldedBytes);
-      doc.snapshotBytes = assembled.snapshot.byteLength;
-      log.info('store.compacted', { ...report, ms: Math.round(performance.now() - started), pieces: pieces.length, offLoop: true });
-    } catch (error) {
-      log.error('store.compaction-failed', { doc: doc.name, error });
+    const { throughSeq, folded, foldedBytes } = target;
+    const abandoned = () => this.#closed || this.#evicting.has(doc.room) || doc.appliedUnstoredCount > 0 || (!unloading && (doc.state !== 'ready' || doc.ydoc !== target.ydoc));
+    const stored = () => new Promise<void>((resolve) => (unloading ? resolve() : doc.whenStored(resolve)));
+    await stored();
+    if (abandoned()) return 0;
+    const started = performance.now();
+    const pieces: Uint8Array[] = [];
+    const chunks = stateAsUpdateChunks(target.ydoc, EMPTY_STATE_VECTOR, COMPACTION_PIECE_BYTES);
+    for (;;) {
+      const piece = chunks.next();
+      if (piece.done) break;
+      pieces.push(piece.value);
+      await new Promise((resolve) => setImmediate(resolve));
+      await stored();
+      if (abandoned()) return 0;
     }
+    const assembled = await this.#checker.assemble(pieces);
+    if (!assembled.ok) {
+      log.error('store.compaction-failed', { doc: doc.name, error: assembled.error });
+      return 0;
+    }
+    // Shut down or deleted while assembling: the database may be closed; the log stays as it is.
+    if (this.#closed || this.#evicting.has(doc.room)) return 0;
+    const report = await writeAssembledSnapshot(store, doc.name, assembled, throughSeq, folded);
+    if (!report) {
+      log.info('store.compaction-skipped', { doc: doc.name, reason: 'another server process compacted as far meanwhile' });
+      return 0;
+    }
+    doc.logLength = Math.max(0, doc.logLength - folded);
+    doc.logBytes = Math.max(0, doc.logBytes - foldedBytes);
+    doc.snapshotBytes = assembled.snapshot.byteLength;
+    log.info('store.compacted', { ...report, ms: Math.round(performance.now() - started), pieces: pieces.length, offLoop: true });
+    return folded;
   }
 
   /**
@@ -306,11 +386,11 @@ export class DocRegistry {
    * on any failure. Skipped while updates are applied but unstored (the store is failing), and for
    * documents loaded with unresolved dependencies.
    */
-  compact(doc: CollabDoc): void {
-    if (doc.state !== 'ready' || doc.appliedUnstoredCount > 0 || !doc.compactable) return;
+  async compact(doc: CollabDoc): Promise<void> {
+    if (doc.state !== 'ready' || doc.appliedUnstoredCount > 0 || doc.storing > 0 || !doc.compactable) return;
     const started = performance.now();
     try {
-      const result = compactLiveDoc(this.#options.store, doc.name, doc.ydoc, doc.logLength);
+      const result = await compactLiveDoc(this.#options.store, doc.name, doc.ydoc, doc.storedSeq, doc.logLength);
       if (!result.ok) return this.#options.log.error('store.compaction-failed', { doc: doc.name, error: result.error });
       doc.logLength = 0;
       doc.logBytes = 0;
@@ -341,6 +421,7 @@ export class DocRegistry {
       this.#docs.delete(doc.name);
       if (doc.state === 'ready') doc.unload();
       else if (doc.state === 'loading') doc.fail(reason);
+      this.#options.onGone?.(doc);
     }
     return true;
   }
@@ -356,11 +437,11 @@ export class DocRegistry {
    * `deadline`, so that the first join after the restart reads one snapshot instead of replaying
    * the log (bench: join-after-restart). A document that cannot be compacted keeps its log.
    */
-  foldLogsForShutdown(deadline: number): void {
-    for (const doc of this.#docs.values()) {
+  async foldLogsForShutdown(deadline: number): Promise<void> {
+    for (const doc of [...this.#docs.values()]) {
       if (Date.now() >= deadline) return;
       if (doc.kind !== 'annotations' || doc.logLength === 0 || doc.readOnlyReason !== null) continue;
-      this.compact(doc);
+      await this.compact(doc);
     }
   }
 
@@ -372,6 +453,7 @@ export class DocRegistry {
       for (const peer of [...doc.peers]) peer.close(code, reason);
       doc.peers.clear();
       if (doc.state === 'ready') doc.unload();
+      this.#options.onGone?.(doc);
     }
     this.#docs.clear();
   }

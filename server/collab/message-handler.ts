@@ -134,10 +134,15 @@ export function handleCollabFrame(connection: CollabConnection, frame: Uint8Arra
   if (!parsed.ok) return closeMalformed(connection, frame.byteLength, parsed.error, context);
   const message = parsed.value;
   switch (message.type) {
-    case 'sync-step1':
-      connection.sendInSequence(doc.stateFor(vectorHeldBy(connection, message.stateVector), connection.stateChunkBytes));
-      doc.acknowledge([connection]);
+    case 'sync-step1': {
+      const held = vectorHeldBy(connection, message.stateVector);
+      // Answered from stored state only: after an append on its way ends (at once, usually).
+      doc.whenStored(() => {
+        connection.sendInSequence(doc.stateFor(held, connection.stateChunkBytes));
+        doc.acknowledge([connection]);
+      });
       return;
+    }
     case 'sync-step2':
     case 'sync-update':
       receiveUpdate(connection, message.update, message.type === 'sync-step2', context);

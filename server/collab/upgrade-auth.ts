@@ -30,7 +30,7 @@ export const COLLAB_PATH_PREFIX = '/collab/';
  * a path naming no document gets 4404; a token of another room, or a person without a role
  * in this one, gets 4403.
  */
-export function decideUpgrade(request: IncomingMessage, identity: IdentityService): UpgradeDecision {
+export async function decideUpgrade(request: IncomingMessage, identity: IdentityService): Promise<UpgradeDecision> {
   const rawUrl = request.url ?? '/';
   const queryStart = rawUrl.indexOf('?');
   // The raw path, not `new URL()`'s normalised one: `..`, `%2F` and upper case never name a room.
@@ -38,7 +38,7 @@ export function decideUpgrade(request: IncomingMessage, identity: IdentityServic
   const query = new URLSearchParams(queryStart < 0 ? '' : rawUrl.slice(queryStart + 1));
   const token = query.get('token') || readCookie(request.headers.cookie, SESSION_COOKIE);
   if (!token) return { ok: false, code: COLLAB_CLOSE.unauthorized, reason: 'missing token' };
-  const problem = identity.credentialProblem(token);
+  const problem = await identity.credentialProblem(token);
   if (problem) return { ok: false, code: COLLAB_CLOSE.unauthorized, reason: `${problem} token` };
   const parts = path.slice(COLLAB_PATH_PREFIX.length).split('/');
   const [room, kind] = parts;
@@ -47,7 +47,7 @@ export function decideUpgrade(request: IncomingMessage, identity: IdentityServic
   if (!isRoomId(room) || (layer === null && (parts.length !== 2 || !isDocKind(kind)))) {
     return { ok: false, code: COLLAB_CLOSE.notFound, reason: 'no such document' };
   }
-  const resolved = identity.resolveForRoom(token, room);
+  const resolved = await identity.resolveForRoom(token, room);
   if (!resolved.ok) {
     return resolved.error === 'forbidden'
       ? { ok: false, code: COLLAB_CLOSE.forbidden, reason: 'no access to this room' }

@@ -1,19 +1,14 @@
-import Database from 'better-sqlite3';
-import path from 'node:path';
 import * as Y from 'yjs';
 import { applyImport, attributeToPeople, exportFormat, importParseContextOfDoc, parseImport, previewOf, snapshotAuthorIds } from '../../schema/index.ts';
 import type { AnnotationImportReport, ChapterPreview, ExportChoices, ImportFileErrorCode, ImportLimits, UploadFormat } from '../../schema/index.ts';
 import { PeopleDirectory } from '../auth/people.ts';
-import { AccountStore } from '../persistence/account-store.ts';
-import { ProfileStore } from '../persistence/profile-store.ts';
 import { snapshotRoom } from '../http/export-import-docs.ts';
 import { nativeSchemaValidator } from '../http/import-native-validator.ts';
 import { parseJsonObject } from '../http/json-body.ts';
 import { jsonBytesNestDeeperThan, MAX_CLIENT_JSON_DEPTH, tooDeepMessage } from '../limits/json-depth.ts';
-import { DATABASE_FILE } from '../persistence/database.ts';
-import type { AppDatabase } from '../persistence/database.ts';
 import type { FailedEntry } from '../persistence/doc-replay.ts';
-import { UpdateStore } from '../persistence/update-store.ts';
+import { openStoreReader } from '../persistence/storage.ts';
+import type { StoreLocation, StoreReader } from '../persistence/storage.ts';
 import { readVerifiedDoc } from '../persistence/verified-doc.ts';
 import { prepareRoom, seedChapter } from '../rooms/create-room.ts';
 import type { CreateRoomError, PreparedRoom, SeededChapter } from '../rooms/create-room.ts';
@@ -26,8 +21,8 @@ import { docNameOf } from '../rooms/doc-names.ts';
  * anchored and applied to a copy of the room; an export built; a chapter imported for a new room,
  * from the admin API's JSON or from a seminar's uploaded file (text, Markdown, Word).
  * Imports and exports read the room from the store through their own read-only connection, as
- * the export CLI does (SQLite's WAL lets them read while the server writes); what they read is
- * verified as the server verifies a load (P5).
+ * the export CLI does (SQLite's WAL lets them read while the server writes; PostgreSQL through a
+ * pool of their own); what they read is verified as the server verifies a load (P5).
  */
 
 /** A document's problems seen while reading it for a job: the server reports and quarantines them. */
@@ -40,7 +35,7 @@ export interface ReadProblems {
 /** An import to run. */
 export interface ImportJob {
   kind: 'import';
-  dataDir: string;
+  store: StoreLocation;
   room: string;
   /** The request body, as received. */
   body: Uint8Array;
@@ -67,7 +62,7 @@ export type ImportOutcome =
 /** An export to build. */
 export interface ExportJob {
   kind: 'export';
-  dataDir: string;
+  store: StoreLocation;
   room: string;
   title: string;
   /** The name of a format of EXPORT_FORMATS, and the choices it takes. */
@@ -124,28 +119,29 @@ function utf8(text: string): Uint8Array {
   return new Uint8Array(Buffer.from(text, 'utf8'));
 }
 
-/** One read-only connection per DATA_DIR, kept for the worker's life. */
-const connections = new Map<string, { db: AppDatabase; updates: UpdateStore; people: PeopleDirectory }>();
+/** One reader per store, kept for the worker's life. */
+const readers = new Map<string, StoreReader & { people: PeopleDirectory }>();
 
-function storeOf(dataDir: string): { updates: UpdateStore; people: PeopleDirectory } {
-  let open = connections.get(dataDir);
+function storeOf(location: StoreLocation): StoreReader & { people: PeopleDirectory } {
+  const key = JSON.stringify(location);
+  let open = readers.get(key);
   if (!open) {
-    const db = new Database(path.join(dataDir, DATABASE_FILE), { readonly: true, fileMustExist: true });
-    db.pragma('busy_timeout = 2000');
-    open = { db, updates: new UpdateStore(db), people: new PeopleDirectory({ accounts: new AccountStore(db), profiles: new ProfileStore(db) }) };
-    connections.set(dataDir, open);
+    // A worker thread has no logger of the server's: a lost idle connection is said on stderr.
+    const reader = openStoreReader(location, { error: (event, fields) => process.stderr.write(`${event} ${String(fields?.error)}\n`) });
+    open = { ...reader, people: new PeopleDirectory(reader.stores) };
+    readers.set(key, open);
   }
   return open;
 }
 
 /** Reads a room's two documents, verified; the problems found go back with the outcome. */
-function readRoom(dataDir: string, room: string): { ok: true; text: Y.Doc; annotations: Y.Doc; problems: ReadProblems[] } | { ok: false; message: string; problems: ReadProblems[] } {
-  const { updates } = storeOf(dataDir);
+async function readRoom(location: StoreLocation, room: string): Promise<{ ok: true; text: Y.Doc; annotations: Y.Doc; problems: ReadProblems[] } | { ok: false; message: string; problems: ReadProblems[] }> {
+  const { updates } = storeOf(location).stores;
   const problems: ReadProblems[] = [];
   const docs: Y.Doc[] = [];
   for (const kind of ['text', 'annotations'] as const) {
     const docName = docNameOf(room, kind);
-    const read = readVerifiedDoc(updates, docName);
+    const read = await readVerifiedDoc(updates, docName);
     if (!read.ok) {
       problems.push({ docName, damage: read.damage, failed: [] });
       for (const doc of docs) doc.destroy();
@@ -158,9 +154,9 @@ function readRoom(dataDir: string, room: string): { ok: true; text: Y.Doc; annot
 }
 
 /** Runs an import: parse (depth first), anchor and apply to the room as read; the writes come back as slices. */
-export function runImport(job: ImportJob): ImportOutcome {
+export async function runImport(job: ImportJob): Promise<ImportOutcome> {
   if (jsonBytesNestDeeperThan(job.body, MAX_CLIENT_JSON_DEPTH)) return { kind: 'file-error', status: 400, message: tooDeepMessage('the import') };
-  const read = readRoom(job.dataDir, job.room);
+  const read = await readRoom(job.store, job.room);
   if (!read.ok) return { kind: 'unreadable', message: read.message, problems: read.problems };
   try {
     const text = Buffer.from(job.body.buffer, job.body.byteOffset, job.body.byteLength).toString('utf8');
@@ -188,12 +184,12 @@ export function runImport(job: ImportJob): ImportOutcome {
 export async function runExport(job: ExportJob): Promise<ExportOutcome> {
   const format = exportFormat(job.format);
   if (!format) return { kind: 'unreadable', message: `unknown export format ${job.format}`, problems: [] };
-  const read = readRoom(job.dataDir, job.room);
+  const read = await readRoom(job.store, job.room);
   if (!read.ok) return { kind: 'unreadable', message: read.message, problems: read.problems };
   try {
     const raw = snapshotRoom({ id: job.room, title: job.title }, read.text, read.annotations);
     // Authorship read as people: guest identities that became part of an account read as the account.
-    const snapshot = attributeToPeople(raw, storeOf(job.dataDir).people.linkedAuthors(snapshotAuthorIds(raw)));
+    const snapshot = attributeToPeople(raw, await storeOf(job.store).people.linkedAuthors(snapshotAuthorIds(raw)));
     const built = await format.build(snapshot, { baseUrl: job.baseUrl, exportedAt: job.exportedAt, byteOrderMark: true, choices: job.choices });
     return { kind: 'export', body: typeof built === 'string' ? utf8(built) : new Uint8Array(built), skipped: snapshot.skipped, problems: read.problems };
   } finally {

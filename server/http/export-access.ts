@@ -16,11 +16,11 @@ import { identifyForRoom } from './request-auth.ts';
 export type ExportAccess = { ok: true; caller: Session; title: string } | { ok: false; status: 401 | 403 | 404; error: string };
 
 /** Checks the caller's credentials and role for reading `room`'s apparatus, and that the room exists. */
-export function authorizeExport(request: IncomingMessage, context: HttpContext, room: string): ExportAccess {
-  const caller = identifyForRoom(request, context.identity, room);
+export async function authorizeExport(request: IncomingMessage, context: HttpContext, room: string): Promise<ExportAccess> {
+  const caller = await identifyForRoom(request, context.identity, room);
   if (!caller.ok) return caller;
   if (!can(caller.value.role, 'export')) return { ok: false, status: 403, error: `role ${caller.value.role} may not export` };
-  const record = context.rooms.rooms.get(room);
+  const record = await context.rooms.rooms.get(room);
   if (!record) return { ok: false, status: 404, error: `no room "${room}"` };
   return { ok: true, caller: caller.value, title: record.title };
 }
@@ -37,7 +37,7 @@ export async function readRoomForExport(context: HttpContext, room: string, titl
   try {
     const read = snapshotRoom({ id: room, title }, held.value.text.ydoc, held.value.annotations.ydoc);
     // One person, one author: guest identities that became part of an account read as the account.
-    snapshot = attributeToPeople(read, context.identity.people.linkedAuthors(snapshotAuthorIds(read)));
+    snapshot = attributeToPeople(read, await context.identity.people.linkedAuthors(snapshotAuthorIds(read)));
   } finally {
     held.value.release();
   }

@@ -16,10 +16,10 @@ export function sendHeavyFailure(response: ServerResponse, error: unknown, conte
  * Acts on what a worker found reading a room from the store (issue 14): quarantines intact log
  * entries that did not load (P1) and reports damage (P5), as a load of the room would.
  */
-export function reportReadProblems(problems: readonly ReadProblems[], context: HttpContext): void {
+export async function reportReadProblems(problems: readonly ReadProblems[], context: HttpContext): Promise<void> {
   const sinks = { log: context.log, health: context.store.health };
   for (const { docName, damage, failed } of problems) {
-    if (failed.length > 0) quarantineFailedEntries(context.rooms.updates, docName, failed, sinks);
+    if (failed.length > 0) await quarantineFailedEntries(context.rooms.updates, docName, failed, sinks);
     if (damage.length > 0) reportDamage(docName, damage, 'found by an export or import', sinks);
   }
 }

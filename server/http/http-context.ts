@@ -10,6 +10,7 @@ import type { Logger } from '../logger.ts';
 import type { ServerStores } from '../persistence/server-stores.ts';
 import type { DatabaseFile } from '../persistence/database-file.ts';
 import type { StoreHealth } from '../persistence/store-health.ts';
+import type { StoreLocation } from '../persistence/storage.ts';
 import type { RoomStores } from '../rooms/create-room.ts';
 import type { RoomStats } from '../rooms/room-stats.ts';
 import type { RoundService } from '../rounds/round-service.ts';
@@ -42,10 +43,21 @@ export interface HttpContext {
   heavy: HeavyWork;
   /** The store's state as health reports it: its problems, its file, and why it is lost (if it is). */
   store: StoreState;
+  /**
+   * Says that access changed (an invite revoked, a role changed, sessions ended): the other server
+   * processes check their open sockets now rather than at their next sweep (docs/several-servers.md).
+   */
+  accessChanged(): void;
+  /** Says that a room was deleted: the other server processes take it out of memory at once. */
+  roomDeleted(room: string): void;
+  /** Whether this process hears the others through Redis (absent: one process). */
+  relayState?: (() => 'connected' | 'disconnected') | undefined;
 }
 
 /** What the HTTP side knows of the store's state (issue 14, P5 and attack 6). */
 export interface StoreState {
+  /** Where the store is (worker threads open it too). */
+  location: StoreLocation;
   health: StoreHealth;
   /** The database file as opened; null when the store is in memory (lost). */
   databaseFile: DatabaseFile | null;

@@ -23,10 +23,10 @@ export function requestToken(request: IncomingMessage): string | null {
  * session) or else the session cookie. 401 without a usable credential, 403 when it gives no
  * access to this room (another room's token, or a person who is not a member).
  */
-export function identifyForRoom(request: IncomingMessage, identity: IdentityService, room: string): RequestIdentity {
+export async function identifyForRoom(request: IncomingMessage, identity: IdentityService, room: string): Promise<RequestIdentity> {
   const token = requestToken(request);
   if (!token) return { ok: false, status: 401, error: 'missing credentials: send an invite or session token as Bearer, or a session cookie' };
-  const resolved = identity.resolveForRoom(token, room);
+  const resolved = await identity.resolveForRoom(token, room);
   if (resolved.ok) return resolved;
   if (resolved.error === 'forbidden') return { ok: false, status: 403, error: 'your credentials give no access to this room' };
   return { ok: false, status: 401, error: `${resolved.error} token` };

@@ -3,6 +3,7 @@ import { remoteAddressOf } from '../access/collab-guard.ts';
 import { closeConnectionsWhere } from '../access/credential-sweeper.ts';
 import { COLLAB_CLOSE } from '../../schema/index.ts';
 import type { AccountOutcome, SignedIn } from '../auth/accounts.ts';
+import type { PriorIdentity } from '../auth/guest-merge.ts';
 import { clearedSessionCookie } from '../auth/cookies.ts';
 import { sessionCookieFor } from './session-cookie.ts';
 import { validateDisplayName } from '../auth/display-name.ts';
@@ -32,22 +33,22 @@ export function personView(person: Person): { userId: string; name: string; emai
 }
 
 /** Answers an account outcome: 200/201 with the person and the new session cookie, or the refusal. */
-function answerSignedIn(request: IncomingMessage, response: ServerResponse, context: HttpContext, outcome: AccountOutcome<SignedIn>, status = 200): void {
+async function answerSignedIn(request: IncomingMessage, response: ServerResponse, context: HttpContext, outcome: AccountOutcome<SignedIn>, status = 200): Promise<void> {
   if (!outcome.ok) {
     const headers: Record<string, string> = outcome.retryAfterMs ? { 'Retry-After': String(Math.ceil(outcome.retryAfterMs / 1000)) } : {};
     return sendError(response, outcome.status, outcome.error, headers);
   }
-  const person = context.identity.people.person(outcome.value.userId);
+  const person = await context.identity.people.person(outcome.value.userId);
   sendJson(response, status, { person: personView(person) }, { 'Set-Cookie': sessionCookieFor(request, context, outcome.value.token) });
 }
 
 /** `GET /api/auth/state`: who this browser is (or null), and what the sign-in page should offer. */
-function handleState({ request, response, context }: RouteRequest<HttpContext>): void {
-  const person = identifyPerson(request, context);
+async function handleState({ request, response, context }: RouteRequest<HttpContext>): Promise<void> {
+  const person = await identifyPerson(request, context);
   sendJson(response, 200, {
     person: person.ok ? personView(person.value) : null,
-    setupNeeded: context.accounts.setupNeeded(),
-    signUpOpen: context.accounts.signUpOpen(),
+    setupNeeded: await context.accounts.setupNeeded(),
+    signUpOpen: await context.accounts.signUpOpen(),
     singleSignOn: context.singleSignOn ? { label: context.singleSignOn.label } : null,
   });
 }
@@ -56,44 +57,48 @@ function handleState({ request, response, context }: RouteRequest<HttpContext>):
 async function handleSetup({ request, response, context }: RouteRequest<HttpContext>): Promise<void> {
   const body = await readJsonBody(request, BODY_LIMIT);
   if (!body.ok) return sendError(response, body.status, body.error);
-  const outcome = await context.accounts.setup(body.value, remoteAddressOf(request), priorIdentityOf(request, context));
+  const outcome = await context.accounts.setup(body.value, remoteAddressOf(request), await priorIdentityOf(request, context));
   if (outcome.ok) context.log.info('account.setup', { user: outcome.value.userId });
-  answerSignedIn(request, response, context, outcome, 201);
+  await answerSignedIn(request, response, context, outcome, 201);
 }
 
 /** Whether this sign-up was let in by an invite: one sent with the form, or the guest's own. */
-function admittedByInvite(context: HttpContext, inviteToken: unknown, prior: ReturnType<typeof priorIdentityOf>): boolean {
-  if (typeof inviteToken === 'string' && usableSeminarInvite(context.stores, inviteToken).ok) return true;
+async function admittedByInvite(context: HttpContext, inviteToken: unknown, prior: PriorIdentity): Promise<boolean> {
+  if (typeof inviteToken === 'string' && (await usableSeminarInvite(context.stores, inviteToken)).ok) return true;
   if (prior === null || prior.kind === 'account') return false;
   if (prior.kind === 'room-session') return true;
-  return context.stores.seminars.listForUser(prior.userId).length > 0 || context.stores.grants.forUser(prior.userId).length > 0;
+  return (await context.stores.seminars.listForUser(prior.userId)).length > 0 || (await context.stores.grants.forUser(prior.userId)).length > 0;
 }
 
 /** `POST /api/auth/sign-up` `{email, name, password, invite?}` → 201 and the session cookie. */
 async function handleSignUp({ request, response, context }: RouteRequest<HttpContext>): Promise<void> {
   const body = await readJsonBody(request, BODY_LIMIT);
   if (!body.ok) return sendError(response, body.status, body.error);
-  const prior = priorIdentityOf(request, context);
-  const outcome = await context.accounts.signUp(body.value, remoteAddressOf(request), prior, admittedByInvite(context, body.value.invite, prior));
+  const prior = await priorIdentityOf(request, context);
+  const outcome = await context.accounts.signUp(body.value, remoteAddressOf(request), prior, await admittedByInvite(context, body.value.invite, prior));
   if (outcome.ok) {
-    const invite = typeof body.value.invite === 'string' ? usableSeminarInvite(context.stores, body.value.invite) : null;
-    if (invite?.ok) joinWithInvite(context.stores, invite.value, outcome.value.userId);
+    const invite = typeof body.value.invite === 'string' ? await usableSeminarInvite(context.stores, body.value.invite) : null;
+    if (invite?.ok) await joinWithInvite(context.stores, invite.value, outcome.value.userId);
     context.log.info('account.created', { user: outcome.value.userId, adoptedGuest: prior !== null && prior.userId === outcome.value.userId });
   }
-  answerSignedIn(request, response, context, outcome, 201);
+  await answerSignedIn(request, response, context, outcome, 201);
 }
 
 /** `POST /api/auth/sign-in` `{email, password}` → 200 and a fresh session cookie. */
 async function handleSignIn({ request, response, context }: RouteRequest<HttpContext>): Promise<void> {
   const body = await readJsonBody(request, BODY_LIMIT);
   if (!body.ok) return sendError(response, body.status, body.error);
-  const outcome = await context.accounts.signIn(body.value, remoteAddressOf(request), priorIdentityOf(request, context));
+  const outcome = await context.accounts.signIn(body.value, remoteAddressOf(request), await priorIdentityOf(request, context));
   context.log.info(outcome.ok ? 'account.signed-in' : 'account.sign-in-refused', outcome.ok ? { user: outcome.value.userId } : { status: outcome.status });
-  answerSignedIn(request, response, context, outcome);
+  await answerSignedIn(request, response, context, outcome);
 }
 
-/** Closes the open sockets of a person's ended browser sessions (all of them, or one). */
+/**
+ * Closes the open sockets of a person's ended browser sessions (all of them, or one) here, and
+ * tells the other server processes to check theirs now.
+ */
 function closeSocketsOf(context: HttpContext, userId: string, tokenHash: string | null, reason: string): number {
+  context.accessChanged();
   return closeConnectionsWhere(
     context.collab.connections(),
     ({ session }) => session.via === 'web' && session.userId === userId && (tokenHash === null || session.credentialHash === tokenHash),
@@ -103,19 +108,19 @@ function closeSocketsOf(context: HttpContext, userId: string, tokenHash: string 
 }
 
 /** `POST /api/auth/sign-out`: ends this browser's session and clears the cookie (200 even when signed out). */
-function handleSignOut({ request, response, context }: RouteRequest<HttpContext>): void {
+async function handleSignOut({ request, response, context }: RouteRequest<HttpContext>): Promise<void> {
   const token = requestToken(request);
-  const person = token ? context.identity.personOf(token) : null;
-  if (token) context.stores.webSessions.delete(hashToken(token));
+  const person = token ? await context.identity.personOf(token) : null;
+  if (token) await context.stores.webSessions.delete(hashToken(token));
   if (person?.ok) closeSocketsOf(context, person.value.userId, person.value.session.tokenHash, 'signed out');
   sendJson(response, 200, { signedOut: true }, { 'Set-Cookie': clearedSessionCookie() });
 }
 
 /** `POST /api/auth/sign-out-everywhere`: ends every browser session of the account and closes their sockets. */
-function handleSignOutEverywhere({ request, response, context }: RouteRequest<HttpContext>): void {
-  const person = identifyAccount(request, context);
+async function handleSignOutEverywhere({ request, response, context }: RouteRequest<HttpContext>): Promise<void> {
+  const person = await identifyAccount(request, context);
   if (!person.ok) return sendError(response, person.status, person.error);
-  const sessions = context.stores.webSessions.deleteAllOf(person.value.userId);
+  const sessions = await context.stores.webSessions.deleteAllOf(person.value.userId);
   const closedConnections = closeSocketsOf(context, person.value.userId, null, 'signed out everywhere');
   context.log.info('account.signed-out-everywhere', { user: person.value.userId, sessions, closedConnections });
   sendJson(response, 200, { sessions, closedConnections }, { 'Set-Cookie': clearedSessionCookie() });
@@ -123,19 +128,19 @@ function handleSignOutEverywhere({ request, response, context }: RouteRequest<Ht
 
 /** `PUT /api/auth/profile` `{name}`: the display name of the person (account or guest). */
 async function handleProfile({ request, response, context }: RouteRequest<HttpContext>): Promise<void> {
-  const person = identifyPerson(request, context);
+  const person = await identifyPerson(request, context);
   if (!person.ok) return sendError(response, person.status, person.error);
   const body = await readJsonBody(request, BODY_LIMIT);
   if (!body.ok) return sendError(response, body.status, body.error);
   const name = validateDisplayName(body.value.name);
   if (!name.ok) return sendError(response, 400, name.error);
-  context.stores.profiles.setName(person.value.userId, name.value);
-  sendJson(response, 200, { person: personView(context.identity.people.person(person.value.userId)) });
+  await context.identity.setName(person.value.userId, name.value);
+  sendJson(response, 200, { person: personView(await context.identity.people.person(person.value.userId)) });
 }
 
 /** `PUT /api/auth/password` `{current, next}`: other sessions end; this one gets a fresh token. */
 async function handlePassword({ request, response, context }: RouteRequest<HttpContext>): Promise<void> {
-  const person = identifyAccount(request, context);
+  const person = await identifyAccount(request, context);
   if (!person.ok) return sendError(response, person.status, person.error);
   const body = await readJsonBody(request, BODY_LIMIT);
   if (!body.ok) return sendError(response, body.status, body.error);
@@ -144,22 +149,22 @@ async function handlePassword({ request, response, context }: RouteRequest<HttpC
     closeSocketsOf(context, person.value.userId, null, 'password changed');
     context.log.info('account.password-changed', { user: person.value.userId });
   }
-  answerSignedIn(request, response, context, outcome);
+  await answerSignedIn(request, response, context, outcome);
 }
 
 /** `GET|PUT /api/admin/settings` `{signUpOpen}`: administrators only. */
 async function handleSettings({ request, response, context }: RouteRequest<HttpContext>): Promise<void> {
-  const person = identifyAccount(request, context);
+  const person = await identifyAccount(request, context);
   if (!person.ok) return sendError(response, person.status, person.error);
   if (!person.value.account?.isAdmin) return sendError(response, 403, 'Only administrators change the server’s settings.');
   if (request.method === 'PUT') {
     const body = await readJsonBody(request, BODY_LIMIT);
     if (!body.ok) return sendError(response, body.status, body.error);
     if (typeof body.value.signUpOpen !== 'boolean') return sendError(response, 400, 'signUpOpen must be true or false');
-    context.accounts.setSignUpOpen(body.value.signUpOpen);
+    await context.accounts.setSignUpOpen(body.value.signUpOpen);
     context.log.info('settings.changed', { by: person.value.userId, signUpOpen: body.value.signUpOpen });
   }
-  sendJson(response, 200, { signUpOpen: context.accounts.signUpOpen() });
+  sendJson(response, 200, { signUpOpen: await context.accounts.signUpOpen() });
 }
 
 /** Routes of accounts and sign-in. */

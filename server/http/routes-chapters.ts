@@ -53,15 +53,15 @@ async function readUpload(request: IncomingMessage, limit: number): Promise<{ ok
 }
 
 /** Identifies a seminar owner (the seminar in the path); answers refusals itself. */
-function seminarOwner(route: RouteRequest<HttpContext>): { person: WebPerson; seminarId: string } | null {
+async function seminarOwner(route: RouteRequest<HttpContext>): Promise<{ person: WebPerson; seminarId: string } | null> {
   const { request, response, params, context } = route;
-  const person = identifyPerson(request, context);
+  const person = await identifyPerson(request, context);
   if (!person.ok) {
     sendError(response, person.status, person.error);
     return null;
   }
   const seminarId = params[0]!;
-  const role = context.stores.seminars.get(seminarId) ? context.stores.seminars.memberRole(seminarId, person.value.userId) : null;
+  const role = (await context.stores.seminars.get(seminarId)) ? await context.stores.seminars.memberRole(seminarId, person.value.userId) : null;
   if (role === null) {
     sendError(response, 404, 'No such seminar (or you are not a member of it).');
     return null;
@@ -108,7 +108,7 @@ async function importRequested(route: RouteRequest<HttpContext>, userId: string,
 
 /** `POST /api/seminars/<id>/chapters/preview`. */
 async function handlePreview(route: RouteRequest<HttpContext>): Promise<void> {
-  const owner = seminarOwner(route);
+  const owner = await seminarOwner(route);
   if (!owner) return;
   const imported = await importRequested(route, owner.person.userId, false);
   if (imported) sendJson(route.response, 200, { preview: imported.result.preview });
@@ -123,34 +123,34 @@ function chapterTitle(asked: string | null, found: string, fileName: string): { 
 
 /** `POST /api/seminars/<id>/chapters` → 201. */
 async function handleCreate(route: RouteRequest<HttpContext>): Promise<void> {
-  const owner = seminarOwner(route);
+  const owner = await seminarOwner(route);
   if (!owner) return;
   const imported = await importRequested(route, owner.person.userId, true);
   if (!imported?.result.seeded) return;
   const { stores, log } = route.context;
   const title = chapterTitle(route.query.get('title'), imported.result.title, imported.fileName);
   if (!title.ok) return sendError(route.response, 400, title.error);
-  const id = readableId(title.value, (candidate) => candidate.length > 64 || stores.rooms.get(candidate) !== null, 'chapter');
-  storeSeededRoom(stores, { id, title: title.value, seminarId: owner.seminarId, position: stores.rooms.nextPosition(owner.seminarId) }, imported.result.seeded, null);
+  const id = await readableId(title.value, async (candidate) => candidate.length > 64 || (await stores.rooms.get(candidate)) !== null, 'chapter');
+  await storeSeededRoom(stores, { id, title: title.value, seminarId: owner.seminarId, position: await stores.rooms.nextPosition(owner.seminarId) }, imported.result.seeded, null);
   log.info('chapter.created', { seminar: owner.seminarId, room: id, format: imported.format, by: owner.person.userId });
   sendJson(route.response, 201, { chapter: { id, title: title.value }, preview: imported.result.preview });
 }
 
 /** Whether a person manages a room: its seminar's owners; administrators for rooms in no seminar. */
-function managesRoom(context: HttpContext, person: WebPerson, room: RoomRecord): boolean {
+async function managesRoom(context: HttpContext, person: WebPerson, room: RoomRecord): Promise<boolean> {
   if (room.seminarId === null) return person.account?.isAdmin ?? false;
-  return context.stores.seminars.memberRole(room.seminarId, person.userId) === 'owner';
+  return (await context.stores.seminars.memberRole(room.seminarId, person.userId)) === 'owner';
 }
 
 /** Identifies who manages the room in the path; answers refusals itself. */
-function roomManager(route: RouteRequest<HttpContext>): { person: WebPerson; room: RoomRecord } | null {
-  const person = identifyAccount(route.request, route.context);
+async function roomManager(route: RouteRequest<HttpContext>): Promise<{ person: WebPerson; room: RoomRecord } | null> {
+  const person = await identifyAccount(route.request, route.context);
   if (!person.ok) {
     sendError(route.response, person.status, person.error);
     return null;
   }
-  const room = route.context.stores.rooms.get(route.params[0]!);
-  if (!room || !managesRoom(route.context, person.value, room)) {
+  const room = await route.context.stores.rooms.get(route.params[0]!);
+  if (!room || !(await managesRoom(route.context, person.value, room))) {
     sendError(route.response, room ? 403 : 404, room ? 'Only the seminar’s owners change its chapters.' : 'No such chapter.');
     return null;
   }
@@ -159,7 +159,7 @@ function roomManager(route: RouteRequest<HttpContext>): { person: WebPerson; roo
 
 /** `PUT /api/chapters/<room>` `{title?, archived?}`. */
 async function handleUpdate(route: RouteRequest<HttpContext>): Promise<void> {
-  const manager = roomManager(route);
+  const manager = await roomManager(route);
   if (!manager) return;
   const body = await readJsonBody(route.request, 4096);
   if (!body.ok) return sendError(route.response, body.status, body.error);
@@ -168,37 +168,40 @@ async function handleUpdate(route: RouteRequest<HttpContext>): Promise<void> {
   if (archived !== undefined && typeof archived !== 'boolean') return sendError(route.response, 400, 'archived must be true or false');
   const validTitle = title === undefined ? null : validateTitle(title);
   if (validTitle && !validTitle.ok) return sendError(route.response, 400, validTitle.error);
-  stores.db.transaction(() => {
-    if (validTitle?.ok) stores.rooms.rename(manager.room.id, validTitle.value);
-    if (archived !== undefined) stores.rooms.setArchived(manager.room.id, archived ? (manager.room.archivedAt ?? Date.now()) : null);
-  })();
+  await stores.transaction(async (tx) => {
+    if (validTitle?.ok) await tx.rooms.rename(manager.room.id, validTitle.value);
+    if (archived !== undefined) await tx.rooms.setArchived(manager.room.id, archived ? (manager.room.archivedAt ?? Date.now()) : null);
+  });
+  // Archiving makes everyone a viewer: open sockets are checked again, here and elsewhere.
+  if (archived !== undefined) route.context.accessChanged();
   log.info('chapter.updated', { room: manager.room.id, title: validTitle?.ok ? validTitle.value : undefined, archived, by: manager.person.userId });
-  const room = stores.rooms.get(manager.room.id)!;
+  const room = (await stores.rooms.get(manager.room.id))!;
   sendJson(route.response, 200, { chapter: { id: room.id, title: room.title, archived: room.archivedAt !== null } });
 }
 
 /** `DELETE /api/chapters/<room>`. */
 async function handleDelete(route: RouteRequest<HttpContext>): Promise<void> {
-  const manager = roomManager(route);
+  const manager = await roomManager(route);
   if (!manager) return;
   const { stores, collab, roomStats, log } = route.context;
   const deleted = await deleteRoom(stores, collab, roomStats, manager.room.id);
   if (!deleted.ok) return sendError(route.response, 503, deleted.error);
+  route.context.roomDeleted(manager.room.id);
   log.info('chapter.deleted', { room: manager.room.id, seminar: manager.room.seminarId, by: manager.person.userId });
   sendJson(route.response, 200, { deleted: manager.room.id });
 }
 
 /** `PUT /api/chapters/<room>/seminar` `{seminarId}`: an administrator files a room of no seminar. */
 async function handleFile(route: RouteRequest<HttpContext>): Promise<void> {
-  const manager = roomManager(route);
+  const manager = await roomManager(route);
   if (!manager) return;
   const body = await readJsonBody(route.request, 4096);
   if (!body.ok) return sendError(route.response, body.status, body.error);
   const { stores, log } = route.context;
   const seminarId = typeof body.value.seminarId === 'string' ? body.value.seminarId : '';
   if (manager.room.seminarId !== null) return sendError(route.response, 409, 'This chapter belongs to a seminar already.');
-  if (stores.seminars.memberRole(seminarId, manager.person.userId) !== 'owner') return sendError(route.response, 403, 'You can file chapters only into seminars you own.');
-  stores.rooms.file(manager.room.id, seminarId);
+  if ((await stores.seminars.memberRole(seminarId, manager.person.userId)) !== 'owner') return sendError(route.response, 403, 'You can file chapters only into seminars you own.');
+  await stores.rooms.file(manager.room.id, seminarId);
   log.info('chapter.filed', { room: manager.room.id, seminar: seminarId, by: manager.person.userId });
   sendJson(route.response, 200, { chapter: { id: manager.room.id, seminarId } });
 }

@@ -22,9 +22,9 @@ function exportHref(room: string, format: ExportFormat): string {
  * The export menu reads it (so it offers exactly what the server has); answered from the access
  * checks alone, cheap enough to ask while a room opens.
  */
-function handleListExports({ request, response, params, context }: RouteRequest<HttpContext>): void {
+async function handleListExports({ request, response, params, context }: RouteRequest<HttpContext>): Promise<void> {
   const room = params[0]!;
-  const access = authorizeExport(request, context, room);
+  const access = await authorizeExport(request, context, room);
   if (!access.ok) return sendError(response, access.status, access.error);
   const formats = EXPORT_FORMATS.map((format) => ({
     name: format.name,
@@ -50,7 +50,7 @@ function handleListExports({ request, response, params, context }: RouteRequest<
  */
 async function handleExport({ request, response, params, query, context }: RouteRequest<HttpContext>): Promise<void> {
   const room = params[0]!;
-  const access = authorizeExport(request, context, room);
+  const access = await authorizeExport(request, context, room);
   if (!access.ok) return sendError(response, access.status, access.error);
   const name = query.get('format') ?? 'native';
   const format = exportFormat(name);
@@ -64,11 +64,11 @@ async function handleExport({ request, response, params, query, context }: Route
   // Built in a worker thread from the store (issue 14, P4): a large room's export holds no one up.
   let outcome: ExportOutcome;
   try {
-    outcome = await context.heavy.runExport(access.caller.userId, { dataDir: context.config.dataDir, room, title: access.title, format: format.name, choices: choices.value, baseUrl, exportedAt: new Date().toISOString() });
+    outcome = await context.heavy.runExport(access.caller.userId, { store: context.store.location, room, title: access.title, format: format.name, choices: choices.value, baseUrl, exportedAt: new Date().toISOString() });
   } catch (error) {
     return sendHeavyFailure(response, error, context);
   }
-  reportReadProblems(outcome.problems, context);
+  await reportReadProblems(outcome.problems, context);
   if (outcome.kind === 'unreadable') return sendError(response, 503, outcome.message);
   const damage = outcome.problems.flatMap((problem) => problem.damage);
   // A damaged room is never exported as if whole (P5): only on request, and saying so.

@@ -21,28 +21,28 @@ function publicIdentity(session: Session): { userId: string; room: string; role:
  * redirects (303) to `/r/<room>`, taking the token out of the address bar. Without `invite`,
  * serves the client shell.
  */
-function handleRoomPage({ request, response, params, query, context }: RouteRequest<HttpContext>): void {
+async function handleRoomPage({ request, response, params, query, context }: RouteRequest<HttpContext>): Promise<void> {
   const room = params[0] ?? '';
   const invite = query.get('invite');
   if (invite === null) return sendClientShell(request, response, context.config.staticDir);
-  const resolved = context.identity.resolveToken(invite);
+  const resolved = await context.identity.resolveToken(invite);
   if (!resolved.ok || resolved.value.via !== 'invite') {
     return sendHtmlMessage(response, 401, 'Invite not valid', 'This invite link is unknown, expired or revoked. Ask the room owner for a new one.');
   }
   if (resolved.value.room !== room) return sendHtmlMessage(response, 403, 'Wrong room', 'This invite link belongs to another room.');
   // Signed in (or a guest of a seminar): the room is added to that person, who stays who they are.
   const cookie = requestToken(request);
-  const person = cookie ? context.identity.personOf(cookie) : null;
+  const person = cookie ? await context.identity.personOf(cookie) : null;
   if (person?.ok) {
     const { role, inviteHash } = resolved.value;
-    context.stores.grants.insert({ room, userId: person.value.userId, role, inviteHash, grantedAt: Date.now() });
+    await context.stores.grants.insert({ room, userId: person.value.userId, role, inviteHash, grantedAt: Date.now() });
     context.log.info('room.granted', { room, role, user: person.value.userId });
     setCommonHeaders(response);
     response.writeHead(303, { Location: `/r/${room}`, 'Cache-Control': 'no-store', 'Content-Length': 0 });
     response.end();
     return;
   }
-  const created = context.identity.createSession(invite);
+  const created = await context.identity.createSession(invite);
   if (!created.ok) return sendHtmlMessage(response, 401, 'Invite not valid', 'This invite link is unknown, expired or revoked.');
   context.log.info('session.created', { room, role: created.value.session.role, user: created.value.session.userId, via: 'browser' });
   setCommonHeaders(response);
@@ -51,14 +51,14 @@ function handleRoomPage({ request, response, params, query, context }: RouteRequ
 }
 
 /** `GET /api/rooms/<room>/me` → `{userId, room, role, name, roomUid}`. */
-function handleGetMe({ request, response, params, context }: RouteRequest<HttpContext>): void {
-  const caller = identifyForRoom(request, context.identity, params[0] ?? '');
+async function handleGetMe({ request, response, params, context }: RouteRequest<HttpContext>): Promise<void> {
+  const caller = await identifyForRoom(request, context.identity, params[0] ?? '');
   if (!caller.ok) return sendError(response, caller.status, caller.error);
   // roomUid: the room's creation time, so the client keys its IndexedDB cache by incarnation
   // and a room deleted and re-created never merges an old chapter into the new one.
-  const room = context.rooms.rooms.get(caller.value.room);
-  const seminar = room?.seminarId ? context.stores.seminars.get(room.seminarId) : null;
-  const account = caller.value.via === 'web' ? context.stores.accounts.get(caller.value.userId) : null;
+  const room = await context.rooms.rooms.get(caller.value.room);
+  const seminar = room?.seminarId ? await context.stores.seminars.get(room.seminarId) : null;
+  const account = caller.value.via === 'web' ? await context.stores.accounts.get(caller.value.userId) : null;
   sendJson(response, 200, {
     ...publicIdentity(caller.value),
     roomUid: room ? `${room.id}@${room.createdAt}` : null,
@@ -76,33 +76,33 @@ function handleGetMe({ request, response, params, context }: RouteRequest<HttpCo
  * became part of it), with the account's user id and current name. The author filter and the
  * cards read authorship through it, so one person shows once.
  */
-function handlePeople({ request, response, params, query, context }: RouteRequest<HttpContext>): void {
-  const caller = identifyForRoom(request, context.identity, params[0] ?? '');
+async function handlePeople({ request, response, params, query, context }: RouteRequest<HttpContext>): Promise<void> {
+  const caller = await identifyForRoom(request, context.identity, params[0] ?? '');
   if (!caller.ok) return sendError(response, caller.status, caller.error);
   const ids = (query.get('ids') ?? '').split(',').filter((id) => /^[A-Za-z0-9_-]{1,64}$/.test(id)).slice(0, 500);
-  sendJson(response, 200, { people: Object.fromEntries(context.identity.people.linkedAuthors(ids)) });
+  sendJson(response, 200, { people: Object.fromEntries(await context.identity.people.linkedAuthors(ids)) });
 }
 
 /** `PUT /api/rooms/<room>/me` `{name}` → the identity with its new display name. */
 async function handlePutMe({ request, response, params, context }: RouteRequest<HttpContext>): Promise<void> {
-  const caller = identifyForRoom(request, context.identity, params[0] ?? '');
+  const caller = await identifyForRoom(request, context.identity, params[0] ?? '');
   if (!caller.ok) return sendError(response, caller.status, caller.error);
   const body = await readJsonBody(request, 4096);
   if (!body.ok) return sendError(response, body.status, body.error);
   const name = validateDisplayName(body.value.name);
   if (!name.ok) return sendError(response, 400, name.error);
-  sendJson(response, 200, publicIdentity(context.identity.rename(caller.value, name.value)));
+  sendJson(response, 200, publicIdentity(await context.identity.rename(caller.value, name.value)));
 }
 
 /** `POST /api/rooms/<room>/sessions` (Bearer invite) → 201 `{token, userId, role}`, for programs. */
-function handleCreateSession({ request, response, params, context }: RouteRequest<HttpContext>): void {
+async function handleCreateSession({ request, response, params, context }: RouteRequest<HttpContext>): Promise<void> {
   const room = params[0] ?? '';
   const invite = bearerToken(request);
   if (!invite) return sendError(response, 401, 'invite token required (Authorization: Bearer …)', { 'WWW-Authenticate': 'Bearer' });
-  const resolved = context.identity.resolveToken(invite);
+  const resolved = await context.identity.resolveToken(invite);
   if (!resolved.ok || resolved.value.via !== 'invite') return sendError(response, 401, 'not a usable invite token');
   if (resolved.value.room !== room) return sendError(response, 403, 'invite is for another room');
-  const created = context.identity.createSession(invite);
+  const created = await context.identity.createSession(invite);
   if (!created.ok) return sendError(response, 401, `${created.error} invite`);
   context.log.info('session.created', { room, role: created.value.session.role, user: created.value.session.userId, via: 'api' });
   sendJson(response, 201, { token: created.value.token, userId: created.value.session.userId, role: created.value.session.role });

@@ -45,10 +45,10 @@ const IMPORT_SLICE_RECORDS = 250;
  */
 async function handleImport({ request, response, params, query, context }: RouteRequest<HttpContext>): Promise<void> {
   const room = params[0]!;
-  const caller = identifyForRoom(request, context.identity, room);
+  const caller = await identifyForRoom(request, context.identity, room);
   if (!caller.ok) return sendError(response, caller.status, caller.error);
   if (!can(caller.value.role, 'import')) return sendError(response, 403, `only the room's owner may import (you are ${caller.value.role})`);
-  if (!context.rooms.rooms.get(room)) return sendError(response, 404, `no room "${room}"`);
+  if (!(await context.rooms.rooms.get(room))) return sendError(response, 404, `no room "${room}"`);
   const limits: ImportLimits = { ...DEFAULT_IMPORT_LIMITS, maxBytes: context.config.importMaxBytes, maxAnnotations: context.config.importMaxAnnotations };
   const body = await readBodyBytes(request, limits.maxBytes, IMPORT_MEDIA_TYPES);
   if (!body.ok) return sendError(response, body.status, body.error, body.status === 413 ? { Connection: 'close' } : {});
@@ -64,16 +64,16 @@ async function handleImport({ request, response, params, query, context }: Route
   await serialised(room, async () => {
     let outcome: ImportOutcome;
     try {
-      outcome = await context.heavy.runImport(ticket, { dataDir: context.config.dataDir, room, body: body.bytes, limits, actor, dryRun, now: new Date().toISOString(), chunkSize: IMPORT_SLICE_RECORDS });
+      outcome = await context.heavy.runImport(ticket, { store: context.store.location, room, body: body.bytes, limits, actor, dryRun, now: new Date().toISOString(), chunkSize: IMPORT_SLICE_RECORDS });
     } catch (error) {
       return sendHeavyFailure(response, error, context);
     }
     if (outcome.kind === 'file-error') return sendError(response, outcome.status, outcome.message);
     if (outcome.kind === 'unreadable') {
-      reportReadProblems(outcome.problems, context);
+      await reportReadProblems(outcome.problems, context);
       return sendError(response, 503, outcome.message);
     }
-    reportReadProblems(outcome.problems, context);
+    await reportReadProblems(outcome.problems, context);
     context.log.info('room.imported', { room, dryRun, ...outcome.counts, slices: outcome.updates.length });
     if (outcome.body !== null) return sendJsonBytes(response, outcome.status, outcome.body);
     const written = await writeSlices(room, outcome.updates, actor.userId, context);

@@ -44,7 +44,7 @@ function refuse(response: ServerResponse, wantsHtml: boolean, status: number, er
 async function roomData(request: RouteRequest<HttpContext>, wantsHtml: boolean): Promise<{ snapshot: RoomSnapshot; baseUrl: string } | null> {
   const { response, params, context } = request;
   const room = params[0]!;
-  const access = authorizeExport(request.request, context, room);
+  const access = await authorizeExport(request.request, context, room);
   if (!access.ok) {
     refuse(response, wantsHtml, access.status, access.error);
     return null;

@@ -47,12 +47,12 @@ function readQuery(query: URLSearchParams): { ok: true; value: Query } | { ok: f
 }
 
 /** The layer to count, if this caller may see it. */
-function countedLayer(context: HttpContext, room: string, layer: string, role: string): { ok: true; value: CountedLayer } | { ok: false; status: number; error: string } {
+async function countedLayer(context: HttpContext, room: string, layer: string, role: string): Promise<{ ok: true; value: CountedLayer } | { ok: false; status: number; error: string }> {
   if (layer === 'shared') return { ok: true, value: { kind: 'shared' } };
-  const round = context.rounds.get(Number(layer.slice('round-'.length)));
+  const round = await context.rounds.get(Number(layer.slice('round-'.length)));
   if (!round || round.room !== room) return { ok: false, status: 404, error: `no ${layer} in this room` };
   if (role !== 'owner' && roundIsBlind(round.state)) return { ok: false, status: 403, error: "a blind round's annotations are the owner's to see until it is revealed" };
-  return { ok: true, value: { kind: 'round', round, participants: context.rounds.participants(round.id).map((p) => p.userId) } };
+  return { ok: true, value: { kind: 'round', round, participants: (await context.rounds.participants(round.id)).map((p) => p.userId) } };
 }
 
 function sendDownload(response: ServerResponse, body: string, contentType: string, fileName: string): void {
@@ -64,15 +64,15 @@ function sendDownload(response: ServerResponse, body: string, contentType: strin
 
 async function handleOverview({ request, response, params, query, context }: RouteRequest<HttpContext>): Promise<void> {
   const room = params[0]!;
-  const caller = identifyForRoom(request, context.identity, room);
+  const caller = await identifyForRoom(request, context.identity, room);
   if (!caller.ok) return sendError(response, caller.status, caller.error);
   if (!can(caller.value.role, 'view-overview')) return sendError(response, 403, `only the owner and reviewers see the seminar view (you are ${caller.value.role})`);
-  const record = context.rooms.rooms.get(room);
+  const record = await context.rooms.rooms.get(room);
   if (!record) return sendError(response, 404, `no room "${room}"`);
   const parsed = readQuery(query);
   if (!parsed.ok) return sendError(response, 400, parsed.error);
   const { range, sort, direction, format, layer } = parsed.value;
-  const counted = countedLayer(context, room, layer, caller.value.role);
+  const counted = await countedLayer(context, room, layer, caller.value.role);
   if (!counted.ok) return sendError(response, counted.status, counted.error);
   const activity = await readLayerActivity(context.collab, { id: room, title: record.title }, counted.value);
   if (!activity.ok) return sendError(response, 503, activity.error);
@@ -85,17 +85,17 @@ async function handleOverview({ request, response, params, query, context }: Rou
 }
 
 async function handleSeminarOverview({ request, response, params, query, context }: RouteRequest<HttpContext>): Promise<void> {
-  const person = identifyPerson(request, context);
+  const person = await identifyPerson(request, context);
   if (!person.ok) return sendError(response, person.status, person.error);
-  const seminar = context.stores.seminars.get(params[0]!);
-  const role = seminar ? context.stores.seminars.memberRole(seminar.id, person.value.userId) : null;
+  const seminar = await context.stores.seminars.get(params[0]!);
+  const role = seminar ? await context.stores.seminars.memberRole(seminar.id, person.value.userId) : null;
   if (!seminar || role === null) return sendError(response, 404, 'No such seminar (or you are not a member of it).');
   if (!can(role, 'view-overview')) return sendError(response, 403, `only the seminar's owners and reviewers see its overview (you are ${role})`);
   const parsed = readQuery(query);
   if (!parsed.ok) return sendError(response, 400, parsed.error);
   const { range, sort, direction, format } = parsed.value;
   const chapters: ChapterActivity[] = [];
-  const rooms = context.stores.rooms.listForSeminar(seminar.id);
+  const rooms = await context.stores.rooms.listForSeminar(seminar.id);
   for (const room of rooms) {
     const activity = await readLayerActivity(context.collab, { id: room.id, title: room.title }, { kind: 'shared' });
     if (!activity.ok) return sendError(response, 503, activity.error);

@@ -26,7 +26,7 @@ async function handleCreateRoom({ request, response, context }: RouteRequest<Htt
     return sendHeavyFailure(response, error, context);
   }
   if (outcome.kind === 'refused') return sendError(response, outcome.status, outcome.message);
-  const created = storePreparedRoom(context.rooms, outcome.room);
+  const created = await storePreparedRoom(context.rooms, outcome.room);
   if (!created.ok) return sendError(response, 409, created.error.message);
   context.log.info('room.created', { room: created.value.id });
   sendJson(response, 201, created.value);

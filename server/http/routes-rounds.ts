@@ -24,11 +24,11 @@ const ROUND = '([1-9][0-9]{0,15})';
 type Caller = { ok: true; session: Session } | { ok: false };
 
 /** Identifies the caller and checks the room exists; answers the refusal itself. */
-function callerOf({ request, response, params, context }: RouteRequest<HttpContext>, action: 'read' | 'view-overview' | 'lead-rounds'): Caller {
+async function callerOf({ request, response, params, context }: RouteRequest<HttpContext>, action: 'read' | 'view-overview' | 'lead-rounds'): Promise<Caller> {
   const room = params[0]!;
-  const caller = identifyForRoom(request, context.identity, room);
+  const caller = await identifyForRoom(request, context.identity, room);
   if (!caller.ok) return sendError(response, caller.status, caller.error), { ok: false };
-  if (!context.rooms.rooms.get(room)) return sendError(response, 404, `no room "${room}"`), { ok: false };
+  if (!(await context.rooms.rooms.get(room))) return sendError(response, 404, `no room "${room}"`), { ok: false };
   if (!can(caller.value.role, action)) {
     const what = action === 'lead-rounds' ? "only the room's owner runs blind rounds" : 'only the owner and reviewers see the rounds';
     return sendError(response, 403, `${what} (you are ${caller.value.role})`), { ok: false };
@@ -37,8 +37,8 @@ function callerOf({ request, response, params, context }: RouteRequest<HttpConte
 }
 
 /** The round as the caller may know it: participants named only where the caller may open their layers. */
-function roundView(context: HttpContext, round: RoundSummary, session: Session) {
-  const participants = context.rounds.participants(round.id);
+async function roundView(context: HttpContext, round: RoundSummary, session: Session) {
+  const participants = await context.rounds.participants(round.id);
   const layers = visibleLayers(round, participants, session);
   const shown = session.role === 'owner' ? participants : participants.filter((p) => layers.includes(p.userId) && (p.userId === session.userId || isStaffRole(p.role)));
   const own = layers.includes(session.userId) ? roundLayerName(round.room, round.id, session.userId) : null;
@@ -54,17 +54,17 @@ function roundView(context: HttpContext, round: RoundSummary, session: Session) 
   };
 }
 
-function handleCurrent(route: RouteRequest<HttpContext>): void {
-  const caller = callerOf(route, 'read');
+async function handleCurrent(route: RouteRequest<HttpContext>): Promise<void> {
+  const caller = await callerOf(route, 'read');
   if (!caller.ok) return;
-  const round = route.context.rounds.latest(route.params[0]!);
+  const round = await route.context.rounds.latest(route.params[0]!);
   if (!round) return sendJson(route.response, 200, { round: null, participants: [], you: { layer: null, writable: false, layers: [], sharedHidden: false } });
-  sendJson(route.response, 200, roundView(route.context, round, caller.session));
+  sendJson(route.response, 200, await roundView(route.context, round, caller.session));
 }
 
-function handleList(route: RouteRequest<HttpContext>): void {
-  if (!callerOf(route, 'view-overview').ok) return;
-  sendJson(route.response, 200, { rounds: route.context.rounds.list(route.params[0]!) });
+async function handleList(route: RouteRequest<HttpContext>): Promise<void> {
+  if (!(await callerOf(route, 'view-overview')).ok) return;
+  sendJson(route.response, 200, { rounds: await route.context.rounds.list(route.params[0]!) });
 }
 
 async function readShowStaff(request: IncomingMessage, limit: number): Promise<{ ok: true; value: boolean } | { ok: false; status: number; error: string }> {
@@ -77,29 +77,29 @@ async function readShowStaff(request: IncomingMessage, limit: number): Promise<{
 }
 
 async function handleStart(route: RouteRequest<HttpContext>): Promise<void> {
-  const caller = callerOf(route, 'lead-rounds');
+  const caller = await callerOf(route, 'lead-rounds');
   if (!caller.ok) return;
   const showStaff = await readShowStaff(route.request, route.context.config.maxJsonBodyBytes);
   if (!showStaff.ok) return sendError(route.response, showStaff.status, showStaff.error);
-  const started = route.context.rounds.start(route.params[0]!, caller.session, showStaff.value);
+  const started = await route.context.rounds.start(route.params[0]!, caller.session, showStaff.value);
   if (!started.ok) return sendError(route.response, started.status, started.error);
-  sendJson(route.response, 201, roundView(route.context, started.value, caller.session));
+  sendJson(route.response, 201, await roundView(route.context, started.value, caller.session));
 }
 
 async function handleReveal(route: RouteRequest<HttpContext>): Promise<void> {
-  const caller = callerOf(route, 'lead-rounds');
+  const caller = await callerOf(route, 'lead-rounds');
   if (!caller.ok) return;
   const revealed = await route.context.rounds.reveal(route.params[0]!, Number(route.params[1]));
   if (!revealed.ok) return sendError(route.response, revealed.status, revealed.error);
-  sendJson(route.response, 200, { ...roundView(route.context, revealed.value.round, caller.session), merged: revealed.value.merged, revealed: revealed.value.revealed });
+  sendJson(route.response, 200, { ...(await roundView(route.context, revealed.value.round, caller.session)), merged: revealed.value.merged, revealed: revealed.value.revealed });
 }
 
-function handleEnd(route: RouteRequest<HttpContext>): void {
-  const caller = callerOf(route, 'lead-rounds');
+async function handleEnd(route: RouteRequest<HttpContext>): Promise<void> {
+  const caller = await callerOf(route, 'lead-rounds');
   if (!caller.ok) return;
-  const ended = route.context.rounds.end(route.params[0]!, Number(route.params[1]));
+  const ended = await route.context.rounds.end(route.params[0]!, Number(route.params[1]));
   if (!ended.ok) return sendError(route.response, ended.status, ended.error);
-  sendJson(route.response, 200, roundView(route.context, ended.value, caller.session));
+  sendJson(route.response, 200, await roundView(route.context, ended.value, caller.session));
 }
 
 /** Routes of blind rounds. */

@@ -35,15 +35,15 @@ interface SeminarCaller {
 }
 
 /** Identifies a member of the seminar in the path (owners only when `ownerOnly`); answers refusals itself. */
-function memberOf(route: RouteRequest<HttpContext>, ownerOnly: boolean): SeminarCaller | null {
+async function memberOf(route: RouteRequest<HttpContext>, ownerOnly: boolean): Promise<SeminarCaller | null> {
   const { request, response, params, context } = route;
-  const person = identifyPerson(request, context);
+  const person = await identifyPerson(request, context);
   if (!person.ok) {
     sendError(response, person.status, person.error);
     return null;
   }
-  const seminar = context.stores.seminars.get(params[0] ?? '');
-  const role = seminar ? context.stores.seminars.memberRole(seminar.id, person.value.userId) : null;
+  const seminar = await context.stores.seminars.get(params[0] ?? '');
+  const role = seminar ? await context.stores.seminars.memberRole(seminar.id, person.value.userId) : null;
   // Not a member: 404 rather than 403, so a seminar's existence is not told to outsiders.
   if (!seminar || role === null) {
     sendError(response, 404, 'No such seminar (or you are not a member of it).');
@@ -64,15 +64,17 @@ function answer<T>(route: RouteRequest<HttpContext>, outcome: SeminarOutcome<T>,
 
 /**
  * Re-checks the open sockets of `userId` in the seminar's chapters and closes those whose
- * access ended or whose role changed (4403): removed members lose their sockets at once.
+ * access ended or whose role changed (4403): removed members lose their sockets at once, here
+ * and (told now, and sweeping every second anyway) on the other server processes.
  */
-function recheckSockets(context: HttpContext, seminarId: string, userId: string): number {
-  const rooms = new Set(context.stores.rooms.listForSeminar(seminarId).map((room) => room.id));
+async function recheckSockets(context: HttpContext, seminarId: string, userId: string): Promise<number> {
+  context.accessChanged();
+  const rooms = new Set((await context.stores.rooms.listForSeminar(seminarId)).map((room) => room.id));
   let closed = 0;
   for (const connection of [...context.collab.connections()]) {
     const { session } = connection;
     if (!connection.open || session.via !== 'web' || session.userId !== userId || !rooms.has(session.room)) continue;
-    const problem = context.identity.recheck(session);
+    const problem = await context.identity.recheck(session);
     if (!problem) continue;
     closed += closeConnectionsWhere([connection], () => true, COLLAB_CLOSE[problem.code], problem.reason);
   }
@@ -80,134 +82,138 @@ function recheckSockets(context: HttpContext, seminarId: string, userId: string)
 }
 
 /** `GET /api/seminars`: my seminars, the rooms I was given by room invites, and (administrators) rooms in no seminar. */
-function handleList({ request, response, context }: RouteRequest<HttpContext>): void {
-  const person = identifyPerson(request, context);
+async function handleList({ request, response, context }: RouteRequest<HttpContext>): Promise<void> {
+  const person = await identifyPerson(request, context);
   if (!person.ok) return sendError(response, person.status, person.error);
   const { stores } = context;
-  const seminars = stores.seminars.listForUser(person.value.userId).map((s) => ({ ...s, lastActivityAt: s.lastActivityAt === null ? null : new Date(s.lastActivityAt).toISOString() }));
+  const seminars = (await stores.seminars.listForUser(person.value.userId)).map((s) => ({ ...s, lastActivityAt: s.lastActivityAt === null ? null : new Date(s.lastActivityAt).toISOString() }));
   const now = Date.now();
   const shared = new Map<string, { id: string; title: string; role: Role }>();
-  for (const grant of stores.grants.forUser(person.value.userId)) {
-    const room = stores.rooms.get(grant.room);
-    const role = room ? roomRoleOf(stores, { userId: person.value.userId, isAdmin: false }, room, now) : null;
+  for (const grant of await stores.grants.forUser(person.value.userId)) {
+    const room = await stores.rooms.get(grant.room);
+    const role = room ? await roomRoleOf(stores, { userId: person.value.userId, isAdmin: false }, room, now) : null;
     if (room && role && role.inviteHash !== null) shared.set(room.id, { id: room.id, title: room.title, role: role.role });
   }
-  const unfiled = person.value.account?.isAdmin ? stores.rooms.listUnfiled().map((room) => ({ id: room.id, title: room.title, createdAt: new Date(room.createdAt).toISOString() })) : [];
+  const unfiled = person.value.account?.isAdmin ? (await stores.rooms.listUnfiled()).map((room) => ({ id: room.id, title: room.title, createdAt: new Date(room.createdAt).toISOString() })) : [];
   sendJson(response, 200, { seminars, sharedRooms: [...shared.values()], unfiledRooms: unfiled });
 }
 
 /** `POST /api/seminars` `{title}` → 201 `{seminar}`: anyone with an account; they become its owner. */
 async function handleCreate(route: RouteRequest<HttpContext>): Promise<void> {
   const { request, response, context } = route;
-  const person = identifyAccount(request, context);
+  const person = await identifyAccount(request, context);
   if (!person.ok) return sendError(response, person.status, person.error);
   const body = await readJsonBody(request, BODY_LIMIT);
   if (!body.ok) return sendError(response, body.status, body.error);
-  const created = createSeminar(context.stores, person.value.userId, body.value.title);
+  const created = await createSeminar(context.stores, person.value.userId, body.value.title);
   if (created.ok) context.log.info('seminar.created', { seminar: created.value.id, by: person.value.userId });
   answer(route, created, (seminar) => ({ seminar: { id: seminar.id, title: seminar.title } }), 201);
 }
 
 /** The seminar page: chapters with figures and the caller's role in each, the roster, and (owners) invite links and per-chapter roles. */
-function seminarView(context: HttpContext, caller: SeminarCaller): Record<string, unknown> {
+async function seminarView(context: HttpContext, caller: SeminarCaller): Promise<Record<string, unknown>> {
   const { stores } = context;
   const { seminar, person, role } = caller;
   const owner = role === 'owner';
   const now = Date.now();
-  const chapters = stores.rooms.listForSeminar(seminar.id).map((room) => {
-    const figures = context.roomStats.figuresOf(room.id);
-    return {
+  const chapters = [];
+  for (const room of await stores.rooms.listForSeminar(seminar.id)) {
+    const figures = await context.roomStats.figuresOf(room.id);
+    chapters.push({
       id: room.id,
       title: room.title,
       archived: room.archivedAt !== null,
-      yourRole: roomRoleOf(stores, { userId: person.userId, isAdmin: false }, room, now)?.role ?? null,
+      yourRole: (await roomRoleOf(stores, { userId: person.userId, isAdmin: false }, room, now))?.role ?? null,
       annotations: figures.annotations,
       openProblems: figures.openProblems,
       lastActivityAt: figures.lastActivityAt === null ? null : new Date(figures.lastActivityAt).toISOString(),
-    };
-  });
-  const overrides = owner ? stores.seminars.chapterRoles(seminar.id) : [];
-  const members = stores.seminars.members(seminar.id).map((member) => ({
-    userId: member.userId,
-    name: member.name ?? context.identity.people.person(member.userId).name,
-    role: member.role,
-    isGuest: !member.isAccount,
-    joinedAt: new Date(member.joinedAt).toISOString(),
-    ...(owner ? { email: member.email, chapterRoles: Object.fromEntries(overrides.filter((o) => o.userId === member.userId).map((o) => [o.room, o.role])) } : {}),
-  }));
-  const invites = owner ? stores.seminarInvites.listForSeminar(seminar.id).map((invite) => summarizeStoredInvite(invite, now)) : null;
+    });
+  }
+  const overrides = owner ? await stores.seminars.chapterRoles(seminar.id) : [];
+  const members = [];
+  for (const member of await stores.seminars.members(seminar.id)) {
+    members.push({
+      userId: member.userId,
+      name: member.name ?? (await context.identity.people.person(member.userId)).name,
+      role: member.role,
+      isGuest: !member.isAccount,
+      joinedAt: new Date(member.joinedAt).toISOString(),
+      ...(owner ? { email: member.email, chapterRoles: Object.fromEntries(overrides.filter((o) => o.userId === member.userId).map((o) => [o.room, o.role])) } : {}),
+    });
+  }
+  const invites = owner ? (await stores.seminarInvites.listForSeminar(seminar.id)).map((invite) => summarizeStoredInvite(invite, now)) : null;
   return { seminar: { id: seminar.id, title: seminar.title, createdAt: new Date(seminar.createdAt).toISOString() }, you: { userId: person.userId, role, isGuest: person.account === null }, chapters, members, invites };
 }
 
 /** `GET /api/seminars/<id>`: the seminar page. */
-function handleGet(route: RouteRequest<HttpContext>): void {
-  const caller = memberOf(route, false);
-  if (caller) sendJson(route.response, 200, seminarView(route.context, caller));
+async function handleGet(route: RouteRequest<HttpContext>): Promise<void> {
+  const caller = await memberOf(route, false);
+  if (caller) sendJson(route.response, 200, await seminarView(route.context, caller));
 }
 
 /** `PUT /api/seminars/<id>` `{title}`: renames the seminar (owners). */
 async function handleRename(route: RouteRequest<HttpContext>): Promise<void> {
-  const caller = memberOf(route, true);
+  const caller = await memberOf(route, true);
   if (!caller) return;
   const body = await readJsonBody(route.request, BODY_LIMIT);
   if (!body.ok) return sendError(route.response, body.status, body.error);
-  answer(route, renameSeminar(route.context.stores, caller.seminar.id, body.value.title), (title) => ({ seminar: { id: caller.seminar.id, title } }));
+  answer(route, await renameSeminar(route.context.stores, caller.seminar.id, body.value.title), (title) => ({ seminar: { id: caller.seminar.id, title } }));
 }
 
 /** `PUT /api/seminars/<id>/members/<user>` `{role}`: another seminar role (owners). */
 async function handleMemberRole(route: RouteRequest<HttpContext>): Promise<void> {
-  const caller = memberOf(route, true);
+  const caller = await memberOf(route, true);
   if (!caller) return;
   const body = await readJsonBody(route.request, BODY_LIMIT);
   if (!body.ok) return sendError(route.response, body.status, body.error);
   const userId = route.params[1]!;
-  const outcome = setMemberRole(route.context.stores, caller.seminar.id, userId, body.value.role);
-  const closedConnections = outcome.ok ? recheckSockets(route.context, caller.seminar.id, userId) : 0;
+  const outcome = await setMemberRole(route.context.stores, caller.seminar.id, userId, body.value.role);
+  const closedConnections = outcome.ok ? await recheckSockets(route.context, caller.seminar.id, userId) : 0;
   if (outcome.ok) route.context.log.info('seminar.member-role', { seminar: caller.seminar.id, user: userId, role: outcome.value, by: caller.person.userId, closedConnections });
   answer(route, outcome, (role) => ({ member: { userId, role }, closedConnections }));
 }
 
 /** `DELETE /api/seminars/<id>/members/<user>`: removes a member (owners; anyone may remove themselves). */
-function handleRemoveMember(route: RouteRequest<HttpContext>): void {
+async function handleRemoveMember(route: RouteRequest<HttpContext>): Promise<void> {
   const userId = route.params[1]!;
-  const caller = memberOf(route, false);
+  const caller = await memberOf(route, false);
   if (!caller) return;
   if (caller.role !== 'owner' && userId !== caller.person.userId) return sendError(route.response, 403, 'Only the seminar’s owners remove members.');
-  const outcome = removeMember(route.context.stores, caller.seminar.id, userId);
-  const closedConnections = outcome.ok ? recheckSockets(route.context, caller.seminar.id, userId) : 0;
+  const outcome = await removeMember(route.context.stores, caller.seminar.id, userId);
+  const closedConnections = outcome.ok ? await recheckSockets(route.context, caller.seminar.id, userId) : 0;
   if (outcome.ok) route.context.log.info('seminar.member-removed', { seminar: caller.seminar.id, user: userId, by: caller.person.userId, closedConnections });
   answer(route, outcome, () => ({ removed: userId, closedConnections }));
 }
 
 /** `PUT /api/seminars/<id>/members/<user>/chapters/<room>` `{role: Role | null}`: a per-chapter role (owners). */
 async function handleChapterRole(route: RouteRequest<HttpContext>): Promise<void> {
-  const caller = memberOf(route, true);
+  const caller = await memberOf(route, true);
   if (!caller) return;
   const body = await readJsonBody(route.request, BODY_LIMIT);
   if (!body.ok) return sendError(route.response, body.status, body.error);
   const [, userId, room] = route.params as [string, string, string];
-  const outcome = setChapterRole(route.context.stores, caller.seminar.id, room, userId, body.value.role ?? null);
-  const closedConnections = outcome.ok ? recheckSockets(route.context, caller.seminar.id, userId) : 0;
+  const outcome = await setChapterRole(route.context.stores, caller.seminar.id, room, userId, body.value.role ?? null);
+  const closedConnections = outcome.ok ? await recheckSockets(route.context, caller.seminar.id, userId) : 0;
   answer(route, outcome, (role) => ({ chapterRole: { userId, room, role }, closedConnections }));
 }
 
 /** `POST /api/seminars/<id>/invites` `{role, label?, expiresInSeconds?|expiresAt?}` → 201 `{invite, token, url}` (owners). */
 async function handleCreateInvite(route: RouteRequest<HttpContext>): Promise<void> {
-  const caller = memberOf(route, true);
+  const caller = await memberOf(route, true);
   if (!caller) return;
   const body = await readJsonBody(route.request, BODY_LIMIT);
   if (!body.ok) return sendError(route.response, body.status, body.error);
-  const created = createSeminarInvite(route.context.stores, caller.seminar.id, caller.person.userId, body.value);
+  const created = await createSeminarInvite(route.context.stores, caller.seminar.id, caller.person.userId, body.value);
   if (created.ok) route.context.log.info('seminar.invite-created', { seminar: caller.seminar.id, id: created.value.invite.id, role: created.value.invite.role, by: caller.person.userId });
   const base = publicBaseUrl(route.request, route.context);
   answer(route, created, ({ token, invite }) => ({ invite, token, url: `${base}/join/${token}` }), 201);
 }
 
 /** `DELETE /api/seminars/<id>/invites/<invite>`: the link admits nobody from now on (owners). */
-function handleRevokeInvite(route: RouteRequest<HttpContext>): void {
-  const caller = memberOf(route, true);
+async function handleRevokeInvite(route: RouteRequest<HttpContext>): Promise<void> {
+  const caller = await memberOf(route, true);
   if (!caller) return;
-  const outcome = revokeSeminarInvite(route.context.stores, caller.seminar.id, route.params[1]!);
+  const outcome = await revokeSeminarInvite(route.context.stores, caller.seminar.id, route.params[1]!);
   if (outcome.ok) route.context.log.info('seminar.invite-revoked', { seminar: caller.seminar.id, id: outcome.value.id, by: caller.person.userId });
   answer(route, outcome, (invite) => ({ invite }));
 }

@@ -53,7 +53,7 @@ async function handleCallback({ request, response, context }: RouteRequest<HttpC
   }
   const finished = await sso.finish(url);
   if (!finished.ok) return sendHtmlMessage(response, 400, 'Sign-in not completed', finished.error);
-  const signedIn = context.accounts.signInWithProvider(finished.value, priorIdentityOf(request, context));
+  const signedIn = await context.accounts.signInWithProvider(finished.value, await priorIdentityOf(request, context));
   context.log.info('account.signed-in', { user: signedIn.userId, via: 'oidc' });
   redirect(response, safeReturnPath(finished.value.returnTo), [sessionCookieFor(request, context, signedIn.token), clearState]);
 }

@@ -11,15 +11,15 @@ export interface CompactionReport {
   snapshotBytes: number;
 }
 
-/** A compaction's report, or why the log was left as it was. */
+/** A compaction's report, or why the log was left as it was (`skipped`: another process compacted it meanwhile, or is compacting it). */
 export type CompactionResult = { ok: true; value: CompactionReport } | { ok: false; error: string };
 
 /**
  * Phases 2 and 3 of a compaction, shared by both entry points: encode `ydoc`, decode the
  * snapshot again into a fresh Y.Doc whose state vector must equal the source's, then in one
- * transaction write the snapshot and delete exactly the log entries up to `throughUpdateId`.
+ * transaction write the snapshot and delete exactly the log entries up to `throughSeq`.
  */
-function writeCheckedSnapshot(store: UpdateStore, docName: string, ydoc: Y.Doc, throughUpdateId: number, folded: number): CompactionResult {
+async function writeCheckedSnapshot(store: UpdateStore, docName: string, ydoc: Y.Doc, throughSeq: number, folded: number): Promise<CompactionResult> {
   const snapshot = Y.encodeStateAsUpdate(ydoc);
   const stateVector = Y.encodeStateVector(ydoc);
   const check = new Y.Doc();
@@ -33,7 +33,7 @@ function writeCheckedSnapshot(store: UpdateStore, docName: string, ydoc: Y.Doc, 
   } finally {
     check.destroy();
   }
-  store.replaceLogWithSnapshot(docName, snapshot, stateVector, throughUpdateId);
+  if (!(await store.replaceLogWithSnapshot(docName, snapshot, stateVector, throughSeq))) return { ok: false, error: 'skipped: another process compacted this log meanwhile' };
   return { ok: true, value: { docName, foldedUpdates: folded, snapshotBytes: snapshot.byteLength } };
 }
 
@@ -41,10 +41,10 @@ function writeCheckedSnapshot(store: UpdateStore, docName: string, ydoc: Y.Doc, 
  * Folds the update log of a document that is not loaded into a new snapshot: phase 1 replays
  * snapshot and log from the store into a fresh Y.Doc (replaying and encoding is several times
  * faster than Y.mergeUpdates on long logs), then the checked write. Any failure leaves the store
- * as it was. Synchronous, so no append can interleave.
+ * as it was. Entries appended meanwhile are after the seqs it folds, so they stay in the log.
  */
-export function compactDoc(store: UpdateStore, docName: string): CompactionResult {
-  const stored = store.loadDoc(docName);
+export async function compactDoc(store: UpdateStore, docName: string): Promise<CompactionResult> {
+  const stored = await store.loadDoc(docName);
   if (stored.updates.length === 0) return { ok: true, value: { docName, foldedUpdates: 0, snapshotBytes: stored.snapshot?.byteLength ?? 0 } };
   // A snapshot of what could be read must never replace stored bytes that could not (P1, P5).
   const integrity = verifyStoredDoc(docName, stored);
@@ -56,7 +56,7 @@ export function compactDoc(store: UpdateStore, docName: string): CompactionResul
     return { ok: false, error: `${replayed.failed.length} stored log entries do not load (the first: ${replayed.failed[0]!.error})` };
   }
   try {
-    return writeCheckedSnapshot(store, docName, replayed.value, stored.lastUpdateId, stored.updates.length);
+    return await writeCheckedSnapshot(store, docName, replayed.value, stored.lastSeq, stored.updates.length);
   } finally {
     replayed.value.destroy();
   }
@@ -65,24 +65,24 @@ export function compactDoc(store: UpdateStore, docName: string): CompactionResul
 /**
  * Folds the log of a loaded document into a snapshot of its live Y.Doc. The live document is
  * that replay already, kept current: it was loaded from snapshot and log, and every stored
- * update was applied to it right after its commit. The caller guarantees that nothing applied
- * is unstored (store not failing), so the live state is exactly the stored state through the
- * last stored id. Several times cheaper than replaying from the store, which matters because
- * compaction blocks the event loop.
+ * update was applied to it. The caller guarantees that nothing applied is unstored (store not
+ * failing) and passes `throughSeq`, the seq through which the live document holds every entry
+ * (it may hold later ones too: replaying them again on a load changes nothing). Several times
+ * cheaper than replaying from the store, which matters because compaction blocks the event loop.
  */
-export function compactLiveDoc(store: UpdateStore, docName: string, ydoc: Y.Doc, logLength: number): CompactionResult {
-  return writeCheckedSnapshot(store, docName, ydoc, store.lastUpdateId(docName), logLength);
+export function compactLiveDoc(store: UpdateStore, docName: string, ydoc: Y.Doc, throughSeq: number, logLength: number): Promise<CompactionResult> {
+  return writeCheckedSnapshot(store, docName, ydoc, throughSeq, logLength);
 }
 
 /**
  * Phase 3 of a compaction assembled off the event loop (SnapshotChecker.assemble, from the live
  * document's state in pieces): one transaction writes the snapshot, with the digest the worker
- * took, and deletes exactly the log entries up to `throughUpdateId`. The pieces began as the
- * stored state through that id and may also hold updates stored while they were made: those stay
- * in the log after the snapshot too, and Yjs applies what it already has as nothing, so the store
- * still replays to the live state.
+ * took, and deletes exactly the log entries through `throughSeq`. The pieces began as the stored
+ * state through that seq and may also hold updates stored while they were made: those stay in the
+ * log after the snapshot too, and Yjs applies what it already has as nothing, so the store still
+ * replays to the live state. Null when skipped (another process compacted as far meanwhile).
  */
-export function writeAssembledSnapshot(store: UpdateStore, docName: string, assembled: { snapshot: Uint8Array; stateVector: Uint8Array; digest: Uint8Array }, throughUpdateId: number, folded: number): CompactionReport {
-  store.replaceLogWithSnapshot(docName, assembled.snapshot, assembled.stateVector, throughUpdateId, assembled.digest);
+export async function writeAssembledSnapshot(store: UpdateStore, docName: string, assembled: { snapshot: Uint8Array; stateVector: Uint8Array; digest: Uint8Array }, throughSeq: number, folded: number): Promise<CompactionReport | null> {
+  if (!(await store.replaceLogWithSnapshot(docName, assembled.snapshot, assembled.stateVector, throughSeq, assembled.digest))) return null;
   return { docName, foldedUpdates: folded, snapshotBytes: assembled.snapshot.byteLength };
 }

@@ -21,14 +21,14 @@ export interface DamageSinks {
  * logs each, and raises the document's quarantine problem. Returns how many were moved; when the
  * store cannot move them they stay, and the caller must not compact over them.
  */
-export function quarantineFailedEntries(store: UpdateStore, docName: string, failed: readonly FailedEntry[], sinks: DamageSinks): number {
+export async function quarantineFailedEntries(store: UpdateStore, docName: string, failed: readonly FailedEntry[], sinks: DamageSinks): Promise<number> {
   if (failed.length === 0) return 0;
   for (const entry of failed) sinks.log.error('store.entry-quarantined', { doc: docName, seq: entry.seq, error: entry.error });
   const message = `${failed.length} stored log entr${failed.length === 1 ? 'y' : 'ies'} did not load and ${failed.length === 1 ? 'was' : 'were'} quarantined (first: ${failed[0]!.error})`;
   sinks.health?.raise(`quarantined:${docName}`, { kind: 'quarantined', doc: docName, message });
   const movable = failed.filter((entry): entry is FailedEntry & { seq: number } => entry.seq !== null);
   try {
-    return store.quarantine(docName, movable.map((entry) => ({ seq: entry.seq, reason: entry.error })));
+    return await store.quarantine(docName, movable.map((entry) => ({ seq: entry.seq, reason: entry.error })));
   } catch (error) {
     sinks.log.error('store.quarantine-failed', { doc: docName, error });
     return 0;

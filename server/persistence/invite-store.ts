@@ -1,6 +1,5 @@
-import type { Statement } from 'better-sqlite3';
 import type { Role } from '../../schema/index.ts';
-import type { AppDatabase } from './database.ts';
+import type { SqlExecutor } from './sql/sql-executor.ts';
 
 /** An invite as stored: only the SHA-256 of its token is kept. */
 export interface InviteRecord {
@@ -36,48 +35,45 @@ function fromRow(row: InviteRow): InviteRecord {
   };
 }
 
-/** The `invites` table. Synchronous; throws on storage errors. */
+/** The `invites` table. Throws on storage errors. */
 export class InviteStore {
-  readonly #insert: Statement<[string, string, string, number, number | null, string | null]>;
-  readonly #select: Statement<[string], InviteRow>;
-  readonly #selectByRoom: Statement<[string], InviteRow>;
-  readonly #revoke: Statement<[string]>;
-  readonly #deleteOfRoom: Statement<[string]>;
+  readonly #sql: SqlExecutor;
 
-  constructor(db: AppDatabase) {
-    // OR IGNORE: derived invites are re-inserted on every start and must keep their revoked flag.
-    this.#insert = db.prepare(
-      'INSERT OR IGNORE INTO invites (token_hash, room, role, created_at, expires_at, label) VALUES (?, ?, ?, ?, ?, ?)',
-    );
-    this.#select = db.prepare('SELECT * FROM invites WHERE token_hash = ?');
-    this.#selectByRoom = db.prepare('SELECT * FROM invites WHERE room = ? ORDER BY created_at');
-    this.#revoke = db.prepare('UPDATE invites SET revoked = 1 WHERE token_hash = ?');
-    this.#deleteOfRoom = db.prepare('DELETE FROM invites WHERE room = ?');
+  constructor(sql: SqlExecutor) {
+    this.#sql = sql;
   }
 
   /** Deletes every invite of a room (the room is being deleted; its sessions must be gone first). */
-  deleteForRoom(room: string): void {
-    this.#deleteOfRoom.run(room);
+  async deleteForRoom(room: string): Promise<void> {
+    await this.#sql.run('DELETE FROM invites WHERE room = ?', [room]);
   }
 
   /** Inserts an invite unless one with the same token hash exists. */
-  insert(invite: Omit<InviteRecord, 'revoked'>): void {
-    this.#insert.run(invite.tokenHash, invite.room, invite.role, invite.createdAt, invite.expiresAt, invite.label);
+  async insert(invite: Omit<InviteRecord, 'revoked'>): Promise<void> {
+    // DO NOTHING: derived invites are re-inserted on every start and must keep their revoked flag.
+    await this.#sql.run('INSERT INTO invites (token_hash, room, role, created_at, expires_at, label) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (token_hash) DO NOTHING', [
+      invite.tokenHash,
+      invite.room,
+      invite.role,
+      invite.createdAt,
+      invite.expiresAt,
+      invite.label,
+    ]);
   }
 
   /** Returns the invite with this token hash, or null. */
-  findByHash(tokenHash: string): InviteRecord | null {
-    const row = this.#select.get(tokenHash);
+  async findByHash(tokenHash: string): Promise<InviteRecord | null> {
+    const row = await this.#sql.get<InviteRow>('SELECT * FROM invites WHERE token_hash = ?', [tokenHash]);
     return row ? fromRow(row) : null;
   }
 
   /** Returns a room's invites, oldest first. */
-  listForRoom(room: string): InviteRecord[] {
-    return this.#selectByRoom.all(room).map(fromRow);
+  async listForRoom(room: string): Promise<InviteRecord[]> {
+    return (await this.#sql.all<InviteRow>('SELECT * FROM invites WHERE room = ? ORDER BY created_at', [room])).map(fromRow);
   }
 
   /** Marks an invite revoked; sessions created from it stop working at their next lookup. */
-  revoke(tokenHash: string): void {
-    this.#revoke.run(tokenHash);
+  async revoke(tokenHash: string): Promise<void> {
+    await this.#sql.run('UPDATE invites SET revoked = 1 WHERE token_hash = ?', [tokenHash]);
   }
 }

@@ -1,26 +1,32 @@
-import type { Statement } from 'better-sqlite3';
-import type { AppDatabase } from './database.ts';
+import type { SqlExecutor } from './sql/sql-executor.ts';
+import { placeholders } from './sql/sql-executor.ts';
 
 /** The `user_profiles` table: display names chosen by users, keyed by user id. */
 export class ProfileStore {
-  readonly #select: Statement<[string], { name: string }>;
-  readonly #upsert: Statement<[string, string, number]>;
+  readonly #sql: SqlExecutor;
 
-  constructor(db: AppDatabase) {
-    this.#select = db.prepare('SELECT name FROM user_profiles WHERE user_id = ?');
-    this.#upsert = db.prepare(
-      `INSERT INTO user_profiles (user_id, name, updated_at) VALUES (?, ?, ?)
-       ON CONFLICT (user_id) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at`,
-    );
+  constructor(sql: SqlExecutor) {
+    this.#sql = sql;
   }
 
   /** Returns the display name a user chose, or null if they never chose one. */
-  getName(userId: string): string | null {
-    return this.#select.get(userId)?.name ?? null;
+  async getName(userId: string): Promise<string | null> {
+    return (await this.#sql.get<{ name: string }>('SELECT name FROM user_profiles WHERE user_id = ?', [userId]))?.name ?? null;
+  }
+
+  /** Returns the names chosen by those of `userIds` who chose one. */
+  async getNames(userIds: readonly string[]): Promise<Map<string, string>> {
+    if (userIds.length === 0) return new Map();
+    const rows = await this.#sql.all<{ user_id: string; name: string }>(`SELECT user_id, name FROM user_profiles WHERE user_id IN (${placeholders(userIds.length)})`, userIds);
+    return new Map(rows.map((row) => [row.user_id, row.name]));
   }
 
   /** Records a user's display name (already validated by the caller). */
-  setName(userId: string, name: string): void {
-    this.#upsert.run(userId, name, Date.now());
+  async setName(userId: string, name: string): Promise<void> {
+    await this.#sql.run(
+      `INSERT INTO user_profiles (user_id, name, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT (user_id) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at`,
+      [userId, name, Date.now()],
+    );
   }
 }

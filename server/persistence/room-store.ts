@@ -1,5 +1,4 @@
-import type { Statement } from 'better-sqlite3';
-import type { AppDatabase } from './database.ts';
+import type { SqlExecutor } from './sql/sql-executor.ts';
 
 /** A room (one chapter) as stored. */
 export interface RoomRecord {
@@ -43,73 +42,64 @@ function fromRow(row: RoomRow): RoomRecord {
 
 const COLUMNS = 'id, title, created_at, invite_generation, seminar_id, position, archived_at';
 
-/** The `rooms` table. Synchronous; throws on storage errors. */
+/** The `rooms` table. Throws on storage errors. */
 export class RoomStore {
-  readonly #select: Statement<[string], RoomRow>;
-  readonly #insert: Statement<[string, string, number, number, string | null, number]>;
-  readonly #bySeminar: Statement<[string], RoomRow>;
-  readonly #unfiled: Statement<[], RoomRow>;
-  readonly #nextPosition: Statement<[string], { next: number }>;
-  readonly #rename: Statement<[string, string]>;
-  readonly #archive: Statement<[number | null, string]>;
-  readonly #file: Statement<[string, number, string]>;
-  readonly #delete: Statement<[string]>;
+  readonly #sql: SqlExecutor;
 
-  constructor(db: AppDatabase) {
-    this.#select = db.prepare(`SELECT ${COLUMNS} FROM rooms WHERE id = ?`);
-    this.#insert = db.prepare('INSERT INTO rooms (id, title, created_at, invite_generation, seminar_id, position) VALUES (?, ?, ?, ?, ?, ?)');
-    this.#bySeminar = db.prepare(`SELECT ${COLUMNS} FROM rooms WHERE seminar_id = ? ORDER BY position, created_at`);
-    this.#unfiled = db.prepare(`SELECT ${COLUMNS} FROM rooms WHERE seminar_id IS NULL ORDER BY created_at`);
-    this.#nextPosition = db.prepare('SELECT coalesce(max(position), 0) + 1 AS next FROM rooms WHERE seminar_id = ?');
-    this.#rename = db.prepare('UPDATE rooms SET title = ? WHERE id = ?');
-    this.#archive = db.prepare('UPDATE rooms SET archived_at = ? WHERE id = ?');
-    this.#file = db.prepare('UPDATE rooms SET seminar_id = ?, position = ? WHERE id = ?');
-    this.#delete = db.prepare('DELETE FROM rooms WHERE id = ?');
+  constructor(sql: SqlExecutor) {
+    this.#sql = sql;
   }
 
   /** Returns the room with this id, or null. */
-  get(id: string): RoomRecord | null {
-    const row = this.#select.get(id);
+  async get(id: string): Promise<RoomRecord | null> {
+    const row = await this.#sql.get<RoomRow>(`SELECT ${COLUMNS} FROM rooms WHERE id = ?`, [id]);
     return row ? fromRow(row) : null;
   }
 
   /** Inserts a room; throws if the id exists (callers check first inside their transaction). */
-  insert(room: NewRoomRecord): void {
-    this.#insert.run(room.id, room.title, room.createdAt, room.inviteGeneration, room.seminarId ?? null, room.position ?? 0);
+  async insert(room: NewRoomRecord): Promise<void> {
+    await this.#sql.run('INSERT INTO rooms (id, title, created_at, invite_generation, seminar_id, position) VALUES (?, ?, ?, ?, ?, ?)', [
+      room.id,
+      room.title,
+      room.createdAt,
+      room.inviteGeneration,
+      room.seminarId ?? null,
+      room.position ?? 0,
+    ]);
   }
 
   /** A seminar's chapters in their order, archived ones included. */
-  listForSeminar(seminarId: string): RoomRecord[] {
-    return this.#bySeminar.all(seminarId).map(fromRow);
+  async listForSeminar(seminarId: string): Promise<RoomRecord[]> {
+    return (await this.#sql.all<RoomRow>(`SELECT ${COLUMNS} FROM rooms WHERE seminar_id = ? ORDER BY position, created_at`, [seminarId])).map(fromRow);
   }
 
   /** Rooms that belong to no seminar (made with the admin token, or before seminars existed). */
-  listUnfiled(): RoomRecord[] {
-    return this.#unfiled.all().map(fromRow);
+  async listUnfiled(): Promise<RoomRecord[]> {
+    return (await this.#sql.all<RoomRow>(`SELECT ${COLUMNS} FROM rooms WHERE seminar_id IS NULL ORDER BY created_at`)).map(fromRow);
   }
 
   /** The position after a seminar's last chapter. */
-  nextPosition(seminarId: string): number {
-    return this.#nextPosition.get(seminarId)?.next ?? 1;
+  async nextPosition(seminarId: string): Promise<number> {
+    return (await this.#sql.get<{ next: number }>('SELECT coalesce(max(position), 0) + 1 AS next FROM rooms WHERE seminar_id = ?', [seminarId]))?.next ?? 1;
   }
 
   /** Changes a room's title. */
-  rename(id: string, title: string): void {
-    this.#rename.run(title, id);
+  async rename(id: string, title: string): Promise<void> {
+    await this.#sql.run('UPDATE rooms SET title = ? WHERE id = ?', [title, id]);
   }
 
   /** Archives (with a time) or restores (null) a room. */
-  setArchived(id: string, at: number | null): void {
-    this.#archive.run(at, id);
+  async setArchived(id: string, at: number | null): Promise<void> {
+    await this.#sql.run('UPDATE rooms SET archived_at = ? WHERE id = ?', [at, id]);
   }
 
   /** Puts a room into a seminar, last in its order. */
-  file(id: string, seminarId: string): void {
-    this.#file.run(seminarId, this.nextPosition(seminarId), id);
+  async file(id: string, seminarId: string): Promise<void> {
+    await this.#sql.run('UPDATE rooms SET seminar_id = ?, position = ? WHERE id = ?', [seminarId, await this.nextPosition(seminarId), id]);
   }
 
   /** Deletes the room row (its documents, invites and grants must be gone first). */
-  delete(id: string): void {
-    this.#delete.run(id);
+  async delete(id: string): Promise<void> {
+    await this.#sql.run('DELETE FROM rooms WHERE id = ?', [id]);
   }
 }

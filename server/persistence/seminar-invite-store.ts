@@ -1,6 +1,5 @@
-import type { Statement } from 'better-sqlite3';
 import type { Role } from '../../schema/index.ts';
-import type { AppDatabase } from './database.ts';
+import type { SqlExecutor } from './sql/sql-executor.ts';
 
 /** A seminar invite link as stored: only the SHA-256 of its token is kept. */
 export interface SeminarInviteRecord {
@@ -39,38 +38,40 @@ function fromRow(row: SeminarInviteRow): SeminarInviteRecord {
   };
 }
 
-/** The `seminar_invites` table. Synchronous; throws on storage errors. */
+/** The `seminar_invites` table. Throws on storage errors. */
 export class SeminarInviteStore {
-  readonly #insert: Statement<[string, string, string, string | null, number, string, number | null]>;
-  readonly #select: Statement<[string], SeminarInviteRow>;
-  readonly #bySeminar: Statement<[string], SeminarInviteRow>;
-  readonly #revoke: Statement<[string]>;
+  readonly #sql: SqlExecutor;
 
-  constructor(db: AppDatabase) {
-    this.#insert = db.prepare('INSERT INTO seminar_invites (token_hash, seminar_id, role, label, created_at, created_by, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
-    this.#select = db.prepare('SELECT * FROM seminar_invites WHERE token_hash = ?');
-    this.#bySeminar = db.prepare('SELECT * FROM seminar_invites WHERE seminar_id = ? ORDER BY created_at DESC');
-    this.#revoke = db.prepare('UPDATE seminar_invites SET revoked = 1 WHERE token_hash = ?');
+  constructor(sql: SqlExecutor) {
+    this.#sql = sql;
   }
 
   /** Stores a new invite link. */
-  insert(invite: Omit<SeminarInviteRecord, 'revoked'>): void {
-    this.#insert.run(invite.tokenHash, invite.seminarId, invite.role, invite.label, invite.createdAt, invite.createdBy, invite.expiresAt);
+  async insert(invite: Omit<SeminarInviteRecord, 'revoked'>): Promise<void> {
+    await this.#sql.run('INSERT INTO seminar_invites (token_hash, seminar_id, role, label, created_at, created_by, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+      invite.tokenHash,
+      invite.seminarId,
+      invite.role,
+      invite.label,
+      invite.createdAt,
+      invite.createdBy,
+      invite.expiresAt,
+    ]);
   }
 
   /** Returns the invite with this token hash, or null. */
-  findByHash(tokenHash: string): SeminarInviteRecord | null {
-    const row = this.#select.get(tokenHash);
+  async findByHash(tokenHash: string): Promise<SeminarInviteRecord | null> {
+    const row = await this.#sql.get<SeminarInviteRow>('SELECT * FROM seminar_invites WHERE token_hash = ?', [tokenHash]);
     return row ? fromRow(row) : null;
   }
 
   /** A seminar's invite links, newest first. */
-  listForSeminar(seminarId: string): SeminarInviteRecord[] {
-    return this.#bySeminar.all(seminarId).map(fromRow);
+  async listForSeminar(seminarId: string): Promise<SeminarInviteRecord[]> {
+    return (await this.#sql.all<SeminarInviteRow>('SELECT * FROM seminar_invites WHERE seminar_id = ? ORDER BY created_at DESC', [seminarId])).map(fromRow);
   }
 
   /** Marks an invite link revoked: it admits nobody from now on. */
-  revoke(tokenHash: string): void {
-    this.#revoke.run(tokenHash);
+  async revoke(tokenHash: string): Promise<void> {
+    await this.#sql.run('UPDATE seminar_invites SET revoked = 1 WHERE token_hash = ?', [tokenHash]);
   }
 }

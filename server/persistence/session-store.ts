@@ -1,6 +1,5 @@
-import type { Statement } from 'better-sqlite3';
 import type { Role } from '../../schema/index.ts';
-import type { AppDatabase } from './database.ts';
+import type { SqlExecutor } from './sql/sql-executor.ts';
 
 /** A session as stored: only the SHA-256 of its token is kept. */
 export interface SessionRecord {
@@ -24,57 +23,63 @@ interface SessionRow {
   expires_at: number;
 }
 
-/** The `sessions` table. Synchronous; throws on storage errors. */
-export class SessionStore {
-  readonly #insert: Statement<[string, string, string, string, string, number, number]>;
-  readonly #select: Statement<[string], SessionRow>;
-  readonly #deleteExpired: Statement<[number]>;
-  readonly #delete: Statement<[string]>;
-  readonly #deleteOfRoom: Statement<[string]>;
+function fromRow(row: SessionRow): SessionRecord {
+  return {
+    tokenHash: row.token_hash,
+    userId: row.user_id,
+    room: row.room,
+    role: row.role,
+    inviteHash: row.invite_hash,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+  };
+}
 
-  constructor(db: AppDatabase) {
-    this.#insert = db.prepare(
-      'INSERT INTO sessions (token_hash, user_id, room, role, invite_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    );
-    this.#select = db.prepare('SELECT * FROM sessions WHERE token_hash = ?');
-    this.#deleteExpired = db.prepare('DELETE FROM sessions WHERE expires_at < ?');
-    this.#delete = db.prepare('DELETE FROM sessions WHERE token_hash = ?');
-    this.#deleteOfRoom = db.prepare('DELETE FROM sessions WHERE room = ?');
+/** The `sessions` table. Throws on storage errors. */
+export class SessionStore {
+  readonly #sql: SqlExecutor;
+
+  constructor(sql: SqlExecutor) {
+    this.#sql = sql;
   }
 
   /** Ends one session (it became part of an account, or its browser signed out). */
-  delete(tokenHash: string): void {
-    this.#delete.run(tokenHash);
+  async delete(tokenHash: string): Promise<void> {
+    await this.#sql.run('DELETE FROM sessions WHERE token_hash = ?', [tokenHash]);
   }
 
   /** Deletes every session of a room (the room is being deleted). */
-  deleteForRoom(room: string): void {
-    this.#deleteOfRoom.run(room);
+  async deleteForRoom(room: string): Promise<void> {
+    await this.#sql.run('DELETE FROM sessions WHERE room = ?', [room]);
   }
 
   /** Stores a new session. */
-  insert(session: SessionRecord): void {
+  async insert(session: SessionRecord): Promise<void> {
     const s = session;
-    this.#insert.run(s.tokenHash, s.userId, s.room, s.role, s.inviteHash, s.createdAt, s.expiresAt);
+    await this.#sql.run('INSERT INTO sessions (token_hash, user_id, room, role, invite_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+      s.tokenHash,
+      s.userId,
+      s.room,
+      s.role,
+      s.inviteHash,
+      s.createdAt,
+      s.expiresAt,
+    ]);
   }
 
   /** Returns the session with this token hash, or null (expiry is the caller's check). */
-  findByHash(tokenHash: string): SessionRecord | null {
-    const row = this.#select.get(tokenHash);
-    if (!row) return null;
-    return {
-      tokenHash: row.token_hash,
-      userId: row.user_id,
-      room: row.room,
-      role: row.role,
-      inviteHash: row.invite_hash,
-      createdAt: row.created_at,
-      expiresAt: row.expires_at,
-    };
+  async findByHash(tokenHash: string): Promise<SessionRecord | null> {
+    const row = await this.#sql.get<SessionRow>('SELECT * FROM sessions WHERE token_hash = ?', [tokenHash]);
+    return row ? fromRow(row) : null;
+  }
+
+  /** When the room session of `userId` ends (a session is one user; epoch ms), or null if it has none. */
+  async expiresAtOfUser(userId: string): Promise<number | null> {
+    return (await this.#sql.get<{ expires_at: number }>('SELECT expires_at FROM sessions WHERE user_id = ?', [userId]))?.expires_at ?? null;
   }
 
   /** Deletes sessions that expired before `now`; returns how many. */
-  deleteExpired(now: number): number {
-    return this.#deleteExpired.run(now).changes;
+  async deleteExpired(now: number): Promise<number> {
+    return (await this.#sql.run('DELETE FROM sessions WHERE expires_at < ?', [now])).changes;
   }
 }

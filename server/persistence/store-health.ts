@@ -7,7 +7,7 @@ import type { Logger } from '../logger.ts';
  */
 
 /** The kinds of problem: writes or their fsync failing, the database file gone, damage found on load. */
-export type StoreProblemKind = 'append-failing' | 'sync-failing' | 'database-vanished' | 'database-lost' | 'damaged' | 'quarantined';
+export type StoreProblemKind = 'append-failing' | 'sync-failing' | 'database-vanished' | 'database-lost' | 'database-unreachable' | 'damaged' | 'quarantined';
 
 /** One problem, as reported. */
 export interface StoreProblem {

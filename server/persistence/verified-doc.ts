@@ -18,8 +18,8 @@ export interface VerifiedDoc {
  * collaboration server (exports and imports in worker threads, CLIs). Nothing is written: entries
  * that do not load are only reported. Fails when the snapshot is damaged or does not load.
  */
-export function readVerifiedDoc(store: UpdateStore, docName: string): { ok: true; value: VerifiedDoc } | { ok: false; error: string; damage: string[] } {
-  const stored = store.loadDoc(docName);
+export async function readVerifiedDoc(store: UpdateStore, docName: string): Promise<{ ok: true; value: VerifiedDoc } | { ok: false; error: string; damage: string[] }> {
+  const stored = await store.loadDoc(docName);
   const integrity = verifyStoredDoc(docName, stored);
   if (integrity.snapshotCorrupt) return { ok: false, error: `stored state damaged: ${integrity.damage.join('; ')}`, damage: integrity.damage };
   const replayed = replayStoredDoc(stored, { skip: integrity.corruptEntries });

@@ -1,5 +1,4 @@
-import type { Statement } from 'better-sqlite3';
-import type { AppDatabase } from './database.ts';
+import type { SqlExecutor } from './sql/sql-executor.ts';
 
 /** A browser session of a person (an account or a guest) as stored: only its token's hash. */
 export interface WebSessionRecord {
@@ -16,52 +15,42 @@ interface WebSessionRow {
   expires_at: number;
 }
 
-/** The `web_sessions` table. Synchronous; throws on storage errors. */
+/** The `web_sessions` table. Throws on storage errors. */
 export class WebSessionStore {
-  readonly #insert: Statement<[string, string, number, number]>;
-  readonly #select: Statement<[string], WebSessionRow>;
-  readonly #delete: Statement<[string]>;
-  readonly #deleteOfUser: Statement<[string]>;
-  readonly #deleteExpired: Statement<[number]>;
-  readonly #countOfUser: Statement<[string, number], { n: number }>;
+  readonly #sql: SqlExecutor;
 
-  constructor(db: AppDatabase) {
-    this.#insert = db.prepare('INSERT INTO web_sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)');
-    this.#select = db.prepare('SELECT * FROM web_sessions WHERE token_hash = ?');
-    this.#delete = db.prepare('DELETE FROM web_sessions WHERE token_hash = ?');
-    this.#deleteOfUser = db.prepare('DELETE FROM web_sessions WHERE user_id = ?');
-    this.#deleteExpired = db.prepare('DELETE FROM web_sessions WHERE expires_at < ?');
-    this.#countOfUser = db.prepare('SELECT count(*) AS n FROM web_sessions WHERE user_id = ? AND expires_at > ?');
+  constructor(sql: SqlExecutor) {
+    this.#sql = sql;
   }
 
   /** Stores a new session. */
-  insert(session: WebSessionRecord): void {
-    this.#insert.run(session.tokenHash, session.userId, session.createdAt, session.expiresAt);
+  async insert(session: WebSessionRecord): Promise<void> {
+    await this.#sql.run('INSERT INTO web_sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)', [session.tokenHash, session.userId, session.createdAt, session.expiresAt]);
   }
 
   /** Returns the session with this token hash, or null (expiry is the caller's check). */
-  findByHash(tokenHash: string): WebSessionRecord | null {
-    const row = this.#select.get(tokenHash);
+  async findByHash(tokenHash: string): Promise<WebSessionRecord | null> {
+    const row = await this.#sql.get<WebSessionRow>('SELECT * FROM web_sessions WHERE token_hash = ?', [tokenHash]);
     return row ? { tokenHash: row.token_hash, userId: row.user_id, createdAt: row.created_at, expiresAt: row.expires_at } : null;
   }
 
   /** Ends one session (sign out). */
-  delete(tokenHash: string): void {
-    this.#delete.run(tokenHash);
+  async delete(tokenHash: string): Promise<void> {
+    await this.#sql.run('DELETE FROM web_sessions WHERE token_hash = ?', [tokenHash]);
   }
 
   /** Ends every session of a user (sign out everywhere, a password change); returns how many. */
-  deleteAllOf(userId: string): number {
-    return this.#deleteOfUser.run(userId).changes;
+  async deleteAllOf(userId: string): Promise<number> {
+    return (await this.#sql.run('DELETE FROM web_sessions WHERE user_id = ?', [userId])).changes;
   }
 
   /** Deletes sessions that expired before `now`; returns how many. */
-  deleteExpired(now: number): number {
-    return this.#deleteExpired.run(now).changes;
+  async deleteExpired(now: number): Promise<number> {
+    return (await this.#sql.run('DELETE FROM web_sessions WHERE expires_at < ?', [now])).changes;
   }
 
   /** How many unexpired sessions a user has (the account page says so). */
-  countActive(userId: string, now: number): number {
-    return this.#countOfUser.get(userId, now)?.n ?? 0;
+  async countActive(userId: string, now: number): Promise<number> {
+    return (await this.#sql.get<{ n: number }>('SELECT count(*) AS n FROM web_sessions WHERE user_id = ? AND expires_at > ?', [userId, now]))?.n ?? 0;
   }
 }

@@ -2,23 +2,15 @@ import * as Y from 'yjs';
 import { importChapter, isRoomId, ROLES, ROOM_ID_PATTERN } from '../../schema/index.ts';
 import type { ChapterJSON, Role } from '../../schema/index.ts';
 import { generateToken, hashToken } from '../auth/tokens.ts';
-import type { AppDatabase } from '../persistence/database.ts';
-import type { InviteStore } from '../persistence/invite-store.ts';
-import type { RoomStore } from '../persistence/room-store.ts';
-import type { UpdateStore } from '../persistence/update-store.ts';
+import type { ServerStores } from '../persistence/server-stores.ts';
 import { encodeChapterSeed, SEED_ORIGIN } from './chapter-seed.ts';
 import { docNameOf } from './doc-names.ts';
 
 /** One invite token per role. */
 export type RoleInvites = Record<Role, string>;
 
-/** What creating a room needs: the database and its stores. */
-export interface RoomStores {
-  db: AppDatabase;
-  rooms: RoomStore;
-  invites: InviteStore;
-  updates: UpdateStore;
-}
+/** What creating a room needs: the stores it writes, in one transaction. */
+export type RoomStores = Pick<ServerStores, 'rooms' | 'invites' | 'updates' | 'transaction'>;
 
 /** A request to create a room: untrusted values, validated by createRoom. */
 export interface CreateRoomInput {
@@ -92,14 +84,14 @@ export function seedChapter(chapter: ChapterJSON): SeededChapter {
  * chapter, whose members get in through the seminar) and its text document, seeded already
  * (`seedChapter`). Throws on storage errors (nothing is left behind).
  */
-export function storeSeededRoom(stores: RoomStores, place: NewRoomPlace, seeded: SeededChapter, invites: RoleInvites | null, now = Date.now()): void {
-  stores.db.transaction(() => {
-    stores.rooms.insert({ id: place.id, title: place.title, createdAt: now, inviteGeneration: 1, seminarId: place.seminarId ?? null, position: place.position ?? 0 });
+export async function storeSeededRoom(stores: RoomStores, place: NewRoomPlace, seeded: SeededChapter, invites: RoleInvites | null, now = Date.now()): Promise<void> {
+  await stores.transaction(async (tx) => {
+    await tx.rooms.insert({ id: place.id, title: place.title, createdAt: now, inviteGeneration: 1, seminarId: place.seminarId ?? null, position: place.position ?? 0 });
     for (const role of invites ? ROLES : []) {
-      stores.invites.insert({ tokenHash: hashToken(invites![role]), room: place.id, role, createdAt: now, expiresAt: null, label: `${role} (initial)` });
+      await tx.invites.insert({ tokenHash: hashToken(invites![role]), room: place.id, role, createdAt: now, expiresAt: null, label: `${role} (initial)` });
     }
-    stores.updates.replaceLogWithSnapshot(docNameOf(place.id, 'text'), seeded.seed, seeded.stateVector, 0);
-  })();
+    await tx.updates.replaceLogWithSnapshot(docNameOf(place.id, 'text'), seeded.seed, seeded.stateVector, 0);
+  });
 }
 
 /**
@@ -107,8 +99,8 @@ export function storeSeededRoom(stores: RoomStores, place: NewRoomPlace, seeded:
  * chapter first. Throws a RangeError if the chapter does not fit the schema, and on storage
  * errors (nothing is left behind either way).
  */
-export function storeNewRoom(stores: RoomStores, place: NewRoomPlace, chapter: ChapterJSON, invites: RoleInvites | null, now = Date.now()): void {
-  storeSeededRoom(stores, place, seedChapter(chapter), invites, now);
+export function storeNewRoom(stores: RoomStores, place: NewRoomPlace, chapter: ChapterJSON, invites: RoleInvites | null, now = Date.now()): Promise<void> {
+  return storeSeededRoom(stores, place, seedChapter(chapter), invites, now);
 }
 
 /** A room creation request made ready to store: validated, its chapter imported and seeded. */
@@ -129,11 +121,13 @@ export function prepareRoom(input: CreateRoomInput): { ok: true; value: Prepared
   return { ok: true, value: { id: valid.id, title: valid.title ?? imported.title, ...seedChapter(imported.doc) } };
 }
 
-/** Phase 2: stores a prepared room with random invites, unless its id is taken meanwhile. */
-export function storePreparedRoom(stores: RoomStores, prepared: PreparedRoom, invites: RoleInvites = randomInvites()): { ok: true; value: CreatedRoom } | { ok: false; error: CreateRoomError } {
-  if (stores.rooms.get(prepared.id)) return { ok: false, error: { kind: 'exists', message: `room "${prepared.id}" already exists` } };
-  storeSeededRoom(stores, { id: prepared.id, title: prepared.title }, prepared, invites);
-  return { ok: true, value: { id: prepared.id, title: prepared.title, invites } };
+/** Phase 2: stores a prepared room with random invites, unless its id is taken meanwhile (checked in the same transaction). */
+export async function storePreparedRoom(stores: RoomStores, prepared: PreparedRoom, invites: RoleInvites = randomInvites()): Promise<{ ok: true; value: CreatedRoom } | { ok: false; error: CreateRoomError }> {
+  return stores.transaction(async (tx) => {
+    if (await tx.rooms.get(prepared.id)) return { ok: false, error: { kind: 'exists', message: `room "${prepared.id}" already exists` } };
+    await storeSeededRoom(tx, { id: prepared.id, title: prepared.title }, prepared, invites);
+    return { ok: true, value: { id: prepared.id, title: prepared.title, invites } };
+  });
 }
 
 /**
@@ -142,17 +136,22 @@ export function storePreparedRoom(stores: RoomStores, prepared: PreparedRoom, in
  * a rejected chapter or a storage error leaves nothing behind. `invites` defaults to random
  * tokens; the default room passes tokens derived from the server secret.
  */
-export function createRoom(
+export async function createRoom(
   stores: RoomStores,
   input: CreateRoomInput,
   invites: RoleInvites = randomInvites(),
-): { ok: true; value: CreatedRoom } | { ok: false; error: CreateRoomError } {
+): Promise<{ ok: true; value: CreatedRoom } | { ok: false; error: CreateRoomError }> {
   const valid = validateInput(input);
   if (!valid.ok) return valid;
-  if (stores.rooms.get(valid.id)) return { ok: false, error: { kind: 'exists', message: `room "${valid.id}" already exists` } };
+  if (await stores.rooms.get(valid.id)) return { ok: false, error: { kind: 'exists', message: `room "${valid.id}" already exists` } };
   const imported = importChapter(valid.text);
   if (!imported.ok) return { ok: false, error: { kind: 'rejected-chapter', message: imported.error } };
   const title = valid.title ?? imported.title;
-  storeNewRoom(stores, { id: valid.id, title }, imported.doc, invites);
-  return { ok: true, value: { id: valid.id, title, invites } };
+  const seeded = seedChapter(imported.doc);
+  // Checked again in the transaction: another process may have made the room meanwhile.
+  return stores.transaction(async (tx) => {
+    if (await tx.rooms.get(valid.id)) return { ok: false, error: { kind: 'exists', message: `room "${valid.id}" already exists` } };
+    await storeSeededRoom(tx, { id: valid.id, title }, seeded, invites);
+    return { ok: true, value: { id: valid.id, title, invites } };
+  });
 }

@@ -3,7 +3,6 @@ import type { CollabServer } from '../collab/collab-server.ts';
 import type { ServerStores } from '../persistence/server-stores.ts';
 import { docNameOf } from './doc-names.ts';
 import type { RoomStats } from './room-stats.ts';
-import { deleteRoundLayers } from '../rounds/round-store.ts';
 
 /** How long a deletion waits for what the room's last writers sent to be stored. */
 const STORE_WAIT_MS = 8000;
@@ -24,17 +23,17 @@ export async function deleteRoom(stores: ServerStores, collab: CollabServer, roo
   }
   try {
     roomStats.forget(room);
-    stores.db.transaction(() => {
-      stores.updates.deleteDoc(docNameOf(room, 'text'));
-      stores.updates.deleteDoc(docNameOf(room, 'annotations'));
-      deleteRoundLayers(stores.db, stores.updates, room);
-      stores.sessions.deleteForRoom(room);
-      stores.grants.deleteOfRoom(room);
-      stores.seminars.deleteChapterRolesOfRoom(room);
-      stores.roomStats.delete(room);
-      stores.invites.deleteForRoom(room);
-      stores.rooms.delete(room);
-    })();
+    await stores.transaction(async (tx) => {
+      await tx.updates.deleteDoc(docNameOf(room, 'text'));
+      await tx.updates.deleteDoc(docNameOf(room, 'annotations'));
+      await tx.rounds.deleteLayersOfRoom(tx.updates, room);
+      await tx.sessions.deleteForRoom(room);
+      await tx.grants.deleteOfRoom(room);
+      await tx.seminars.deleteChapterRolesOfRoom(room);
+      await tx.roomStats.delete(room);
+      await tx.invites.deleteForRoom(room);
+      await tx.rooms.delete(room);
+    });
     return { ok: true };
   } finally {
     collab.registry.endEviction(room);

@@ -59,26 +59,26 @@ export class RoomStats {
         pending.at = at;
         continue;
       }
-      const timer = setTimeout(() => this.#write(doc.room), this.#options.debounceMs ?? 2000);
+      const timer = setTimeout(() => void this.#write(doc.room), this.#options.debounceMs ?? 2000);
       timer.unref();
       this.#pending.set(doc.room, { at, timer });
     }
   }
 
   /** Writes a room's figures: counted from the live document, or only its activity (stale) if it left memory. */
-  #write(room: string): void {
+  async #write(room: string): Promise<void> {
     const pending = this.#pending.get(room);
     this.#pending.delete(room);
     if (!pending) return;
     const { stats, rooms, log } = this.#options;
     try {
-      if (!rooms.get(room)) return;
+      if (!(await rooms.get(room))) return;
       const live = this.#options.liveAnnotations(room);
       if (live) {
         const counts = liveAnnotationCounts(live);
-        stats.putCounts(room, counts.annotations, counts.openProblems, pending.at);
+        await stats.putCounts(room, counts.annotations, counts.openProblems, pending.at);
       } else {
-        stats.touch(room, pending.at);
+        await stats.touch(room, pending.at);
       }
     } catch (error) {
       // Derived figures: the next change or the next reader counts again.
@@ -87,10 +87,10 @@ export class RoomStats {
   }
 
   /** Writes every scheduled room's figures now (shutdown, tests). */
-  flush(): void {
+  async flush(): Promise<void> {
     for (const [room, pending] of [...this.#pending]) {
       clearTimeout(pending.timer);
-      this.#write(room);
+      await this.#write(room);
     }
   }
 
@@ -102,20 +102,20 @@ export class RoomStats {
   }
 
   /** A room's figures, counted now from the live or stored documents when missing or stale. */
-  figuresOf(room: string): ChapterFigures {
-    const stored = this.#options.stats.get(room);
+  async figuresOf(room: string): Promise<ChapterFigures> {
+    const stored = await this.#options.stats.get(room);
     if (stored && !stored.stale) return { annotations: stored.annotations, openProblems: stored.openProblems, lastActivityAt: stored.lastActivityAt };
     return this.#recount(room, stored);
   }
 
-  #recount(room: string, stored: RoomStatsRecord | null): ChapterFigures {
+  async #recount(room: string, stored: RoomStatsRecord | null): Promise<ChapterFigures> {
     const { stats, updates, log } = this.#options;
-    const lastWrite = Math.max(updates.lastWriteAt(docNameOf(room, 'text')) ?? 0, updates.lastWriteAt(docNameOf(room, 'annotations')) ?? 0);
+    const lastWrite = Math.max((await updates.lastWriteAt(docNameOf(room, 'text'))) ?? 0, (await updates.lastWriteAt(docNameOf(room, 'annotations'))) ?? 0);
     const lastActivityAt = Math.max(stored?.lastActivityAt ?? 0, lastWrite) || null;
     const live = this.#options.liveAnnotations(room);
     let counts = live ? liveAnnotationCounts(live) : null;
     if (!counts) {
-      const replayed = replayStoredDoc(updates.loadDoc(docNameOf(room, 'annotations')));
+      const replayed = replayStoredDoc(await updates.loadDoc(docNameOf(room, 'annotations')));
       if (!replayed.ok) {
         log.warn('room.stats-unreadable', { room, error: replayed.error });
         return { annotations: stored?.annotations ?? 0, openProblems: stored?.openProblems ?? 0, lastActivityAt };
@@ -123,7 +123,7 @@ export class RoomStats {
       counts = countAnnotations(replayed.value);
       replayed.value.destroy();
     }
-    stats.putCounts(room, counts.annotations, counts.openProblems, lastActivityAt);
+    await stats.putCounts(room, counts.annotations, counts.openProblems, lastActivityAt);
     return { ...counts, lastActivityAt };
   }
 }

@@ -21,10 +21,10 @@ function randomSuffix(length: number): string {
 }
 
 /** A fresh id `<slug>-<4 random characters>` (or just the suffix for a title with no letters) that `taken` refuses nowhere. */
-export function readableId(title: string, taken: (id: string) => boolean, fallback = 'item'): string {
+export async function readableId(title: string, taken: (id: string) => boolean | Promise<boolean>, fallback = 'item'): Promise<string> {
   const base = slugOf(title) || fallback;
   for (let length = 4; ; length++) {
     const id = `${base}-${randomSuffix(length)}`;
-    if (!taken(id)) return id;
+    if (!(await taken(id))) return id;
   }
 }

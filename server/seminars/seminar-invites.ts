@@ -15,27 +15,27 @@ import type { SeminarOutcome } from './seminars.ts';
  */
 
 /** Creates an invite link from an untrusted body `{role, label?, expiresInSeconds? | expiresAt?}`. */
-export function createSeminarInvite(stores: ServerStores, seminarId: string, createdBy: string, body: Record<string, unknown>): SeminarOutcome<{ token: string; invite: InviteSummary }> {
+export async function createSeminarInvite(stores: ServerStores, seminarId: string, createdBy: string, body: Record<string, unknown>): Promise<SeminarOutcome<{ token: string; invite: InviteSummary }>> {
   const now = Date.now();
   const parsed = parseNewInvite(body, now);
   if (!parsed.ok) return { ok: false, status: 400, error: parsed.error };
   const token = generateToken();
   const record = { tokenHash: hashToken(token), seminarId, role: parsed.value.role, label: parsed.value.label, createdAt: now, createdBy, expiresAt: parsed.value.expiresAt };
-  stores.seminarInvites.insert(record);
+  await stores.seminarInvites.insert(record);
   return { ok: true, value: { token, invite: summarizeStoredInvite({ ...record, revoked: false }, now) } };
 }
 
 /** Revokes a seminar's invite link by id. */
-export function revokeSeminarInvite(stores: ServerStores, seminarId: string, id: string): SeminarOutcome<InviteSummary> {
-  const invite = inviteWithId(stores.seminarInvites.listForSeminar(seminarId), id);
+export async function revokeSeminarInvite(stores: ServerStores, seminarId: string, id: string): Promise<SeminarOutcome<InviteSummary>> {
+  const invite = inviteWithId(await stores.seminarInvites.listForSeminar(seminarId), id);
   if (!invite) return { ok: false, status: 404, error: 'No such invite link in this seminar.' };
-  stores.seminarInvites.revoke(invite.tokenHash);
+  await stores.seminarInvites.revoke(invite.tokenHash);
   return { ok: true, value: summarizeStoredInvite({ ...invite, revoked: true }, Date.now()) };
 }
 
 /** The invite link of a token if it admits people now, else why not. */
-export function usableSeminarInvite(stores: ServerStores, token: string, now = Date.now()): SeminarOutcome<SeminarInviteRecord> {
-  const invite = stores.seminarInvites.findByHash(hashToken(token));
+export async function usableSeminarInvite(stores: ServerStores, token: string, now = Date.now()): Promise<SeminarOutcome<SeminarInviteRecord>> {
+  const invite = await stores.seminarInvites.findByHash(hashToken(token));
   if (!invite || invite.revoked || (invite.expiresAt !== null && invite.expiresAt <= now)) {
     return { ok: false, status: 404, error: 'This invite link is unknown, expired or revoked. Ask the seminar’s owner for a new one.' };
   }
@@ -43,6 +43,6 @@ export function usableSeminarInvite(stores: ServerStores, token: string, now = D
 }
 
 /** Makes `userId` a member through an invite (an existing member keeps their role); returns whether they were added. */
-export function joinWithInvite(stores: ServerStores, invite: SeminarInviteRecord, userId: string, now = Date.now()): boolean {
+export async function joinWithInvite(stores: ServerStores, invite: SeminarInviteRecord, userId: string, now = Date.now()): Promise<boolean> {
   return stores.seminars.addMemberIfAbsent(invite.seminarId, userId, invite.role, now);
 }

@@ -35,65 +35,68 @@ export function validateTitle(value: unknown, what = 'title'): { ok: true; value
 }
 
 /** Creates a seminar whose first owner is `ownerId`. */
-export function createSeminar(stores: ServerStores, ownerId: string, titleInput: unknown): SeminarOutcome<SeminarRecord> {
+export async function createSeminar(stores: ServerStores, ownerId: string, titleInput: unknown): Promise<SeminarOutcome<SeminarRecord>> {
   const title = validateTitle(titleInput);
   if (!title.ok) return { ok: false, status: 400, error: title.error };
   const now = Date.now();
-  const seminar = stores.db.transaction(() => {
-    const id = readableId(title.value, (candidate) => stores.seminars.get(candidate) !== null, 'seminar');
+  const seminar = await stores.transaction(async (tx) => {
+    const id = await readableId(title.value, async (candidate) => (await tx.seminars.get(candidate)) !== null, 'seminar');
     const record = { id, title: title.value, createdAt: now, createdBy: ownerId };
-    stores.seminars.insert(record);
-    stores.seminars.setMember(id, ownerId, 'owner', now);
+    await tx.seminars.insert(record);
+    await tx.seminars.setMember(id, ownerId, 'owner', now);
     return record;
-  })();
+  });
   return { ok: true, value: seminar };
 }
 
 /** Renames a seminar. */
-export function renameSeminar(stores: ServerStores, seminarId: string, titleInput: unknown): SeminarOutcome<string> {
+export async function renameSeminar(stores: ServerStores, seminarId: string, titleInput: unknown): Promise<SeminarOutcome<string>> {
   const title = validateTitle(titleInput);
   if (!title.ok) return { ok: false, status: 400, error: title.error };
-  stores.seminars.rename(seminarId, title.value);
+  await stores.seminars.rename(seminarId, title.value);
   return { ok: true, value: title.value };
 }
 
 /** Refuses a change that would leave the seminar without an owner. */
-function lastOwnerRefusal(stores: ServerStores, seminarId: string, userId: string, nextRole: Role | null): SeminarRefusal | null {
-  if (stores.seminars.memberRole(seminarId, userId) !== 'owner' || nextRole === 'owner') return null;
-  if (stores.seminars.countOwners(seminarId) > 1) return null;
+async function lastOwnerRefusal(stores: ServerStores, seminarId: string, userId: string, nextRole: Role | null): Promise<SeminarRefusal | null> {
+  if ((await stores.seminars.memberRole(seminarId, userId)) !== 'owner' || nextRole === 'owner') return null;
+  if ((await stores.seminars.countOwners(seminarId)) > 1) return null;
   return { status: 409, error: 'A seminar needs an owner: make someone else owner first.' };
 }
 
 /** Gives a member another seminar role. */
-export function setMemberRole(stores: ServerStores, seminarId: string, userId: string, roleInput: unknown): SeminarOutcome<Role> {
+export async function setMemberRole(stores: ServerStores, seminarId: string, userId: string, roleInput: unknown): Promise<SeminarOutcome<Role>> {
   if (!isRole(roleInput)) return { ok: false, status: 400, error: 'role must be owner, reviewer, annotator or viewer' };
-  if (stores.seminars.memberRole(seminarId, userId) === null) return { ok: false, status: 404, error: 'No such member.' };
-  const refusal = lastOwnerRefusal(stores, seminarId, userId, roleInput);
-  if (refusal) return { ok: false, ...refusal };
-  stores.seminars.setMember(seminarId, userId, roleInput, Date.now());
-  return { ok: true, value: roleInput };
+  // One transaction: two owners demoting each other at once on two processes must not both pass the last-owner check.
+  return stores.transaction(async (tx): Promise<SeminarOutcome<Role>> => {
+    if ((await tx.seminars.memberRole(seminarId, userId)) === null) return { ok: false, status: 404, error: 'No such member.' };
+    const refusal = await lastOwnerRefusal(tx, seminarId, userId, roleInput);
+    if (refusal) return { ok: false, ...refusal };
+    await tx.seminars.setMember(seminarId, userId, roleInput, Date.now());
+    return { ok: true, value: roleInput };
+  });
 }
 
 /**
  * Removes a member: their seminar role, their per-chapter roles and the room access they had to
  * its chapters through room invites. Their annotations stay (they are part of the apparatus).
  */
-export function removeMember(stores: ServerStores, seminarId: string, userId: string): SeminarOutcome<string> {
-  if (stores.seminars.memberRole(seminarId, userId) === null) return { ok: false, status: 404, error: 'No such member.' };
-  const refusal = lastOwnerRefusal(stores, seminarId, userId, null);
-  if (refusal) return { ok: false, ...refusal };
-  stores.db.transaction(() => {
-    stores.seminars.removeMember(seminarId, userId);
-    for (const room of stores.rooms.listForSeminar(seminarId)) stores.grants.deleteOfUserInRoom(userId, room.id);
-  })();
-  return { ok: true, value: userId };
+export async function removeMember(stores: ServerStores, seminarId: string, userId: string): Promise<SeminarOutcome<string>> {
+  return stores.transaction(async (tx): Promise<SeminarOutcome<string>> => {
+    if ((await tx.seminars.memberRole(seminarId, userId)) === null) return { ok: false, status: 404, error: 'No such member.' };
+    const refusal = await lastOwnerRefusal(tx, seminarId, userId, null);
+    if (refusal) return { ok: false, ...refusal };
+    await tx.seminars.removeMember(seminarId, userId);
+    for (const room of await tx.rooms.listForSeminar(seminarId)) await tx.grants.deleteOfUserInRoom(userId, room.id);
+    return { ok: true, value: userId };
+  });
 }
 
 /** Sets (or, with null, clears) a member's role in one chapter of the seminar. */
-export function setChapterRole(stores: ServerStores, seminarId: string, room: string, userId: string, roleInput: unknown): SeminarOutcome<Role | null> {
+export async function setChapterRole(stores: ServerStores, seminarId: string, room: string, userId: string, roleInput: unknown): Promise<SeminarOutcome<Role | null>> {
   if (roleInput !== null && !isRole(roleInput)) return { ok: false, status: 400, error: 'role must be owner, reviewer, annotator, viewer or null' };
-  if (stores.seminars.memberRole(seminarId, userId) === null) return { ok: false, status: 404, error: 'No such member.' };
-  if (stores.rooms.get(room)?.seminarId !== seminarId) return { ok: false, status: 404, error: 'No such chapter in this seminar.' };
-  stores.seminars.setChapterRole(room, userId, roleInput);
+  if ((await stores.seminars.memberRole(seminarId, userId)) === null) return { ok: false, status: 404, error: 'No such member.' };
+  if ((await stores.rooms.get(room))?.seminarId !== seminarId) return { ok: false, status: 404, error: 'No such chapter in this seminar.' };
+  await stores.seminars.setChapterRole(room, userId, roleInput);
   return { ok: true, value: roleInput };
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import * as Y from 'yjs';
 import { ROLES } from '../../schema/index.ts';
 import type { Role } from '../../schema/index.ts';
-import { createCollectingLogger, createConsoleLogger, openDatabase, replayStoredDoc, startServer, UpdateStore } from '../../server/index.ts';
+import { createCollectingLogger, createConsoleLogger, openDatabase, replayStoredDoc, SqliteExecutor, startServer, UpdateStore } from '../../server/index.ts';
 import type { CollectingLogger, RunningServer, StartServerOptions } from '../../server/index.ts';
 
 /** One invite token per role. */
@@ -64,10 +64,10 @@ export async function createRoomViaApi(server: { url: string; adminToken: string
  * Reads a document straight from a DATA_DIR's database (the server may be stopped or killed),
  * replaying snapshot and log as the server would. Throws if the stored state does not load.
  */
-export function readStoredDoc(dataDir: string, docName: string): Y.Doc {
+export async function readStoredDoc(dataDir: string, docName: string): Promise<Y.Doc> {
   const db = openDatabase(dataDir, 'NORMAL');
   try {
-    const replayed = replayStoredDoc(new UpdateStore(db).loadDoc(docName));
+    const replayed = replayStoredDoc(await new UpdateStore(new SqliteExecutor(db)).loadDoc(docName));
     if (!replayed.ok) throw new Error(replayed.error);
     return replayed.value;
   } finally {

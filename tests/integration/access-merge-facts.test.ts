@@ -102,14 +102,14 @@ describe('footnote links against the chapter (update check)', () => {
 });
 
 describe('the footnote numbers of a room', () => {
-  it('are computed from the live text once, again after it changes, and from the store while it is not loaded and unchanged', () => {
+  it('are computed from the live text once, again after it changes, and from the store while it is not loaded and unchanged', async () => {
     const { textDoc } = testRoom([para('A claim.^1 Another.^2'), note(1, 'Khlevniuk.'), note(2, 'Ibid.')]);
     let live: Y.Doc | null = textDoc;
     let liveLookups = 0;
     let storedReads = 0;
     const footnotes = new RoomFootnotes({
       liveTextDoc: () => (liveLookups++, live),
-      storedTextDoc: () => (storedReads++, testRoom([para('Stored.^7'), note(7, 'Stored.')]).textDoc),
+      storedTextDoc: async () => (storedReads++, testRoom([para('Stored.^7'), note(7, 'Stored.')]).textDoc),
     });
     expect(footnotes.numbers('room')).toEqual(new Set([1, 2]));
     expect(footnotes.numbers('room')).toEqual(new Set([1, 2]));
@@ -118,16 +118,19 @@ describe('the footnote numbers of a room', () => {
     textDoc.transact(() => textDoc.getXmlFragment(TEXT_FRAGMENT_NAME).delete(2, 1), 'test-edit');
     expect(footnotes.numbers('room')).toEqual(new Set([1]));
     expect(liveLookups).toBe(1);
-    // The document unloads (it is destroyed): the room's stored text answers until it loads again.
+    // The document unloads (it is destroyed): the room's stored text, read when its annotations
+    // load, answers until it loads again.
     live = null;
     textDoc.destroy();
+    await footnotes.prepare('room');
     expect(footnotes.numbers('room')).toEqual(new Set([7]));
     expect(footnotes.numbers('room')).toEqual(new Set([7]));
     expect(storedReads).toBe(1);
-    // An accepted text update of the room makes the stored numbers stale.
+    // An accepted text update of the room (here or on another server process) has them read again.
     footnotes.textChanged('room');
-    footnotes.numbers('room');
+    await footnotes.prepare('room');
     expect(storedReads).toBe(2);
+    expect(footnotes.numbers('room')).toEqual(new Set([7]));
   });
 });
 

@@ -51,7 +51,7 @@ describe('a reveal interrupted by kill -9', () => {
 
   it('killed after the merge was stored: the restart finishes the reveal without writing the merge again', async () => {
     const { dataDir, roundId, claims, ownerInvite } = await killDuringReveal('merged');
-    const stored = readStoredDoc(dataDir, `${ROOM}/annotations`);
+    const stored = await readStoredDoc(dataDir, `${ROOM}/annotations`);
     expect(annotationIds(stored)).toEqual([...claims].sort());
     const vectorAtKill = Y.encodeStateVector(stored);
 
@@ -60,7 +60,7 @@ describe('a reveal interrupted by kill -9', () => {
     expect(again.body).toMatchObject({ round: { state: 'revealed', revealed: 4 }, merged: 0 });
     proc.child.kill('SIGTERM');
     await proc.exited;
-    const after = readStoredDoc(dataDir, `${ROOM}/annotations`);
+    const after = await readStoredDoc(dataDir, `${ROOM}/annotations`);
     expect(annotationIds(after)).toEqual([...claims].sort());
     // Nothing was written to the shared layer after the kill: no doubled entries.
     expect(Y.encodeStateVector(after)).toEqual(vectorAtKill);
@@ -68,13 +68,13 @@ describe('a reveal interrupted by kill -9', () => {
 
   it('killed before anything was merged: the restart merges every annotation once', async () => {
     const { dataDir, roundId, claims, ownerInvite } = await killDuringReveal('marked');
-    expect(annotationIds(readStoredDoc(dataDir, `${ROOM}/annotations`))).toEqual([]);
+    expect(annotationIds(await readStoredDoc(dataDir, `${ROOM}/annotations`))).toEqual([]);
     const proc = await restartRevealed(dataDir, roundId, ownerInvite);
     const view = await callApi(proc.url, `/api/rooms/${ROOM}/round`, ownerInvite);
     expect(view.body.round).toMatchObject({ id: roundId, state: 'revealed', revealed: 4 });
     proc.child.kill('SIGTERM');
     await proc.exited;
-    expect(annotationIds(readStoredDoc(dataDir, `${ROOM}/annotations`))).toEqual([...claims].sort());
+    expect(annotationIds(await readStoredDoc(dataDir, `${ROOM}/annotations`))).toEqual([...claims].sort());
   });
 
   /** Restarts on the same data (no pause) and waits until the round reads revealed. */

@@ -62,11 +62,11 @@ describe('schema migrations of a DATA_DIR made by the previous server', () => {
     }
   });
 
-  it('keeps every annotation and reply readable after the migration', () => {
+  it('keeps every annotation and reply readable after the migration', async () => {
     const dir = copyOfFixture();
     openDatabase(dir, 'NORMAL').close();
     for (const [room, ids] of Object.entries(manifest.annotations)) {
-      const doc = readStoredDoc(dir, `${room}/annotations`);
+      const doc = await readStoredDoc(dir, `${room}/annotations`);
       expect(listAnnotations(doc).map((a) => a.id).sort()).toEqual([...ids].sort());
       if (room === 'chapter-5') expect(listReplies(doc, ids[0]!).map((r) => r.body)).toEqual(['Khlevniuk calls it that.']);
     }

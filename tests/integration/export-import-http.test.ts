@@ -92,7 +92,7 @@ describe('export and import over HTTP', () => {
       expect(status, JSON.stringify(json)).toBe(200);
       expect(json).toMatchObject({ stored: true, report: { format: 'w3c', imported: 3, replies: { imported: 1 }, refused: [] } });
       await waitFor(() => annotationsMap(watcher.ydoc).size === 3, 'the viewer to receive the imported annotations');
-      const stored = listAnnotations(readStoredDoc(server.dataDir, `${ROOM}/annotations`));
+      const stored = listAnnotations(await readStoredDoc(server.dataDir, `${ROOM}/annotations`));
       const byQuote = new Map(stored.map((a) => [a.anchor.quote.exact, a]));
       expect(byQuote.get("a 'moderate turn'")).toMatchObject({ kind: 'claim', claimStatus: 'sourced', note: 'Khlevniuk’s term, note 130.\n\nTags: khlevniuk' });
       expect(byQuote.get("the 'Tassel Act'")).toMatchObject({ kind: 'problem', problemType: 'typography', correction: 'the “Tassel Act”' });
@@ -216,6 +216,6 @@ describe('export and import over HTTP', () => {
     const { status, json } = await post(server, 'dry-run-2', owner, source, '?dryRun=1');
     expect(status).toBe(200);
     expect(json).toMatchObject({ report: { dryRun: true, imported: 3, refused: [] } });
-    expect(annotationsMap(readStoredDoc(server.dataDir, 'dry-run-2/annotations')).size).toBe(0);
+    expect(annotationsMap(await readStoredDoc(server.dataDir, 'dry-run-2/annotations')).size).toBe(0);
   });
 });

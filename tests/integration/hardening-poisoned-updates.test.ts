@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listAnnotations } from '../../schema/index.ts';
-import { DATABASE_FILE, openDatabase, UpdateStore } from '../../server/index.ts';
+import { DATABASE_FILE, openDatabase, SqliteExecutor, UpdateStore } from '../../server/index.ts';
 import { annotateAs } from '../helpers/access-builders.ts';
 import { inviteActor, storedAll, TestRig, updateUnder } from '../helpers/hardening-fixtures.ts';
 import { forwardReferenceUpdate } from '../helpers/hostile-updates.ts';
@@ -85,7 +85,7 @@ describe('P1: updates that do not apply', () => {
 
     // What an older server stored: the poisoned re-send, then the reviewer's acknowledged work.
     const db = openDatabase(server.dataDir, 'NORMAL');
-    new UpdateStore(db).appendUpdates([
+    await new UpdateStore(new SqliteExecutor(db)).appendUpdates([
       { docName: DOC, update: forwardReferenceUpdate(update) },
       { docName: DOC, update: later },
     ]);

@@ -58,7 +58,7 @@ describe('a layout-1 room on a server that writes layout 2', () => {
     const cached = Y.encodeStateAsUpdate(cache.ydoc);
     cache.destroy();
     await server.stop({ keepData: true });
-    expect(layoutOneRecords(readStoredDoc(server.dataDir, DOC))).toHaveLength(3);
+    expect(layoutOneRecords(await readStoredDoc(server.dataDir, DOC))).toHaveLength(3);
     return { dataDir: server.dataDir, tokens, cached, annotations };
   }
 
@@ -77,7 +77,7 @@ describe('a layout-1 room on a server that writes layout 2', () => {
     await first.stop({ keepData: true });
     servers.length = 0;
 
-    const stored = readStoredDoc(dataDir, DOC);
+    const stored = await readStoredDoc(dataDir, DOC);
     expect(layoutOneRecords(stored)).toEqual([]);
     expect(listInvalidAnnotations(stored)).toEqual([]);
     const vector = Y.encodeStateVector(stored);
@@ -129,6 +129,6 @@ describe('a layout-1 room on a server that writes layout 2', () => {
     expect(listAnnotations(old.ydoc)).toEqual(listAnnotations(reader.ydoc));
     await server.stop({ keepData: true });
     servers.length = 0;
-    expect(expected(readStoredDoc(dataDir, DOC))).toBe(true);
+    expect(expected(await readStoredDoc(dataDir, DOC))).toBe(true);
   });
 });

@@ -265,7 +265,7 @@ describe('one person on every device', () => {
       deleteAnnotation(doc, guestAnnotation.id, { actor: { userId: gus.userId, name: gus.name }, now: () => new Date() });
     });
     expect(refused.length).toBeGreaterThan(0);
-    const stored = listAnnotations(readStoredDoc(server.dataDir, `${room}/annotations`));
+    const stored = listAnnotations(await readStoredDoc(server.dataDir, `${room}/annotations`));
     expect(stored.find((a) => a.id === guestAnnotation.id)?.note).toBe('Edited on the phone');
   });
 

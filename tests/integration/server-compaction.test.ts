@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { annotationsMap } from '../../schema/index.ts';
 import { defaultAuthorizeUpdate, openDatabase, UpdateStore } from '../../server/index.ts';
+import { SqliteExecutor } from '../../server/persistence/sql/sqlite-executor.ts';
 import { annotateAs, seedRoom } from '../helpers/access-builders.ts';
 import { readStoredDoc, startTestServer } from '../helpers/test-server.ts';
 import type { TestServer } from '../helpers/test-server.ts';
@@ -58,7 +59,7 @@ describe('compaction of a large room', () => {
     const vector = Y.encodeStateVector(live);
     await server.stop({ keepData: true });
     servers.length = 0;
-    const stored = readStoredDoc(server.dataDir, DOC);
+    const stored = await readStoredDoc(server.dataDir, DOC);
     expect(Y.encodeStateVector(stored)).toEqual(vector);
     expect(annotationsMap(stored).size).toBe(5000 + n);
   });
@@ -66,7 +67,7 @@ describe('compaction of a large room', () => {
   it('folds a log only once it holds a quarter of the snapshot’s size', async () => {
     const { server, writer } = await largeRoom();
     const doc = server.collab.registry.open(ROOM, 'annotations');
-    server.collab.registry.compact(doc);
+    await server.collab.registry.compact(doc);
     expect(doc.snapshotBytes).toBeGreaterThan(1_000_000);
     const before = compactions(server).length;
     const write = async (count: number, size: number) => {
@@ -99,12 +100,12 @@ describe('compaction of a large room', () => {
     servers.length = 0;
     const db = openDatabase(server.dataDir, 'NORMAL');
     try {
-      const stored = new UpdateStore(db).loadDoc(DOC);
+      const stored = await new UpdateStore(new SqliteExecutor(db)).loadDoc(DOC);
       expect(stored.updates).toEqual([]);
       expect(stored.snapshot).not.toBeNull();
     } finally {
       db.close();
     }
-    expect(Y.encodeStateVector(readStoredDoc(server.dataDir, DOC))).toEqual(vector);
+    expect(Y.encodeStateVector(await readStoredDoc(server.dataDir, DOC))).toEqual(vector);
   });
 });

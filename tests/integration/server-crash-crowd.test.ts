@@ -83,7 +83,7 @@ describe('a crash in the middle of a seminar', () => {
     server.child.kill('SIGKILL');
     expect((await server.exited).signal).toBe('SIGKILL');
 
-    const stored = listAnnotations(readStoredDoc(dataDir, 'chapter-5/annotations'));
+    const stored = listAnnotations(await readStoredDoc(dataDir, 'chapter-5/annotations'));
     expect(stored).toHaveLength(CLIENTS * PER_CLIENT);
     expect(new Set(stored.map((a) => a.note)).size).toBe(CLIENTS * PER_CLIENT);
     for (const [n, student] of students.entries()) {
@@ -110,6 +110,6 @@ describe('a crash in the middle of a seminar', () => {
     }
     restarted.child.kill('SIGTERM');
     expect((await restarted.exited).code).toBe(0);
-    expect(listAnnotations(readStoredDoc(dataDir, 'chapter-5/annotations'))).toHaveLength(CLIENTS * PER_CLIENT);
+    expect(listAnnotations(await readStoredDoc(dataDir, 'chapter-5/annotations'))).toHaveLength(CLIENTS * PER_CLIENT);
   }, 90_000);
 });

@@ -49,7 +49,7 @@ describe('crashes and shutdowns of the server process', () => {
 
     proc.child.kill('SIGKILL');
     expect((await proc.exited).signal).toBe('SIGKILL');
-    const stored = readStoredDoc(dataDir, 'chapter-5/annotations');
+    const stored = await readStoredDoc(dataDir, 'chapter-5/annotations');
     const storedEdits = stored.getMap<Dismissal>('dismissed');
     expect(storedEdits.size).toBe(300);
     for (let i = 0; i < 300; i++) expect(storedEdits.get(`edit-${i}`)).toEqual(dismissal(proc.invites.annotator, i));
@@ -92,7 +92,7 @@ describe('crashes and shutdowns of the server process', () => {
     expect(elapsed).toBeLessThan(10_000);
     expect(proc.output()).toMatch(/server\.stopped flushed=true/);
     for (const c of editors) expect(c.closes[0]?.code).toBe(1001);
-    const stored = readStoredDoc(dataDir, 'chapter-5/annotations');
+    const stored = await readStoredDoc(dataDir, 'chapter-5/annotations');
     const storedVector = Y.encodeStateVector(stored);
     for (const [n, c] of editors.entries()) {
       expect(c.storedStateVector, `editor ${n} was acknowledged at least once`).not.toBeNull();

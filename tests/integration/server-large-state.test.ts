@@ -58,7 +58,7 @@ describe('a room larger than the send-buffer limit', () => {
     await seedRoom(first, ROOM, (annotations) => {
       for (let i = 0; i < 2500; i++) annotateAs(annotations, author, { note: `note ${i} `.repeat(5) });
     });
-    first.collab.registry.compact(first.collab.registry.open(ROOM, 'annotations'));
+    await first.collab.registry.compact(first.collab.registry.open(ROOM, 'annotations'));
     const vector = Y.encodeStateVector(first.collab.registry.open(ROOM, 'annotations').ydoc);
     await first.stop({ keepData: true });
     servers.length = 0;

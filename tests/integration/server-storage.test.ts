@@ -67,7 +67,7 @@ describe('storage', () => {
     await Promise.all([alice.stored(), bob.stored()]);
     expect(await storeState(server)).toBe('ok');
     await server.stop({ keepData: true });
-    const stored = readStoredDoc(server.dataDir, 'chapter-5/annotations').getMap('annotations');
+    const stored = (await readStoredDoc(server.dataDir, 'chapter-5/annotations')).getMap('annotations');
     expect([...stored.keys()].sort()).toEqual(['before', 'bob-during', 'during-0', 'during-1', 'during-2', 'during-3', 'during-4']);
   });
 
@@ -93,6 +93,6 @@ describe('storage', () => {
     await reader.synced();
     expect(reader.ydoc.getMap('annotations').size).toBe(120);
     await server.stop({ keepData: true });
-    expect(readStoredDoc(server.dataDir, 'chapter-5/annotations').getMap('annotations').size).toBe(120);
+    expect((await readStoredDoc(server.dataDir, 'chapter-5/annotations')).getMap('annotations').size).toBe(120);
   });
 });

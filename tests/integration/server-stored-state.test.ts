@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { annotationsMap, COLLAB_CLOSE, MESSAGE_STORED, MESSAGE_SYNC } from '../../schema/index.ts';
-import { compactDoc, DATABASE_FILE, openDatabase, snapshotIntact, UpdateStore } from '../../server/index.ts';
+import { compactDoc, DATABASE_FILE, openDatabase, snapshotIntact, SqliteExecutor, UpdateStore } from '../../server/index.ts';
 import { annotateAs, inviteUserId, seedRoom } from '../helpers/access-builders.ts';
 import { startTestServer } from '../helpers/test-server.ts';
 import type { TestServer } from '../helpers/test-server.ts';
@@ -28,7 +28,7 @@ async function roomStoredAsSnapshot(count: number): Promise<string> {
   await seeding.stop({ keepData: true });
   const db = openDatabase(seeding.dataDir, 'NORMAL');
   try {
-    const compacted = compactDoc(new UpdateStore(db), DOC);
+    const compacted = await compactDoc(new UpdateStore(new SqliteExecutor(db)), DOC);
     if (!compacted.ok) throw new Error(compacted.error);
   } finally {
     db.close();
@@ -36,10 +36,10 @@ async function roomStoredAsSnapshot(count: number): Promise<string> {
   return seeding.dataDir;
 }
 
-function storedSnapshot(dataDir: string): Uint8Array {
+async function storedSnapshot(dataDir: string): Promise<Uint8Array> {
   const db = openDatabase(dataDir, 'NORMAL');
   try {
-    return new Uint8Array(new UpdateStore(db).loadDoc(DOC).snapshot!);
+    return new Uint8Array((await new UpdateStore(new SqliteExecutor(db)).loadDoc(DOC)).snapshot!);
   } finally {
     db.close();
   }
@@ -60,7 +60,7 @@ describe('a cold annotation room stored as one snapshot', () => {
 
   it('sends a fresh replica the stored snapshot before the server has loaded it, then greets it and answers its step 1 with nothing more', async () => {
     const dataDir = await roomStoredAsSnapshot(30);
-    const snapshot = storedSnapshot(dataDir);
+    const snapshot = await storedSnapshot(dataDir);
     const server = await startTestServer({ dataDir });
     servers.push(server);
     const raw = await openRawSocket(server.url, `/collab/${DOC}?token=${server.invites.viewer}&acks=1`);
@@ -144,7 +144,7 @@ describe('an annotation room leaving memory', () => {
       await waitFor(() => server.log.entries.some((e) => e.event === 'store.compacted' && e.fields.docName === DOC), 'the log to be folded on unload');
       const db = openDatabase(server.dataDir, 'NORMAL');
       try {
-        expect(new UpdateStore(db).loadDoc(DOC).updates).toHaveLength(0);
+        expect((await new UpdateStore(new SqliteExecutor(db)).loadDoc(DOC)).updates).toHaveLength(0);
       } finally {
         db.close();
       }
@@ -169,13 +169,13 @@ describe('snapshot digests', () => {
     const dataDir = await roomStoredAsSnapshot(3);
     const db = openDatabase(dataDir, 'NORMAL');
     try {
-      const store = new UpdateStore(db);
-      expect(snapshotIntact(store.loadDoc(DOC))).toBe(true);
-      expect(snapshotIntact(store.loadDoc(`${ROOM}/text`))).toBe(true);
+      const store = new UpdateStore(new SqliteExecutor(db));
+      expect(snapshotIntact(await store.loadDoc(DOC))).toBe(true);
+      expect(snapshotIntact(await store.loadDoc(`${ROOM}/text`))).toBe(true);
       db.prepare("UPDATE doc_snapshots SET snapshot = snapshot || x'00' WHERE doc = ?").run(DOC);
-      expect(snapshotIntact(store.loadDoc(DOC))).toBe(false);
+      expect(snapshotIntact(await store.loadDoc(DOC))).toBe(false);
       db.prepare('UPDATE doc_snapshots SET snapshot_sha256 = NULL WHERE doc = ?').run(`${ROOM}/text`);
-      expect(snapshotIntact(store.loadDoc(`${ROOM}/text`))).toBe(false);
+      expect(snapshotIntact(await store.loadDoc(`${ROOM}/text`))).toBe(false);
     } finally {
       db.close();
     }
