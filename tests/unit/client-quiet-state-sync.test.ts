@@ -61,6 +61,58 @@ describe('applying the server state quietly', () => {
     s.provider.destroy();
   });
 
+  it('applies the pieces of a large state (sync updates ahead of the step 2) quietly too, storing each as received', () => {
+    const s = setup();
+    let listenersDuringApply = -1;
+    s.ydoc.getMap('annotations').observe(() => (listenersDuringApply = s.updateListeners()));
+    const piece = Y.encodeStateAsUpdate(s.server);
+    s.receive(2, piece);
+    expect(listenersDuringApply).toBe(0);
+    expect(s.updateListeners()).toBe(2);
+    expect(s.ydoc.getMap('annotations').toJSON()).toEqual(s.server.getMap('annotations').toJSON());
+    expect(s.stored).toEqual([piece]);
+    s.provider.destroy();
+  });
+
+  it('applies the pieces of a large state (sync updates ahead of the step 2) quietly too, storing each as received', () => {
+    const s = setup();
+    let listenersDuringApply = -1;
+    s.ydoc.getMap('annotations').observe(() => (listenersDuringApply = s.updateListeners()));
+    const piece = Y.encodeStateAsUpdate(s.server);
+    s.receive(2, piece);
+    expect(listenersDuringApply).toBe(0);
+    expect(s.updateListeners()).toBe(2);
+    expect(s.ydoc.getMap('annotations').toJSON()).toEqual(s.server.getMap('annotations').toJSON());
+    expect(s.stored).toEqual([piece]);
+    s.provider.destroy();
+  });
+
+  it('applies the pieces of a large state (sync updates ahead of the step 2) quietly too, storing each as received', () => {
+    const s = setup();
+    let listenersDuringApply = -1;
+    s.ydoc.getMap('annotations').observe(() => (listenersDuringApply = s.updateListeners()));
+    const piece = Y.encodeStateAsUpdate(s.server);
+    s.receive(2, piece);
+    expect(listenersDuringApply).toBe(0);
+    expect(s.updateListeners()).toBe(2);
+    expect(s.ydoc.getMap('annotations').toJSON()).toEqual(s.server.getMap('annotations').toJSON());
+    expect(s.stored).toEqual([piece]);
+    s.provider.destroy();
+  });
+
+  it('applies the pieces of a large state (sync updates ahead of the step 2) quietly too, storing each as received', () => {
+    const s = setup();
+    let listenersDuringApply = -1;
+    s.ydoc.getMap('annotations').observe(() => (listenersDuringApply = s.updateListeners()));
+    const piece = Y.encodeStateAsUpdate(s.server);
+    s.receive(2, piece);
+    expect(listenersDuringApply).toBe(0);
+    expect(s.updateListeners()).toBe(2);
+    expect(s.ydoc.getMap('annotations').toJSON()).toEqual(s.server.getMap('annotations').toJSON());
+    expect(s.stored).toEqual([piece]);
+    s.provider.destroy();
+  });
+
   it('keeps both listeners for what follows: local changes are stored, a step 1 is answered as before', () => {
     const s = setup();
     s.receive(1, Y.encodeStateAsUpdate(s.server));
