@@ -47,6 +47,13 @@ export interface AnnotationLayerOptions {
    * them are refused with a reason.
    */
   readOnlyDocs?: readonly Y.Doc[];
+  /**
+   * While it returns true, changes are read (and anchored) but neither the views nor the
+   * highlights are rebuilt: the server's state of a large room arrives in pieces, and drawing
+   * and listing after each piece was work thrown away by the next (bench: browser-open-5000).
+   * Call `resumeDrawing` when it turns false.
+   */
+  drawingHeld?: () => boolean;
 }
 
 /** One annotation document the layer reads, with its anchor index. */
@@ -96,6 +103,8 @@ export class AnnotationLayer implements AnnotationLayerApi, HighlightSource {
   private readonly dirty = new Set<string>();
   private readonly highlightDirty = new Set<string>();
   private patchQueued = false;
+  /** A flush was skipped while drawing was held (`drawingHeld`). */
+  private flushHeld = false;
   /** Set once destroyed: a flush queued before (a room reopened for a blind round) must not touch the destroyed editor. */
   private destroyed = false;
   private readonly cleanups: Array<() => void> = [];
@@ -433,12 +442,22 @@ export class AnnotationLayer implements AnnotationLayerApi, HighlightSource {
     this.patchQueued = true;
     queueMicrotask(() => {
       this.patchQueued = false;
-      if (!this.destroyed) this.flush();
+      if (this.destroyed) return;
+      if (this.options.drawingHeld?.()) this.flushHeld = true;
+      else this.flush();
     });
+  }
+
+  /** Draws what changed while drawing was held (see `drawingHeld`); nothing when nothing was held. */
+  resumeDrawing(): void {
+    if (!this.flushHeld || this.destroyed) return;
+    this.flushHeld = false;
+    this.flush();
   }
 
   /** Applies pending changes now (after a local command, outside any ProseMirror update). */
   private flush(): void {
+    this.flushHeld = false;
     this.refresh();
     this.patchHighlights();
   }

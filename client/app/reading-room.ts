@@ -107,7 +107,11 @@ export class ReadingRoom {
       getView: () => this.view,
       authors: this.authors,
       readOnlyDocs: options.readOnlyLayers ?? [],
+      drawingHeld: () => connection.receivingAnnotationState(),
     });
+    this.cleanups.push(connection.subscribe(() => {
+      if (!connection.receivingAnnotationState()) this.layer.resumeDrawing();
+    }));
     this.suggestions = new Suggestions(connection.annotations.ydoc, connection.text.ydoc, this.actor);
     this.popover = new EditorPopover(() => this.view, () => this.emit());
     this.hover = new HighlightHover(this.layer, () => this.emit());

@@ -5,7 +5,7 @@ import * as decoding from 'lib0/decoding';
 import { applyServerStateQuietly, restoreQuietly } from './quiet-state-sync.ts';
 import { restoredPending, SaveTracker } from './save-tracker.ts';
 import type { StoredPendingList } from './save-tracker.ts';
-import { COLLAB_CLOSE, MESSAGE_NOTICE, MESSAGE_QUERY_AWARENESS, readNoticeMessage, ROUND_CHANGED_CLOSE, TEXT_FRAGMENT_NAME } from '../../schema/index.ts';
+import { COLLAB_CLOSE, MESSAGE_NOTICE, MESSAGE_SYNC, MESSAGE_QUERY_AWARENESS, readNoticeMessage, ROUND_CHANGED_CLOSE, TEXT_FRAGMENT_NAME } from '../../schema/index.ts';
 import type { DocKind } from '../../schema/index.ts';
 import { receiveOnly } from './read-only-link.ts';
 import { followServerSlot } from './presence.ts';
@@ -84,7 +84,12 @@ interface DocLink {
   cache: IndexeddbPersistence | null;
   status: LinkStatus;
   synced: boolean;
+  /** The server's state is arriving in pieces: a piece came, the sync step 2 ending it has not. */
+  receivingState: boolean;
 }
+
+/** y-protocols' sync update: a change, or a piece of a large state sent ahead of the step 2. */
+const SYNC_UPDATE = 2;
 
 const PENDING_KEY = 'apparatus-pending';
 /** A y-protocols query-awareness message: just its type. */
@@ -208,6 +213,15 @@ export class RoomConnection {
   }
 
   /**
+   * Whether the server's annotation state is arriving in pieces right now (a large room:
+   * server/collab/state-chunks.ts): pieces came, the sync step 2 that ends them has not, and the
+   * socket is open. Listeners are told when this ends (sync, or the socket closing).
+   */
+  receivingAnnotationState(): boolean {
+    return this.annotations.receivingState;
+  }
+
+  /**
    * The Yjs client ids under which this browser made annotation changes the server has not
    * yet confirmed as stored (kept across reloads): whose unsaved work is this user's own.
    */
@@ -247,6 +261,7 @@ export class RoomConnection {
 
   private wireLink(link: DocLink): void {
     const { provider, tracker } = link;
+    if (link.name === 'annotations') followStatePieces(link);
     provider.messageHandlers[STORED_MESSAGE_TYPE] = (_encoder, decoder) => {
       const stored = decodeStoredMessage(decoder);
       if (!stored.ok) return this.options.onNotice({ level: 'warning', message: stored.error });
@@ -275,16 +290,19 @@ export class RoomConnection {
     };
     provider.on('status', ({ status }) => {
       link.status = status === 'connected' ? 'connected' : navigator.onLine ? 'connecting' : 'offline';
+      if (status !== 'connected') link.receivingState = false;
       tracker.setConnected(status === 'connected');
       if (status === 'connected' && link.name === 'text') this.refreshPresence(provider);
       this.emit();
     });
     provider.on('sync', (synced: boolean) => {
       link.synced ||= synced;
+      if (synced) link.receivingState = false;
       this.emit();
     });
     provider.on('closed', ({ code, reason }) => {
       link.status = 'refused';
+      link.receivingState = false;
       if (code === ROUND_CHANGED_CLOSE && this.options.onRoundChanged) {
         this.emit();
         return this.options.onRoundChanged();
@@ -350,7 +368,23 @@ async function openLink(options: RoomConnectionOptions, name: DocKind): Promise<
   // The annotation document can be megabytes: applied without encoding it again for listeners.
   if (name === 'annotations') applyServerStateQuietly(provider, cache);
   if (!options.writable[name]) receiveOnly(provider);
-  return { name, ydoc, provider, tracker, cache, status: 'connecting', synced: false };
+  return { name, ydoc, provider, tracker, cache, status: 'connecting', synced: false, receivingState: false };
+}
+
+/**
+ * Notes when a sync update arrives before the provider has synced: the server sends a large
+ * state as sync updates of at most 1 MiB and then a sync step 2 with the rest, and the page
+ * draws once that step 2 is in rather than after every piece (see AnnotationLayer's
+ * `drawingHeld`). The provider clears `synced` when its socket closes, so a reconnection's
+ * pieces are noted again.
+ */
+function followStatePieces(link: DocLink): void {
+  const handleSync = link.provider.messageHandlers[MESSAGE_SYNC];
+  if (!handleSync) throw new RangeError('the provider has no sync message handler');
+  link.provider.messageHandlers[MESSAGE_SYNC] = (encoder, decoder, provider, emitSynced, messageType) => {
+    if (!provider.synced && decoding.readVarUint(decoding.clone(decoder)) === SYNC_UPDATE) link.receivingState = true;
+    return handleSync(encoder, decoder, provider, emitSynced, messageType);
+  };
 }
 
 async function restorePending(cache: IndexeddbPersistence): Promise<ReturnType<typeof restoredPending>> {

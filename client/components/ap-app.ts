@@ -161,6 +161,9 @@ export class ApApp extends LitElement {
       return;
     }
     this.roomName = room;
+    // The round is asked for alongside the member, not after: the annotation socket opens only
+    // once both are known, and on a large room every turn before it delays the highlights.
+    const round = navigator.onLine ? fetchRoundView(room) : null;
     const member = await this.identify(room);
     if (!member.ok) return this.fail(member.error.message, member.error.status === 401);
     this.member = member.value;
@@ -168,7 +171,7 @@ export class ApApp extends LitElement {
       this.phase = { kind: 'name', member: member.value, error: '', busy: false };
       return;
     }
-    await this.enterRoom(member.value);
+    await this.enterRoom(member.value, round);
   }
 
   /**
@@ -209,9 +212,10 @@ export class ApApp extends LitElement {
     this.renaming = false;
   }
 
-  private async enterRoom(member: RoomMember): Promise<void> {
+  /** Opens the room for `member`; `round` is the round's view when it was already asked for. */
+  private async enterRoom(member: RoomMember, round: ReturnType<typeof fetchRoundView> | null = null): Promise<void> {
     this.phase = { kind: 'loading', message: 'Opening the chapter…' };
-    await this.readRound();
+    await this.readRound(round);
     const connection = await RoomConnection.open({
       annotationsPath: this.annotationLayerPath(),
       onRoundChanged: () => void this.reopenForRound(),
@@ -277,9 +281,9 @@ export class ApApp extends LitElement {
    * Reads the room's blind round: during one, the user annotates in a layer of their own. Offline,
    * the room opens as it was last seen (no round known: the server refuses what it must).
    */
-  private async readRound(): Promise<void> {
+  private async readRound(asked: ReturnType<typeof fetchRoundView> | null = null): Promise<void> {
     if (!navigator.onLine) return;
-    let view = await fetchRoundView(this.roomName);
+    let view = await (asked ?? fetchRoundView(this.roomName));
     // A reveal takes a moment: the room reopens once it is done, on the shared layer (opening the
     // user's layer meanwhile could outlast the reveal's closing of the layers).
     for (let waited = 0; view.ok && view.value.round?.state === 'revealing' && waited < REVEAL_WAIT_MS; waited += REVEAL_POLL_MS) {

@@ -48,7 +48,12 @@ interface Entry {
   /** The annotation as last read (and validated): readers share it instead of reading it again. */
   record: Annotation;
   anchor: Anchor;
-  anchorKey: string;
+  /**
+   * The anchor as JSON, to tell whether a later read changed it: made when first compared, not
+   * when first read (most annotations are never changed, and stringifying every anchor of a
+   * large room as it opens was ~2 % of opening it; bench: browser-open-5000).
+   */
+  anchorKey: string | null;
   placement: AnchorPlacement;
   positions: AnchorPlacementDetail['positions'];
   blocks: Y.XmlElement[];
@@ -250,9 +255,9 @@ export class AnchorIndex {
       }
       return;
     }
-    const anchorKey = JSON.stringify(read.value.anchor);
     const entry = this.entries.get(id);
-    if (entry?.anchorKey === anchorKey) {
+    const anchorKey = entry ? JSON.stringify(read.value.anchor) : null;
+    if (entry && (entry.anchorKey ??= JSON.stringify(entry.anchor)) === anchorKey) {
       entry.record = read.value;
       return;
     }
@@ -262,7 +267,7 @@ export class AnchorIndex {
   /* --- bookkeeping --- */
 
   /** Places one annotation and files it; returns whether its placement changed. */
-  private place(id: string, record: Annotation, anchorKey: string): boolean {
+  private place(id: string, record: Annotation, anchorKey: string | null): boolean {
     const before = this.entries.get(id);
     const { anchor } = record;
     const { placement, positions, blocks } = placeAnchorInDetail(this.textDoc, this.table, anchor);

@@ -48,16 +48,21 @@ function setup() {
 }
 
 describe('applying the server state quietly', () => {
-  it('applies a step 2 with no update listener attached, stores the received bytes, and marks the provider synced', () => {
+  // A large state comes as sync updates (sub-type 2) of at most 1 MiB ahead of the step 2 (sub-type 1).
+  it.each([
+    ['a step 2', 1, true],
+    ['a piece of a large state (a sync update ahead of the step 2)', 2, false],
+  ])('applies %s with no update listener attached and stores the received bytes', (_what, subtype, synced) => {
     const s = setup();
     let listenersDuringApply = -1;
     s.ydoc.getMap('annotations').observe(() => (listenersDuringApply = s.updateListeners()));
     const state = Y.encodeStateAsUpdate(s.server);
-    s.receive(1, state);
+    s.receive(subtype, state);
     expect(listenersDuringApply).toBe(0);
+    expect(s.updateListeners()).toBe(2);
     expect(s.ydoc.getMap('annotations').toJSON()).toEqual(s.server.getMap('annotations').toJSON());
     expect(s.stored).toEqual([state]);
-    expect(s.provider.synced).toBe(true);
+    expect(s.provider.synced).toBe(synced);
     s.provider.destroy();
   });
 
