@@ -58,6 +58,10 @@ test('a room of 3,000 annotations paints the highlights near the viewport, follo
   expect(await page.locator('.ap-chapter [data-annotation-id]').count()).toBe(0);
   const atTop = await paintedIds(page);
   expect(atTop.length).toBeLessThan(COUNT);
+  // Painted highlights leave the text alone: its blocks are all rendered (not skipped off screen),
+  // so that scrolling lays nothing out again.
+  await expect(page.locator('.ap-chapter')).toHaveAttribute('data-painted-highlights', '');
+  expect(await page.locator('.ap-chapter > p').first().evaluate((p) => getComputedStyle(p).contentVisibility)).toBe('visible');
 
   // The last paragraph is far below: what is painted there differs from what was painted at the top.
   const late = page.locator('.ap-chapter p, .ap-chapter aside').filter({ hasText: lateQuote }).last();
