@@ -45,6 +45,8 @@ import '../site/ap-site.ts';
 /** How long a page waits for a reveal to finish before opening the room anyway, and how often it asks. */
 const REVEAL_WAIT_MS = 30_000;
 const REVEAL_POLL_MS = 250;
+/** The hover card's list when nothing is hovered: one array, so that a render of the shell (every scrolled frame) leaves the card alone. */
+const NO_ANNOTATIONS: never[] = [];
 
 type Phase =
   | { kind: 'loading'; message: string }
@@ -498,7 +500,7 @@ export class ApApp extends LitElement {
             .anchorRect=${room.editor.anchorRect}
           ></ap-annotation-editor>`
         : null}
-      <ap-hover-card .annotations=${room?.hover?.annotations ?? []} .anchorRect=${room?.hover?.rect ?? null}></ap-hover-card>
+      <ap-hover-card .annotations=${room?.hover?.annotations ?? NO_ANNOTATIONS} .anchorRect=${room?.hover?.rect ?? null}></ap-hover-card>
       <ap-footnote-preview .peek=${room?.footnotePeek ?? null}></ap-footnote-preview>
       <ap-notice></ap-notice>
       ${this.renaming ? this.renderNameDialog(member, '', false) : null}`;

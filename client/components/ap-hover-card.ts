@@ -61,8 +61,10 @@ export class ApHoverCard extends LitElement {
   }
 
   override updated(): void {
-    this.hidden = this.annotations.length === 0 || !this.anchorRect;
-    if (this.hidden || !this.anchorRect) return;
+    // Set only when it changes: writing the attribute, even unchanged, invalidates the card's style.
+    const hidden = this.annotations.length === 0 || !this.anchorRect;
+    if (this.hidden !== hidden) this.hidden = hidden;
+    if (hidden || !this.anchorRect) return;
     const size = this.getBoundingClientRect();
     moveTo(this, placeFloating(this.anchorRect, { width: size.width, height: size.height }, { width: innerWidth, height: innerHeight }, 'below'));
   }

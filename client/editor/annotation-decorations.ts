@@ -245,6 +245,9 @@ export function annotationDecorations(source: HighlightSource): Plugin<Highlight
         const value = annotationDecorationsKey.getState(state);
         return !value || painted(value) ? DecorationSet.empty : value.set;
       },
+      // Marks a chapter whose highlights are painted: its blocks are then always rendered
+      // (app.css), so that scrolling is the compositor's work and repaints nothing.
+      attributes: (state): Record<string, string> => (paintsHighlights(state) ? { 'data-painted-highlights': '' } : {}),
     },
   });
 }

@@ -58,6 +58,10 @@ test('a room of 3,000 annotations paints the highlights near the viewport, follo
   expect(await page.locator('.ap-chapter [data-annotation-id]').count()).toBe(0);
   const atTop = await paintedIds(page);
   expect(atTop.length).toBeLessThan(COUNT);
+  // Painted highlights leave the text alone: its blocks are all rendered (not skipped off screen),
+  // so that scrolling lays nothing out again.
+  await expect(page.locator('.ap-chapter')).toHaveAttribute('data-painted-highlights', '');
+  expect(await page.locator('.ap-chapter > p').first().evaluate((p) => getComputedStyle(p).contentVisibility)).toBe('visible');
 
   // The last paragraph is far below: what is painted there differs from what was painted at the top.
   const late = page.locator('.ap-chapter p, .ap-chapter aside').filter({ hasText: lateQuote }).last();
@@ -67,6 +71,32 @@ test('a room of 3,000 annotations paints the highlights near the viewport, follo
   expect(afterScroll.filter((id) => atTop.includes(id)).length).toBeLessThan(atTop.length);
 
   // Pointing at painted text shows its annotations; clicking it opens the innermost one's card.
+  await page.locator('.ap-reading').evaluate((pane) => (pane.scrollTop = 0));
+  await expect.poll(async () => (await paintedIds(page)).length).toBeGreaterThan(50);
+
+  // Scrolling with nothing hovered leaves the (hidden) hover card alone: the shell renders every
+  // scrolled frame, and rewriting the card's attribute each time made the browser paint the whole
+  // chapter again every frame (bench: browser-open-5000).
+  const cardWrites = await page.locator('.ap-reading').evaluate((pane) => new Promise<number>((resolve) => {
+    let writes = 0;
+    const observer = new MutationObserver((records) => (writes += records.length));
+    observer.observe(document.querySelector('ap-hover-card')!, { attributes: true });
+    let frames = 0;
+    const step = () => {
+      if (frames++ < 12) {
+        pane.scrollTop += 60;
+        requestAnimationFrame(step);
+        return;
+      }
+      // Two more frames: the shell renders in the frame after the last scroll.
+      requestAnimationFrame(() => requestAnimationFrame(() => {
+        observer.disconnect();
+        resolve(writes);
+      }));
+    };
+    requestAnimationFrame(step);
+  }));
+  expect(cardWrites).toBe(0);
   await page.locator('.ap-reading').evaluate((pane) => (pane.scrollTop = 0));
   await expect.poll(async () => (await paintedIds(page)).length).toBeGreaterThan(50);
   // A point inside painted text: the first painted range's first rectangle, from the page.
