@@ -64,7 +64,7 @@ export interface CrowdResult {
   unacknowledged: number;
   convergence: ConvergenceReport;
   /** Whether the load generator itself kept up: its CPU share and event-loop delay. */
-  loadGenerator: { cpuShare: number; loopDelayP99Ms: number; drainMs: number };
+  loadGenerator: { cpuShare: number; loopDelayP99Ms: number; loopDelayMaxMs?: number; gcPauseMaxMs?: number; gcPauseTotalMs?: number; rssMiB?: number; drainMs: number };
 }
 
 /** Messages from the coordinator to the load generator. */

@@ -142,7 +142,7 @@ function report(run: FanoutRun): void {
   console.log(
     `  ${run.server.padEnd(9)} #${run.repetition + 1}: annotation p50 ${crowd.annotationLatency.p50} ms, p99 ${crowd.annotationLatency.p99} ms (n=${crowd.annotationLatency.n})${presence}; ` +
       `lost ${crowd.lostAnnotations}+${crowd.stalePresence}; converged ${crowd.convergence.converged}; server loop p99 ${probe.loopDelayMs.p99} ms, ` +
-      `cpu ${round(probe.cpuMs / probe.wallMs, 2)}; load generator cpu ${crowd.loadGenerator.cpuShare}, loop p99 ${crowd.loadGenerator.loopDelayP99Ms} ms; load ${run.loadAverage}`,
+      `cpu ${round(probe.cpuMs / probe.wallMs, 2)}; load generator cpu ${crowd.loadGenerator.cpuShare}, loop p99 ${crowd.loadGenerator.loopDelayP99Ms} ms, max ${crowd.loadGenerator.loopDelayMaxMs} ms, GC pause max ${crowd.loadGenerator.gcPauseMaxMs} ms, RSS ${crowd.loadGenerator.rssMiB} MiB; load ${run.loadAverage}`,
   );
 }
 

@@ -4,7 +4,7 @@
 // drain, measure, compare replicas) → `result`. `clock` answers with a shared-clock reading.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import * as Y from 'yjs';
 import { importChapter } from '../../schema/chapter/importer.ts';
 import type { Anchor } from '../../schema/annotations/model.ts';
@@ -80,6 +80,14 @@ async function start(): Promise<CrowdResult> {
   const { config, crowd, anchors, random } = prepared;
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
+  const gcPauses = { maxMs: 0, totalMs: 0 };
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      gcPauses.maxMs = Math.max(gcPauses.maxMs, entry.duration);
+      gcPauses.totalMs += entry.duration;
+    }
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
   const cpuBefore = process.cpuUsage();
   const wallBefore = performance.now();
   await runCrowd(crowd, config, anchors, random);
@@ -88,6 +96,9 @@ async function start(): Promise<CrowdResult> {
   const cpu = process.cpuUsage(cpuBefore);
   const cpuShare = round((cpu.user + cpu.system) / 1000 / (performance.now() - wallBefore), 3);
   loop.disable();
+  gcObserver.disconnect();
+  const loopDelayMaxMs = round(Math.max(0, loop.max / 1e6 - 10));
+  const rssMiB = round(process.memoryUsage().rss / 2 ** 20, 1);
   const losses = countLosses(crowd);
   const sampled = crowd.raw.slice(0, config.sampledReplicas);
   for (const peer of sampled) peer.applyReceived();
@@ -107,7 +118,7 @@ async function start(): Promise<CrowdResult> {
     deniedReasons: [...new Set(denied)].slice(0, 5),
     unacknowledged: acks ? writers.filter((peer) => !peer.acknowledged()).length : 0,
     convergence,
-    loadGenerator: { cpuShare, loopDelayP99Ms: round(Math.max(0, loop.percentile(99) / 1e6 - 10)), drainMs },
+    loadGenerator: { cpuShare, loopDelayP99Ms: round(Math.max(0, loop.percentile(99) / 1e6 - 10)), loopDelayMaxMs, gcPauseMaxMs: round(gcPauses.maxMs), gcPauseTotalMs: round(gcPauses.totalMs), rssMiB, drainMs },
   };
 }
 

@@ -17,6 +17,9 @@ export interface ProbeReply {
   id: number;
   /** Event-loop delay beyond the sampling interval: percentiles of the timer samples, and the worst. */
   loopDelayMs: { p50: number; p99: number; max: number; samples: number };
+  /** Garbage collections since the last reset: count, total and longest pause (ms), the longest one's kind. */
+  stalls?: number[][];
+  gc?: { count: number; totalMs: number; maxMs: number; maxKind: string; major: number; over50: number };
   /** CPU time (user + system) the server used in the window. */
   cpuMs: number;
   wallMs: number;

@@ -22,19 +22,40 @@ export function documentUrl(wsBase: string, room: string, kind: 'text' | 'annota
   return `${wsBase}/${room}/${kind}${search}`;
 }
 
-/** The annotations a (not yet applied) update creates, with the creation stamps of their notes. */
+/**
+ * The annotations a (not yet applied) update creates, each with the creation stamp of its own
+ * note: the server relays a burst of updates as one merged update, so one update may create
+ * several annotations (the note's item names its annotation's map item as its parent).
+ */
 export function creationsIn(update: Uint8Array): Array<{ id: string; stamp: number | null }> {
-  const structs = Y.decodeUpdate(update).structs;
-  const ids: string[] = [];
-  let stamp: number | null = null;
-  for (const struct of structs) {
+  const key = (id: Y.ID): string => `${id.client}:${id.clock}`;
+  const annotationOfItem = new Map<string, string>();
+  const stampOfItem = new Map<string, number | null>();
+  for (const struct of Y.decodeUpdate(update).structs) {
     if (!(struct instanceof Y.Item)) continue;
-    // In a decoded (not integrated) update, a root-level item's parent is the root's name.
+    // In a decoded (not integrated) update, a root-level item's parent is the root's name and a
+    // nested item's parent is the ID of its parent's item.
     const parent = struct.parent as unknown;
-    if (parent === ANNOTATION_DOC_MAPS.annotations && typeof struct.parentSub === 'string') ids.push(struct.parentSub);
-    else if (struct.parentSub === 'note') stamp = stampOf((struct.content as Y.ContentAny).arr[0]);
+    if (parent === ANNOTATION_DOC_MAPS.annotations && typeof struct.parentSub === 'string') annotationOfItem.set(key(struct.id), struct.parentSub);
+    else if (struct.parentSub === 'note' && parent instanceof Y.ID) stampOfItem.set(key(parent), stampOf((struct.content as Y.ContentAny).arr[0]));
   }
-  return ids.map((id) => ({ id, stamp }));
+  return [...annotationOfItem].map(([item, id]) => ({ id, stamp: stampOfItem.get(item) ?? null }));
+}
+
+/** One copy of each distinct update received, by content (see `sharedCopy`). */
+const receivedCopies = new Map<string, Uint8Array>();
+
+/**
+ * The one copy of `update` this process keeps: the server sends the same bytes to every client,
+ * and keeping a copy per client (200 clients × 200 updates a second) grew the load generator by
+ * ~30 MiB a second, whose garbage collections then held up the arrivals it stamps (pauses of
+ * 100–160 ms, loop delays over 400 ms) and inflated both servers' tail latencies alike.
+ */
+function sharedCopy(update: Uint8Array): Uint8Array {
+  const key = Buffer.from(update.buffer, update.byteOffset, update.byteLength).toString('latin1');
+  let copy = receivedCopies.get(key);
+  if (!copy) receivedCopies.set(key, (copy = update.slice()));
+  return copy;
 }
 
 /**
@@ -99,7 +120,9 @@ abstract class RawPeer {
  */
 export class RawDocumentPeer extends RawPeer {
   readonly ydoc = new Y.Doc();
-  readonly received: Array<{ at: number; update: Uint8Array }> = [];
+  /** Arrival times (shared clock) and updates received after the sync, in arrival order. */
+  protected readonly receivedAt: number[] = [];
+  protected readonly receivedUpdates: Uint8Array[] = [];
   storedStateVector: Uint8Array | null = null;
   /** Whether the sync step 2 has arrived (what came before it was the room's state). */
   #initialized = false;
@@ -124,15 +147,19 @@ export class RawDocumentPeer extends RawPeer {
     } else if (frame.kind === 'update') {
       // A large room's state comes as updates before the step 2 (docs/websocket-protocol.md): part
       // of the sync, applied at once, as a stock provider does; later ones are arrivals to measure.
-      if (this.#initialized) this.received.push({ at, update: frame.update });
+      if (this.#initialized) {
+        this.receivedAt.push(at);
+        this.receivedUpdates.push(sharedCopy(frame.update));
+      }
       else Y.applyUpdate(this.ydoc, frame.update, REMOTE);
     } else if (frame.kind === 'stored') this.storedStateVector = frame.stateVector;
   }
 
   /** Applies everything received, in arrival order, so the replica can be compared with the server's. */
   applyReceived(): void {
-    for (const { update } of this.received) Y.applyUpdate(this.ydoc, update, REMOTE);
-    this.received.length = 0;
+    for (const update of this.receivedUpdates) Y.applyUpdate(this.ydoc, update, REMOTE);
+    this.receivedAt.length = 0;
+    this.receivedUpdates.length = 0;
   }
 }
 
@@ -151,7 +178,8 @@ export class RawAnnotationPeer extends RawDocumentPeer {
   /** Records arrival − creation for every annotation received, and returns the ids received. */
   measure(latencies: LatencyHistogram): Set<string> {
     const ids = new Set<string>();
-    for (const { at, update } of this.received) {
+    for (const [index, update] of this.receivedUpdates.entries()) {
+      const at = this.receivedAt[index]!;
       for (const { id, stamp } of creationsIn(update)) {
         if (stamp !== null && !annotationsMap(this.ydoc).has(id) && !ids.has(id)) latencies.record(at - stamp);
         ids.add(id);

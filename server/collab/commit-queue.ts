@@ -306,17 +306,23 @@ export class CommitQueue {
   /** Relays the stored entries not yet relayed and groups the stored senders by document. */
   #settle(batch: PendingUpdate[]): Map<CollabDoc, Set<DocPeer>> {
     const committed = new Map<CollabDoc, Set<DocPeer>>();
+    const relays = new Map<CollabDoc, PendingUpdate[]>();
     for (const entry of batch) {
       const { doc } = entry;
       doc.unstoredCount--;
       doc.logLength++;
       doc.logBytes += entry.update.byteLength;
       if (entry.applied) doc.appliedUnstoredCount--;
-      else if (doc.state === 'ready') doc.relay(entry.update, entry.sender);
+      else if (doc.state === 'ready') {
+        const entries = relays.get(doc);
+        if (entries) entries.push(entry);
+        else relays.set(doc, [entry]);
+      }
       const senders = committed.get(doc) ?? new Set<DocPeer>();
       if (entry.sender) senders.add(entry.sender);
       committed.set(doc, senders);
     }
+    for (const [doc, entries] of relays) doc.relayBatch(entries);
     for (const doc of committed.keys()) if (doc.state === 'ready') doc.settleAccepted();
     return committed;
   }

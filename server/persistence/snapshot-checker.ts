@@ -12,6 +12,9 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
 const Y = require(workerData.yjs);
+// Compaction is housekeeping: at the lowest priority (a thread's own on Linux) this thread takes
+// the CPU only when the event loop's thread does not want it.
+try { require('node:os').setPriority(0, 19); } catch {}
 parentPort.on('message', ({ id, pieces }) => {
   const doc = new Y.Doc();
   try {

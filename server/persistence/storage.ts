@@ -41,5 +41,5 @@ export function openStoreReader(location: StoreLocation, log: Pick<Logger, 'erro
 /** Opens the store the configuration names: PostgreSQL when DATABASE_URL is set, else SQLite in DATA_DIR. */
 export async function openStorage(config: ServerConfig, log: Logger): Promise<Storage> {
   if (config.databaseUrl) return openPostgresStorage({ url: config.databaseUrl, poolSize: config.pgPoolSize, log });
-  return openSqliteStorage(config);
+  return openSqliteStorage(config, log);
 }

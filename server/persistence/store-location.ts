@@ -17,5 +17,7 @@ export interface Storage {
   secret: Buffer;
   /** Why the store is lost (a SQLite database that vanished: every room refused), or null. */
   lost: string | null;
+  /** SQLite: folds the write-ahead log into the database file now, in the checkpointer's thread (wal-checkpointer.ts). */
+  checkpoint?: () => Promise<void>;
   close(): Promise<void>;
 }

@@ -31,8 +31,10 @@ export interface UpdateLog {
  * way `syncStored` also checks that the database file is still the one written to. Every other
  * write (rooms, invites, sessions) keeps the main connection and its configured level.
  */
-export function openUpdateLog(dataDir: string, synchronous: SynchronousLevel): UpdateLog {
+export function openUpdateLog(dataDir: string, synchronous: SynchronousLevel, options: { autoCheckpoint?: boolean } = {}): UpdateLog {
   const db = openDatabase(dataDir, 'NORMAL');
+  // The server checkpoints in a worker thread instead (wal-checkpointer.ts).
+  if (options.autoCheckpoint === false) db.pragma('wal_autocheckpoint = 0');
   const walSync = synchronous === 'FULL' ? new WalSync(path.join(dataDir, `${DATABASE_FILE}-wal`)) : null;
   const file = new DatabaseFile(path.join(dataDir, DATABASE_FILE));
   return {
