@@ -4,8 +4,11 @@
 // automatic compactions and a log after the last one); before each restart the client adds
 // another 200 single-annotation updates; the server is stopped with SIGTERM (its own shutdown),
 // started again, and a reader joins with two stock providers (chapter and annotations), timed
-// from creating them to both synced. The reference server has no disk: the same room held in its
-// memory is joined as a floor. Writes bench/results/join-after-restart.json.
+// from creating them to both synced. Also per restart: the bytes the store holds for the
+// annotation document per annotation (snapshot, compressed, and log) after the stop, and the
+// bytes the joining annotation socket read per annotation until synced (permessage-deflate). The
+// reference server has no disk: the same room held in its memory is joined as a floor. Writes
+// bench/results/join-after-restart.json.
 //   node --import tsx bench/scenarios/join-after-restart.ts [--quick] [--repetitions N]
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -22,6 +25,7 @@ import { anonymousIdentities, createBenchRoom, createSessions } from '../lib/roo
 import type { BenchIdentity } from '../lib/room-sessions.ts';
 import { RoomWriter } from '../lib/room-writer.ts';
 import { scenarioOptions } from '../lib/scenario-options.ts';
+import { storedBytes } from '../lib/stored-bytes.ts';
 import { round, spreadOf, summarize } from '../lib/stats.ts';
 
 const ROOM = 'restart';
@@ -58,6 +62,8 @@ async function measureSize(size: number) {
     const growMs = await room.growTo(size - TAIL);
     await singleUpdates(room, TAIL);
     const joins: number[] = [];
+    const wirePerAnnotation: number[] = [];
+    const storePerAnnotation: number[] = [];
     let converged = true;
     let finalState: { text: Uint8Array; annotations: Uint8Array } | null = null;
     for (let r = 0; r < restarts; r++) {
@@ -68,15 +74,17 @@ async function measureSize(size: number) {
       const expected = { count: room.created, vector: Y.encodeStateVector(room.watcher.annotations) };
       leave(room);
       await server.stop();
+      storePerAnnotation.push(storedBytes(dataDir, `${ROOM}/annotations`) / expected.count);
       server = await launchApparatus(dataDir);
       const joined = await joinRoom(server.wsBase, ROOM, identity!.token, 120_000);
       joins.push(joined.ms);
+      wirePerAnnotation.push(joined.wireBytes.annotations / expected.count);
       converged &&= annotationsMap(joined.annotations).size === expected.count && sameBytes(Y.encodeStateVector(joined.annotations), expected.vector);
       finalState = { text: Y.encodeStateAsUpdate(joined.text), annotations: Y.encodeStateAsUpdate(joined.annotations) };
-      console.log(`  ${size}: restart ${r + 1}: first join ${round(joined.ms, 1)} ms (${annotationsMap(joined.annotations).size} annotations)`);
+      console.log(`  ${size}: restart ${r + 1}: first join ${round(joined.ms, 1)} ms (${annotationsMap(joined.annotations).size} annotations; stored ${round(storePerAnnotation.at(-1)!, 1)} B, read ${round(wirePerAnnotation.at(-1)!, 1)} B per annotation)`);
       joined.leave();
     }
-    return { growMs, joins, converged, finalState: finalState!, count: size + (restarts - 1) * TAIL };
+    return { growMs, joins, wirePerAnnotation, storePerAnnotation, converged, finalState: finalState!, count: size + (restarts - 1) * TAIL };
   } finally {
     await server.stop();
     rmSync(dataDir, { recursive: true, force: true });
@@ -118,6 +126,8 @@ for (const size of SIZES) {
   const floor = spreadOf(referenceJoins.map((t) => round(t, 1)));
   console.log(`  ${size}: first join after a restart median ${joins.median} ms (${joins.min}–${joins.max}); reference (in memory) median ${floor.median} ms`);
   apparatus[`ms_${size}`] = joins.median;
+  apparatus[`wire_bytes_per_annotation_${size}`] = round(spreadOf(measured.wirePerAnnotation).median, 1);
+  apparatus[`store_bytes_per_annotation_${size}`] = round(spreadOf(measured.storePerAnnotation).median, 1);
   reference[`ms_${size}`] = floor.median;
   converged &&= measured.converged;
   sizes[size] = { grow_s: round(measured.growMs / 1000, 1), annotations_at_last_join: measured.count, first_join_ms: joins, joins: summarize(measured.joins), reference_ms: floor };

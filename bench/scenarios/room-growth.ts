@@ -4,18 +4,16 @@
 // seminar would), then a window of steady writes: one annotation per update at a fixed rate from
 // one client, relayed to another. Per step and server: CPU per update and the event loop's delay
 // (p99, max) from the probe, creation → other client latency, memory; for Apparatus also the bytes
-// stored per annotation (snapshot and log, as the store holds them) and the compactions it logged
-// (how many, how long each took from start to write). At the end a fresh client joins the grown
-// room on each server. The servers run on the server core, one measured at a time (order
+// stored per annotation (snapshot and log, as the store holds them: snapshots compressed) and the
+// compactions it logged (how many, how long each took from start to write). At the end a fresh
+// client joins the grown room on each server (time, and bytes its socket read per annotation). The servers run on the server core, one measured at a time (order
 // alternating per step); the clients on the load core. Writes bench/results/room-growth.json.
 //   node --import tsx bench/scenarios/room-growth.ts [--quick] [--duration S]
-import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as Y from 'yjs';
 import { annotationsMap } from '../../schema/annotations/layout.ts';
-import { DATABASE_FILE } from '../../server/persistence/database.ts';
 import { stampOf } from '../lib/annotation-stamps.ts';
 import { launchApparatus, launchReference } from '../lib/bench-servers.ts';
 import type { BenchServer } from '../lib/bench-servers.ts';
@@ -26,6 +24,7 @@ import { createBenchRoom, createSessions } from '../lib/room-sessions.ts';
 import type { BenchIdentity } from '../lib/room-sessions.ts';
 import { scenarioOptions } from '../lib/scenario-options.ts';
 import { sharedClockMs } from '../lib/shared-clock.ts';
+import { storedBytes } from '../lib/stored-bytes.ts';
 import { round, summarize } from '../lib/stats.ts';
 
 const options = scenarioOptions();
@@ -88,18 +87,6 @@ async function steadyWrites(subject: Subject) {
   };
 }
 
-/** Bytes Apparatus stores for a document: its snapshot and its log entries (the database's own overhead left out). */
-function storedBytes(dataDir: string, docName: string): number {
-  const db = new Database(path.join(dataDir, DATABASE_FILE), { readonly: true, fileMustExist: true });
-  try {
-    const snapshot = (db.prepare('SELECT coalesce(sum(length(snapshot)), 0) AS n FROM doc_snapshots WHERE doc = ?').get(docName) as { n: number }).n;
-    const log = (db.prepare('SELECT coalesce(sum(length(update_bytes)), 0) AS n FROM doc_updates WHERE doc = ?').get(docName) as { n: number }).n;
-    return snapshot + log;
-  } finally {
-    db.close();
-  }
-}
-
 async function subjectFor(server: BenchServer, identity: BenchIdentity): Promise<Subject> {
   const writer = await joinRoom(server.wsBase, ROOM, identity.token, 120_000);
   const watcher = await joinRoom(server.wsBase, ROOM, identity.token, 120_000);
@@ -154,12 +141,13 @@ try {
     steps.push(step);
   }
   // A fresh client joins the grown room on each server (no size ceiling: the state comes in pieces).
-  const freshJoin: Record<string, { ms: number; annotations: number }> = {};
+  const freshJoin: Record<string, { ms: number; annotations: number; wire_bytes_per_annotation: number }> = {};
   for (const subject of subjects) {
     const fresh = await joinRoom(subject.server.wsBase, ROOM, subject.server.kind === 'apparatus' ? identity!.token : null, 120_000);
-    freshJoin[subject.server.kind] = { ms: round(fresh.ms, 1), annotations: annotationsMap(fresh.annotations).size };
+    const count = annotationsMap(fresh.annotations).size;
+    freshJoin[subject.server.kind] = { ms: round(fresh.ms, 1), annotations: count, wire_bytes_per_annotation: Math.round(fresh.wireBytes.annotations / count) };
     fresh.leave();
-    console.log(`  fresh join ${subject.server.kind}: ${freshJoin[subject.server.kind]!.ms} ms, ${freshJoin[subject.server.kind]!.annotations} annotations`);
+    console.log(`  fresh join ${subject.server.kind}: ${freshJoin[subject.server.kind]!.ms} ms, ${count} annotations, ${freshJoin[subject.server.kind]!.wire_bytes_per_annotation} B/annotation read from its socket`);
   }
   const measured = subjects[0]!.room;
   const state = Y.encodeStateAsUpdate(measured.watcher.annotations);
@@ -174,6 +162,7 @@ try {
       cpu_ms_per_update_last: last.apparatus!.cpu_ms_per_update,
       loop_max_ms_worst: Math.max(...steps.map((s) => (s as typeof last).apparatus!.loop_delay_ms.max)),
       state_bytes_per_annotation: Math.round(state.length / measured.created),
+      store_bytes_per_annotation: Math.round(storedBytes(dataDir, `${ROOM}/annotations`) / measured.created),
       fresh_join: freshJoin.apparatus,
       compaction_ms_max: Math.max(0, ...steps.map((s) => (s as { apparatus: { compactions: { ms_max: number | null } } }).apparatus.compactions.ms_max ?? 0)),
     },

@@ -14,6 +14,7 @@ import type { DocKind } from '../../schema/index.ts';
 import type { DocRelay } from './doc-relay.ts';
 import type { RelayMessage } from '../cluster/relay-messages.ts';
 import { StoreFollower } from './store-follower.ts';
+import { WIRE_DEFLATE } from './wire-compression.ts';
 import type { UpdateAuthorizer } from './authorize-update.ts';
 import type { CollabDoc } from './collab-doc.ts';
 import type { ConnectionGuard } from './connection-guard.ts';
@@ -138,7 +139,7 @@ export class CollabServer {
   constructor(options: CollabServerOptions) {
     this.#options = options;
     const { settings, log, store, hooks, relay } = options;
-    this.#wss = new WebSocketServer({ noServer: true, maxPayload: settings.maxPayloadBytes, perMessageDeflate: false });
+    this.#wss = new WebSocketServer({ noServer: true, maxPayload: settings.maxPayloadBytes, perMessageDeflate: WIRE_DEFLATE });
     this.#follower = new StoreFollower({
       store,
       log,

@@ -195,6 +195,7 @@ export class StoreFollower {
     if (tail.snapshot && doc.storedSeq < tail.snapshot.throughSeq) {
       // Folded into a snapshot by another process meanwhile: applying the whole snapshot brings
       // what the live document lacks (Yjs skips what it has).
+      if (tail.snapshot.unreadable !== undefined) return this.#options.damaged(doc, [tail.snapshot.unreadable]);
       if (tail.snapshot.digest && !same(snapshotDigest(tail.snapshot.bytes), tail.snapshot.digest)) return this.#options.damaged(doc, ['the snapshot’s bytes do not match its checksum']);
       if (!this.#apply(doc, tail.snapshot.bytes)) return;
       this.#skipTo(doc, state, tail.snapshot.throughSeq);

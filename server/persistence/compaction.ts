@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import { REPLAY_ORIGIN, replayStoredDoc, sameStateVector } from './doc-replay.ts';
+import type { EncodedSnapshot } from './snapshot-encoding.ts';
 import { verifyStoredDoc } from './store-integrity.ts';
 import type { UpdateStore } from './update-store.ts';
 
@@ -8,6 +9,7 @@ export interface CompactionReport {
   docName: string;
   /** Log entries folded into the new snapshot (0 when there was nothing to do). */
   foldedUpdates: number;
+  /** The snapshot's size as a Yjs update (what the compaction rule weighs the log against), not as stored. */
   snapshotBytes: number;
 }
 
@@ -82,7 +84,7 @@ export function compactLiveDoc(store: UpdateStore, docName: string, ydoc: Y.Doc,
  * log after the snapshot too, and Yjs applies what it already has as nothing, so the store still
  * replays to the live state. Null when skipped (another process compacted as far meanwhile).
  */
-export async function writeAssembledSnapshot(store: UpdateStore, docName: string, assembled: { snapshot: Uint8Array; stateVector: Uint8Array; digest: Uint8Array }, throughSeq: number, folded: number): Promise<CompactionReport | null> {
-  if (!(await store.replaceLogWithSnapshot(docName, assembled.snapshot, assembled.stateVector, throughSeq, assembled.digest))) return null;
+export async function writeAssembledSnapshot(store: UpdateStore, docName: string, assembled: { snapshot: Uint8Array; stateVector: Uint8Array; digest: Uint8Array; stored: EncodedSnapshot }, throughSeq: number, folded: number): Promise<CompactionReport | null> {
+  if (!(await store.replaceLogWithSnapshot(docName, assembled.snapshot, assembled.stateVector, throughSeq, { digest: assembled.digest, encoded: assembled.stored }))) return null;
   return { docName, foldedUpdates: folded, snapshotBytes: assembled.snapshot.byteLength };
 }

@@ -242,6 +242,10 @@ const migrations: readonly string[] = [
     PRIMARY KEY (round_id, user_id)
   );
   `,
+  // Snapshots stored compressed (docs/durability.md, snapshot-encoding.ts): how each one's bytes
+  // are encoded. Existing rows are raw Yjs updates and are read as before; each is written
+  // compressed at its next compaction. `snapshot_sha256` stays the digest of the raw update.
+  `ALTER TABLE doc_snapshots ADD COLUMN snapshot_encoding TEXT NOT NULL DEFAULT 'raw';`,
 ];
 
 /**

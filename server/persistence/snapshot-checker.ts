@@ -1,16 +1,23 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { SNAPSHOT_BROTLI_QUALITY } from './snapshot-encoding.ts';
+import type { EncodedSnapshot } from './snapshot-encoding.ts';
 
-/** A snapshot assembled from pieces of a live document's state, checked, with its state vector and digest. */
-export type AssembledSnapshot = { ok: true; snapshot: Uint8Array; stateVector: Uint8Array; digest: Uint8Array } | { ok: false; error: string };
+/**
+ * A snapshot assembled from pieces of a live document's state, checked, with its state vector,
+ * digest and the compressed bytes to store (`stored`, snapshot-encoding.ts).
+ */
+export type AssembledSnapshot = { ok: true; snapshot: Uint8Array; stateVector: Uint8Array; digest: Uint8Array; stored: EncodedSnapshot } | { ok: false; error: string };
 
 // The worker's body: assemble the pieces into one snapshot, decode it into a fresh Y.Doc (the
-// check), and take its state vector and SHA-256 digest. Plain CommonJS run with `eval`, so it
+// check), take its state vector and SHA-256 digest, and compress it for the store as
+// snapshot-encoding.ts does (brotli, the quality passed in). Plain CommonJS run with `eval`, so it
 // needs no TypeScript loader in any host (server process, tests, the built server); Yjs is
 // required by the absolute path resolved here.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
+const zlib = require('node:zlib');
 const Y = require(workerData.yjs);
 // Compaction is housekeeping: at the lowest priority (a thread's own on Linux) this thread takes
 // the CPU only when the event loop's thread does not want it.
@@ -23,7 +30,10 @@ parentPort.on('message', ({ id, pieces }) => {
     Y.applyUpdate(doc, merged);
     if (doc.store.pendingStructs || doc.store.pendingDs) throw new Error('the pieces leave structs waiting for missing dependencies');
     const digest = new Uint8Array(createHash('sha256').update(merged).digest());
-    parentPort.postMessage({ id, ok: true, snapshot: merged, stateVector: Y.encodeStateVector(doc), digest }, [merged.buffer]);
+    const params = { [zlib.constants.BROTLI_PARAM_QUALITY]: workerData.brotliQuality, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: merged.byteLength };
+    // Copied out of the Buffer, which may share a pooled ArrayBuffer, so that it can be moved.
+    const stored = new Uint8Array(zlib.brotliCompressSync(merged, { params }));
+    parentPort.postMessage({ id, ok: true, snapshot: merged, stateVector: Y.encodeStateVector(doc), digest, stored }, [merged.buffer, stored.buffer]);
   } catch (error) {
     parentPort.postMessage({ id, ok: false, error: 'snapshot check failed: ' + (error && error.message ? error.message : String(error)) });
   } finally {
@@ -68,9 +78,12 @@ export class SnapshotChecker {
   #start(): Worker {
     if (this.#worker) return this.#worker;
     const yjs = createRequire(import.meta.url).resolve('yjs');
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { yjs } });
-    worker.on('message', ({ id, ok, error, snapshot, stateVector, digest }: { id: number; ok: boolean; error?: string; snapshot?: Uint8Array; stateVector?: Uint8Array; digest?: Uint8Array }) => {
-      this.#waiting.get(id)?.(ok && snapshot && stateVector && digest ? { ok: true, snapshot, stateVector, digest } : { ok: false, error: error ?? 'snapshot check failed' });
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { yjs, brotliQuality: SNAPSHOT_BROTLI_QUALITY } });
+    type Reply = { id: number; ok: boolean; error?: string; snapshot?: Uint8Array; stateVector?: Uint8Array; digest?: Uint8Array; stored?: Uint8Array };
+    worker.on('message', ({ id, ok, error, snapshot, stateVector, digest, stored }: Reply) => {
+      this.#waiting.get(id)?.(
+        ok && snapshot && stateVector && digest && stored ? { ok: true, snapshot, stateVector, digest, stored: { bytes: stored, encoding: 'brotli' } } : { ok: false, error: error ?? 'snapshot check failed' },
+      );
       this.#waiting.delete(id);
     });
     worker.on('error', (error) => this.#failAll(`the snapshot checker failed: ${error.message}`));

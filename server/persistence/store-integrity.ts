@@ -40,7 +40,11 @@ function missingRanges(present: ReadonlySet<number>, from: number, to: number): 
 /** Verifies a stored document read by `UpdateStore.loadDoc`. Pure apart from hashing. */
 export function verifyStoredDoc(docName: string, stored: StoredDoc): IntegrityReport {
   const report: IntegrityReport = { damage: [], snapshotCorrupt: false, corruptEntries: new Set() };
-  if (stored.snapshot !== null && stored.snapshotDigest !== null && !same(snapshotDigest(stored.snapshot), stored.snapshotDigest)) {
+  if (stored.snapshotUnreadable !== undefined) {
+    // Compressed bytes that do not decompress are as corrupt as bytes that fail their digest.
+    report.snapshotCorrupt = true;
+    report.damage.push(stored.snapshotUnreadable);
+  } else if (stored.snapshot !== null && stored.snapshotDigest !== null && !same(snapshotDigest(stored.snapshot), stored.snapshotDigest)) {
     report.snapshotCorrupt = true;
     report.damage.push('the snapshot’s bytes do not match its checksum');
   }

@@ -2,6 +2,8 @@ import { timingSafeEqual } from 'node:crypto';
 import { parseRoundLayer } from '../../schema/index.ts';
 import { roomOfDocName } from '../rooms/doc-names.ts';
 import { entryChecksum, snapshotDigest } from './entry-checksum.ts';
+import { decodeSnapshot, encodeSnapshot } from './snapshot-encoding.ts';
+import type { EncodedSnapshot } from './snapshot-encoding.ts';
 import { greatest, placeholders } from './sql/sql-executor.ts';
 import type { SqlExecutor } from './sql/sql-executor.ts';
 
@@ -9,7 +11,13 @@ export { snapshotDigest } from './entry-checksum.ts';
 
 /** What is stored for one document: its snapshot (if any) and the log of updates after it. */
 export interface StoredDoc {
+  /** The snapshot as a Yjs update (V1), decoded from how it is stored (snapshot-encoding.ts). */
   snapshot: Uint8Array | null;
+  /**
+   * Why the stored snapshot's bytes do not decode, when they do not: `snapshot` then holds the
+   * stored bytes as they are, and the snapshot reads as corrupt (as a digest mismatch does).
+   */
+  snapshotUnreadable?: string | undefined;
   /** The SHA-256 of the snapshot recorded when it was written, or null (none, or written before digests). */
   snapshotDigest: Uint8Array | null;
   /** The last log seq the snapshot covers (0 without one). */
@@ -60,7 +68,7 @@ export interface LogEntry {
  */
 export interface LogTail {
   /** The snapshot, when it covers entries after the seq asked for; else null. */
-  snapshot: { bytes: Uint8Array; digest: Uint8Array | null; throughSeq: number } | null;
+  snapshot: { bytes: Uint8Array; digest: Uint8Array | null; throughSeq: number; unreadable?: string | undefined } | null;
   entries: LogEntry[];
   /** Seqs after the asked-for one moved to quarantine (accounted for, never applied). */
   quarantinedSeqs: number[];
@@ -94,8 +102,23 @@ interface UpdateRow {
 
 interface SnapshotRow {
   snapshot: Buffer;
+  snapshot_encoding: string;
   snapshot_sha256: Buffer | null;
   through_seq: number;
+}
+
+/** A snapshot about to be written, with what the caller already took of it (the compaction worker takes both). */
+export interface PreparedSnapshot {
+  /** SHA-256 of the raw snapshot (the Yjs update), taken here when absent. */
+  digest?: Uint8Array | undefined;
+  /** The snapshot as it is to be stored, compressed here when absent. */
+  encoded?: EncodedSnapshot | undefined;
+}
+
+/** Decodes a stored snapshot row; bytes that do not decode are kept as they are, with why. */
+async function decodedSnapshot(row: SnapshotRow): Promise<{ bytes: Uint8Array; unreadable?: string }> {
+  const decoded = await decodeSnapshot(row.snapshot, row.snapshot_encoding);
+  return decoded.ok ? { bytes: decoded.bytes } : { bytes: row.snapshot, unreadable: decoded.error };
 }
 
 /** Rows per multi-row INSERT: well within both engines' limits on bound values. */
@@ -106,8 +129,8 @@ const ROWS_PER_INSERT = 500;
  * to decode, as every snapshot is before it is written): its recorded digest matches. False when
  * there is no snapshot or no digest, or the bytes changed since (corruption).
  */
-export function snapshotIntact(stored: Pick<StoredDoc, 'snapshot' | 'snapshotDigest'>): boolean {
-  if (stored.snapshot === null || stored.snapshotDigest === null) return false;
+export function snapshotIntact(stored: Pick<StoredDoc, 'snapshot' | 'snapshotDigest' | 'snapshotUnreadable'>): boolean {
+  if (stored.snapshot === null || stored.snapshotDigest === null || stored.snapshotUnreadable !== undefined) return false;
   const digest = snapshotDigest(stored.snapshot);
   return digest.byteLength === stored.snapshotDigest.byteLength && timingSafeEqual(digest, stored.snapshotDigest);
 }
@@ -155,17 +178,20 @@ export class UpdateStore {
     return row?.at ?? null;
   }
 
-  /** Reads a document's snapshot, the updates logged after it, its head and its quarantined seqs, as of one moment. */
+  /**
+   * Reads a document's snapshot, the updates logged after it, its head and its quarantined seqs,
+   * as of one moment. The snapshot is decoded after the read, off the event loop.
+   */
   async loadDoc(docName: string): Promise<StoredDoc> {
-    return this.#sql.transaction(
+    const { snapshotRow, stored } = await this.#sql.transaction(
       async (tx) => {
-        const snapshotRow = await tx.get<SnapshotRow>('SELECT snapshot, snapshot_sha256, through_seq FROM doc_snapshots WHERE doc = ?', [docName]);
+        const snapshotRow = await tx.get<SnapshotRow>('SELECT snapshot, snapshot_encoding, snapshot_sha256, through_seq FROM doc_snapshots WHERE doc = ?', [docName]);
         const throughSeq = snapshotRow?.through_seq ?? 0;
         const rows = await tx.all<UpdateRow>('SELECT seq, checksum, update_bytes FROM doc_updates WHERE doc = ? AND seq > ? ORDER BY seq', [docName, throughSeq]);
         const head = await tx.get<{ last_seq: number }>('SELECT last_seq FROM doc_heads WHERE doc = ?', [docName]);
         const quarantined = await tx.all<{ seq: number }>('SELECT seq FROM doc_quarantine WHERE doc = ? AND seq > ? ORDER BY seq', [docName, throughSeq]);
-        return {
-          snapshot: snapshotRow ? snapshotRow.snapshot : null,
+        const stored: StoredDoc = {
+          snapshot: null,
           snapshotDigest: snapshotRow?.snapshot_sha256 ?? null,
           snapshotThroughSeq: throughSeq,
           updates: rows.map((row) => row.update_bytes),
@@ -175,9 +201,13 @@ export class UpdateStore {
           quarantinedSeqs: quarantined.map((row) => row.seq),
           lastSeq: rows.length > 0 ? (rows[rows.length - 1]?.seq ?? throughSeq) : throughSeq,
         };
+        return { snapshotRow, stored };
       },
       { isolation: 'snapshot' },
     );
+    if (!snapshotRow) return stored;
+    const { bytes, unreadable } = await decodedSnapshot(snapshotRow);
+    return { ...stored, snapshot: bytes, ...(unreadable === undefined ? {} : { snapshotUnreadable: unreadable }) };
   }
 
   /**
@@ -185,23 +215,26 @@ export class UpdateStore {
    * it, and the snapshot too when a compaction folded some of them into it since.
    */
   async loadLogAfter(docName: string, afterSeq: number): Promise<LogTail> {
-    return this.#sql.transaction(
+    const { snapshotRow, tail } = await this.#sql.transaction(
       async (tx) => {
         const head = (await tx.get<{ last_seq: number }>('SELECT last_seq FROM doc_heads WHERE doc = ?', [docName]))?.last_seq ?? 0;
-        if (head <= afterSeq) return { snapshot: null, entries: [], quarantinedSeqs: [], head };
-        const snapshotRow = await tx.get<SnapshotRow>('SELECT snapshot, snapshot_sha256, through_seq FROM doc_snapshots WHERE doc = ? AND through_seq > ?', [docName, afterSeq]);
+        if (head <= afterSeq) return { snapshotRow: undefined, tail: { snapshot: null, entries: [], quarantinedSeqs: [], head } };
+        const snapshotRow = await tx.get<SnapshotRow>('SELECT snapshot, snapshot_encoding, snapshot_sha256, through_seq FROM doc_snapshots WHERE doc = ? AND through_seq > ?', [docName, afterSeq]);
         const from = Math.max(afterSeq, snapshotRow?.through_seq ?? 0);
         const rows = await tx.all<UpdateRow>('SELECT seq, checksum, update_bytes FROM doc_updates WHERE doc = ? AND seq > ? ORDER BY seq', [docName, from]);
         const quarantined = await tx.all<{ seq: number }>('SELECT seq FROM doc_quarantine WHERE doc = ? AND seq > ? ORDER BY seq', [docName, from]);
-        return {
-          snapshot: snapshotRow ? { bytes: snapshotRow.snapshot, digest: snapshotRow.snapshot_sha256, throughSeq: snapshotRow.through_seq } : null,
+        const tail: LogTail = {
+          snapshot: null,
           entries: rows.map((row) => ({ seq: row.seq ?? 0, update: row.update_bytes, checksum: row.checksum })),
           quarantinedSeqs: quarantined.map((row) => row.seq),
           head,
         };
+        return { snapshotRow, tail };
       },
       { isolation: 'snapshot' },
     );
+    if (!snapshotRow) return tail;
+    return { ...tail, snapshot: { ...(await decodedSnapshot(snapshotRow)), digest: snapshotRow.snapshot_sha256, throughSeq: snapshotRow.through_seq } };
   }
 
   /** The head record (last seq written) of each named document that has one. */
@@ -310,25 +343,28 @@ export class UpdateStore {
   }
 
   /**
-   * In one transaction, stores `snapshot` (with its digest: taken here unless the caller took it,
-   * as the compaction worker does) as the document's state through log seq `throughSeq` and
-   * deletes the log entries it replaces. Called with 0 to seed a new
-   * document. Callers write only snapshots they have checked to decode (compaction, room
-   * creation). Returns false, writing nothing, when another process is compacting the document
-   * now or already stored a snapshot that covers as much.
+   * In one transaction, stores `snapshot` (compressed, with the digest of its raw bytes: both
+   * taken here unless the caller took them, as the compaction worker does) as the document's
+   * state through log seq `throughSeq` and deletes the log entries it replaces. Called with 0 to
+   * seed a new document. Callers write only snapshots they have checked to decode (compaction,
+   * room creation). Returns false, writing nothing, when another process is compacting the
+   * document now or already stored a snapshot that covers as much.
    */
-  async replaceLogWithSnapshot(docName: string, snapshot: Uint8Array, stateVector: Uint8Array, throughSeq: number, digest: Uint8Array = snapshotDigest(snapshot)): Promise<boolean> {
+  async replaceLogWithSnapshot(docName: string, snapshot: Uint8Array, stateVector: Uint8Array, throughSeq: number, prepared: PreparedSnapshot = {}): Promise<boolean> {
+    const digest = prepared.digest ?? snapshotDigest(snapshot);
+    // Compressed before the transaction, on the thread pool: no lock waits for it.
+    const encoded = prepared.encoded ?? (await encodeSnapshot(snapshot));
     return this.#sql.transaction(async (tx) => {
       if (!(await tx.tryTransactionLock(compactionLock(docName)))) return false;
       const existing = await tx.get<{ through_seq: number }>('SELECT through_seq FROM doc_snapshots WHERE doc = ?', [docName]);
       if (existing && throughSeq > 0 && existing.through_seq >= throughSeq) return false;
       const throughId = (await tx.get<{ id: number | null }>('SELECT max(id) AS id FROM doc_updates WHERE doc = ? AND seq <= ?', [docName, throughSeq]))?.id ?? 0;
       await tx.run(
-        `INSERT INTO doc_snapshots (doc, snapshot, snapshot_sha256, state_vector, through_update_id, through_seq, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (doc) DO UPDATE SET snapshot = excluded.snapshot, snapshot_sha256 = excluded.snapshot_sha256,
+        `INSERT INTO doc_snapshots (doc, snapshot, snapshot_encoding, snapshot_sha256, state_vector, through_update_id, through_seq, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (doc) DO UPDATE SET snapshot = excluded.snapshot, snapshot_encoding = excluded.snapshot_encoding, snapshot_sha256 = excluded.snapshot_sha256,
            state_vector = excluded.state_vector, through_update_id = excluded.through_update_id, through_seq = excluded.through_seq,
            created_at = excluded.created_at`,
-        [docName, snapshot, digest, stateVector, throughId, throughSeq, Date.now()],
+        [docName, encoded.bytes, encoded.encoding, digest, stateVector, throughId, throughSeq, Date.now()],
       );
       await tx.run('DELETE FROM doc_updates WHERE doc = ? AND seq <= ?', [docName, throughSeq]);
       await tx.run(

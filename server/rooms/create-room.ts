@@ -3,6 +3,7 @@ import { importChapter, isRoomId, ROLES, ROOM_ID_PATTERN } from '../../schema/in
 import type { ChapterJSON, Role } from '../../schema/index.ts';
 import { generateToken, hashToken } from '../auth/tokens.ts';
 import type { ServerStores } from '../persistence/server-stores.ts';
+import { encodeSnapshot } from '../persistence/snapshot-encoding.ts';
 import { encodeChapterSeed, SEED_ORIGIN } from './chapter-seed.ts';
 import { docNameOf } from './doc-names.ts';
 
@@ -85,12 +86,14 @@ export function seedChapter(chapter: ChapterJSON): SeededChapter {
  * (`seedChapter`). Throws on storage errors (nothing is left behind).
  */
 export async function storeSeededRoom(stores: RoomStores, place: NewRoomPlace, seeded: SeededChapter, invites: RoleInvites | null, now = Date.now()): Promise<void> {
+  // Compressed before the transaction, so that it holds no lock while brotli runs.
+  const encoded = await encodeSnapshot(seeded.seed);
   await stores.transaction(async (tx) => {
     await tx.rooms.insert({ id: place.id, title: place.title, createdAt: now, inviteGeneration: 1, seminarId: place.seminarId ?? null, position: place.position ?? 0 });
     for (const role of invites ? ROLES : []) {
       await tx.invites.insert({ tokenHash: hashToken(invites![role]), room: place.id, role, createdAt: now, expiresAt: null, label: `${role} (initial)` });
     }
-    await tx.updates.replaceLogWithSnapshot(docNameOf(place.id, 'text'), seeded.seed, seeded.stateVector, 0);
+    await tx.updates.replaceLogWithSnapshot(docNameOf(place.id, 'text'), seeded.seed, seeded.stateVector, 0, { encoded });
   });
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { AppendRefusedError } from '../../server/persistence/update-store.ts';
+import { AppendRefusedError, snapshotIntact } from '../../server/persistence/update-store.ts';
 import type { ServerStores } from '../../server/index.ts';
 import { verifyStoredDoc } from '../../server/persistence/store-integrity.ts';
 import { replayStoredDoc } from '../../server/index.ts';
@@ -135,6 +135,44 @@ export function storageSuite(engine: string, open: () => Promise<StoreUnderTest>
         expect(afterFive.snapshot).toBeNull();
         expect(afterFive.entries.map((entry) => entry.seq)).toEqual([6]);
         expect((await stores.updates.loadLogAfter(doc, 6)).entries).toEqual([]);
+        replica.destroy();
+      }));
+
+    it('stores a snapshot compressed and reads it back as its Yjs update; reads an older raw one; takes one that does not decompress for damage', () =>
+      using(async ({ stores }) => {
+        const doc = await withRoom(stores, 'packed');
+        const replica = new Y.Doc();
+        for (let i = 0; i < 200; i++) replica.getMap('m').set(`note-${i}`, `A remark of ordinary length about passage ${i}.`);
+        const raw = Y.encodeStateAsUpdate(replica);
+        expect(await stores.updates.replaceLogWithSnapshot(doc, raw, Y.encodeStateVector(replica), 0)).toBe(true);
+        const row = async () => (await stores.sql.get<{ snapshot: Uint8Array; snapshot_encoding: string }>('SELECT snapshot, snapshot_encoding FROM doc_snapshots WHERE doc = ?', [doc]))!;
+        const packed = await row();
+        expect(packed.snapshot_encoding).toBe('brotli');
+        expect(packed.snapshot.byteLength).toBeLessThan(raw.byteLength / 3);
+        const readBack = async () => {
+          const stored = await stores.updates.loadDoc(doc);
+          return { stored, tail: (await stores.updates.loadLogAfter(doc, -1)).snapshot };
+        };
+        let { stored, tail } = await readBack();
+        expect(Buffer.from(stored.snapshot!).equals(Buffer.from(raw))).toBe(true);
+        expect(snapshotIntact(stored)).toBe(true);
+        expect(verifyStoredDoc(doc, stored).damage).toEqual([]);
+        expect(Buffer.from(tail!.bytes).equals(Buffer.from(raw))).toBe(true);
+
+        // As a server before compression stored it (the migration marks such rows raw).
+        await stores.sql.run("UPDATE doc_snapshots SET snapshot = ?, snapshot_encoding = 'raw' WHERE doc = ?", [raw, doc]);
+        ({ stored, tail } = await readBack());
+        expect(Buffer.from(stored.snapshot!).equals(Buffer.from(raw))).toBe(true);
+        expect(snapshotIntact(stored)).toBe(true);
+        expect(Buffer.from(tail!.bytes).equals(Buffer.from(raw))).toBe(true);
+
+        // Compressed bytes cut short: read as a corrupt snapshot, never applied.
+        await stores.sql.run("UPDATE doc_snapshots SET snapshot = ?, snapshot_encoding = 'brotli' WHERE doc = ?", [packed.snapshot.subarray(0, 40), doc]);
+        ({ stored, tail } = await readBack());
+        expect(stored.snapshotUnreadable).toMatch(/do not decompress/);
+        expect(snapshotIntact(stored)).toBe(false);
+        expect(verifyStoredDoc(doc, stored)).toMatchObject({ snapshotCorrupt: true, damage: [expect.stringMatching(/do not decompress/)] });
+        expect(tail?.unreadable).toMatch(/do not decompress/);
         replica.destroy();
       }));
 

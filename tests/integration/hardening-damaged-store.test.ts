@@ -8,6 +8,7 @@ import type { RunningServer } from '../../server/index.ts';
 import { annotateAs } from '../helpers/access-builders.ts';
 import { inviteActor, storedAll, TestRig } from '../helpers/hardening-fixtures.ts';
 import { rawUpgrade, waitUntil } from '../helpers/raw-client.ts';
+import { readStoredSnapshot, writeStoredSnapshot } from '../helpers/stored-snapshots.ts';
 import type { TestServer } from '../helpers/test-server.ts';
 
 // P5 of RELIABILITY.md (issue 14, attacks 5 and 6): damaged storage is detected on load and
@@ -88,25 +89,46 @@ describe('P5: damaged and vanished stores', () => {
     expect(server.log.entries.some((e) => e.level === 'error' && e.event === 'store.damaged' && e.fields.doc === DOC)).toBe(true);
   });
 
-  it('P5: refuses a room whose snapshot has a flipped byte, though log entries follow it, and reports it', async () => {
+  /** A server whose annotation document was folded into a snapshot holding the note “folded note”. */
+  const withFoldedSnapshot = async () => {
     const first = await start({ idleUnloadMs: 0 });
     const writer = await connect(first, first.invites.annotator);
     writer.change((doc) => annotateAs(doc, author(first), { note: 'folded note' }));
     await waitUntil(() => stored(writer), 'the first note');
     writer.close();
     await waitUntil(() => first.log.entries.some((e) => e.event === 'store.compacted'), 'the log to be folded into a snapshot');
-    await writeAndStop(first, ['logged after the snapshot']);
-    editDatabase(first.dataDir, (db) => {
-      const row = db.prepare('SELECT snapshot FROM doc_snapshots WHERE doc = ?').get(DOC) as { snapshot: Buffer };
-      db.prepare('UPDATE doc_snapshots SET snapshot = ? WHERE doc = ?').run(flipIn(row.snapshot, 'folded note'), DOC);
-    });
-
-    const server = await start({ dataDir: first.dataDir });
+    return first;
+  };
+  /** Restarts on `dataDir` and expects the room refused (1011) and reported damaged in health, with a message matching `message`. */
+  const expectRefusedAsDamaged = async (dataDir: string, message: RegExp) => {
+    const server = await start({ dataDir });
     const refused = await connect(server, server.invites.viewer, false);
     expect((await refused.ended).code).toBe(COLLAB_CLOSE.loadFailed);
     const { status, body } = await health(server);
     expect(status).toBe(503);
-    expect(body.problems).toEqual([expect.objectContaining({ kind: 'damaged', doc: DOC, message: expect.stringMatching(/snapshot/) })]);
+    expect(body.problems).toEqual([expect.objectContaining({ kind: 'damaged', doc: DOC, message: expect.stringMatching(message) })]);
+  };
+
+  it('P5: refuses a room whose snapshot has a flipped byte, though log entries follow it, and reports it', async () => {
+    const first = await withFoldedSnapshot();
+    await writeAndStop(first, ['logged after the snapshot']);
+    editDatabase(first.dataDir, (db) => {
+      // The flip is in the update the stored bytes hold: they still decompress, to other bytes.
+      writeStoredSnapshot(db, DOC, flipIn(readStoredSnapshot(db, DOC).raw, 'folded note'));
+    });
+    await expectRefusedAsDamaged(first.dataDir, /snapshot/);
+  });
+
+  it('P5: refuses a room whose compressed snapshot no longer decompresses, and reports it', async () => {
+    const first = await withFoldedSnapshot();
+    await rig.stop(first);
+    editDatabase(first.dataDir, (db) => {
+      const { stored: bytes, encoding } = readStoredSnapshot(db, DOC);
+      expect(encoding).toBe('brotli');
+      // The stored stream cut short: it no longer decompresses at all.
+      db.prepare('UPDATE doc_snapshots SET snapshot = ? WHERE doc = ?').run(bytes.subarray(0, Math.floor(bytes.byteLength / 2)), DOC);
+    });
+    await expectRefusedAsDamaged(first.dataDir, /snapshot.*do not decompress/);
   });
 
   it('P5: detects a deleted log row as a gap: read-only, reported, never served as whole', async () => {

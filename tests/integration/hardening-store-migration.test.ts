@@ -7,6 +7,7 @@ import { listAnnotations, stateVectorCovers } from '../../schema/index.ts';
 import { DATABASE_FILE, schemaVersionBefore } from '../../server/index.ts';
 import { annotateAs, inviteUserId } from '../helpers/access-builders.ts';
 import { RawClient, waitUntil } from '../helpers/raw-client.ts';
+import { storeSnapshotsRaw } from '../helpers/stored-snapshots.ts';
 import { startTestServer } from '../helpers/test-server.ts';
 import type { TestServer } from '../helpers/test-server.ts';
 
@@ -37,6 +38,7 @@ describe('a store written before checksums existed', () => {
 
     // The schema as it was before the integrity migration (server/persistence/database.ts).
     const db = new Database(path.join(first.dataDir, DATABASE_FILE));
+    storeSnapshotsRaw(db);
     db.exec(`
       DROP INDEX doc_updates_by_seq;
       ALTER TABLE doc_updates DROP COLUMN seq;

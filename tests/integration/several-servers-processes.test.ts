@@ -71,6 +71,8 @@ describe.skipIf(missing !== null)(`three server processes behind HAProxy${missin
     const seminar = students.map((student) => connectClient({ url: proxy!.url, room: ROOM, kind: 'annotations', token: student.token }));
     clients.push(...seminar);
     await Promise.all(seminar.map((client) => client.synced(30_000)));
+    // The stock clients negotiated permessage-deflate through HAProxy (a room's state is sent compressed).
+    expect(seminar.map((client) => (client.provider.ws as unknown as { extensions: string } | null)?.extensions)).toEqual(seminar.map(() => 'permessage-deflate'));
     const perServer = await Promise.all(started.map(async (server) => ((await (await fetch(`${server.url}/healthz`)).json()) as { connections: number }).connections));
     // Round robin: every server has clients of the room.
     expect(perServer.every((count) => count >= 10)).toBe(true);

@@ -195,6 +195,8 @@ const POSTGRES_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (round_id, user_id)
   );
   `,
+  // Snapshots stored compressed, as SQLite's migration: existing rows are raw Yjs updates.
+  `ALTER TABLE doc_snapshots ADD COLUMN snapshot_encoding TEXT NOT NULL DEFAULT 'raw';`,
 ];
 
 /** The schema version a PostgreSQL database has once every migration ran. */
