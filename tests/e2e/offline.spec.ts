@@ -21,6 +21,8 @@ test('O1: annotations made offline merge with the owner’s deletion, and orphan
   const ada = await joinRoom('annotator', 'Ada Offline');
   const owner = await joinRoom('owner', 'Olga Owner');
   await tagWords(ada.page, 'Party membership was returned to many members of the opposition', '1');
+  // Made online: the server has stored it before the network goes away (else it is pending too).
+  await expect(ada.page.locator('ap-save-status')).toContainText('Saved');
 
   await ada.context.setOffline(true);
   await expect(ada.page.locator('ap-save-status')).toContainText('Offline');
