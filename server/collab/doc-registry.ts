@@ -17,8 +17,15 @@ import { CollabDoc } from './collab-doc.ts';
 import type { DocPeer } from './collab-doc.ts';
 import { stateAsUpdateChunks } from './state-chunks.ts';
 
-/** A log is folded once it holds this share of its snapshot's size (and `compactThreshold` entries). */
+/** A log is folded once it holds this share of its snapshot's size (and `compactThreshold` entries or COMPACT_LOG_BYTES). */
 const COMPACT_LOG_SHARE = 0.25;
+/**
+ * A log this large is due too, however few its entries: a seminar's room rarely reaches 1,000
+ * updates, and its log stays uncompressed (~400 bytes an annotation) until it is folded into the
+ * compressed snapshot (~65). 64 KiB is ~160 annotations; folding a room that small costs a few
+ * milliseconds of the loop.
+ */
+const COMPACT_LOG_BYTES = 64 * 1024;
 /** The piece of a live document's state a compaction takes in one turn of the event loop. */
 const COMPACTION_PIECE_BYTES = 1024 * 1024;
 const EMPTY_STATE_VECTOR = new Uint8Array([0]);
@@ -283,12 +290,14 @@ export class DocRegistry {
 
   /**
    * Whether a document's log is due to be folded into its snapshot: at least `compactThreshold`
-   * entries, and at least COMPACT_LOG_SHARE of the snapshot's size. A compaction's work grows
-   * with the room; letting the log grow with it too keeps the work per update the same at any
-   * size (bench: room-growth), while a room's log stays a fraction of what a load reads.
+   * entries or COMPACT_LOG_BYTES, and at least COMPACT_LOG_SHARE of the snapshot's size. A
+   * compaction's work grows with the room; letting the log grow with it too keeps the work per
+   * update the same at any size (bench: room-growth), while a room's log stays a fraction of
+   * what a load reads, and of what it stores (the log is kept uncompressed).
    */
   #wantsCompaction(doc: CollabDoc): boolean {
-    return doc.logLength >= this.#options.compactThreshold && doc.logBytes >= doc.snapshotBytes * COMPACT_LOG_SHARE;
+    const enough = doc.logLength >= this.#options.compactThreshold || doc.logBytes >= COMPACT_LOG_BYTES;
+    return enough && doc.logBytes >= doc.snapshotBytes * COMPACT_LOG_SHARE;
   }
 
   /**
