@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 // @ts-expect-error -- a plain JavaScript build script without types
 import { ensureServerBuilt } from '../../scripts/build-server.mjs';
+import { SERVER_NODE_FLAGS } from '../../scripts/server-node-flags.ts';
 import { launchNode, SERVER_CORE, stopProcess, waitForOutput } from './process-launcher.ts';
 import type { LaunchedProcess } from './process-launcher.ts';
 import type { ProbeReply, ProbeRequest } from './probe-messages.ts';
@@ -85,8 +86,8 @@ export async function launchApparatus(dataDir: string, env: Record<string, strin
   await ensureServerBuilt();
   const launched = launchNode({
     core,
-    // What `npm start` runs: server/main.ts built to plain JavaScript (scripts/build-server.mjs).
-    args: [...profilingArgs(), ...PROBE_ARGS, 'dist/server.mjs'],
+    // What `npm start` runs: server/main.ts built to plain JavaScript (scripts/build-server.mjs), with its flags.
+    args: [...SERVER_NODE_FLAGS, ...profilingArgs(), ...PROBE_ARGS, 'dist/server.mjs'],
     env: { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ADMIN_TOKEN: '', ...env },
     ipc: true,
     captureOutput: true,

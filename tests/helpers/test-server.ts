@@ -8,6 +8,7 @@ import { ROLES } from '../../schema/index.ts';
 import type { Role } from '../../schema/index.ts';
 import { createCollectingLogger, createConsoleLogger, openDatabase, replayStoredDoc, SqliteExecutor, startServer, UpdateStore } from '../../server/index.ts';
 import type { CollectingLogger, RunningServer, StartServerOptions } from '../../server/index.ts';
+import { SERVER_NODE_FLAGS } from '../../scripts/server-node-flags.ts';
 
 /** One invite token per role. */
 export type RoleTokens = Record<Role, string>;
@@ -102,13 +103,13 @@ function parseBanner(text: string): { url: string; adminToken: string; invites: 
 }
 
 /**
- * Spawns the server as `npm start` runs it (`scripts/run-built.mjs server`: server/main.ts built
+ * Spawns the server as `npm start` runs it (`scripts/run-built.mjs server` with its Node flags: server/main.ts built
  * to plain JavaScript, rebuilt first when a source is newer) on port 0 with DATA_DIR and extra
  * environment, and resolves once its banner (URL, admin token, invite links) is printed.
  * Rejects if it exits or takes over 20 s.
  */
 export function spawnServer(dataDir: string, env: Record<string, string> = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['scripts/run-built.mjs', 'server'], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, 'scripts/run-built.mjs', 'server'], {
     cwd: projectRoot,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ADMIN_TOKEN: '', ...env },
   });
