@@ -26,6 +26,8 @@ interface BudgetDefinition {
   met(result: ScenarioResult): boolean;
 }
 
+/** A stall figure from the probe's list of stalls over 50 ms (0: there was none). */
+const stall = (value: unknown): string => (value === 0 ? 'none over 50 ms' : ms(value));
 const ms = (value: unknown): string => (typeof value === 'number' && Number.isFinite(value) ? `${value} ms` : '–');
 const range = (spread: { min: number; max: number } | undefined, unit = 'ms'): string => (spread ? ` (${spread.min}–${spread.max} ${unit})` : '');
 
@@ -55,9 +57,10 @@ export const BUDGETS: readonly BudgetDefinition[] = [
   {
     scenario: 'busy-room',
     budget: '200 clients each creating one annotation a second for 60 s: event-loop stalls < 100 ms, creation → other client p99 < 250 ms, memory < 400 MiB, nothing lost',
-    apparatus: (r) => `longest stall ${ms(r.apparatus?.stall_max_ms)}, p99 ${ms(r.apparatus?.p99_ms)}, ${r.apparatus?.rss_mib} MiB RSS, lost ${r.apparatus?.lost} (${r.apparatus?.created} created)`,
-    reference: (r) => `longest stall ${ms(r.reference?.stall_max_ms)}, p99 ${ms(r.reference?.p99_ms)}, ${r.reference?.rss_mib} MiB RSS, lost ${r.reference?.lost}`,
-    met: (r) => r.apparatus.stall_max_ms < 100 && r.apparatus.p99_ms < 250 && r.apparatus.rss_mib < 400 && r.apparatus.lost === 0,
+    apparatus: (r) => `longest stall while annotating ${stall(r.apparatus?.stall_max_during_run_ms)} (with a fresh client's join of the grown room after the run: ${ms(r.apparatus?.stall_max_ms)}), p99 ${ms(r.apparatus?.p99_ms)}, ${r.apparatus?.rss_mib} MiB RSS, lost ${r.apparatus?.lost} (${r.apparatus?.created} created)`,
+    reference: (r) => `longest stall while annotating ${stall(r.reference?.stall_max_during_run_ms)} (with the join after: ${ms(r.reference?.stall_max_ms)}), p99 ${ms(r.reference?.p99_ms)}, ${r.reference?.rss_mib} MiB RSS, lost ${r.reference?.lost}`,
+    // The budget is the 60 s of annotating; results written before the stall list count everything.
+    met: (r) => (r.apparatus.stall_max_during_run_ms ?? r.apparatus.stall_max_ms) < 100 && r.apparatus.p99_ms < 250 && r.apparatus.rss_mib < 400 && r.apparatus.lost === 0,
   },
   {
     scenario: 'append-rate',
