@@ -26,7 +26,8 @@ describe('the server and CLI bundles', () => {
     const out = execFileSync(process.execPath, ['scripts/run-built.mjs', 'import-chapter', 'fixtures/chapter-5.txt'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 16 << 20 }).toString('utf8');
     expect(JSON.parse(out)).toMatchObject({ type: 'doc' });
     const scripts = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-    for (const name of ['start', 'import', 'export', 'analyze']) expect(scripts[name], name).toMatch(/^node scripts\/run-built\.mjs /);
+    // `start` passes the server's Node flags first (scripts/server-node-flags.ts).
+    for (const name of ['start', 'import', 'export', 'analyze']) expect(scripts[name], name).toMatch(/^node (--[\w-]+=\S+ )*scripts\/run-built\.mjs /);
   });
 
   it('starts the built server, whose worker threads run the built jobs (a new room’s chapter is imported in one)', async () => {
