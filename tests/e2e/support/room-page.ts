@@ -7,8 +7,13 @@ import { selectWordsInPage } from './select-in-page.ts';
  * inside the editor, which ProseMirror adopts), and waits for the selection toolbar.
  */
 export async function selectWords(page: Page, words: string): Promise<void> {
-  await page.locator('.ap-chapter').evaluate(selectWordsInPage, words);
-  await expect(page.getByRole('toolbar', { name: 'Annotate the selection' })).toBeVisible();
+  const toolbar = page.getByRole('toolbar', { name: 'Annotate the selection' });
+  // A selection made while the chapter is drawn again (a page moving into a blind round's layer
+  // under load) can be dropped with the old DOM; a user selects again, and so does this.
+  await expect(async () => {
+    await page.locator('.ap-chapter').evaluate(selectWordsInPage, words);
+    await expect(toolbar).toBeVisible({ timeout: 2000 });
+  }).toPass({ timeout: 10_000 });
 }
 
 /** The highlight of annotations over exactly `words` (the innermost highlight element). */
