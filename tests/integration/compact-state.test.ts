@@ -12,6 +12,7 @@ import { DATABASE_FILE } from '../../server/index.ts';
 import { WIRE_DEFLATE_THRESHOLD_BYTES } from '../../server/collab/wire-compression.ts';
 import { anchorOf, annotateAs, inviteUserId, seedRoom } from '../helpers/access-builders.ts';
 import { RawClient, syncUpdateMessage, waitUntil } from '../helpers/raw-client.ts';
+import { storedBytes } from '../../bench/lib/stored-bytes.ts';
 import { chapterText, startTestServer } from '../helpers/test-server.ts';
 import type { TestServer } from '../helpers/test-server.ts';
 
@@ -57,18 +58,6 @@ function upgradeExtensions(baseUrl: string, path: string, offer: string | null):
     request.on('error', reject);
     request.end();
   });
-}
-
-/** Bytes the store holds for a document: its snapshot as stored and its log entries (SQLite, read beside the server). */
-function storedBytes(dataDir: string, doc: string): number {
-  const db = new Database(path.join(dataDir, DATABASE_FILE), { readonly: true });
-  try {
-    const snapshot = (db.prepare('SELECT coalesce(sum(length(snapshot)), 0) AS n FROM doc_snapshots WHERE doc = ?').get(doc) as { n: number }).n;
-    const log = (db.prepare('SELECT coalesce(sum(length(update_bytes)), 0) AS n FROM doc_updates WHERE doc = ?').get(doc) as { n: number }).n;
-    return snapshot + log;
-  } finally {
-    db.close();
-  }
 }
 
 /** Bytes of a document's snapshot as stored (SQLite, the server stopped). */
